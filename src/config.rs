@@ -1,0 +1,316 @@
+//! `site.yaml`: read once, checked, and resolved into a [`Config`] that every later stage
+//! borrows. Command-line overrides are applied here and nowhere else.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::error::Error;
+use crate::yaml;
+
+/// Options given on the command line (or by a test) for one build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Override of `output_dir`, relative to the current directory.
+    pub output: Option<PathBuf>,
+    /// Override of `base_url` (e.g. for preview deploys).
+    pub base_url: Option<String>,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// What raw HTML inside Markdown becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum RawHtml {
+    /// Keep safe markup, drop scripts, handlers and dangerous URLs.
+    #[default]
+    Sanitize,
+    /// Pass through untouched (trusted authors only).
+    Allow,
+    /// Show it as text.
+    Escape,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    description: Option<String>,
+    base_url: Option<String>,
+    language: Option<String>,
+    theme: Option<String>,
+    output_dir: Option<String>,
+    paginate_by: Option<usize>,
+    author: Option<String>,
+    event_types: Option<Vec<RawEventType>>,
+    markdown: Option<RawMarkdown>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEventType {
+    id: String,
+    label: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarkdown {
+    raw_html: Option<RawHtml>,
+}
+
+/// One allowed event type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventType {
+    /// Key used in content, e.g. `ambush`.
+    pub id: String,
+    /// Display label, e.g. "Ambush".
+    pub label: String,
+}
+
+/// The resolved site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Site root (holds site.yaml).
+    pub root: PathBuf,
+    /// Site title.
+    pub title: String,
+    /// One-line description.
+    pub description: String,
+    /// Absolute base URL, always ending in `/`.
+    pub base_url: String,
+    /// Path part of the base URL, starting and ending with `/` (e.g. `/sahel/`).
+    pub base_path: String,
+    /// BCP 47 language tag.
+    pub language: String,
+    /// Theme name under `themes/`.
+    pub theme: String,
+    /// Absolute output directory.
+    pub output_dir: PathBuf,
+    /// Items per listing page.
+    pub paginate_by: usize,
+    /// Site author or institution.
+    pub author: Option<String>,
+    /// Allowed event types, in display order.
+    pub event_types: Vec<EventType>,
+    /// Raw HTML policy for Markdown bodies.
+    pub raw_html: RawHtml,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+/// The event types a site gets when `site.yaml` names none.
+pub const DEFAULT_EVENT_TYPES: &[(&str, &str)] = &[
+    ("attack", "Attack"),
+    ("ambush", "Ambush"),
+    ("bombing", "Bombing"),
+    ("shelling", "Shelling"),
+    ("kidnapping", "Kidnapping"),
+    ("assassination", "Assassination"),
+    ("massacre", "Massacre"),
+    ("clash", "Clash"),
+    ("announcement", "Announcement"),
+];
+
+impl Config {
+    /// The label of an event type id.
+    pub fn event_label(&self, id: &str) -> Option<&str> {
+        self.event_types.iter().find(|e| e.id == id).map(|e| e.label.as_str())
+    }
+}
+
+/// Reads and checks `root/site.yaml`, applying `opts`.
+pub fn load(root: &Path, opts: &BuildOptions) -> Result<Config, Error> {
+    let path = root.join("site.yaml");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => crate::source::strip_bom(t),
+        Err(e) => return Err(Error::Io { path, source: e }),
+    };
+    parse(root, &text, opts)
+}
+
+/// Parses the text of `site.yaml` (separate from [`load`] so tests need no files).
+pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Error> {
+    let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut diags = Diagnostics::default();
+    let raw: RawConfig = match yaml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let off = e.offset.unwrap_or(0);
+            let end = word_end(text, off);
+            let mut d = Diagnostic::error("config", format!("invalid site.yaml: {}", e.message))
+                .at(Location::new("site.yaml", text, off, end), "here");
+            if let Some(h) = crate::validate::unknown_field_help(&e.message) {
+                d = d.help(h);
+            }
+            diags.push(d);
+            return Err(Error::Invalid(diags));
+        }
+    };
+    let at = |key: &'static str| {
+        let (s, e) = yaml::locate(text, &[yaml::Seg::Key(key)], yaml::Part::Value).unwrap_or((0, 0));
+        Location::new("site.yaml", text, s, e)
+    };
+
+    let title = raw.title.unwrap_or_default();
+    if title.trim().is_empty() {
+        diags.push(
+            Diagnostic::error("config", "site.yaml needs a `title`")
+                .at(Location::file("site.yaml"), "")
+                .help("add a line such as `title: Sahel Briefing`"),
+        );
+    }
+    let base_url = opts.base_url.clone().or(raw.base_url).unwrap_or_else(|| "/".to_string());
+    let (base_url, base_path) = match normalise_base_url(&base_url) {
+        Ok(v) => v,
+        Err(msg) => {
+            diags.push(
+                Diagnostic::error("config", format!("invalid `base_url`: {msg}"))
+                    .at(at("base_url"), "expected an http(s) URL or a path starting with `/`")
+                    .help("e.g. `base_url: https://example.org/sahel/`"),
+            );
+            ("/".to_string(), "/".to_string())
+        }
+    };
+    let paginate_by = raw.paginate_by.unwrap_or(50);
+    if paginate_by == 0 {
+        diags.push(Diagnostic::error("config", "`paginate_by` must be at least 1").at(at("paginate_by"), "zero"));
+    }
+    let theme = raw.theme.unwrap_or_else(|| "default".to_string());
+    if !crate::validate::is_valid_id(&theme) {
+        diags.push(
+            Diagnostic::error("config", "invalid theme name")
+                .at(at("theme"), "a theme name is a folder under themes/: [a-z0-9-]+"),
+        );
+    }
+    let event_types = match raw.event_types {
+        Some(list) => list.into_iter().map(|e| EventType { id: e.id, label: e.label }).collect(),
+        None => DEFAULT_EVENT_TYPES
+            .iter()
+            .map(|(i, l)| EventType { id: (*i).to_string(), label: (*l).to_string() })
+            .collect(),
+    };
+    let output_rel = raw.output_dir.unwrap_or_else(|| "public".to_string());
+    let output_dir = match &opts.output {
+        Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
+        None => normalise(&root.join(&output_rel)),
+    };
+    if let Err(msg) = check_output_dir(&root, &output_dir) {
+        let d = Diagnostic::error("unsafe-output", format!("refusing to build into `{}`: {msg}", output_dir.display()));
+        diags.push(if opts.output.is_some() { d } else { d.at(at("output_dir"), "unsafe output directory") });
+    }
+    if diags.has_errors() {
+        return Err(Error::Invalid(diags));
+    }
+    Ok(Config {
+        root,
+        title,
+        description: raw.description.unwrap_or_default(),
+        base_url,
+        base_path,
+        language: raw.language.unwrap_or_else(|| "en".to_string()),
+        theme,
+        output_dir,
+        paginate_by,
+        author: raw.author,
+        event_types,
+        raw_html: raw.markdown.unwrap_or_default().raw_html.unwrap_or_default(),
+        drafts: opts.drafts,
+    })
+}
+
+fn word_end(text: &str, off: usize) -> usize {
+    let rest = &text[off.min(text.len())..];
+    off + rest.find(|c: char| c == ':' || c.is_whitespace()).unwrap_or(rest.len())
+}
+
+/// Returns (absolute base URL ending in `/`, path part starting and ending in `/`).
+fn normalise_base_url(s: &str) -> Result<(String, String), String> {
+    let s = s.trim();
+    let with_slash = if s.ends_with('/') { s.to_string() } else { format!("{s}/") };
+    if let Some(rest) = with_slash.strip_prefix("https://").or_else(|| with_slash.strip_prefix("http://")) {
+        let path = rest.find('/').map_or("/", |i| &rest[i..]);
+        if rest.starts_with('/') || rest.is_empty() {
+            return Err("the URL has no host".to_string());
+        }
+        Ok((with_slash.clone(), path.to_string()))
+    } else if with_slash.starts_with('/') {
+        Ok((with_slash.clone(), with_slash))
+    } else {
+        Err(format!("`{s}` is neither an http(s) URL nor a path"))
+    }
+}
+
+/// Lexically normalises a path (no filesystem access, so it works before the dir exists).
+pub fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Refuses output directories whose replacement would destroy the site's sources.
+fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
+    let root = normalise(root);
+    let out = normalise(out);
+    if out == root {
+        return Err("it is the site root".to_string());
+    }
+    if root.starts_with(&out) {
+        return Err("it contains the site root".to_string());
+    }
+    for sub in ["content", "themes", "templates", "static"] {
+        let s = root.join(sub);
+        if s.starts_with(&out) || out.starts_with(&s) {
+            return Err(format!("it is, contains or lies inside `{sub}/`"));
+        }
+    }
+    if out.parent().is_none() {
+        return Err("it is a filesystem root".to_string());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(text: &str) -> Result<Config, Error> {
+        parse(Path::new("/tmp/site"), text, &BuildOptions::default())
+    }
+
+    #[test]
+    fn base_url_keeps_its_path() {
+        let c = cfg("title: T\nbase_url: https://example.org/sahel\n").unwrap();
+        assert_eq!(c.base_url, "https://example.org/sahel/");
+        assert_eq!(c.base_path, "/sahel/");
+        assert_eq!(c.paginate_by, 50);
+        assert_eq!(c.event_types.len(), 9);
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_position() {
+        let Err(Error::Invalid(d)) = cfg("title: T\npaginte_by: 3\n") else { panic!() };
+        let d = &d.0[0];
+        assert_eq!(d.location.as_ref().unwrap().start.line, 2);
+        assert_eq!(d.help.as_deref(), Some("did you mean `paginate_by`?"));
+    }
+
+    #[test]
+    fn refuses_dangerous_output_dirs() {
+        for o in [".", "..", "content", "content/x", "themes", "/"] {
+            let r = cfg(&format!("title: T\noutput_dir: \"{o}\"\n"));
+            assert!(matches!(r, Err(Error::Invalid(_))), "{o} accepted");
+        }
+        assert!(cfg("title: T\noutput_dir: public\n").is_ok());
+    }
+}

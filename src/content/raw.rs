@@ -1,0 +1,328 @@
+//! On-disk shapes of content files, exactly as serde reads them. Nothing here is checked
+//! beyond YAML types; `validate` turns these into the domain types.
+
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// A YAML scalar read as text whether it was written as a string or a number
+/// (an unquoted `2017` is an integer to YAML but a date to us).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Text(pub String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A casualty figure as written: `12`, `{min: 10, max: 12}`, `{min: 257}` or `unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawCount {
+    /// An exact figure.
+    Exact(u32),
+    /// A range; `max` absent means "at least `min`".
+    Range {
+        /// Lower bound.
+        min: u32,
+        /// Upper bound, if any.
+        max: Option<u32>,
+    },
+    /// Explicitly not known (not zero).
+    Unknown,
+}
+
+impl Serialize for RawCount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match *self {
+            RawCount::Exact(n) => s.serialize_u32(n),
+            RawCount::Unknown => s.serialize_str("unknown"),
+            RawCount::Range { min, max } => {
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("min", &min)?;
+                if let Some(max) = max {
+                    m.serialize_entry("max", &max)?;
+                }
+                m.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RawCount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawCount, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawCount;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a whole number, `unknown`, or `{min: N, max: M}`")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawCount, E> {
+                u32::try_from(v).map(RawCount::Exact).map_err(|_| E::custom("casualty figure too large"))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawCount, E> {
+                if v < 0 {
+                    Err(E::custom(format!("casualty figure {v} is negative; figures count people and start at 0")))
+                } else {
+                    self.visit_u64(v as u64)
+                }
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawCount, E> {
+                Err(E::custom(format!("casualty figure {v} is not a whole number")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawCount, E> {
+                if v.trim() == "unknown" {
+                    Ok(RawCount::Unknown)
+                } else {
+                    Err(E::custom(format!(
+                        "invalid casualty figure `{v}`: expected a whole number, `unknown`, or `{{min: N, max: M}}`"
+                    )))
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawCount, A::Error> {
+                let mut min = None;
+                let mut max = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    let val: RangeEnd = map.next_value()?;
+                    let v = match val {
+                        RangeEnd::N(n) => n,
+                        RangeEnd::Unknown => {
+                            return Err(de::Error::custom(format!(
+                                "`unknown` cannot be a bound of a range; write `{key}` as a number or make the whole figure `unknown`"
+                            )));
+                        }
+                    };
+                    match key.as_str() {
+                        "min" => min = Some(v),
+                        "max" => max = Some(v),
+                        other => return Err(de::Error::unknown_field(other, &["min", "max"])),
+                    }
+                }
+                let min = min.ok_or_else(|| de::Error::missing_field("min"))?;
+                Ok(RawCount::Range { min, max })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+enum RangeEnd {
+    N(u32),
+    Unknown,
+}
+
+impl<'de> Deserialize<'de> for RangeEnd {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RangeEnd, D::Error> {
+        match RawCount::deserialize(d)? {
+            RawCount::Exact(n) => Ok(RangeEnd::N(n)),
+            RawCount::Unknown => Ok(RangeEnd::Unknown),
+            RawCount::Range { .. } => Err(de::Error::custom("a range bound must be a number")),
+        }
+    }
+}
+
+/// `location:` of an incident.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLocation {
+    /// Town, village or site.
+    pub place: Option<String>,
+    /// First-level administrative region.
+    pub admin1: Option<String>,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    /// Latitude in degrees.
+    pub lat: Option<f64>,
+    /// Longitude in degrees.
+    pub lon: Option<f64>,
+}
+
+/// `casualties:` of an incident.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCasualties {
+    /// People killed (victims).
+    pub killed: Option<RawCount>,
+    /// People wounded.
+    pub wounded: Option<RawCount>,
+    /// People captured or kidnapped.
+    pub captured: Option<RawCount>,
+}
+
+/// One entry of `sources:`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// Headline or document title.
+    pub title: Option<String>,
+    /// Link (http or https).
+    pub url: Option<String>,
+    /// Outlet or organisation.
+    pub publisher: Option<String>,
+    /// Publication date.
+    pub date: Option<Text>,
+}
+
+/// An incident record as written.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIncident {
+    /// Identifier; defaults to the file stem.
+    pub id: Option<String>,
+    /// Headline.
+    pub title: Option<String>,
+    /// Start date.
+    pub date: Option<Text>,
+    /// End date of a multi-day event.
+    pub end_date: Option<Text>,
+    /// Where.
+    pub location: Option<RawLocation>,
+    /// Perpetrator or claimant group ids.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// claimed | suspected | unattributed.
+    pub attribution: Option<String>,
+    /// One of the site's event types.
+    pub event_type: Option<String>,
+    /// Who or what was targeted.
+    #[serde(default)]
+    pub targets: Vec<String>,
+    /// Killed, wounded, captured.
+    pub casualties: Option<RawCasualties>,
+    /// Free tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// One-sentence summary.
+    pub summary: Option<String>,
+    /// Where the facts come from.
+    #[serde(default)]
+    pub sources: Vec<RawSource>,
+    /// Left out of builds unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+    /// Markdown body (only in multi-record `.yaml` files).
+    pub body: Option<String>,
+}
+
+/// A `.yaml` file holding many incidents.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIncidentFile {
+    /// The records.
+    pub incidents: Vec<RawIncident>,
+}
+
+/// One entry of `leaders:`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLeader {
+    /// Person's name.
+    pub name: Option<String>,
+    /// Role, e.g. "emir".
+    pub role: Option<String>,
+    /// Start of the term.
+    pub from: Option<Text>,
+    /// End of the term.
+    pub to: Option<Text>,
+}
+
+/// A group profile's front matter.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    /// Identifier; defaults to the file stem.
+    pub id: Option<String>,
+    /// Full name.
+    pub name: Option<String>,
+    /// Abbreviation, e.g. JNIM.
+    pub short_name: Option<String>,
+    /// Other names.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Founding date.
+    pub founded: Option<Text>,
+    /// Dissolution date.
+    pub dissolved: Option<Text>,
+    /// active | merged | defunct.
+    pub status: Option<String>,
+    /// Groups this one is affiliated with.
+    #[serde(default)]
+    pub affiliations: Vec<String>,
+    /// Groups that merged to form this one.
+    #[serde(default)]
+    pub merged_from: Vec<String>,
+    /// Group this one merged into.
+    pub merged_into: Option<String>,
+    /// Leaders with terms.
+    #[serde(default)]
+    pub leaders: Vec<RawLeader>,
+    /// Country codes where it operates.
+    #[serde(default)]
+    pub area: Vec<String>,
+    /// Ideology in a few words.
+    pub ideology: Option<String>,
+    /// Left out of builds unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// A briefing's front matter.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBriefing {
+    /// Identifier; defaults to the file stem.
+    pub id: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Publication date.
+    pub date: Option<Text>,
+    /// Authors' names.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Standfirst.
+    pub summary: Option<String>,
+    /// Groups discussed.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Incidents cited.
+    #[serde(default)]
+    pub incidents: Vec<String>,
+    /// Free tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Left out of builds unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// A free page's front matter (about, methodology) and the home page's `_index.md`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPage {
+    /// Title.
+    pub title: Option<String>,
+    /// Meta description.
+    pub description: Option<String>,
+    /// Left out of builds unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}

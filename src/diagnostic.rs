@@ -1,0 +1,337 @@
+//! Diagnostics: what went wrong, where, and how to fix it.
+//!
+//! Every stage pushes `Diagnostic`s instead of stopping at the first problem; the edge
+//! (`cli`) renders them with annotate-snippets or as JSON lines. Positions are resolved to
+//! line and column when a diagnostic is made, which happens only on the error path.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::source::{LineCol, line_col};
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails `check` and `build`.
+    Error,
+    /// Reported, fails only with `--deny-warnings`.
+    Warning,
+}
+
+/// Where a problem is: a file (relative to the site root) and a span in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    /// Start of the span.
+    pub start: LineCol,
+    /// End of the span, on the same line as `start` (clamped to that line).
+    pub end: LineCol,
+    /// The text of the line holding `start`, for the snippet.
+    #[serde(skip)]
+    pub source_line: String,
+}
+
+impl Location {
+    /// Locates the byte range `start..end` in `text` of the file `path`.
+    pub fn new(path: &str, text: &str, start: usize, end: usize) -> Location {
+        let s = line_col(text, start);
+        let line_begin = crate::source::line_start_offset(text, s.line);
+        let rest = &text[line_begin..];
+        let line_len = rest.find('\n').unwrap_or(rest.len());
+        let source_line = rest[..line_len].trim_end_matches('\r').to_string();
+        let e = line_col(text, end.max(start));
+        let line_chars = source_line.chars().count();
+        let end = if e.line == s.line {
+            e
+        } else {
+            LineCol { line: s.line, col: line_chars + 1 }
+        };
+        let end = LineCol { line: end.line, col: end.col.min(line_chars + 1).max(s.col) };
+        Location { path: path.to_string(), start: s, end, source_line }
+    }
+
+    /// A location naming only a file (for problems that concern the file as a whole).
+    pub fn file(path: &str) -> Location {
+        Location {
+            path: path.to_string(),
+            start: LineCol { line: 1, col: 1 },
+            end: LineCol { line: 1, col: 1 },
+            source_line: String::new(),
+        }
+    }
+}
+
+/// A secondary place that explains the primary one (e.g. the first definition of a duplicate id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    /// Where, if anywhere.
+    pub location: Option<Location>,
+    /// What to say there.
+    pub message: String,
+}
+
+/// One problem found in the site's input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable machine-readable code, e.g. `unknown-group`.
+    pub code: &'static str,
+    /// One-line summary.
+    pub message: String,
+    /// Where the problem is.
+    pub location: Option<Location>,
+    /// Short label under the caret.
+    pub label: String,
+    /// Further places and remarks.
+    pub notes: Vec<Note>,
+    /// A suggestion, e.g. "did you mean `jnim`?".
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a message; add a location and label with the builder methods.
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            location: None,
+            label: String::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// A warning with a message.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    /// Sets the primary location and its label.
+    pub fn at(mut self, location: Location, label: impl Into<String>) -> Diagnostic {
+        self.location = Some(location);
+        self.label = label.into();
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a note, optionally at another place.
+    pub fn note(mut self, location: Option<Location>, message: impl Into<String>) -> Diagnostic {
+        self.notes.push(Note { location, message: message.into() });
+        self
+    }
+
+    fn sort_key(&self) -> (String, usize, usize, Severity, String) {
+        let (p, l, c) = match &self.location {
+            Some(loc) => (loc.path.clone(), loc.start.line, loc.start.col),
+            None => (String::new(), 0, 0),
+        };
+        (p, l, c, self.severity, self.message.clone())
+    }
+}
+
+/// A collection of diagnostics from one run, kept sorted by file and position.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// Adds one diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    /// Adds all of `other`.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.0.iter().filter(|d| d.severity == Severity::Error).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.0.iter().filter(|d| d.severity == Severity::Warning).count()
+    }
+
+    /// True when there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sorts by file, line, column so output is deterministic whatever the thread order.
+    pub fn sort(&mut self) {
+        self.0.sort_by_cached_key(Diagnostic::sort_key);
+        self.0.dedup();
+    }
+
+    /// The summary line, e.g. `3 errors, 2 warnings in 2 files`.
+    pub fn summary(&self) -> String {
+        let mut files: Vec<&str> =
+            self.0.iter().filter_map(|d| d.location.as_ref().map(|l| l.path.as_str())).collect();
+        files.sort_unstable();
+        files.dedup();
+        let e = self.error_count();
+        let w = self.warning_count();
+        format!(
+            "{} {}, {} {} in {} {}",
+            e,
+            plural(e, "error", "errors"),
+            w,
+            plural(w, "warning", "warnings"),
+            files.len(),
+            plural(files.len(), "file", "files")
+        )
+    }
+
+    /// Renders every diagnostic rustc-style, with colour when `color` is true.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for d in &self.0 {
+            out.push_str(&render_one(d, color));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Renders every diagnostic as one JSON object per line.
+    pub fn to_json_lines(&self) -> String {
+        let mut out = String::new();
+        for d in &self.0 {
+            // Serialising plain data cannot fail.
+            let _ = writeln!(out, "{}", serde_json::to_string(d).unwrap_or_default());
+        }
+        out
+    }
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// Renders one diagnostic through annotate-snippets.
+pub fn render_one(d: &Diagnostic, color: bool) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let mut title = Group::with_title(level.primary_title(d.message.as_str()));
+    if let Some(loc) = &d.location {
+        if loc.source_line.is_empty() {
+            title = title.element(annotate_snippets::Origin::path(loc.path.as_str()));
+        } else {
+            let (s, e) = char_span_to_bytes(&loc.source_line, loc.start.col, loc.end.col);
+            title = title.element(
+                Snippet::source(loc.source_line.as_str())
+                    .line_start(loc.start.line)
+                    .path(loc.path.as_str())
+                    .annotation(AnnotationKind::Primary.span(s..e).label(d.label.as_str())),
+            );
+        }
+    }
+    let mut groups = vec![title];
+    for n in &d.notes {
+        let mut g = Group::with_title(Level::NOTE.secondary_title(n.message.as_str()));
+        if let Some(loc) = &n.location {
+            if loc.source_line.is_empty() {
+                g = g.element(annotate_snippets::Origin::path(loc.path.as_str()));
+            } else {
+                let (s, e) = char_span_to_bytes(&loc.source_line, loc.start.col, loc.end.col);
+                g = g.element(
+                    Snippet::source(loc.source_line.as_str())
+                        .line_start(loc.start.line)
+                        .path(loc.path.as_str())
+                        .annotation(AnnotationKind::Context.span(s..e)),
+                );
+            }
+        }
+        groups.push(g);
+    }
+    if let Some(h) = &d.help {
+        groups.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
+    }
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let mut s = renderer.render(&groups);
+    s.push('\n');
+    s
+}
+
+fn char_span_to_bytes(line: &str, start_col: usize, end_col: usize) -> (usize, usize) {
+    let byte_at = |col: usize| line.char_indices().nth(col.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
+    let s = byte_at(start_col);
+    let e = byte_at(end_col).max(s);
+    if e == s && s < line.len() {
+        let next = line[s..].chars().next().map_or(0, char::len_utf8);
+        return (s, s + next);
+    }
+    (s, e)
+}
+
+/// Suggests the closest candidate to `word` when it is a plausible typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let d = levenshtein(word, c);
+        let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_words_only() {
+        assert_eq!(did_you_mean("jnm", ["jnim", "aqim"]).as_deref(), Some("jnim"));
+        assert_eq!(did_you_mean("casualites", ["casualties", "title"]).as_deref(), Some("casualties"));
+        assert_eq!(did_you_mean("zzzz", ["jnim"]), None);
+    }
+
+    #[test]
+    fn renders_like_rustc() {
+        let text = "---\ntitle: x\ngroups: [jnm]\n---\n";
+        let off = text.find("jnm").unwrap();
+        let d = Diagnostic::error("unknown-group", "unknown group `jnm` in `groups`")
+            .at(Location::new("content/incidents/a.md", text, off, off + 3), "no group with this id")
+            .help("did you mean `jnim`?");
+        let out = render_one(&d, false);
+        assert!(out.contains("content/incidents/a.md:3:10"), "{out}");
+        assert!(out.contains("^^^ no group with this id"), "{out}");
+        assert!(out.contains("did you mean `jnim`?"), "{out}");
+    }
+}

@@ -1,0 +1,130 @@
+//! Indexes over the validated site, built once per build: group → incidents, year →
+//! incidents, country → incidents, tag → records, incident → briefings, and the reverse of
+//! every group relationship. Holds positions into `Site`'s vectors, never copies.
+
+use std::collections::BTreeMap;
+
+use crate::content::{Site, Tally};
+use crate::validate::slug;
+
+/// Reverse and forward group relationships, resolved both ways.
+#[derive(Debug, Clone, Default)]
+pub struct Relations {
+    /// Groups that merged into this one (from their `merged_into` and this one's `merged_from`).
+    pub merged_from: Vec<usize>,
+    /// Group this one merged into.
+    pub merged_into: Option<usize>,
+    /// Groups this one lists as affiliations.
+    pub affiliated_with: Vec<usize>,
+    /// Groups that list this one as an affiliation.
+    pub affiliates: Vec<usize>,
+}
+
+/// All indexes of one build. Incident positions are into `Site::incidents`, which is in
+/// chronological order, so every list here is chronological too.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Position of each incident id.
+    pub incident_pos: BTreeMap<String, usize>,
+    /// Position of each briefing id.
+    pub briefing_pos: BTreeMap<String, usize>,
+    /// Position of each page id.
+    pub page_pos: BTreeMap<String, usize>,
+    /// Incidents of each group (by group position).
+    pub by_group: Vec<Vec<usize>>,
+    /// Incidents per year.
+    pub by_year: BTreeMap<i32, Vec<usize>>,
+    /// Incidents per country code.
+    pub by_country: BTreeMap<String, Vec<usize>>,
+    /// Tag slug → (display name, incident positions, briefing positions).
+    pub by_tag: BTreeMap<String, (String, Vec<usize>, Vec<usize>)>,
+    /// Briefings citing each incident (by incident position).
+    pub briefings_of_incident: Vec<Vec<usize>>,
+    /// Briefings discussing each group (by group position).
+    pub briefings_of_group: Vec<Vec<usize>>,
+    /// Relationships of each group (by group position).
+    pub relations: Vec<Relations>,
+    /// Killed, summed over all incidents.
+    pub killed_total: Tally,
+}
+
+fn push_unique(v: &mut Vec<usize>, x: usize) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+impl Index {
+    /// Builds every index in one pass over each collection.
+    pub fn build(site: &Site) -> Index {
+        let group_pos: BTreeMap<&str, usize> = site.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+        let mut ix = Index {
+            by_group: vec![Vec::new(); site.groups.len()],
+            briefings_of_incident: vec![Vec::new(); site.incidents.len()],
+            briefings_of_group: vec![Vec::new(); site.groups.len()],
+            relations: vec![Relations::default(); site.groups.len()],
+            ..Index::default()
+        };
+        for (i, inc) in site.incidents.iter().enumerate() {
+            ix.incident_pos.insert(inc.id.clone(), i);
+            for g in &inc.groups {
+                if let Some(&gp) = group_pos.get(g.as_str()) {
+                    push_unique(&mut ix.by_group[gp], i);
+                }
+            }
+            ix.by_year.entry(inc.date.year).or_default().push(i);
+            ix.by_country.entry(inc.location.country.clone()).or_default().push(i);
+            for t in &inc.tags {
+                let e = ix.by_tag.entry(slug(t)).or_insert_with(|| (t.clone(), Vec::new(), Vec::new()));
+                push_unique(&mut e.1, i);
+            }
+            ix.killed_total.add(inc.casualties.killed.as_ref());
+        }
+        for (b, br) in site.briefings.iter().enumerate() {
+            ix.briefing_pos.insert(br.id.clone(), b);
+            for id in &br.incidents {
+                if let Some(&p) = ix.incident_pos.get(id) {
+                    push_unique(&mut ix.briefings_of_incident[p], b);
+                }
+            }
+            for g in &br.groups {
+                if let Some(&gp) = group_pos.get(g.as_str()) {
+                    push_unique(&mut ix.briefings_of_group[gp], b);
+                }
+            }
+            for t in &br.tags {
+                let e = ix.by_tag.entry(slug(t)).or_insert_with(|| (t.clone(), Vec::new(), Vec::new()));
+                push_unique(&mut e.2, b);
+            }
+        }
+        for (p, page) in site.pages.iter().enumerate() {
+            ix.page_pos.insert(page.id.clone(), p);
+        }
+        for (gi, g) in site.groups.iter().enumerate() {
+            if let Some(&into) = g.merged_into.as_deref().and_then(|m| group_pos.get(m)) {
+                ix.relations[gi].merged_into = Some(into);
+                push_unique(&mut ix.relations[into].merged_from, gi);
+            }
+            for from in &g.merged_from {
+                if let Some(&f) = group_pos.get(from.as_str()) {
+                    push_unique(&mut ix.relations[gi].merged_from, f);
+                    if ix.relations[f].merged_into.is_none() {
+                        ix.relations[f].merged_into = Some(gi);
+                    }
+                }
+            }
+            for a in &g.affiliations {
+                if let Some(&ap) = group_pos.get(a.as_str()) {
+                    push_unique(&mut ix.relations[gi].affiliated_with, ap);
+                    push_unique(&mut ix.relations[ap].affiliates, gi);
+                }
+            }
+        }
+        for r in &mut ix.relations {
+            r.merged_from.sort_unstable();
+            r.affiliated_with.sort_unstable();
+            r.affiliates.sort_unstable();
+        }
+        ix
+    }
+}

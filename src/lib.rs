@@ -1,0 +1,124 @@
+//! briefwerk: a static-site generator for conflict and terrorism briefings.
+//!
+//! Data flows one way: [`config`] → [`load`] → [`validate`] → [`index`] → [`render`] →
+//! [`output`]. Each stage owns its types; later stages never re-read files or re-parse YAML.
+//! The library never prints: it returns reports and [`Diagnostics`] for the binary to show.
+
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod error;
+pub mod index;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod source;
+pub mod validate;
+pub mod yaml;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub use config::{BuildOptions, Config};
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use error::Error;
+
+/// What a successful build or check produced.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// All files (pages, static, data).
+    pub files: usize,
+    /// Incidents published.
+    pub incidents: usize,
+    /// Group profiles published.
+    pub groups: usize,
+    /// Briefings published.
+    pub briefings: usize,
+    /// Warnings found.
+    pub warnings: Diagnostics,
+    /// What the write did (zero for `check`).
+    pub written: output::WriteStats,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Where the site was written.
+    pub output_dir: std::path::PathBuf,
+}
+
+/// A site taken through every stage but the write.
+pub struct Rendered {
+    /// The configuration used.
+    pub config: Config,
+    /// The files to write.
+    pub files: Vec<render::OutputFile>,
+    /// Warnings.
+    pub warnings: Diagnostics,
+    /// Counts for the report.
+    counts: (usize, usize, usize),
+}
+
+/// Runs every stage up to rendering, in memory. Errors carry every diagnostic found.
+pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> {
+    let config = config::load(root, opts)?;
+    let (sources, mut diags) = load::read_sources(&config.root)?;
+    let (raw, parse_diags) = load::parse(&sources);
+    diags.extend(parse_diags);
+    let today = chrono::Local::now().date_naive();
+    let (site, validate_diags) = validate::validate(raw, &sources, &config, today);
+    diags.extend(validate_diags);
+    let theme = render::theme::load(&config)?;
+    let site = match site {
+        Some(s) if !diags.has_errors() => s,
+        _ => {
+            // Template problems are worth reporting alongside content ones.
+            if let Err(t) = render::compile(&theme) {
+                diags.extend(t);
+            }
+            diags.sort();
+            return Err(Error::Invalid(diags));
+        }
+    };
+    let index = index::Index::build(&site);
+    let files = match render::render(&site, &index, &sources, &config, &theme) {
+        Ok(f) => f,
+        Err(d) => {
+            diags.extend(d);
+            diags.sort();
+            return Err(Error::Invalid(diags));
+        }
+    };
+    diags.sort();
+    let counts = (site.incidents.len(), site.groups.len(), site.briefings.len());
+    Ok(Rendered { config, files, warnings: diags, counts })
+}
+
+/// Validates and renders the site at `root` without writing anything.
+pub fn check(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let start = Instant::now();
+    let r = render_site(root, opts)?;
+    Ok(report(r, output::WriteStats::default(), start))
+}
+
+/// Builds the site at `root`. Writes nothing unless every stage succeeds.
+pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
+    let start = Instant::now();
+    let r = render_site(root, opts)?;
+    let stats = output::write_site(&r.config.output_dir, &r.files)?;
+    Ok(report(r, stats, start))
+}
+
+fn report(r: Rendered, written: output::WriteStats, start: Instant) -> BuildReport {
+    BuildReport {
+        pages: r.files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: r.files.len(),
+        incidents: r.counts.0,
+        groups: r.counts.1,
+        briefings: r.counts.2,
+        warnings: r.warnings,
+        written,
+        elapsed: start.elapsed(),
+        output_dir: r.config.output_dir,
+    }
+}

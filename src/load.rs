@@ -1,0 +1,365 @@
+//! Reads `content/` once into memory and parses every file into raw records.
+//!
+//! `read_sources` is the only function in the pipeline that reads content from disk;
+//! `parse` is pure and reports every syntax and type error it finds, file by file.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::content::frontmatter::{self, SplitError};
+use crate::content::raw::{RawBriefing, RawGroup, RawIncident, RawIncidentFile, RawPage};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::error::Error;
+use crate::yaml::{self, Seg};
+
+/// Files larger than this are refused: no honest content file is this big, and reading one
+/// would only slow the build down or exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What a content file holds, decided by where it lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `content/incidents/**/*.md`
+    Incident,
+    /// `content/incidents/**/*.yaml`
+    IncidentList,
+    /// `content/groups/*.md`
+    Group,
+    /// `content/briefings/*.md`
+    Briefing,
+    /// `content/pages/*.md`
+    Page,
+    /// `content/_index.md`
+    Home,
+}
+
+/// One content file's text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, with `/` separators (as shown in diagnostics).
+    pub rel: String,
+    /// File stem (default id).
+    pub stem: String,
+    /// What it holds.
+    pub kind: Kind,
+    /// The text, BOM removed.
+    pub text: String,
+}
+
+/// Every content file, sorted by path.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The files.
+    pub files: Vec<SourceFile>,
+}
+
+/// Where a raw record's YAML is inside its file, so validation can point at fields.
+#[derive(Debug, Clone)]
+pub struct RecordLoc {
+    /// Index into [`Sources::files`].
+    pub file: usize,
+    /// Byte range of the YAML text in the file.
+    pub yaml: std::ops::Range<usize>,
+    /// Path from the YAML root to this record (empty for front matter).
+    pub prefix: Vec<Seg>,
+    /// Byte offset of the Markdown body in the file.
+    pub body_offset: usize,
+}
+
+/// A parsed record of some kind with its location.
+#[derive(Debug, Clone)]
+pub struct Record<T> {
+    /// The raw fields.
+    pub raw: T,
+    /// Markdown body.
+    pub body: String,
+    /// Where it is.
+    pub loc: RecordLoc,
+}
+
+/// All raw records of a site.
+#[derive(Debug, Default)]
+pub struct RawSite {
+    /// Incidents.
+    pub incidents: Vec<Record<RawIncident>>,
+    /// Groups.
+    pub groups: Vec<Record<RawGroup>>,
+    /// Briefings.
+    pub briefings: Vec<Record<RawBriefing>>,
+    /// Pages.
+    pub pages: Vec<Record<RawPage>>,
+    /// Home introduction.
+    pub home: Option<Record<RawPage>>,
+}
+
+fn kind_of(rel_in_content: &Path) -> Option<Kind> {
+    let ext = rel_in_content.extension()?.to_str()?;
+    let top = rel_in_content.components().next()?.as_os_str().to_str()?;
+    let depth = rel_in_content.components().count();
+    match (top, ext, depth) {
+        ("incidents", "md", _) => Some(Kind::Incident),
+        ("incidents", "yaml" | "yml", _) => Some(Kind::IncidentList),
+        ("groups", "md", 2) => Some(Kind::Group),
+        ("briefings", "md", 2) => Some(Kind::Briefing),
+        ("pages", "md", 2) => Some(Kind::Page),
+        ("_index.md", _, 1) => Some(Kind::Home),
+        _ => None,
+    }
+}
+
+/// Reads every content file under `root/content`. Problems with single files (not UTF-8,
+/// too large, a symlink leading out of the site) become diagnostics; only an unreadable
+/// content directory is an `Err`.
+pub fn read_sources(root: &Path) -> Result<(Sources, Diagnostics), Error> {
+    let content = root.join("content");
+    let mut diags = Diagnostics::default();
+    if !content.is_dir() {
+        return Ok((Sources::default(), diags));
+    }
+    let canon_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let mut paths: Vec<(PathBuf, String, String, Kind)> = Vec::new();
+    for entry in walkdir::WalkDir::new(&content).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| "content".into());
+                diags.push(
+                    Diagnostic::error("unreadable", format!("cannot read `{p}`: {e}"))
+                        .at(Location::file(&p), ""),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') || name.ends_with('~') {
+            continue; // editor swap and backup files
+        }
+        let rel = rel_path(root, path);
+        let Ok(in_content) = path.strip_prefix(&content) else { continue };
+        let Some(kind) = kind_of(in_content) else { continue };
+        if entry.path_is_symlink() || path.ancestors().any(|a| a.is_symlink()) {
+            match path.canonicalize() {
+                Ok(real) if real.starts_with(&canon_root) => {}
+                _ => {
+                    diags.push(
+                        Diagnostic::error("symlink-outside", format!("`{rel}` is a symbolic link leading outside the site"))
+                            .at(Location::file(&rel), "")
+                            .help("copy the file into the site instead of linking to it"),
+                    );
+                    continue;
+                }
+            }
+        }
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
+        paths.push((path.to_path_buf(), rel, stem, kind));
+    }
+    let read: Vec<Result<SourceFile, Diagnostic>> = paths
+        .into_par_iter()
+        .map(|(path, rel, stem, kind)| read_one(&path, rel, stem, kind))
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for r in read {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    Ok((Sources { files }, diags))
+}
+
+fn read_one(path: &Path, rel: String, stem: String, kind: Kind) -> Result<SourceFile, Diagnostic> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Diagnostic::error("unreadable", format!("cannot read `{rel}`: {e}")).at(Location::file(&rel), ""))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            "file-too-large",
+            format!("`{rel}` is {} MB; content files may be at most {} MB", meta.len() / 1_000_000, MAX_FILE_BYTES / 1_000_000),
+        )
+        .at(Location::file(&rel), "")
+        .help("split the records over several files"));
+    }
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error("unreadable", format!("cannot read `{rel}`: {e}")).at(Location::file(&rel), ""))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => crate::source::strip_bom(t),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            let loc = crate::source::line_col(&prefix, valid);
+            let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
+            let mut l = Location::new(&rel, &prefix, line_start, valid);
+            l.start = loc;
+            l.end = crate::source::LineCol { line: loc.line, col: loc.col + 1 };
+            l.source_line.push(' ');
+            return Err(Diagnostic::error("not-utf8", format!("`{rel}` is not valid UTF-8"))
+                .at(l, "invalid byte here")
+                .help("save the file as UTF-8 in your editor"));
+        }
+    };
+    Ok(SourceFile { rel, stem, kind, text })
+}
+
+fn rel_path(root: &Path, p: &Path) -> String {
+    let r = p.strip_prefix(root).unwrap_or(p);
+    r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+enum Parsed {
+    Incidents(Vec<Record<RawIncident>>),
+    Group(Record<RawGroup>),
+    Briefing(Record<RawBriefing>),
+    Page(Record<RawPage>),
+    Home(Record<RawPage>),
+}
+
+/// Parses every file into raw records (in parallel), collecting all syntax and type errors.
+pub fn parse(sources: &Sources) -> (RawSite, Diagnostics) {
+    let results: Vec<Result<Parsed, Diagnostic>> =
+        sources.files.par_iter().enumerate().map(|(i, f)| parse_file(i, f)).collect();
+    let mut site = RawSite::default();
+    let mut diags = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok(Parsed::Incidents(v)) => site.incidents.extend(v),
+            Ok(Parsed::Group(g)) => site.groups.push(g),
+            Ok(Parsed::Briefing(b)) => site.briefings.push(b),
+            Ok(Parsed::Page(p)) => site.pages.push(p),
+            Ok(Parsed::Home(p)) => site.home = Some(p),
+            Err(d) => diags.push(d),
+        }
+    }
+    (site, diags)
+}
+
+fn parse_file(index: usize, f: &SourceFile) -> Result<Parsed, Diagnostic> {
+    if f.kind == Kind::IncidentList {
+        return parse_list(index, f);
+    }
+    let split = frontmatter::split(&f.text).map_err(|e| split_error(f, e))?;
+    let loc = RecordLoc {
+        file: index,
+        yaml: split.yaml_offset..split.yaml_offset + split.yaml.len(),
+        prefix: Vec::new(),
+        body_offset: split.body_offset,
+    };
+    let body = split.body.to_string();
+    let yaml_text = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
+    let err = |e: yaml::YamlError| yaml_error(f, split.yaml_offset, e);
+    Ok(match f.kind {
+        Kind::Incident => {
+            let raw: RawIncident = yaml::from_str(yaml_text).map_err(err)?;
+            Parsed::Incidents(vec![Record { raw, body, loc }])
+        }
+        Kind::Group => Parsed::Group(Record { raw: yaml::from_str(yaml_text).map_err(err)?, body, loc }),
+        Kind::Briefing => Parsed::Briefing(Record { raw: yaml::from_str(yaml_text).map_err(err)?, body, loc }),
+        Kind::Page => Parsed::Page(Record { raw: yaml::from_str(yaml_text).map_err(err)?, body, loc }),
+        Kind::Home | Kind::IncidentList => {
+            Parsed::Home(Record { raw: yaml::from_str(yaml_text).map_err(err)?, body, loc })
+        }
+    })
+}
+
+fn parse_list(index: usize, f: &SourceFile) -> Result<Parsed, Diagnostic> {
+    if f.text.trim().is_empty() {
+        return Err(Diagnostic::error("empty-file", format!("`{}` is empty", f.rel))
+            .at(Location::file(&f.rel), "")
+            .help("a .yaml incident file holds a top-level `incidents:` list, or delete the file"));
+    }
+    let file: RawIncidentFile = yaml::from_str(&f.text).map_err(|e| yaml_error(f, 0, e))?;
+    let records = file
+        .incidents
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut raw)| {
+            let body = raw.body.take().unwrap_or_default();
+            Record {
+                raw,
+                body,
+                loc: RecordLoc {
+                    file: index,
+                    yaml: 0..f.text.len(),
+                    prefix: vec![Seg::Key("incidents"), Seg::Index(i)],
+                    body_offset: 0,
+                },
+            }
+        })
+        .collect();
+    Ok(Parsed::Incidents(records))
+}
+
+fn split_error(f: &SourceFile, e: SplitError) -> Diagnostic {
+    match e {
+        SplitError::Empty => Diagnostic::error("empty-file", format!("`{}` is empty", f.rel))
+            .at(Location::file(&f.rel), "")
+            .help("start the file with front matter between two `---` lines, or delete it"),
+        SplitError::NoOpening => {
+            let end = f.text.find('\n').unwrap_or(f.text.len());
+            Diagnostic::error("no-front-matter", "expected front matter: the file must start with a `---` line")
+                .at(Location::new(&f.rel, &f.text, 0, end), "expected `---` here")
+                .help("put the record's YAML fields between two `---` lines at the top of the file")
+        }
+        SplitError::Unclosed => Diagnostic::error("unclosed-front-matter", "front matter is never closed")
+            .at(Location::new(&f.rel, &f.text, 0, 3), "this `---` opens it")
+            .help("add a line with just `---` after the last YAML field"),
+    }
+}
+
+fn yaml_error(f: &SourceFile, base: usize, e: yaml::YamlError) -> Diagnostic {
+    let off = base + e.offset.unwrap_or(0);
+    let rest = &f.text[off.min(f.text.len())..];
+    let len = rest.find(|c: char| c == ':' || c == '\n' || c == '\r').unwrap_or(rest.len()).max(1);
+    let code = if e.message.starts_with("unknown field") {
+        "unknown-field"
+    } else if e.message.starts_with("missing field") {
+        "missing-field"
+    } else if e.message.starts_with("invalid type") {
+        "wrong-type"
+    } else {
+        "yaml"
+    };
+    let label = match code {
+        "unknown-field" => "unknown field",
+        "wrong-type" => "wrong type",
+        "missing-field" => "in this record",
+        _ => "here",
+    };
+    let mut d = Diagnostic::error(code, e.message.clone()).at(Location::new(&f.rel, &f.text, off, off + len), label);
+    if let Some(h) = crate::validate::unknown_field_help(&e.message) {
+        d = d.help(h);
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(rel: &str, kind: Kind, text: &str) -> Sources {
+        Sources { files: vec![SourceFile { rel: rel.into(), stem: "x".into(), kind, text: text.into() }] }
+    }
+
+    #[test]
+    fn unknown_field_points_at_file_line() {
+        let s = src("content/incidents/x.md", Kind::Incident, "---\ntitle: a\ncasualites: {}\n---\n");
+        let (_, d) = parse(&s);
+        let d = &d.0[0];
+        let loc = d.location.as_ref().unwrap();
+        assert_eq!((loc.start.line, loc.start.col), (3, 1));
+        assert_eq!(d.help.as_deref(), Some("did you mean `casualties`?"));
+    }
+
+    #[test]
+    fn list_files_yield_records() {
+        let s = src("content/incidents/l.yaml", Kind::IncidentList, "incidents:\n  - title: a\n  - title: b\n    body: hi\n");
+        let (site, d) = parse(&s);
+        assert!(d.is_empty());
+        assert_eq!(site.incidents.len(), 2);
+        assert_eq!(site.incidents[1].body, "hi");
+    }
+}

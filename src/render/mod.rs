@@ -1,0 +1,695 @@
+//! Renders the validated site through the theme's Tera templates into output files, in
+//! memory. Pure apart from reading nothing at all: the theme comes in as data, files go out
+//! as data, `output` writes them.
+
+pub mod context;
+pub mod svg;
+pub mod theme;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::content::country;
+use crate::content::date::DateView;
+use crate::content::{Count, Incident, Site, Tally};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::index::Index;
+use crate::load::Sources;
+use crate::markdown::{self, BodySource, LinkResolver};
+use crate::validate::slug;
+use context::*;
+use theme::ThemeFiles;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Path relative to the output directory, `/`-separated.
+    pub path: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Every template a theme must provide, one per page kind.
+pub const PAGE_TEMPLATES: &[&str] = &[
+    "index.html", "incidents.html", "incident.html", "groups.html", "group.html", "chronology.html",
+    "year.html", "countries.html", "country.html", "briefings.html", "briefing.html", "tags.html",
+    "tag.html", "page.html", "404.html",
+];
+
+/// Relative prefix from a page at `path` (e.g. `groups/jnim/`) to the site root.
+pub fn root_of(path: &str) -> String {
+    let depth = path.matches('/').count();
+    if depth == 0 { "./".to_string() } else { "../".repeat(depth) }
+}
+
+/// Compiles the theme's templates, reporting syntax errors with file and line.
+pub fn compile(theme: &ThemeFiles) -> Result<Tera, Diagnostics> {
+    let mut tera = Tera::default();
+    tera.autoescape_on([".html", ".xml", ".svg"]);
+    let mut diags = Diagnostics::default();
+    // Compile one by one first so each syntax error is reported against its own file.
+    for (name, src) in &theme.templates {
+        let mut probe = Tera::default();
+        if let Err(e) = probe.add_raw_template(name, &src.text) {
+            diags.push(template_diag(&e, theme, Some(name)));
+        }
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    let all: Vec<(&str, &str)> = theme.templates.iter().map(|(n, s)| (n.as_str(), s.text.as_str())).collect();
+    if let Err(e) = tera.add_raw_templates(all) {
+        diags.push(template_diag(&e, theme, None));
+        return Err(diags);
+    }
+    for t in PAGE_TEMPLATES {
+        if !theme.templates.contains_key(*t) {
+            diags.push(
+                Diagnostic::error("missing-template", format!("template `{t}` is missing"))
+                    .help(format!("add templates/{t} (the default theme has one to copy)")),
+            );
+        }
+    }
+    if diags.is_empty() { Ok(tera) } else { Err(diags) }
+}
+
+/// Turns a Tera error into a diagnostic pointing at the template file and line.
+fn template_diag(e: &tera::Error, theme: &ThemeFiles, fallback: Option<&str>) -> Diagnostic {
+    use std::error::Error as _;
+    let (message, file, span) = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            (r.message().to_string(), Some(r.filename().to_string()), Some(r.span().clone()))
+        }
+        tera::ErrorKind::TemplateNotFound(t) => (format!("template `{t}` not found"), fallback.map(str::to_string), None),
+        other => {
+            let mut m = other.to_string();
+            let mut src = e.source();
+            while let Some(s) = src {
+                m.push_str(": ");
+                m.push_str(&s.to_string());
+                src = s.source();
+            }
+            (m, fallback.map(str::to_string), None)
+        }
+    };
+    let mut d = Diagnostic::error("template", format!("template error: {message}"));
+    if let Some(f) = file.or_else(|| fallback.map(str::to_string))
+        && let Some(src) = theme.templates.get(&f)
+    {
+        let loc = match span {
+            Some(s) => {
+                let start = crate::source::offset_of(&src.text, s.start_line, s.start_col + 1);
+                let end = if s.end_line == s.start_line {
+                    crate::source::offset_of(&src.text, s.end_line, s.end_col + 1)
+                } else {
+                    start + 1
+                };
+                Location::new(&src.origin, &src.text, start, end)
+            }
+            None => Location::file(&src.origin),
+        };
+        d = d.at(loc, "here");
+    }
+    d
+}
+
+/// Paths of every page, for `@` links and navigation.
+struct Paths<'a> {
+    site: &'a Site,
+    index: &'a Index,
+}
+
+impl LinkResolver for Paths<'_> {
+    fn resolve(&self, kind: &str, id: &str) -> Option<String> {
+        match kind {
+            "incident" => self.index.incident_pos.contains_key(id).then(|| format!("incidents/{id}/")),
+            "group" => self.site.group(id).map(|_| format!("groups/{id}/")),
+            "briefing" => self.index.briefing_pos.contains_key(id).then(|| format!("briefings/{id}/")),
+            "page" => self.index.page_pos.contains_key(id).then(|| format!("{id}/")),
+            _ => None,
+        }
+    }
+
+    fn candidates(&self, kind: &str) -> Vec<&str> {
+        match kind {
+            "incident" => self.index.incident_pos.keys().map(String::as_str).collect(),
+            "group" => self.site.groups.iter().map(|g| g.id.as_str()).collect(),
+            "briefing" => self.index.briefing_pos.keys().map(String::as_str).collect(),
+            "page" => self.index.page_pos.keys().map(String::as_str).collect(),
+            _ => vec!["incident", "group", "briefing", "page"],
+        }
+    }
+}
+
+/// Rendered Markdown bodies of every record.
+struct Bodies {
+    incidents: Vec<markdown::Rendered>,
+    groups: Vec<markdown::Rendered>,
+    briefings: Vec<markdown::Rendered>,
+    pages: Vec<markdown::Rendered>,
+    home: Option<markdown::Rendered>,
+}
+
+fn render_bodies(site: &Site, index: &Index, sources: &Sources, config: &Config) -> Result<Bodies, Diagnostics> {
+    let paths = Paths { site, index };
+    let one = |body: &str, origin: &crate::content::Origin, root: &str| {
+        let f = &sources.files[origin.file];
+        let src = BodySource { rel: &f.rel, file_text: &f.text, body_offset: origin.body_offset };
+        let mut d = Vec::new();
+        let r = markdown::render(body, &src, root, &paths, config.raw_html, &mut d);
+        (r, d)
+    };
+    let mut diags = Diagnostics::default();
+    let mut collect = |v: Vec<(markdown::Rendered, Vec<Diagnostic>)>| {
+        v.into_iter()
+            .map(|(r, d)| {
+                d.into_iter().for_each(|x| diags.push(x));
+                r
+            })
+            .collect::<Vec<_>>()
+    };
+    let incidents = collect(site.incidents.par_iter().map(|i| one(&i.body, &i.origin, "../../")).collect());
+    let groups = collect(site.groups.par_iter().map(|g| one(&g.body, &g.origin, "../../")).collect());
+    let briefings = collect(site.briefings.par_iter().map(|b| one(&b.body, &b.origin, "../../")).collect());
+    let pages = collect(site.pages.par_iter().map(|p| one(&p.body, &p.origin, "../")).collect());
+    let home = site.home.as_ref().map(|h| one(&h.body, &h.origin, "./"));
+    let home = home.map(|(r, d)| {
+        d.into_iter().for_each(|x| diags.push(x));
+        r
+    });
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Bodies { incidents, groups, briefings, pages, home })
+}
+
+/// Everything computed once per build that page contexts borrow from.
+struct Shared<'a> {
+    site: &'a Site,
+    index: &'a Index,
+    config: &'a Config,
+    meta: SiteMeta,
+    incidents: Vec<IncidentSummary>,
+    briefings: Vec<BriefingSummary>,
+    groups: Vec<GroupRef>,
+}
+
+fn country_ref(code: &str) -> CountryRef {
+    CountryRef {
+        code: code.to_string(),
+        name: country::name(code).unwrap_or(code).to_string(),
+        path: format!("countries/{}/", code.to_ascii_lowercase()),
+    }
+}
+
+fn group_ref(g: &crate::content::Group) -> GroupRef {
+    GroupRef {
+        id: g.id.clone(),
+        name: g.name.clone(),
+        short_name: g.short_name.clone(),
+        label: g.label().to_string(),
+        path: format!("groups/{}/", g.id),
+    }
+}
+
+fn place_line(i: &Incident) -> String {
+    let parts: Vec<&str> =
+        [i.location.place.as_deref(), i.location.admin1.as_deref()].into_iter().flatten().filter(|s| !s.is_empty()).collect();
+    parts.join(", ")
+}
+
+fn show(c: &Option<Count>) -> Option<String> {
+    c.as_ref().map(Count::display)
+}
+
+impl<'a> Shared<'a> {
+    fn new(site: &'a Site, index: &'a Index, config: &'a Config) -> Shared<'a> {
+        let groups: Vec<GroupRef> = site.groups.iter().map(group_ref).collect();
+        let gpos: BTreeMap<&str, usize> = site.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+        let incidents = site
+            .incidents
+            .par_iter()
+            .map(|i| IncidentSummary {
+                id: i.id.clone(),
+                path: format!("incidents/{}/", i.id),
+                title: i.title.clone(),
+                date: DateView::from(&i.date),
+                end_date: i.end_date.as_ref().map(DateView::from),
+                place: place_line(i),
+                country: country_ref(&i.location.country),
+                event_type: i.event_type.as_deref().and_then(|e| config.event_label(e)).map(str::to_string),
+                killed: show(&i.casualties.killed),
+                wounded: show(&i.casualties.wounded),
+                summary: i.summary.clone(),
+                groups: i.groups.iter().filter_map(|g| gpos.get(g.as_str()).map(|&p| groups[p].clone())).collect(),
+                attribution: i.attribution.map(|a| a.as_str()),
+                draft: i.draft,
+            })
+            .collect();
+        let briefings = site
+            .briefings
+            .iter()
+            .map(|b| BriefingSummary {
+                id: b.id.clone(),
+                path: format!("briefings/{}/", b.id),
+                title: b.title.clone(),
+                date: DateView::from(&b.date),
+                authors: b.authors.clone(),
+                summary: b.summary.clone(),
+                draft: b.draft,
+            })
+            .collect();
+        let coverage = match (index.by_year.keys().next(), index.by_year.keys().next_back()) {
+            (Some(a), Some(b)) if a != b => Some(format!("{a}–{b}")),
+            (Some(a), _) => Some(a.to_string()),
+            _ => None,
+        };
+        let meta = SiteMeta {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            language: config.language.clone(),
+            author: config.author.clone(),
+            base_url: config.base_url.clone(),
+            pages: site.pages.iter().map(|p| Link { title: p.title.clone(), path: format!("{}/", p.id) }).collect(),
+            coverage,
+        };
+        Shared { site, index, config, meta, incidents, briefings, groups }
+    }
+
+    fn totals(&self, positions: &[usize], group: Option<&str>) -> Totals {
+        let mut killed = Tally::default();
+        let mut wounded = Tally::default();
+        let (mut claimed, mut suspected) = (0, 0);
+        for &p in positions {
+            let i = &self.site.incidents[p];
+            killed.add(i.casualties.killed.as_ref());
+            wounded.add(i.casualties.wounded.as_ref());
+            if group.is_some() {
+                match i.attribution {
+                    Some(crate::content::Attribution::Claimed) => claimed += 1,
+                    Some(crate::content::Attribution::Suspected) => suspected += 1,
+                    _ => {}
+                }
+            }
+        }
+        Totals {
+            incidents: positions.len(),
+            killed: killed.display(),
+            killed_full: killed.display_full(),
+            wounded: wounded.display(),
+            claimed,
+            suspected,
+        }
+    }
+
+    fn chronology(&self, positions: &[usize]) -> Vec<YearBlock<'_>> {
+        let mut out: Vec<YearBlock<'_>> = Vec::new();
+        for &p in positions {
+            let year = self.site.incidents[p].date.year;
+            if out.last().is_none_or(|b| b.year != year) {
+                out.push(YearBlock { year, path: format!("chronology/{year}/"), count: 0, incidents: Vec::new() });
+            }
+            let b = out.last_mut().expect("just pushed");
+            b.count += 1;
+            b.incidents.push(&self.incidents[p]);
+        }
+        out
+    }
+
+    fn tag_refs(&self, tags: &[String]) -> Vec<TagRef> {
+        tags.iter()
+            .map(|t| {
+                let s = slug(t);
+                let count = self.index.by_tag.get(&s).map_or(0, |e| e.1.len() + e.2.len());
+                TagRef { name: t.clone(), path: format!("tags/{s}/"), count }
+            })
+            .collect()
+    }
+}
+
+/// A page to render: template, output path (a directory path ending in `/`, or a file),
+/// title for `<title>`, description, and its context.
+struct Job {
+    template: &'static str,
+    path: String,
+    title: String,
+    description: Option<String>,
+    context: Context,
+}
+
+/// Renders every page and copies static files. Returns the files or every error found.
+pub fn render(
+    site: &Site,
+    index: &Index,
+    sources: &Sources,
+    config: &Config,
+    theme: &ThemeFiles,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let tera = compile(theme)?;
+    let bodies = render_bodies(site, index, sources, config)?;
+    let sh = Shared::new(site, index, config);
+    let jobs = jobs(&sh, &bodies).map_err(|d| {
+        let mut ds = Diagnostics::default();
+        ds.push(d);
+        ds
+    })?;
+    let site_value = to_value(&sh.meta);
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .into_par_iter()
+        .map(|job| {
+            let mut ctx = job.context;
+            let root = if job.template == "404.html" { config.base_path.clone() } else { root_of(&job.path) };
+            ctx.insert_value("site", site_value.clone());
+            ctx.insert("root", &root);
+            ctx.insert("path", &job.path);
+            ctx.insert("canonical", &format!("{}{}", config.base_url, job.path));
+            ctx.insert("page_title", &job.title);
+            ctx.insert("page_description", &job.description.unwrap_or_else(|| config.description.clone()));
+            ctx.insert("page_kind", job.template.trim_end_matches(".html"));
+            let html = tera.render(job.template, &ctx).map_err(|e| template_diag(&e, theme, Some(job.template)))?;
+            let file = if job.path.is_empty() || job.path.ends_with('/') {
+                format!("{}index.html", job.path)
+            } else {
+                job.path
+            };
+            Ok(OutputFile { path: file, bytes: html.into_bytes() })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len() + theme.statics.len());
+    let mut diags = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => diags.push(d),
+        }
+    }
+    if !diags.is_empty() {
+        diags.sort();
+        return Err(diags);
+    }
+    for (path, bytes) in &theme.statics {
+        files.push(OutputFile { path: format!("static/{path}"), bytes: bytes.clone() });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn to_value<T: Serialize>(v: &T) -> tera::Value {
+    tera::Value::from_serializable(v)
+}
+
+fn ctx<T: Serialize>(v: &T) -> Result<Context, Diagnostic> {
+    Context::from_serialize(v).map_err(|e| Diagnostic::error("internal", format!("cannot build template context: {e}")))
+}
+
+fn paginate(total: usize, per: usize, base: &str) -> Vec<(usize, String)> {
+    let pages = total.div_ceil(per).max(1);
+    (1..=pages).map(|n| (n, if n == 1 { base.to_string() } else { format!("{base}page/{n}/") })).collect()
+}
+
+fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
+    let site = sh.site;
+    let index = sh.index;
+    let config = sh.config;
+    let mut jobs = Vec::new();
+    let mut push = |template: &'static str, path: String, title: String, description: Option<String>, context: Context| {
+        jobs.push(Job { template, path, title, description, context });
+    };
+
+    // Home.
+    let newest: Vec<&IncidentSummary> = sh.incidents.iter().rev().take(10).collect();
+    let mut countries: Vec<&String> = index.by_country.keys().collect();
+    countries.dedup();
+    let home = HomePage {
+        intro_title: site.home.as_ref().map(|h| h.title.clone()).filter(|t| !t.is_empty()),
+        intro: bodies.home.as_ref().map(|b| b.html.clone()).unwrap_or_default(),
+        latest_briefings: sh.briefings.iter().rev().take(5).collect(),
+        latest_incidents: newest,
+        figures: Figures {
+            incidents: site.incidents.len(),
+            groups: site.groups.len(),
+            briefings: site.briefings.len(),
+            countries: countries.len(),
+            killed: index.killed_total.display(),
+            killed_full: index.killed_total.display_full(),
+            first_year: index.by_year.keys().next().copied(),
+            last_year: index.by_year.keys().next_back().copied(),
+        },
+    };
+    push("index.html", String::new(), config.title.clone(), None, ctx(&home)?);
+
+    // Incidents list, newest first, paginated.
+    let newest_first: Vec<&IncidentSummary> = sh.incidents.iter().rev().collect();
+    let pages = paginate(newest_first.len(), config.paginate_by, "incidents/");
+    for (n, path) in &pages {
+        let start = (n - 1) * config.paginate_by;
+        let items = newest_first.iter().skip(start).take(config.paginate_by).copied().collect();
+        let pagination = Pagination {
+            current: *n,
+            total_pages: pages.len(),
+            total_items: newest_first.len(),
+            prev: (*n > 1).then(|| pages[n - 2].1.clone()),
+            next: pages.get(*n).map(|p| p.1.clone()),
+            pages: pages.iter().map(|(m, p)| PageLink { number: *m, path: p.clone(), current: m == n }).collect(),
+        };
+        let title = if *n == 1 { "Incidents".to_string() } else { format!("Incidents, page {n}") };
+        push("incidents.html", path.clone(), title, None, ctx(&IncidentsPage { incidents: items, pagination })?);
+    }
+
+    // Incident pages.
+    for (p, inc) in site.incidents.iter().enumerate() {
+        let s = &sh.incidents[p];
+        let page = IncidentPage {
+            incident: s,
+            place_name: inc.location.place.clone(),
+            admin1: inc.location.admin1.clone(),
+            coords: inc.location.coords.map(|(lat, lon)| Coords { lat, lon }),
+            targets: inc.targets.clone(),
+            captured: show(&inc.casualties.captured),
+            sources: inc
+                .sources
+                .iter()
+                .map(|src| SourceView {
+                    title: src.title.clone(),
+                    url: src.url.clone(),
+                    publisher: src.publisher.clone(),
+                    date: src.date.as_ref().map(DateView::from),
+                })
+                .collect(),
+            tags: sh.tag_refs(&inc.tags),
+            briefings: index.briefings_of_incident[p].iter().map(|&b| &sh.briefings[b]).collect(),
+            body: bodies.incidents[p].html.clone(),
+            prev: p.checked_sub(1).map(|q| Link { title: sh.incidents[q].title.clone(), path: sh.incidents[q].path.clone() }),
+            next: sh.incidents.get(p + 1).map(|n| Link { title: n.title.clone(), path: n.path.clone() }),
+        };
+        push("incident.html", s.path.clone(), inc.title.clone(), inc.summary.clone(), ctx(&page)?);
+    }
+
+    // Groups.
+    let mut by_name: Vec<usize> = (0..site.groups.len()).collect();
+    by_name.sort_by(|&a, &b| site.groups[a].name.to_lowercase().cmp(&site.groups[b].name.to_lowercase()));
+    let list = GroupsPage {
+        groups: by_name
+            .iter()
+            .map(|&g| {
+                let gr = &site.groups[g];
+                GroupListItem {
+                    group: sh.groups[g].clone(),
+                    status: gr.status.map(status_word),
+                    founded: gr.founded.as_ref().map(DateView::from),
+                    incidents: index.by_group[g].len(),
+                    aliases: gr.aliases.clone(),
+                }
+            })
+            .collect(),
+    };
+    push("groups.html", "groups/".into(), "Armed groups".into(), None, ctx(&list)?);
+    for (g, gr) in site.groups.iter().enumerate() {
+        let rel = &index.relations[g];
+        let refs = |v: &[usize]| v.iter().map(|&x| sh.groups[x].clone()).collect::<Vec<_>>();
+        let page = GroupPage {
+            group: GroupView {
+                r#ref: sh.groups[g].clone(),
+                aliases: gr.aliases.clone(),
+                founded: gr.founded.as_ref().map(DateView::from),
+                dissolved: gr.dissolved.as_ref().map(DateView::from),
+                status: gr.status.map(status_word),
+                ideology: gr.ideology.clone(),
+                area: gr.area.iter().map(|c| country_ref(c)).collect(),
+                leaders: gr
+                    .leaders
+                    .iter()
+                    .map(|l| LeaderView {
+                        name: l.name.clone(),
+                        role: l.role.clone(),
+                        from: l.from.as_ref().map(DateView::from),
+                        to: l.to.as_ref().map(DateView::from),
+                    })
+                    .collect(),
+            },
+            relations: RelationsView {
+                merged_from: refs(&rel.merged_from),
+                merged_into: rel.merged_into.map(|x| sh.groups[x].clone()),
+                affiliated_with: refs(&rel.affiliated_with),
+                affiliates: refs(&rel.affiliates),
+            },
+            totals: sh.totals(&index.by_group[g], Some(&gr.id)),
+            chronology: sh.chronology(&index.by_group[g]),
+            briefings: index.briefings_of_group[g].iter().map(|&b| &sh.briefings[b]).collect(),
+            body: bodies.groups[g].html.clone(),
+        };
+        let title = match &gr.short_name {
+            Some(s) => format!("{} ({s})", gr.name),
+            None => gr.name.clone(),
+        };
+        push("group.html", format!("groups/{}/", gr.id), title, None, ctx(&page)?);
+    }
+
+    // Chronology.
+    let years: Vec<YearCount> = index
+        .by_year
+        .iter()
+        .map(|(y, v)| {
+            let mut k = Tally::default();
+            v.iter().for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
+            YearCount { year: *y, count: v.len(), killed: k.display(), path: format!("chronology/{y}/") }
+        })
+        .collect();
+    let year_list: Vec<i32> = years.iter().map(|y| y.year).collect();
+    push("chronology.html", "chronology/".into(), "Chronology".into(), None, ctx(&ChronologyPage { years, total: site.incidents.len() })?);
+    for (k, (year, positions)) in index.by_year.iter().enumerate() {
+        let mut months: Vec<MonthBlock<'_>> = Vec::new();
+        for &p in positions {
+            let m = site.incidents[p].date.month;
+            if months.last().is_none_or(|b| b.month != m) {
+                let (label, anchor) = match m {
+                    Some(m) => (
+                        format!("{} {year}", crate::content::PartialDate::month_name(m)),
+                        format!("m{m:02}"),
+                    ),
+                    None => (format!("{year} (month unknown)"), "unknown".to_string()),
+                };
+                months.push(MonthBlock { label, month: m, anchor, incidents: Vec::new() });
+            }
+            months.last_mut().expect("just pushed").incidents.push(&sh.incidents[p]);
+        }
+        let mut killed = Tally::default();
+        positions.iter().for_each(|&p| killed.add(site.incidents[p].casualties.killed.as_ref()));
+        let link = |y: i32| Link { title: y.to_string(), path: format!("chronology/{y}/") };
+        let page = YearPage {
+            year: *year,
+            count: positions.len(),
+            killed: killed.display(),
+            months,
+            prev: k.checked_sub(1).map(|j| link(year_list[j])),
+            next: year_list.get(k + 1).map(|&y| link(y)),
+        };
+        push("year.html", format!("chronology/{year}/"), format!("Chronology {year}"), None, ctx(&page)?);
+    }
+
+    // Countries.
+    let list = CountriesPage {
+        countries: index
+            .by_country
+            .iter()
+            .map(|(c, v)| {
+                let mut k = Tally::default();
+                v.iter().for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
+                CountryListItem { country: country_ref(c), count: v.len(), killed: k.display() }
+            })
+            .collect(),
+    };
+    push("countries.html", "countries/".into(), "Countries".into(), None, ctx(&list)?);
+    for (c, positions) in &index.by_country {
+        let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+        let gpos: BTreeMap<&str, usize> = site.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+        for &p in positions {
+            for g in &site.incidents[p].groups {
+                if let Some(&gp) = gpos.get(g.as_str()) {
+                    *counts.entry(gp).or_default() += 1;
+                }
+            }
+        }
+        let mut groups: Vec<GroupCount> =
+            counts.into_iter().map(|(g, count)| GroupCount { group: sh.groups[g].clone(), count }).collect();
+        groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.group.id.cmp(&b.group.id)));
+        let cr = country_ref(c);
+        let page = CountryPage { country: cr.clone(), totals: sh.totals(positions, None), groups, chronology: sh.chronology(positions) };
+        push("country.html", cr.path.clone(), cr.name.clone(), None, ctx(&page)?);
+    }
+
+    // Briefings.
+    let newest_b: Vec<&BriefingSummary> = sh.briefings.iter().rev().collect();
+    push("briefings.html", "briefings/".into(), "Briefings".into(), None, ctx(&BriefingsPage { briefings: newest_b })?);
+    for (b, br) in site.briefings.iter().enumerate() {
+        let mut incs: Vec<usize> = br.incidents.iter().filter_map(|i| index.incident_pos.get(i).copied()).collect();
+        incs.sort_unstable();
+        incs.dedup();
+        let page = BriefingPage {
+            briefing: &sh.briefings[b],
+            groups: br.groups.iter().filter_map(|g| site.group(g).map(group_ref)).collect(),
+            incidents: incs.iter().map(|&p| &sh.incidents[p]).collect(),
+            tags: sh.tag_refs(&br.tags),
+            toc: headings(&bodies.briefings[b]),
+            body: bodies.briefings[b].html.clone(),
+        };
+        push("briefing.html", format!("briefings/{}/", br.id), br.title.clone(), br.summary.clone(), ctx(&page)?);
+    }
+
+    // Tags.
+    let tags = TagsPage {
+        tags: index
+            .by_tag
+            .iter()
+            .map(|(s, (name, i, b))| TagRef { name: name.clone(), path: format!("tags/{s}/"), count: i.len() + b.len() })
+            .collect(),
+    };
+    push("tags.html", "tags/".into(), "Tags".into(), None, ctx(&tags)?);
+    for (s, (name, incs, briefs)) in &index.by_tag {
+        let page = TagPage {
+            tag: TagRef { name: name.clone(), path: format!("tags/{s}/"), count: incs.len() + briefs.len() },
+            incidents: incs.iter().rev().map(|&p| &sh.incidents[p]).collect(),
+            briefings: briefs.iter().rev().map(|&b| &sh.briefings[b]).collect(),
+        };
+        push("tag.html", format!("tags/{s}/"), format!("Tag: {name}"), None, ctx(&page)?);
+    }
+
+    // Free pages and 404.
+    for (p, page) in site.pages.iter().enumerate() {
+        let fp = FreePage {
+            title: page.title.clone(),
+            description: page.description.clone(),
+            body: bodies.pages[p].html.clone(),
+            toc: headings(&bodies.pages[p]),
+        };
+        push("page.html", format!("{}/", page.id), page.title.clone(), page.description.clone(), ctx(&fp)?);
+    }
+    push("404.html", "404.html".into(), "Page not found".into(), None, Context::new());
+    Ok(jobs)
+}
+
+fn headings(r: &markdown::Rendered) -> Vec<Heading> {
+    r.headings.iter().filter(|h| h.0 == 2).map(|(l, id, t)| Heading { level: *l, id: id.clone(), text: t.clone() }).collect()
+}
+
+fn status_word(s: crate::content::Status) -> &'static str {
+    match s {
+        crate::content::Status::Active => "active",
+        crate::content::Status::Merged => "merged",
+        crate::content::Status::Defunct => "defunct",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn root_prefix_follows_depth() {
+        assert_eq!(super::root_of(""), "./");
+        assert_eq!(super::root_of("groups/"), "../");
+        assert_eq!(super::root_of("incidents/page/2/"), "../../../");
+    }
+}
