@@ -3,6 +3,9 @@
 //! as data, `output` writes them.
 
 pub mod context;
+pub mod export;
+pub mod feeds;
+pub mod search;
 pub mod svg;
 pub mod theme;
 
@@ -31,6 +34,16 @@ pub struct OutputFile {
     pub path: String,
     /// Contents.
     pub bytes: Vec<u8>,
+}
+
+/// What the extra outputs (feeds, exports, search index) are computed from.
+pub struct Inputs<'a> {
+    /// The validated site.
+    pub site: &'a Site,
+    /// Its indexes.
+    pub index: &'a Index,
+    /// The configuration.
+    pub config: &'a Config,
 }
 
 /// Every template a theme must provide, one per page kind.
@@ -391,6 +404,14 @@ pub fn render(
         diags.sort();
         return Err(diags);
     }
+    let inputs = Inputs { site, index, config };
+    let (a, (b, c)) = rayon::join(
+        || feeds::render(&inputs),
+        || rayon::join(|| export::render(&inputs), || search::render(&inputs)),
+    );
+    files.extend(a);
+    files.extend(b);
+    files.extend(c);
     for (path, bytes) in &theme.statics {
         files.push(OutputFile { path: format!("static/{path}"), bytes: bytes.clone() });
     }
