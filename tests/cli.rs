@@ -1,0 +1,45 @@
+//! The binary as a user runs it: exit codes, the summary line, diagnostics on stderr.
+
+mod support;
+
+use std::process::Command;
+
+use support::SiteTest;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_briefwerk"))
+}
+
+#[test]
+fn build_prints_one_summary_line_and_exits_zero() {
+    let t = SiteTest::fixture("basic");
+    let out = bin().args(["build", "--root"]).arg(&t.root).arg("--output").arg(&t.out).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let last = err.lines().last().unwrap();
+    assert!(last.starts_with("built ") && last.contains(" pages (5 incidents, 3 groups, 1 briefing) in "), "{last}");
+    assert!(t.out.join("index.html").exists());
+}
+
+#[test]
+fn bad_content_exits_one_with_located_diagnostics_and_writes_nothing() {
+    let t = SiteTest::fixture("basic");
+    t.write(
+        "content/incidents/2017-06-18-kangaba.md",
+        "---\ntitle: Kangaba\ndate: \"2017-06-18\"\nlocation: {country: ML}\ngroups: [jnm]\n---\n",
+    );
+    let out = bin().args(["build", "--root"]).arg(&t.root).arg("--output").arg(&t.out).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error: unknown group `jnm` in `groups`"), "{err}");
+    assert!(err.contains("content/incidents/2017-06-18-kangaba.md:5:10"), "{err}");
+    assert!(err.contains("did you mean `jnim`?"), "{err}");
+    assert!(!t.out.exists());
+}
+
+#[test]
+fn missing_site_yaml_exits_two() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin().args(["check", "--root"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
