@@ -100,6 +100,10 @@ fn fail(e: Error, format: Format) -> ExitCode {
     }
 }
 
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// Runs the parsed command line and returns the process exit code
 /// (0 ok, 1 content errors, 2 could not run).
 pub fn run(cli: Cli) -> ExitCode {
@@ -126,11 +130,11 @@ pub fn run(cli: Cli) -> ExitCode {
                     print_diags(&r.warnings, a.format);
                     if !cli.quiet {
                         eprintln!(
-                            "built {} pages ({} incidents, {} groups, {} briefings) in {} ms",
-                            r.pages,
-                            r.incidents,
-                            r.groups,
-                            r.briefings,
+                            "built {} ({}, {}, {}) in {} ms",
+                            count(r.pages, "page", "pages"),
+                            count(r.incidents, "incident", "incidents"),
+                            count(r.groups, "group", "groups"),
+                            count(r.briefings, "briefing", "briefings"),
                             r.elapsed.as_millis()
                         );
                     }

@@ -65,9 +65,14 @@ pub fn compile(theme: &ThemeFiles) -> Result<Tera, Diagnostics> {
     tera.autoescape_on([".html", ".xml", ".svg"]);
     let mut diags = Diagnostics::default();
     // Compile one by one first so each syntax error is reported against its own file.
+    // Templates include and extend each other, so alone they only show their own syntax
+    // errors; references between them are checked when all are added together below.
     for (name, src) in &theme.templates {
         let mut probe = Tera::default();
-        if let Err(e) = probe.add_raw_template(name, &src.text) {
+        if let Err(e) = probe.add_raw_template(name, &src.text)
+            && let tera::ErrorKind::SyntaxError(r) = e.kind()
+            && !r.message().starts_with("Unknown template")
+        {
             diags.push(template_diag(&e, theme, Some(name)));
         }
     }
