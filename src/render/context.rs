@@ -246,6 +246,8 @@ pub struct HomePage<'a> {
     pub latest_incidents: Vec<&'a IncidentSummary>,
     /// Headline figures.
     pub figures: Figures,
+    /// Inline SVG chart of the last 12 months of data (HTML, may be empty).
+    pub chart: String,
 }
 
 /// Headline figures of the home page.
@@ -276,6 +278,8 @@ pub struct IncidentsPage<'a> {
     pub incidents: Vec<&'a IncidentSummary>,
     /// Pagination.
     pub pagination: Pagination,
+    /// Inline SVG map of this page's incidents (HTML, may be empty).
+    pub map: String,
 }
 
 /// `incident.html`.
@@ -305,6 +309,8 @@ pub struct IncidentPage<'a> {
     pub prev: Option<Link>,
     /// Next incident in time.
     pub next: Option<Link>,
+    /// Inline SVG locator map (HTML, empty without coordinates).
+    pub map: String,
 }
 
 /// Latitude and longitude.
@@ -321,6 +327,8 @@ pub struct Coords {
 pub struct GroupsPage {
     /// Every group, by name.
     pub groups: Vec<GroupListItem>,
+    /// Inline SVG diagram of all groups and their relations (HTML, may be empty).
+    pub lineage: String,
 }
 
 /// One row of the groups index.
@@ -353,6 +361,12 @@ pub struct GroupPage<'a> {
     pub briefings: Vec<&'a BriefingSummary>,
     /// Rendered profile.
     pub body: String,
+    /// Inline SVG overview map of its incidents (HTML, may be empty).
+    pub map: String,
+    /// Incidents and killed per year, as SVG charts with data tables (HTML).
+    pub charts: String,
+    /// Inline SVG lineage diagram (HTML, empty without relations).
+    pub lineage: String,
 }
 
 /// A group's facts.
@@ -397,6 +411,10 @@ pub struct ChronologyPage {
     pub years: Vec<YearCount>,
     /// All incidents.
     pub total: usize,
+    /// Incidents per month stacked by group, SVG chart with table (HTML).
+    pub chart: String,
+    /// Visual timeline of the years (HTML list that works without CSS).
+    pub timeline: String,
 }
 
 /// A year and its count.
@@ -458,6 +476,10 @@ pub struct CountryPage<'a> {
     pub groups: Vec<GroupCount>,
     /// Incidents by year.
     pub chronology: Vec<YearBlock<'a>>,
+    /// Inline SVG overview map (HTML, may be empty).
+    pub map: String,
+    /// Incidents per year by group, SVG chart with table (HTML).
+    pub chart: String,
 }
 
 /// A group and a count.

@@ -5,6 +5,7 @@
 pub mod context;
 pub mod export;
 pub mod feeds;
+pub mod pictures;
 pub mod search;
 pub mod svg;
 pub mod theme;
@@ -48,15 +49,31 @@ pub struct Inputs<'a> {
 
 /// Every template a theme must provide, one per page kind.
 pub const PAGE_TEMPLATES: &[&str] = &[
-    "index.html", "incidents.html", "incident.html", "groups.html", "group.html", "chronology.html",
-    "year.html", "countries.html", "country.html", "briefings.html", "briefing.html", "tags.html",
-    "tag.html", "page.html", "404.html",
+    "index.html",
+    "incidents.html",
+    "incident.html",
+    "groups.html",
+    "group.html",
+    "chronology.html",
+    "year.html",
+    "countries.html",
+    "country.html",
+    "briefings.html",
+    "briefing.html",
+    "tags.html",
+    "tag.html",
+    "page.html",
+    "404.html",
 ];
 
 /// Relative prefix from a page at `path` (e.g. `groups/jnim/`) to the site root.
 pub fn root_of(path: &str) -> String {
     let depth = path.matches('/').count();
-    if depth == 0 { "./".to_string() } else { "../".repeat(depth) }
+    if depth == 0 {
+        "./".to_string()
+    } else {
+        "../".repeat(depth)
+    }
 }
 
 /// Compiles the theme's templates, reporting syntax errors with file and line.
@@ -79,7 +96,11 @@ pub fn compile(theme: &ThemeFiles) -> Result<Tera, Diagnostics> {
     if !diags.is_empty() {
         return Err(diags);
     }
-    let all: Vec<(&str, &str)> = theme.templates.iter().map(|(n, s)| (n.as_str(), s.text.as_str())).collect();
+    let all: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(n, s)| (n.as_str(), s.text.as_str()))
+        .collect();
     if let Err(e) = tera.add_raw_templates(all) {
         diags.push(template_diag(&e, theme, None));
         return Err(diags);
@@ -87,22 +108,33 @@ pub fn compile(theme: &ThemeFiles) -> Result<Tera, Diagnostics> {
     for t in PAGE_TEMPLATES {
         if !theme.templates.contains_key(*t) {
             diags.push(
-                Diagnostic::error("missing-template", format!("template `{t}` is missing"))
-                    .help(format!("add templates/{t} (the default theme has one to copy)")),
+                Diagnostic::error("missing-template", format!("template `{t}` is missing")).help(
+                    format!("add templates/{t} (the default theme has one to copy)"),
+                ),
             );
         }
     }
-    if diags.is_empty() { Ok(tera) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(tera)
+    } else {
+        Err(diags)
+    }
 }
 
 /// Turns a Tera error into a diagnostic pointing at the template file and line.
 fn template_diag(e: &tera::Error, theme: &ThemeFiles, fallback: Option<&str>) -> Diagnostic {
     use std::error::Error as _;
     let (message, file, span) = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            (r.message().to_string(), Some(r.filename().to_string()), Some(r.span().clone()))
-        }
-        tera::ErrorKind::TemplateNotFound(t) => (format!("template `{t}` not found"), fallback.map(str::to_string), None),
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => (
+            r.message().to_string(),
+            Some(r.filename().to_string()),
+            Some(r.span().clone()),
+        ),
+        tera::ErrorKind::TemplateNotFound(t) => (
+            format!("template `{t}` not found"),
+            fallback.map(str::to_string),
+            None,
+        ),
         other => {
             let mut m = other.to_string();
             let mut src = e.source();
@@ -144,10 +176,22 @@ struct Paths<'a> {
 impl LinkResolver for Paths<'_> {
     fn resolve(&self, kind: &str, id: &str) -> Option<String> {
         match kind {
-            "incident" => self.index.incident_pos.contains_key(id).then(|| format!("incidents/{id}/")),
+            "incident" => self
+                .index
+                .incident_pos
+                .contains_key(id)
+                .then(|| format!("incidents/{id}/")),
             "group" => self.site.group(id).map(|_| format!("groups/{id}/")),
-            "briefing" => self.index.briefing_pos.contains_key(id).then(|| format!("briefings/{id}/")),
-            "page" => self.index.page_pos.contains_key(id).then(|| format!("{id}/")),
+            "briefing" => self
+                .index
+                .briefing_pos
+                .contains_key(id)
+                .then(|| format!("briefings/{id}/")),
+            "page" => self
+                .index
+                .page_pos
+                .contains_key(id)
+                .then(|| format!("{id}/")),
             _ => None,
         }
     }
@@ -172,11 +216,20 @@ struct Bodies {
     home: Option<markdown::Rendered>,
 }
 
-fn render_bodies(site: &Site, index: &Index, sources: &Sources, config: &Config) -> Result<Bodies, Diagnostics> {
+fn render_bodies(
+    site: &Site,
+    index: &Index,
+    sources: &Sources,
+    config: &Config,
+) -> Result<Bodies, Diagnostics> {
     let paths = Paths { site, index };
     let one = |body: &str, origin: &crate::content::Origin, root: &str| {
         let f = &sources.files[origin.file];
-        let src = BodySource { rel: &f.rel, file_text: &f.text, body_offset: origin.body_offset };
+        let src = BodySource {
+            rel: &f.rel,
+            file_text: &f.text,
+            body_offset: origin.body_offset,
+        };
         let mut d = Vec::new();
         let r = markdown::render(body, &src, root, &paths, config.raw_html, &mut d);
         (r, d)
@@ -190,10 +243,30 @@ fn render_bodies(site: &Site, index: &Index, sources: &Sources, config: &Config)
             })
             .collect::<Vec<_>>()
     };
-    let incidents = collect(site.incidents.par_iter().map(|i| one(&i.body, &i.origin, "../../")).collect());
-    let groups = collect(site.groups.par_iter().map(|g| one(&g.body, &g.origin, "../../")).collect());
-    let briefings = collect(site.briefings.par_iter().map(|b| one(&b.body, &b.origin, "../../")).collect());
-    let pages = collect(site.pages.par_iter().map(|p| one(&p.body, &p.origin, "../")).collect());
+    let incidents = collect(
+        site.incidents
+            .par_iter()
+            .map(|i| one(&i.body, &i.origin, "../../"))
+            .collect(),
+    );
+    let groups = collect(
+        site.groups
+            .par_iter()
+            .map(|g| one(&g.body, &g.origin, "../../"))
+            .collect(),
+    );
+    let briefings = collect(
+        site.briefings
+            .par_iter()
+            .map(|b| one(&b.body, &b.origin, "../../"))
+            .collect(),
+    );
+    let pages = collect(
+        site.pages
+            .par_iter()
+            .map(|p| one(&p.body, &p.origin, "../"))
+            .collect(),
+    );
     let home = site.home.as_ref().map(|h| one(&h.body, &h.origin, "./"));
     let home = home.map(|(r, d)| {
         d.into_iter().for_each(|x| diags.push(x));
@@ -202,7 +275,13 @@ fn render_bodies(site: &Site, index: &Index, sources: &Sources, config: &Config)
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(Bodies { incidents, groups, briefings, pages, home })
+    Ok(Bodies {
+        incidents,
+        groups,
+        briefings,
+        pages,
+        home,
+    })
 }
 
 /// Everything computed once per build that page contexts borrow from.
@@ -235,8 +314,11 @@ fn group_ref(g: &crate::content::Group) -> GroupRef {
 }
 
 fn place_line(i: &Incident) -> String {
-    let parts: Vec<&str> =
-        [i.location.place.as_deref(), i.location.admin1.as_deref()].into_iter().flatten().filter(|s| !s.is_empty()).collect();
+    let parts: Vec<&str> = [i.location.place.as_deref(), i.location.admin1.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
     parts.join(", ")
 }
 
@@ -247,7 +329,12 @@ fn show(c: &Option<Count>) -> Option<String> {
 impl<'a> Shared<'a> {
     fn new(site: &'a Site, index: &'a Index, config: &'a Config) -> Shared<'a> {
         let groups: Vec<GroupRef> = site.groups.iter().map(group_ref).collect();
-        let gpos: BTreeMap<&str, usize> = site.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+        let gpos: BTreeMap<&str, usize> = site
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.as_str(), i))
+            .collect();
         let incidents = site
             .incidents
             .par_iter()
@@ -259,11 +346,19 @@ impl<'a> Shared<'a> {
                 end_date: i.end_date.as_ref().map(DateView::from),
                 place: place_line(i),
                 country: country_ref(&i.location.country),
-                event_type: i.event_type.as_deref().and_then(|e| config.event_label(e)).map(str::to_string),
+                event_type: i
+                    .event_type
+                    .as_deref()
+                    .and_then(|e| config.event_label(e))
+                    .map(str::to_string),
                 killed: show(&i.casualties.killed),
                 wounded: show(&i.casualties.wounded),
                 summary: i.summary.clone(),
-                groups: i.groups.iter().filter_map(|g| gpos.get(g.as_str()).map(|&p| groups[p].clone())).collect(),
+                groups: i
+                    .groups
+                    .iter()
+                    .filter_map(|g| gpos.get(g.as_str()).map(|&p| groups[p].clone()))
+                    .collect(),
                 attribution: i.attribution.map(|a| a.as_str()),
                 draft: i.draft,
             })
@@ -281,7 +376,10 @@ impl<'a> Shared<'a> {
                 draft: b.draft,
             })
             .collect();
-        let coverage = match (index.by_year.keys().next(), index.by_year.keys().next_back()) {
+        let coverage = match (
+            index.by_year.keys().next(),
+            index.by_year.keys().next_back(),
+        ) {
             (Some(a), Some(b)) if a != b => Some(format!("{a}–{b}")),
             (Some(a), _) => Some(a.to_string()),
             _ => None,
@@ -292,10 +390,25 @@ impl<'a> Shared<'a> {
             language: config.language.clone(),
             author: config.author.clone(),
             base_url: config.base_url.clone(),
-            pages: site.pages.iter().map(|p| Link { title: p.title.clone(), path: format!("{}/", p.id) }).collect(),
+            pages: site
+                .pages
+                .iter()
+                .map(|p| Link {
+                    title: p.title.clone(),
+                    path: format!("{}/", p.id),
+                })
+                .collect(),
             coverage,
         };
-        Shared { site, index, config, meta, incidents, briefings, groups }
+        Shared {
+            site,
+            index,
+            config,
+            meta,
+            incidents,
+            briefings,
+            groups,
+        }
     }
 
     fn totals(&self, positions: &[usize], group: Option<&str>) -> Totals {
@@ -329,7 +442,12 @@ impl<'a> Shared<'a> {
         for &p in positions {
             let year = self.site.incidents[p].date.year;
             if out.last().is_none_or(|b| b.year != year) {
-                out.push(YearBlock { year, path: format!("chronology/{year}/"), count: 0, incidents: Vec::new() });
+                out.push(YearBlock {
+                    year,
+                    path: format!("chronology/{year}/"),
+                    count: 0,
+                    incidents: Vec::new(),
+                });
             }
             let b = out.last_mut().expect("just pushed");
             b.count += 1;
@@ -342,8 +460,16 @@ impl<'a> Shared<'a> {
         tags.iter()
             .map(|t| {
                 let s = slug(t);
-                let count = self.index.by_tag.get(&s).map_or(0, |e| e.1.len() + e.2.len());
-                TagRef { name: t.clone(), path: format!("tags/{s}/"), count }
+                let count = self
+                    .index
+                    .by_tag
+                    .get(&s)
+                    .map_or(0, |e| e.1.len() + e.2.len());
+                TagRef {
+                    name: t.clone(),
+                    path: format!("tags/{s}/"),
+                    count,
+                }
             })
             .collect()
     }
@@ -380,21 +506,34 @@ pub fn render(
         .into_par_iter()
         .map(|job| {
             let mut ctx = job.context;
-            let root = if job.template == "404.html" { config.base_path.clone() } else { root_of(&job.path) };
+            let root = if job.template == "404.html" {
+                config.base_path.clone()
+            } else {
+                root_of(&job.path)
+            };
             ctx.insert_value("site", site_value.clone());
             ctx.insert("root", &root);
             ctx.insert("path", &job.path);
             ctx.insert("canonical", &format!("{}{}", config.base_url, job.path));
             ctx.insert("page_title", &job.title);
-            ctx.insert("page_description", &job.description.unwrap_or_else(|| config.description.clone()));
+            ctx.insert(
+                "page_description",
+                &job.description
+                    .unwrap_or_else(|| config.description.clone()),
+            );
             ctx.insert("page_kind", job.template.trim_end_matches(".html"));
-            let html = tera.render(job.template, &ctx).map_err(|e| template_diag(&e, theme, Some(job.template)))?;
+            let html = tera
+                .render(job.template, &ctx)
+                .map_err(|e| template_diag(&e, theme, Some(job.template)))?;
             let file = if job.path.is_empty() || job.path.ends_with('/') {
                 format!("{}index.html", job.path)
             } else {
                 job.path
             };
-            Ok(OutputFile { path: file, bytes: html.into_bytes() })
+            Ok(OutputFile {
+                path: file,
+                bytes: html.into_bytes(),
+            })
         })
         .collect();
     let mut files = Vec::with_capacity(results.len() + theme.statics.len());
@@ -409,7 +548,11 @@ pub fn render(
         diags.sort();
         return Err(diags);
     }
-    let inputs = Inputs { site, index, config };
+    let inputs = Inputs {
+        site,
+        index,
+        config,
+    };
     let (a, (b, c)) = rayon::join(
         || feeds::render(&inputs),
         || rayon::join(|| export::render(&inputs), || search::render(&inputs)),
@@ -417,8 +560,15 @@ pub fn render(
     files.extend(a);
     files.extend(b);
     files.extend(c);
+    files.push(OutputFile {
+        path: "static/pictures.css".into(),
+        bytes: pictures::stylesheet().into_bytes(),
+    });
     for (path, bytes) in &theme.statics {
-        files.push(OutputFile { path: format!("static/{path}"), bytes: bytes.clone() });
+        files.push(OutputFile {
+            path: format!("static/{path}"),
+            bytes: bytes.clone(),
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -429,12 +579,24 @@ fn to_value<T: Serialize>(v: &T) -> tera::Value {
 }
 
 fn ctx<T: Serialize>(v: &T) -> Result<Context, Diagnostic> {
-    Context::from_serialize(v).map_err(|e| Diagnostic::error("internal", format!("cannot build template context: {e}")))
+    Context::from_serialize(v)
+        .map_err(|e| Diagnostic::error("internal", format!("cannot build template context: {e}")))
 }
 
 fn paginate(total: usize, per: usize, base: &str) -> Vec<(usize, String)> {
     let pages = total.div_ceil(per).max(1);
-    (1..=pages).map(|n| (n, if n == 1 { base.to_string() } else { format!("{base}page/{n}/") })).collect()
+    (1..=pages)
+        .map(|n| {
+            (
+                n,
+                if n == 1 {
+                    base.to_string()
+                } else {
+                    format!("{base}page/{n}/")
+                },
+            )
+        })
+        .collect()
 }
 
 fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
@@ -442,8 +604,18 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
     let index = sh.index;
     let config = sh.config;
     let mut jobs = Vec::new();
-    let mut push = |template: &'static str, path: String, title: String, description: Option<String>, context: Context| {
-        jobs.push(Job { template, path, title, description, context });
+    let mut push = |template: &'static str,
+                    path: String,
+                    title: String,
+                    description: Option<String>,
+                    context: Context| {
+        jobs.push(Job {
+            template,
+            path,
+            title,
+            description,
+            context,
+        });
     };
 
     // Home.
@@ -451,10 +623,19 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
     let mut countries: Vec<&String> = index.by_country.keys().collect();
     countries.dedup();
     let home = HomePage {
-        intro_title: site.home.as_ref().map(|h| h.title.clone()).filter(|t| !t.is_empty()),
-        intro: bodies.home.as_ref().map(|b| b.html.clone()).unwrap_or_default(),
+        intro_title: site
+            .home
+            .as_ref()
+            .map(|h| h.title.clone())
+            .filter(|t| !t.is_empty()),
+        intro: bodies
+            .home
+            .as_ref()
+            .map(|b| b.html.clone())
+            .unwrap_or_default(),
         latest_briefings: sh.briefings.iter().rev().take(5).collect(),
         latest_incidents: newest,
+        chart: pictures::last_twelve_months(site),
         figures: Figures {
             incidents: site.incidents.len(),
             groups: site.groups.len(),
@@ -466,24 +647,68 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             last_year: index.by_year.keys().next_back().copied(),
         },
     };
-    push("index.html", String::new(), config.title.clone(), None, ctx(&home)?);
+    push(
+        "index.html",
+        String::new(),
+        config.title.clone(),
+        None,
+        ctx(&home)?,
+    );
 
     // Incidents list, newest first, paginated.
     let newest_first: Vec<&IncidentSummary> = sh.incidents.iter().rev().collect();
     let pages = paginate(newest_first.len(), config.paginate_by, "incidents/");
     for (n, path) in &pages {
         let start = (n - 1) * config.paginate_by;
-        let items = newest_first.iter().skip(start).take(config.paginate_by).copied().collect();
+        let items: Vec<&IncidentSummary> = newest_first
+            .iter()
+            .skip(start)
+            .take(config.paginate_by)
+            .copied()
+            .collect();
+        let mut on_page: Vec<usize> = items
+            .iter()
+            .filter_map(|i| index.incident_pos.get(&i.id).copied())
+            .collect();
+        on_page.sort_unstable();
+        let map = pictures::overview(
+            site,
+            &on_page,
+            &root_of(path),
+            "Incidents on this page",
+            true,
+        );
         let pagination = Pagination {
             current: *n,
             total_pages: pages.len(),
             total_items: newest_first.len(),
             prev: (*n > 1).then(|| pages[n - 2].1.clone()),
             next: pages.get(*n).map(|p| p.1.clone()),
-            pages: pages.iter().map(|(m, p)| PageLink { number: *m, path: p.clone(), current: m == n }).collect(),
+            pages: pages
+                .iter()
+                .map(|(m, p)| PageLink {
+                    number: *m,
+                    path: p.clone(),
+                    current: m == n,
+                })
+                .collect(),
         };
-        let title = if *n == 1 { "Incidents".to_string() } else { format!("Incidents, page {n}") };
-        push("incidents.html", path.clone(), title, None, ctx(&IncidentsPage { incidents: items, pagination })?);
+        let title = if *n == 1 {
+            "Incidents".to_string()
+        } else {
+            format!("Incidents, page {n}")
+        };
+        push(
+            "incidents.html",
+            path.clone(),
+            title,
+            None,
+            ctx(&IncidentsPage {
+                incidents: items,
+                pagination,
+                map,
+            })?,
+        );
     }
 
     // Incident pages.
@@ -507,18 +732,40 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
                 })
                 .collect(),
             tags: sh.tag_refs(&inc.tags),
-            briefings: index.briefings_of_incident[p].iter().map(|&b| &sh.briefings[b]).collect(),
+            briefings: index.briefings_of_incident[p]
+                .iter()
+                .map(|&b| &sh.briefings[b])
+                .collect(),
             body: bodies.incidents[p].html.clone(),
-            prev: p.checked_sub(1).map(|q| Link { title: sh.incidents[q].title.clone(), path: sh.incidents[q].path.clone() }),
-            next: sh.incidents.get(p + 1).map(|n| Link { title: n.title.clone(), path: n.path.clone() }),
+            map: pictures::locator(site, inc, "../../"),
+            prev: p.checked_sub(1).map(|q| Link {
+                title: sh.incidents[q].title.clone(),
+                path: sh.incidents[q].path.clone(),
+            }),
+            next: sh.incidents.get(p + 1).map(|n| Link {
+                title: n.title.clone(),
+                path: n.path.clone(),
+            }),
         };
-        push("incident.html", s.path.clone(), inc.title.clone(), inc.summary.clone(), ctx(&page)?);
+        push(
+            "incident.html",
+            s.path.clone(),
+            inc.title.clone(),
+            inc.summary.clone(),
+            ctx(&page)?,
+        );
     }
 
     // Groups.
     let mut by_name: Vec<usize> = (0..site.groups.len()).collect();
-    by_name.sort_by(|&a, &b| site.groups[a].name.to_lowercase().cmp(&site.groups[b].name.to_lowercase()));
+    by_name.sort_by(|&a, &b| {
+        site.groups[a]
+            .name
+            .to_lowercase()
+            .cmp(&site.groups[b].name.to_lowercase())
+    });
     let list = GroupsPage {
+        lineage: pictures::lineage_overview(site, index, "../"),
         groups: by_name
             .iter()
             .map(|&g| {
@@ -533,7 +780,13 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             })
             .collect(),
     };
-    push("groups.html", "groups/".into(), "Armed groups".into(), None, ctx(&list)?);
+    push(
+        "groups.html",
+        "groups/".into(),
+        "Armed groups".into(),
+        None,
+        ctx(&list)?,
+    );
     for (g, gr) in site.groups.iter().enumerate() {
         let rel = &index.relations[g];
         let refs = |v: &[usize]| v.iter().map(|&x| sh.groups[x].clone()).collect::<Vec<_>>();
@@ -565,14 +818,32 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             },
             totals: sh.totals(&index.by_group[g], Some(&gr.id)),
             chronology: sh.chronology(&index.by_group[g]),
-            briefings: index.briefings_of_group[g].iter().map(|&b| &sh.briefings[b]).collect(),
+            briefings: index.briefings_of_group[g]
+                .iter()
+                .map(|&b| &sh.briefings[b])
+                .collect(),
             body: bodies.groups[g].html.clone(),
+            map: pictures::overview(
+                site,
+                &index.by_group[g],
+                "../../",
+                &format!("Incidents of {}", gr.label()),
+                false,
+            ),
+            charts: pictures::group_charts(site, &index.by_group[g], gr.label()),
+            lineage: pictures::lineage(site, index, g, "../../"),
         };
         let title = match &gr.short_name {
             Some(s) => format!("{} ({s})", gr.name),
             None => gr.name.clone(),
         };
-        push("group.html", format!("groups/{}/", gr.id), title, None, ctx(&page)?);
+        push(
+            "group.html",
+            format!("groups/{}/", gr.id),
+            title,
+            None,
+            ctx(&page)?,
+        );
     }
 
     // Chronology.
@@ -581,12 +852,33 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
         .iter()
         .map(|(y, v)| {
             let mut k = Tally::default();
-            v.iter().for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
-            YearCount { year: *y, count: v.len(), killed: k.display(), path: format!("chronology/{y}/") }
+            v.iter()
+                .for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
+            YearCount {
+                year: *y,
+                count: v.len(),
+                killed: k.display(),
+                path: format!("chronology/{y}/"),
+            }
         })
         .collect();
     let year_list: Vec<i32> = years.iter().map(|y| y.year).collect();
-    push("chronology.html", "chronology/".into(), "Chronology".into(), None, ctx(&ChronologyPage { years, total: site.incidents.len() })?);
+    push(
+        "chronology.html",
+        "chronology/".into(),
+        "Chronology".into(),
+        None,
+        ctx(&ChronologyPage {
+            years,
+            total: site.incidents.len(),
+            chart: pictures::monthly(
+                site,
+                &(0..site.incidents.len()).collect::<Vec<_>>(),
+                "Incidents per month, by group",
+            ),
+            timeline: pictures::timeline(site, index, "../"),
+        })?,
+    );
     for (k, (year, positions)) in index.by_year.iter().enumerate() {
         let mut months: Vec<MonthBlock<'_>> = Vec::new();
         for &p in positions {
@@ -599,13 +891,27 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
                     ),
                     None => (format!("{year} (month unknown)"), "unknown".to_string()),
                 };
-                months.push(MonthBlock { label, month: m, anchor, incidents: Vec::new() });
+                months.push(MonthBlock {
+                    label,
+                    month: m,
+                    anchor,
+                    incidents: Vec::new(),
+                });
             }
-            months.last_mut().expect("just pushed").incidents.push(&sh.incidents[p]);
+            months
+                .last_mut()
+                .expect("just pushed")
+                .incidents
+                .push(&sh.incidents[p]);
         }
         let mut killed = Tally::default();
-        positions.iter().for_each(|&p| killed.add(site.incidents[p].casualties.killed.as_ref()));
-        let link = |y: i32| Link { title: y.to_string(), path: format!("chronology/{y}/") };
+        positions
+            .iter()
+            .for_each(|&p| killed.add(site.incidents[p].casualties.killed.as_ref()));
+        let link = |y: i32| Link {
+            title: y.to_string(),
+            path: format!("chronology/{y}/"),
+        };
         let page = YearPage {
             year: *year,
             count: positions.len(),
@@ -614,7 +920,13 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             prev: k.checked_sub(1).map(|j| link(year_list[j])),
             next: year_list.get(k + 1).map(|&y| link(y)),
         };
-        push("year.html", format!("chronology/{year}/"), format!("Chronology {year}"), None, ctx(&page)?);
+        push(
+            "year.html",
+            format!("chronology/{year}/"),
+            format!("Chronology {year}"),
+            None,
+            ctx(&page)?,
+        );
     }
 
     // Countries.
@@ -624,15 +936,31 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             .iter()
             .map(|(c, v)| {
                 let mut k = Tally::default();
-                v.iter().for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
-                CountryListItem { country: country_ref(c), count: v.len(), killed: k.display() }
+                v.iter()
+                    .for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
+                CountryListItem {
+                    country: country_ref(c),
+                    count: v.len(),
+                    killed: k.display(),
+                }
             })
             .collect(),
     };
-    push("countries.html", "countries/".into(), "Countries".into(), None, ctx(&list)?);
+    push(
+        "countries.html",
+        "countries/".into(),
+        "Countries".into(),
+        None,
+        ctx(&list)?,
+    );
     for (c, positions) in &index.by_country {
         let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-        let gpos: BTreeMap<&str, usize> = site.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+        let gpos: BTreeMap<&str, usize> = site
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.as_str(), i))
+            .collect();
         for &p in positions {
             for g in &site.incidents[p].groups {
                 if let Some(&gp) = gpos.get(g.as_str()) {
@@ -640,30 +968,84 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
                 }
             }
         }
-        let mut groups: Vec<GroupCount> =
-            counts.into_iter().map(|(g, count)| GroupCount { group: sh.groups[g].clone(), count }).collect();
-        groups.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.group.id.cmp(&b.group.id)));
+        let mut groups: Vec<GroupCount> = counts
+            .into_iter()
+            .map(|(g, count)| GroupCount {
+                group: sh.groups[g].clone(),
+                count,
+            })
+            .collect();
+        groups.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.group.id.cmp(&b.group.id))
+        });
         let cr = country_ref(c);
-        let page = CountryPage { country: cr.clone(), totals: sh.totals(positions, None), groups, chronology: sh.chronology(positions) };
-        push("country.html", cr.path.clone(), cr.name.clone(), None, ctx(&page)?);
+        let page = CountryPage {
+            country: cr.clone(),
+            totals: sh.totals(positions, None),
+            groups,
+            chronology: sh.chronology(positions),
+            map: pictures::overview(
+                site,
+                positions,
+                "../../",
+                &format!("Incidents in {}", cr.name),
+                true,
+            ),
+            chart: pictures::yearly_by_group(
+                site,
+                positions,
+                &format!("Incidents per year in {}, by group", cr.name),
+            ),
+        };
+        push(
+            "country.html",
+            cr.path.clone(),
+            cr.name.clone(),
+            None,
+            ctx(&page)?,
+        );
     }
 
     // Briefings.
     let newest_b: Vec<&BriefingSummary> = sh.briefings.iter().rev().collect();
-    push("briefings.html", "briefings/".into(), "Briefings".into(), None, ctx(&BriefingsPage { briefings: newest_b })?);
+    push(
+        "briefings.html",
+        "briefings/".into(),
+        "Briefings".into(),
+        None,
+        ctx(&BriefingsPage {
+            briefings: newest_b,
+        })?,
+    );
     for (b, br) in site.briefings.iter().enumerate() {
-        let mut incs: Vec<usize> = br.incidents.iter().filter_map(|i| index.incident_pos.get(i).copied()).collect();
+        let mut incs: Vec<usize> = br
+            .incidents
+            .iter()
+            .filter_map(|i| index.incident_pos.get(i).copied())
+            .collect();
         incs.sort_unstable();
         incs.dedup();
         let page = BriefingPage {
             briefing: &sh.briefings[b],
-            groups: br.groups.iter().filter_map(|g| site.group(g).map(group_ref)).collect(),
+            groups: br
+                .groups
+                .iter()
+                .filter_map(|g| site.group(g).map(group_ref))
+                .collect(),
             incidents: incs.iter().map(|&p| &sh.incidents[p]).collect(),
             tags: sh.tag_refs(&br.tags),
             toc: headings(&bodies.briefings[b]),
             body: bodies.briefings[b].html.clone(),
         };
-        push("briefing.html", format!("briefings/{}/", br.id), br.title.clone(), br.summary.clone(), ctx(&page)?);
+        push(
+            "briefing.html",
+            format!("briefings/{}/", br.id),
+            br.title.clone(),
+            br.summary.clone(),
+            ctx(&page)?,
+        );
     }
 
     // Tags.
@@ -671,17 +1053,37 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
         tags: index
             .by_tag
             .iter()
-            .map(|(s, (name, i, b))| TagRef { name: name.clone(), path: format!("tags/{s}/"), count: i.len() + b.len() })
+            .map(|(s, (name, i, b))| TagRef {
+                name: name.clone(),
+                path: format!("tags/{s}/"),
+                count: i.len() + b.len(),
+            })
             .collect(),
     };
-    push("tags.html", "tags/".into(), "Tags".into(), None, ctx(&tags)?);
+    push(
+        "tags.html",
+        "tags/".into(),
+        "Tags".into(),
+        None,
+        ctx(&tags)?,
+    );
     for (s, (name, incs, briefs)) in &index.by_tag {
         let page = TagPage {
-            tag: TagRef { name: name.clone(), path: format!("tags/{s}/"), count: incs.len() + briefs.len() },
+            tag: TagRef {
+                name: name.clone(),
+                path: format!("tags/{s}/"),
+                count: incs.len() + briefs.len(),
+            },
             incidents: incs.iter().rev().map(|&p| &sh.incidents[p]).collect(),
             briefings: briefs.iter().rev().map(|&b| &sh.briefings[b]).collect(),
         };
-        push("tag.html", format!("tags/{s}/"), format!("Tag: {name}"), None, ctx(&page)?);
+        push(
+            "tag.html",
+            format!("tags/{s}/"),
+            format!("Tag: {name}"),
+            None,
+            ctx(&page)?,
+        );
     }
 
     // Free pages and 404.
@@ -692,14 +1094,34 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             body: bodies.pages[p].html.clone(),
             toc: headings(&bodies.pages[p]),
         };
-        push("page.html", format!("{}/", page.id), page.title.clone(), page.description.clone(), ctx(&fp)?);
+        push(
+            "page.html",
+            format!("{}/", page.id),
+            page.title.clone(),
+            page.description.clone(),
+            ctx(&fp)?,
+        );
     }
-    push("404.html", "404.html".into(), "Page not found".into(), None, Context::new());
+    push(
+        "404.html",
+        "404.html".into(),
+        "Page not found".into(),
+        None,
+        Context::new(),
+    );
     Ok(jobs)
 }
 
 fn headings(r: &markdown::Rendered) -> Vec<Heading> {
-    r.headings.iter().filter(|h| h.0 == 2).map(|(l, id, t)| Heading { level: *l, id: id.clone(), text: t.clone() }).collect()
+    r.headings
+        .iter()
+        .filter(|h| h.0 == 2)
+        .map(|(l, id, t)| Heading {
+            level: *l,
+            id: id.clone(),
+            text: t.clone(),
+        })
+        .collect()
 }
 
 fn status_word(s: crate::content::Status) -> &'static str {

@@ -1,0 +1,493 @@
+//! Builds the inline SVG pictures of each page (maps, charts, lineage, timeline) from the
+//! site and its indexes, through the drawing code in [`super::svg`]. One function per
+//! picture; each returns ready-to-embed HTML, or an empty string when there is nothing to draw.
+
+use std::collections::BTreeMap;
+
+use super::svg::{
+    self, Band, BarChart, EdgeKind, LineageEdge, LineageNode, MapOptions, MapPoint, Range, Series,
+};
+use crate::content::{Count, Incident, Site};
+use crate::index::Index;
+
+/// Most groups a stacked chart or overview map colours separately; the rest are "other".
+const TOP_GROUPS: usize = 6;
+
+fn killed_range(c: Option<&Count>) -> Option<Range> {
+    match c {
+        Some(Count::Exact { n }) => Some(Range::exact(u64::from(*n))),
+        Some(Count::Range {
+            min,
+            max: Some(max),
+        }) => Some(Range::between(u64::from(*min), u64::from(*max))),
+        Some(Count::Range { min, max: None }) => Some(Range::at_least(u64::from(*min))),
+        Some(Count::Unknown) | None => None,
+    }
+}
+
+fn add(a: &mut Range, b: Range) {
+    a.min += b.min;
+    a.max = match (a.max, b.max) {
+        (Some(x), Some(y)) => Some(x + y),
+        _ => None,
+    };
+}
+
+fn point(site: &Site, i: &Incident, root: &str, series: Option<String>) -> Option<MapPoint> {
+    let (lat, lon) = i.location.coords?;
+    let place = i
+        .location
+        .place
+        .as_deref()
+        .or(i.location.admin1.as_deref())
+        .unwrap_or(&i.location.country);
+    let _ = site;
+    Some(MapPoint {
+        lat,
+        lon,
+        killed: i.casualties.killed.as_ref().and_then(Count::min),
+        label: format!("{} — {}: {}", i.date.display(), place, i.title),
+        url: format!("{root}incidents/{}/", i.id),
+        series,
+        exact: true,
+    })
+}
+
+fn figure(class: &str, body: String, caption: String) -> String {
+    if body.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<figure class=\"bw-figure {class}\">{body}<figcaption>{}</figcaption></figure>",
+        svg::esc(&caption)
+    )
+}
+
+/// The label of the group that colours an incident on an overview map.
+fn series_of(site: &Site, i: &Incident, shown: &[&str]) -> Option<String> {
+    let g = i.groups.first()?;
+    let grp = site.group(g)?;
+    if shown.contains(&g.as_str()) {
+        Some(grp.label().to_string())
+    } else {
+        Some("Other groups".to_string())
+    }
+}
+
+/// Group ids naming the most incidents among `positions`, most first (ties by id).
+fn top_groups<'a>(site: &'a Site, positions: &[usize], n: usize) -> Vec<&'a str> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for &p in positions {
+        for g in &site.incidents[p].groups {
+            *counts.entry(g.as_str()).or_default() += 1;
+        }
+    }
+    let mut v: Vec<(&str, usize)> = counts.into_iter().collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    v.into_iter()
+        .take(n)
+        .filter_map(|(g, _)| site.group(g).map(|gr| gr.id.as_str()))
+        .collect()
+}
+
+/// A small locator map for one incident page.
+pub fn locator(site: &Site, i: &Incident, root: &str) -> String {
+    let Some(p) = point(site, i, root, None) else {
+        return String::new();
+    };
+    let svg = svg::map_svg(
+        &[p],
+        &MapOptions {
+            title: format!("Location of {}", i.title),
+            desc: String::new(),
+            locator: true,
+            width: 360,
+            height: 260,
+        },
+    );
+    let place = i.location.place.as_deref().unwrap_or("the incident");
+    figure(
+        "bw-map bw-map-locator",
+        svg,
+        format!("Location of {place}."),
+    )
+}
+
+/// An overview map of `positions`, coloured by group (or by one colour for a single group).
+pub fn overview(
+    site: &Site,
+    positions: &[usize],
+    root: &str,
+    title: &str,
+    colour_by_group: bool,
+) -> String {
+    let shown = if colour_by_group {
+        top_groups(site, positions, TOP_GROUPS)
+    } else {
+        Vec::new()
+    };
+    let points: Vec<MapPoint> = positions
+        .iter()
+        .filter_map(|&p| {
+            let i = &site.incidents[p];
+            let series = if colour_by_group {
+                series_of(site, i, &shown)
+            } else {
+                None
+            };
+            point(site, i, root, series)
+        })
+        .collect();
+    let missing = positions.len() - points.len();
+    let svg = svg::map_svg(
+        &points,
+        &MapOptions {
+            title: title.to_string(),
+            desc: String::new(),
+            locator: false,
+            width: 720,
+            height: 480,
+        },
+    );
+    let mut caption = format!(
+        "{title}: {} {} with coordinates; marks sized by people killed.",
+        points.len(),
+        if points.len() == 1 {
+            "incident"
+        } else {
+            "incidents"
+        }
+    );
+    if missing > 0 {
+        caption.push_str(&format!(" {missing} without coordinates not shown."));
+    }
+    figure("bw-map", svg, caption)
+}
+
+/// Incidents per year and killed per year for a group page.
+pub fn group_charts(site: &Site, positions: &[usize], name: &str) -> String {
+    let mut years: BTreeMap<i32, (u64, Range)> = BTreeMap::new();
+    for &p in positions {
+        let i = &site.incidents[p];
+        let e = years.entry(i.date.year).or_insert((0, Range::exact(0)));
+        e.0 += 1;
+        if let Some(r) = killed_range(i.casualties.killed.as_ref()) {
+            add(&mut e.1, r);
+        }
+    }
+    if years.is_empty() {
+        return String::new();
+    }
+    let (first, last) = (
+        *years.keys().next().unwrap_or(&0),
+        *years.keys().next_back().unwrap_or(&0),
+    );
+    let labels: Vec<String> = (first..=last).map(|y| y.to_string()).collect();
+    let get = |y: i32| years.get(&y).cloned().unwrap_or((0, Range::exact(0)));
+    let incidents = BarChart {
+        title: format!("Incidents per year: {name}"),
+        desc: String::new(),
+        labels: labels.clone(),
+        series: vec![Series {
+            name: "Incidents".into(),
+            values: (first..=last).map(|y| Range::exact(get(y).0)).collect(),
+        }],
+        y_label: "Incidents".into(),
+    };
+    let killed = BarChart {
+        title: format!("People killed per year: {name}"),
+        desc: String::new(),
+        labels,
+        series: vec![Series {
+            name: "Killed".into(),
+            values: (first..=last).map(|y| get(y).1).collect(),
+        }],
+        y_label: "Killed".into(),
+    };
+    format!(
+        "{}{}",
+        svg::bar_chart_figure(&incidents),
+        svg::bar_chart_figure(&killed)
+    )
+}
+
+fn stacked(
+    site: &Site,
+    positions: &[usize],
+    labels: Vec<String>,
+    key: impl Fn(&Incident) -> Option<usize>,
+    title: &str,
+) -> String {
+    let shown = top_groups(site, positions, TOP_GROUPS);
+    let mut names: Vec<String> = shown
+        .iter()
+        .filter_map(|g| site.group(g).map(|gr| gr.label().to_string()))
+        .collect();
+    let other = names.len();
+    names.push("Other or unattributed".to_string());
+    let mut values = vec![vec![0u64; labels.len()]; names.len()];
+    for &p in positions {
+        let i = &site.incidents[p];
+        let Some(k) = key(i) else { continue };
+        let s = i
+            .groups
+            .first()
+            .and_then(|g| shown.iter().position(|x| x == g))
+            .unwrap_or(other);
+        values[s][k] += 1;
+    }
+    let series: Vec<Series> = names
+        .into_iter()
+        .zip(values)
+        .filter(|(_, v)| v.iter().any(|x| *x > 0))
+        .map(|(name, v)| Series {
+            name,
+            values: v.into_iter().map(Range::exact).collect(),
+        })
+        .collect();
+    svg::bar_chart_figure(&BarChart {
+        title: title.to_string(),
+        desc: String::new(),
+        labels,
+        series,
+        y_label: "Incidents".into(),
+    })
+}
+
+/// Incidents per month over the whole period, stacked by the most active groups.
+pub fn monthly(site: &Site, positions: &[usize], title: &str) -> String {
+    let (Some(&f), Some(&l)) = (positions.first(), positions.last()) else {
+        return String::new();
+    };
+    let (fy, fm) = (
+        site.incidents[f].date.year,
+        site.incidents[f].date.month.unwrap_or(1),
+    );
+    let (ly, lm) = (
+        site.incidents[l].date.year,
+        site.incidents[l].date.month.unwrap_or(12),
+    );
+    monthly_between(site, positions, (fy, fm), (ly, lm), title)
+}
+
+fn monthly_between(
+    site: &Site,
+    positions: &[usize],
+    from: (i32, u8),
+    to: (i32, u8),
+    title: &str,
+) -> String {
+    let idx = |y: i32, m: u8| (y - from.0) as i64 * 12 + i64::from(m) - i64::from(from.1);
+    let n = idx(to.0, to.1) + 1;
+    if n <= 0 || n > 12 * 200 {
+        return String::new();
+    }
+    let labels: Vec<String> = (0..n)
+        .map(|k| {
+            let t = i64::from(from.1) - 1 + k;
+            format!("{:04}-{:02}", i64::from(from.0) + t / 12, t % 12 + 1)
+        })
+        .collect();
+    // Year-only incidents have no month, so they cannot be placed on a monthly axis.
+    let key = |i: &Incident| {
+        let m = i.date.month?;
+        let k = idx(i.date.year, m);
+        (0..n).contains(&k).then_some(k as usize)
+    };
+    stacked(site, positions, labels, key, title)
+}
+
+/// The last 12 months of data (ending with the newest incident's month) at a glance.
+pub fn last_twelve_months(site: &Site) -> String {
+    let Some(last) = site.incidents.iter().rev().find(|i| i.date.month.is_some()) else {
+        return String::new();
+    };
+    let (ly, lm) = (last.date.year, last.date.month.unwrap_or(12));
+    let (fy, fm) = if lm == 12 { (ly, 1) } else { (ly - 1, lm + 1) };
+    let all: Vec<usize> = (0..site.incidents.len()).collect();
+    monthly_between(
+        site,
+        &all,
+        (fy, fm),
+        (ly, lm),
+        "Incidents in the last 12 months of data, by group",
+    )
+}
+
+/// Incidents per year in a country, stacked by group.
+pub fn yearly_by_group(site: &Site, positions: &[usize], title: &str) -> String {
+    let (Some(&f), Some(&l)) = (positions.first(), positions.last()) else {
+        return String::new();
+    };
+    let (fy, ly) = (site.incidents[f].date.year, site.incidents[l].date.year);
+    let labels = (fy..=ly).map(|y| y.to_string()).collect();
+    stacked(
+        site,
+        positions,
+        labels,
+        |i| Some((i.date.year - fy) as usize),
+        title,
+    )
+}
+
+fn lineage_node(site: &Site, g: usize, root: &str, current: bool) -> LineageNode {
+    let gr = &site.groups[g];
+    LineageNode {
+        id: gr.id.clone(),
+        name: gr.label().to_string(),
+        url: format!("{root}groups/{}/", gr.id),
+        founded: gr.founded.map(|d| d.year),
+        current,
+    }
+}
+
+fn edges_of(index: &Index, g: usize, site: &Site) -> Vec<LineageEdge> {
+    let r = &index.relations[g];
+    let id = |x: usize| site.groups[x].id.clone();
+    let mut e = Vec::new();
+    for &f in &r.merged_from {
+        e.push(LineageEdge {
+            from: id(f),
+            to: id(g),
+            kind: EdgeKind::MergedInto,
+        });
+    }
+    if let Some(t) = r.merged_into {
+        e.push(LineageEdge {
+            from: id(g),
+            to: id(t),
+            kind: EdgeKind::MergedInto,
+        });
+    }
+    for &a in &r.affiliated_with {
+        e.push(LineageEdge {
+            from: id(g),
+            to: id(a),
+            kind: EdgeKind::Affiliate,
+        });
+    }
+    e
+}
+
+/// A group's family: what merged into it, what it merged into, its affiliations.
+pub fn lineage(site: &Site, index: &Index, g: usize, root: &str) -> String {
+    let r = &index.relations[g];
+    let mut members: Vec<usize> = vec![g];
+    members.extend(&r.merged_from);
+    members.extend(r.merged_into);
+    members.extend(&r.affiliated_with);
+    members.extend(&r.affiliates);
+    members.sort_unstable();
+    members.dedup();
+    if members.len() < 2 {
+        return String::new();
+    }
+    let nodes: Vec<LineageNode> = members
+        .iter()
+        .map(|&m| lineage_node(site, m, root, m == g))
+        .collect();
+    let mut edges = edges_of(index, g, site);
+    for &a in &r.affiliates {
+        edges.push(LineageEdge {
+            from: site.groups[a].id.clone(),
+            to: site.groups[g].id.clone(),
+            kind: EdgeKind::Affiliate,
+        });
+    }
+    edges.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
+    edges.dedup_by(|a, b| a.from == b.from && a.to == b.to);
+    let name = site.groups[g].label();
+    figure(
+        "bw-lineage-wrap",
+        svg::lineage_svg(&nodes, &edges, &format!("Lineage of {name}")),
+        format!("{name}: mergers and affiliations, laid out by founding year."),
+    )
+}
+
+/// Every group and every relationship, for the groups index.
+pub fn lineage_overview(site: &Site, index: &Index, root: &str) -> String {
+    if site.groups.len() < 2 {
+        return String::new();
+    }
+    let nodes: Vec<LineageNode> = (0..site.groups.len())
+        .map(|g| lineage_node(site, g, root, false))
+        .collect();
+    let mut edges: Vec<LineageEdge> = Vec::new();
+    for (g, gr) in site.groups.iter().enumerate() {
+        if let Some(t) = index.relations[g].merged_into {
+            edges.push(LineageEdge {
+                from: gr.id.clone(),
+                to: site.groups[t].id.clone(),
+                kind: EdgeKind::MergedInto,
+            });
+        }
+        for &a in &index.relations[g].affiliated_with {
+            edges.push(LineageEdge {
+                from: gr.id.clone(),
+                to: site.groups[a].id.clone(),
+                kind: EdgeKind::Affiliate,
+            });
+        }
+    }
+    if edges.is_empty() {
+        return String::new();
+    }
+    figure(
+        "bw-lineage-wrap",
+        svg::lineage_svg(&nodes, &edges, "How the groups are related"),
+        "All groups: mergers and affiliations, laid out by founding year.".to_string(),
+    )
+}
+
+/// The chronology's visual timeline: one band per year, the deadliest incidents labelled.
+pub fn timeline(site: &Site, index: &Index, root: &str) -> String {
+    let bands: Vec<Band> = index
+        .by_year
+        .iter()
+        .map(|(y, v)| {
+            let mut deadliest: Vec<usize> = v.clone();
+            deadliest.sort_by(|&a, &b| {
+                let k = |p: usize| {
+                    site.incidents[p]
+                        .casualties
+                        .killed
+                        .as_ref()
+                        .and_then(Count::min)
+                        .unwrap_or(0)
+                };
+                k(b).cmp(&k(a)).then_with(|| a.cmp(&b))
+            });
+            let key_events = deadliest
+                .iter()
+                .take(2)
+                .filter(|&&p| {
+                    site.incidents[p]
+                        .casualties
+                        .killed
+                        .as_ref()
+                        .and_then(Count::min)
+                        .unwrap_or(0)
+                        > 0
+                })
+                .map(|&p| {
+                    (
+                        site.incidents[p].title.clone(),
+                        format!("{root}incidents/{}/", site.incidents[p].id),
+                    )
+                })
+                .collect();
+            Band {
+                year: *y,
+                count: v.len() as u32,
+                url: format!("{root}chronology/{y}/"),
+                key_events,
+            }
+        })
+        .collect();
+    svg::timeline_html(&bands)
+}
+
+/// CSS the pictures need, written once per build as `static/pictures.css`.
+pub fn stylesheet() -> String {
+    format!("{}\n{}\n", svg::svg_css(), svg::timeline_css())
+}
