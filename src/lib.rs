@@ -9,6 +9,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod error;
 pub mod index;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod output;
