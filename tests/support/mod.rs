@@ -91,10 +91,19 @@ pub fn hrefs(doc: &Html, css: &str) -> Vec<String> {
     doc.select(&sel).filter_map(|e| e.value().attr("href").map(str::to_string)).collect()
 }
 
-/// Ids of the incidents a page links to inside `<main>`, in document order, without repeats.
+/// `href` of every text link inside `<main>` (not the links on map marks inside SVG).
+pub fn text_hrefs(doc: &Html) -> Vec<String> {
+    let sel = Selector::parse("main a[href]").unwrap();
+    doc.select(&sel)
+        .filter(|e| !e.ancestors().any(|a| a.value().as_element().is_some_and(|el| el.name() == "svg")))
+        .filter_map(|e| e.value().attr("href").map(str::to_string))
+        .collect()
+}
+
+/// Ids of the incidents a page links to in its text, in document order, without repeats.
 pub fn incident_links(doc: &Html) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for h in hrefs(doc, "main a[href]") {
+    for h in text_hrefs(doc) {
         let Some(i) = h.find("incidents/") else { continue };
         let rest = &h[i + "incidents/".len()..];
         let id = rest.trim_end_matches('/');
