@@ -64,6 +64,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "tag.html",
     "page.html",
     "404.html",
+    "search.html",
 ];
 
 /// Relative prefix from a page at `path` (e.g. `groups/jnim/`) to the site root.
@@ -1102,6 +1103,7 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             ctx(&fp)?,
         );
     }
+    push("search.html", "search/".into(), "Search".into(), None, Context::new());
     push(
         "404.html",
         "404.html".into(),

@@ -1,8 +1,587 @@
-//! Placeholder: filled in by the publishing work (issue 6).
+//! The static full-text search index (issue 6): incidents, groups and briefings, searched in
+//! the browser by `themes/default/static/search.js` with no server.
+//!
+//! Takes the validated site and returns files under `search/`; reads and writes nothing. The
+//! index is split so that a visitor downloads only what a query needs, however large the site:
+//!
+//! - `search/index.json`: a small manifest: format version, document count, stop words, the
+//!   first term of every term shard, and the filter values with counts.
+//! - `search/t/<n>.json`: one term shard, `{term: postings}` for a contiguous run of the sorted
+//!   terms, cut at about [`SHARD_TARGET_BYTES`], so the shard of a term (and the shards of every
+//!   term starting with a prefix) is found by a binary search in the manifest. Postings are a
+//!   flat array of integers `(doc_delta << 2) | weight`, doc ids ascending, weight 3 (title or
+//!   name), 2 (summary and metadata) or 1 (body text).
+//! - `search/d/<n>.json`: metadata of documents `n * DOCS_PER_SHARD ..`, for showing results.
+//! - `search/f/{group,country,year}/<value>.json`: doc ids (delta-coded) carrying a filter value.
+//!
+//! Document order is the ranking tie-break: group profiles, then briefings newest first, then
+//! incidents newest first. Drafts are never indexed. Text is folded the same way here and in
+//! search.js (lower case, Unicode NFD, combining marks dropped, apostrophes removed), so the
+//! two must change together.
+//!
+//! Why not pagefind (tried first, 1.6.0, as a library): its service API adds records one at a
+//! time and checks each against every earlier one (quadratic: 1.2 s for 10,000 records, 97 s
+//! for 100,000, before briefwerk renders anything), needs a tokio runtime inside this pure,
+//! rayon-parallel stage, and does not compile without its default `serve` feature (actix-web)
+//! unless we add tokio features on its behalf.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
 
 use super::{Inputs, OutputFile};
+use crate::config::Config;
+use crate::content::{Site, country};
 
-/// Extra output files of this kind.
-pub fn render(_inputs: &Inputs<'_>) -> Vec<OutputFile> {
-    Vec::new()
+/// Version of the index layout; search.js refuses an index it does not understand.
+pub const FORMAT: u32 = 1;
+
+/// Documents per metadata shard (`search/d/<n>.json`): about 25 KB each, so a page of twenty
+/// results costs at most twenty small requests and usually two or three.
+pub const DOCS_PER_SHARD: usize = 100;
+
+/// Size at which a term shard is cut (one term larger than this gets a shard of its own).
+pub const SHARD_TARGET_BYTES: usize = 32 * 1024;
+
+/// Shortest indexed term, in characters.
+pub const MIN_TERM: usize = 2;
+
+/// Words left out of English sites' indexes (and, through the manifest, out of queries).
+pub const STOPWORDS_EN: &[&str] = &[
+    "after", "also", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "from",
+    "had", "has", "have", "he", "his", "in", "into", "is", "it", "its", "of", "on", "or", "that",
+    "the", "their", "they", "this", "to", "was", "were", "which", "who", "will", "with",
+];
+
+/// Weight of a term found in a title or name.
+const W_TITLE: u8 = 3;
+/// Weight of a term found in a summary or metadata field.
+const W_META: u8 = 2;
+/// Weight of a term found in body text.
+const W_BODY: u8 = 1;
+
+/// Folds text for matching: lower case, NFD, combining marks removed. search.js does the same
+/// (`toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")`).
+pub fn fold(s: &str) -> String {
+    s.to_lowercase()
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .collect()
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`')
+}
+
+/// Splits folded text into terms. A word written with hyphens or apostrophes (`al-Qaeda`,
+/// `Jama'at`) yields its parts and, for the index only (`joined`), the parts run together
+/// (`alqaeda`, `jamaat`), so either spelling finds it.
+pub fn terms(text: &str, joined: bool, stopwords: &[&str], out: &mut Vec<String>) {
+    let folded = fold(text);
+    for word in folded.split(|c: char| !(c.is_alphanumeric() || c == '-' || is_apostrophe(c))) {
+        let parts: Vec<&str> = word
+            .split(|c: char| c == '-' || is_apostrophe(c))
+            .filter(|p| !p.is_empty())
+            .collect();
+        let mut keep = |t: String| {
+            if t.chars().count() >= MIN_TERM && !stopwords.contains(&t.as_str()) {
+                out.push(t);
+            }
+        };
+        if joined && parts.len() > 1 {
+            keep(parts.concat());
+        }
+        for p in parts {
+            keep(p.to_string());
+        }
+    }
+}
+
+/// Plain text of a Markdown body (link targets and markup dropped).
+fn plain_text(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    let mut out = String::with_capacity(markdown.len());
+    for ev in Parser::new(markdown) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => {
+                out.push(' ');
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Shortens text to about `max` characters at a word boundary.
+fn snippet(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => cut.as_str(),
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// What search.js shows for one result.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocMeta {
+    /// `i` incident, `g` group, `b` briefing.
+    pub k: &'static str,
+    /// Title or name.
+    pub t: String,
+    /// Path relative to the site root.
+    pub u: String,
+    /// ISO date at its precision.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub d: Option<String>,
+    /// Place line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p: Option<String>,
+    /// Summary or the start of the text.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub s: String,
+}
+
+/// One document before inversion.
+struct Doc {
+    meta: DocMeta,
+    /// Term → highest weight in this document.
+    terms: HashMap<String, u8>,
+    groups: Vec<String>,
+    countries: Vec<String>,
+    year: Option<i32>,
+}
+
+struct Collector<'a> {
+    stop: &'a [&'a str],
+    terms: HashMap<String, u8>,
+    buf: Vec<String>,
+}
+
+impl Collector<'_> {
+    fn add(&mut self, text: &str, w: u8) {
+        self.buf.clear();
+        terms(text, true, self.stop, &mut self.buf);
+        for t in self.buf.drain(..) {
+            let e = self.terms.entry(t).or_insert(0);
+            *e = (*e).max(w);
+        }
+    }
+}
+
+fn documents(site: &Site, config: &Config, stop: &[&str]) -> Vec<Doc> {
+    let collector = || Collector {
+        stop,
+        terms: HashMap::new(),
+        buf: Vec::new(),
+    };
+    let group_names = |ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .filter_map(|id| site.group(id))
+            .flat_map(|g| std::iter::once(g.name.clone()).chain(g.short_name.clone()))
+            .collect()
+    };
+    let groups = site.groups.par_iter().map(|g| {
+        let mut c = collector();
+        c.add(&g.name, W_TITLE);
+        if let Some(s) = &g.short_name {
+            c.add(s, W_TITLE);
+        }
+        for a in &g.aliases {
+            c.add(a, W_TITLE);
+        }
+        c.add(&g.id, W_META);
+        if let Some(i) = &g.ideology {
+            c.add(i, W_META);
+        }
+        for a in &g.area {
+            c.add(country::name(a).unwrap_or(a), W_META);
+        }
+        for l in &g.leaders {
+            c.add(&l.name, W_META);
+        }
+        let text = plain_text(&g.body);
+        c.add(&text, W_BODY);
+        let title = match &g.short_name {
+            Some(s) if s != &g.name => format!("{} ({s})", g.name),
+            _ => g.name.clone(),
+        };
+        Doc {
+            meta: DocMeta {
+                k: "g",
+                t: title,
+                u: format!("groups/{}/", g.id),
+                d: g.founded.map(|d| d.iso()),
+                p: None,
+                s: snippet(&text, 200),
+            },
+            terms: c.terms,
+            groups: vec![g.id.clone()],
+            countries: g.area.iter().map(|a| a.to_ascii_lowercase()).collect(),
+            year: None,
+        }
+    });
+    let briefings = site
+        .briefings
+        .par_iter()
+        .rev()
+        .filter(|b| !b.draft)
+        .map(|b| {
+            let mut c = collector();
+            c.add(&b.title, W_TITLE);
+            if let Some(s) = &b.summary {
+                c.add(s, W_META);
+            }
+            for a in &b.authors {
+                c.add(a, W_META);
+            }
+            for t in &b.tags {
+                c.add(t, W_META);
+            }
+            for n in group_names(&b.groups) {
+                c.add(&n, W_META);
+            }
+            let text = plain_text(&b.body);
+            c.add(&text, W_BODY);
+            Doc {
+                meta: DocMeta {
+                    k: "b",
+                    t: b.title.clone(),
+                    u: format!("briefings/{}/", b.id),
+                    d: Some(b.date.iso()),
+                    p: None,
+                    s: snippet(b.summary.as_deref().unwrap_or(&text), 200),
+                },
+                terms: c.terms,
+                groups: b.groups.clone(),
+                countries: Vec::new(),
+                year: Some(b.date.year),
+            }
+        });
+    let incidents = site
+        .incidents
+        .par_iter()
+        .rev()
+        .filter(|i| !i.draft)
+        .map(|i| {
+            let mut c = collector();
+            c.add(&i.title, W_TITLE);
+            if let Some(s) = &i.summary {
+                c.add(s, W_META);
+            }
+            let cname = country::name(&i.location.country).unwrap_or(&i.location.country);
+            let mut place: Vec<&str> = [
+                i.location.place.as_deref(),
+                i.location.admin1.as_deref(),
+                Some(cname),
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect();
+            place.dedup();
+            for p in &place {
+                c.add(p, W_META);
+            }
+            for n in group_names(&i.groups) {
+                c.add(&n, W_META);
+            }
+            if let Some(et) = &i.event_type {
+                c.add(config.event_label(et).unwrap_or(et), W_META);
+            }
+            for t in i.targets.iter().chain(&i.tags) {
+                c.add(t, W_META);
+            }
+            let text = plain_text(&i.body);
+            c.add(&text, W_BODY);
+            Doc {
+                meta: DocMeta {
+                    k: "i",
+                    t: i.title.clone(),
+                    u: format!("incidents/{}/", i.id),
+                    d: Some(i.date.iso()),
+                    p: Some(place.join(", ")),
+                    s: snippet(i.summary.as_deref().unwrap_or(&text), 200),
+                },
+                terms: c.terms,
+                groups: i.groups.clone(),
+                countries: vec![i.location.country.to_ascii_lowercase()],
+                year: Some(i.date.year),
+            }
+        });
+    let mut docs: Vec<Doc> = groups.collect();
+    docs.extend(briefings.collect::<Vec<_>>());
+    docs.extend(incidents.collect::<Vec<_>>());
+    docs
+}
+
+/// Delta-codes ascending doc ids with their weights: `(delta << 2) | weight`.
+fn encode_postings(postings: &[(u32, u8)], out: &mut String) {
+    out.push('[');
+    let mut prev = 0u32;
+    for (n, &(doc, w)) in postings.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{}", (u64::from(doc - prev) << 2) | u64::from(w));
+        prev = doc;
+    }
+    out.push(']');
+}
+
+/// Delta-codes ascending doc ids.
+fn encode_ids(ids: &[u32]) -> String {
+    let mut out = String::from("[");
+    let mut prev = 0u32;
+    for (n, &doc) in ids.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{}", doc - prev);
+        prev = doc;
+    }
+    out.push_str("]\n");
+    out
+}
+
+/// Cuts the sorted term entries into contiguous runs of about [`SHARD_TARGET_BYTES`] each
+/// (one term larger than that gets a shard of its own). Returns the end index of each run.
+fn shard_ends(sizes: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut ends = Vec::new();
+    let mut size = 0;
+    let mut n = 0;
+    for (i, s) in sizes.enumerate() {
+        if size > 0 && size + s > SHARD_TARGET_BYTES {
+            ends.push(i);
+            size = 0;
+        }
+        size += s;
+        n = i + 1;
+    }
+    if size > 0 {
+        ends.push(n);
+    }
+    ends
+}
+
+/// The manifest, `search/index.json`.
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: u32,
+    docs: usize,
+    docs_per_shard: usize,
+    min_term: usize,
+    stopwords: &'a [&'a str],
+    /// First term of each term shard, ascending (shard `n` holds the terms from `shards[n]`
+    /// up to `shards[n + 1]`, exclusive).
+    shards: Vec<&'a str>,
+    /// Filter name → `[value, label, count]`, in display order.
+    filters: BTreeMap<&'static str, Vec<(String, String, usize)>>,
+}
+
+/// Every file of the search index.
+pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
+    let Inputs { site, config, .. } = *inputs;
+    let stop: &[&str] = if config.language.to_ascii_lowercase().starts_with("en") {
+        STOPWORDS_EN
+    } else {
+        &[]
+    };
+    let docs = documents(site, config, stop);
+    let mut files = Vec::new();
+
+    // Invert: term → postings (doc ids ascending because docs are visited in order).
+    let mut inverted: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
+    for (n, d) in docs.iter().enumerate() {
+        for (t, &w) in &d.terms {
+            inverted.entry(t.as_str()).or_default().push((n as u32, w));
+        }
+    }
+    let encoded: Vec<(&str, String)> = inverted
+        .into_par_iter()
+        .map(|(t, mut p)| {
+            p.sort_unstable();
+            let mut s = serde_json::to_string(t).unwrap_or_default();
+            s.push(':');
+            encode_postings(&p, &mut s);
+            (t, s)
+        })
+        .collect();
+    let mut firsts = Vec::new();
+    let mut start = 0;
+    for (n, end) in shard_ends(encoded.iter().map(|e| e.1.len() + 2))
+        .into_iter()
+        .enumerate()
+    {
+        firsts.push(encoded[start].0);
+        let mut s = String::from("{");
+        for (k, e) in encoded[start..end].iter().enumerate() {
+            s.push_str(if k == 0 { "\n" } else { ",\n" });
+            s.push_str(&e.1);
+        }
+        s.push_str("\n}\n");
+        files.push(OutputFile {
+            path: format!("search/t/{n}.json"),
+            bytes: s.into_bytes(),
+        });
+        start = end;
+    }
+
+    // Document metadata shards.
+    for (n, chunk) in docs.chunks(DOCS_PER_SHARD).enumerate() {
+        let metas: Vec<&DocMeta> = chunk.iter().map(|d| &d.meta).collect();
+        let mut s = String::from("[");
+        for (k, m) in metas.iter().enumerate() {
+            s.push_str(if k == 0 { "\n" } else { ",\n" });
+            s.push_str(&serde_json::to_string(m).unwrap_or_default());
+        }
+        s.push_str("\n]\n");
+        files.push(OutputFile {
+            path: format!("search/d/{n}.json"),
+            bytes: s.into_bytes(),
+        });
+    }
+
+    // Filters.
+    let mut by_group: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    let mut by_country: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    let mut by_year: BTreeMap<i32, Vec<u32>> = BTreeMap::new();
+    for (n, d) in docs.iter().enumerate() {
+        let n = n as u32;
+        for g in &d.groups {
+            by_group.entry(g).or_default().push(n);
+        }
+        for c in &d.countries {
+            by_country.entry(c).or_default().push(n);
+        }
+        if let Some(y) = d.year {
+            by_year.entry(y).or_default().push(n);
+        }
+    }
+    let mut filters: BTreeMap<&'static str, Vec<(String, String, usize)>> = BTreeMap::new();
+    let mut groups: Vec<(String, String, usize)> = by_group
+        .iter()
+        .filter_map(|(g, ids)| {
+            site.group(g)
+                .map(|gr| (g.to_string(), gr.label().to_string(), ids.len()))
+        })
+        .collect();
+    groups.sort_by(|a, b| {
+        a.1.to_lowercase()
+            .cmp(&b.1.to_lowercase())
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let mut countries: Vec<(String, String, usize)> = by_country
+        .iter()
+        .map(|(c, ids)| {
+            let up = c.to_ascii_uppercase();
+            (
+                c.to_string(),
+                country::name(&up).unwrap_or(&up).to_string(),
+                ids.len(),
+            )
+        })
+        .collect();
+    countries.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    let years: Vec<(String, String, usize)> = by_year
+        .iter()
+        .rev()
+        .map(|(y, ids)| (y.to_string(), y.to_string(), ids.len()))
+        .collect();
+    for (g, ids) in &by_group {
+        files.push(OutputFile {
+            path: format!("search/f/group/{g}.json"),
+            bytes: encode_ids(ids).into_bytes(),
+        });
+    }
+    for (c, ids) in &by_country {
+        files.push(OutputFile {
+            path: format!("search/f/country/{c}.json"),
+            bytes: encode_ids(ids).into_bytes(),
+        });
+    }
+    for (y, ids) in &by_year {
+        files.push(OutputFile {
+            path: format!("search/f/year/{y}.json"),
+            bytes: encode_ids(ids).into_bytes(),
+        });
+    }
+    filters.insert("group", groups);
+    filters.insert("country", countries);
+    filters.insert("year", years);
+
+    let manifest = Manifest {
+        format: FORMAT,
+        docs: docs.len(),
+        docs_per_shard: DOCS_PER_SHARD,
+        min_term: MIN_TERM,
+        stopwords: stop,
+        shards: firsts,
+        filters,
+    };
+    let mut m = serde_json::to_string(&manifest).unwrap_or_default();
+    m.push('\n');
+    files.push(OutputFile {
+        path: "search/index.json".into(),
+        bytes: m.into_bytes(),
+    });
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str, joined: bool) -> Vec<String> {
+        let mut v = Vec::new();
+        terms(s, joined, STOPWORDS_EN, &mut v);
+        v
+    }
+
+    #[test]
+    fn folds_accents_case_and_apostrophes() {
+        assert_eq!(
+            t("Sévaré, the BYBLOS hotel", false),
+            ["sevare", "byblos", "hotel"]
+        );
+        assert_eq!(
+            t("Jama’at al-Qaeda", true),
+            ["jamaat", "jama", "alqaeda", "al", "qaeda"]
+        );
+        assert_eq!(t("Jama'at", false), ["jama"]);
+        assert_eq!(t("a 5 57", false), ["57"]);
+    }
+
+    #[test]
+    fn postings_are_delta_coded_with_weights() {
+        let mut s = String::new();
+        encode_postings(&[(0, 3), (5, 1), (6, 2)], &mut s);
+        assert_eq!(s, "[3,21,6]");
+        assert_eq!(encode_ids(&[2, 3, 10]), "[2,1,7]\n");
+    }
+
+    #[test]
+    fn shards_cut_at_the_target_size() {
+        let t = SHARD_TARGET_BYTES;
+        assert_eq!(shard_ends([10, 10, 10].into_iter()), [3]);
+        assert_eq!(shard_ends([t - 5, 10, t * 2, 1].into_iter()), [1, 2, 3, 4]);
+        assert!(shard_ends(std::iter::empty()).is_empty());
+    }
+
+    #[test]
+    fn snippets_cut_at_words() {
+        assert_eq!(snippet("one two three four", 11), "one two…");
+        assert_eq!(snippet("short", 10), "short");
+    }
 }
