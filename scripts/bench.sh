@@ -5,6 +5,8 @@
 #
 # Environment (all optional):
 #   RUNS=5              timed runs per contender and size (after one untimed warm-up)
+#   WARMUP=1            0: no untimed warm-up; the first timed run also counts pages (saves a
+#                       round at N=100000, where one round takes minutes)
 #   SEED=42             corpus seed (same seed -> byte-identical corpus)
 #   BENCH_TMP=/work/bench-tmp   where corpora and (short-lived) outputs go
 #   CONTENDERS="briefwerk hugo io-floor"
@@ -36,6 +38,7 @@ BRIEFWERK_BIN=${BRIEFWERK_BIN:-$ROOT/target/release/briefwerk}
 BRIEFWERK_CMD=${BRIEFWERK_CMD:-'{bin} build --root {site} --output {out}'}
 HUGO_CMD=${HUGO_CMD:-'{hugo} --source {site} --destination {out} --quiet'}
 SETTLE=${SETTLE:-1}
+WARMUP=${WARMUP:-1}
 OUT_ROOT=${OUT_ROOT:-$BENCH_TMP/runs}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
@@ -52,6 +55,7 @@ for n in "${SIZES[@]}"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || die "size '$n' is not a positive integer"
 done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS='$RUNS' is not a positive integer"
+[[ $WARMUP =~ ^[01]$ ]] || die "WARMUP='$WARMUP' must be 0 or 1"
 case "$BENCH_TMP$OUT_ROOT$ROOT" in *' '*) die "BENCH_TMP, OUT_ROOT and the repo path must not contain spaces";; esac
 
 # ---------------------------------------------------------------------------------------------
@@ -195,10 +199,11 @@ median() { sort -g | awk '{a[NR]=$1} END{ if (NR==0) {print ""; exit} if (NR%2) 
 RAW=$OUTDIR/runs.tsv
 printf 'n\tcontender\trun\twall_s\tmax_rss_kb\tcpu_s\n' >"$RAW"
 SUMMARY=$OUTDIR/summary.tsv
-printf 'n\tcontender\tmedian_s\tpages\tfiles\tout_mib\tmax_rss_mib\tcpu_s\n' >"$SUMMARY"
+printf 'n\tcontender\tmedian_s\tpages\tfiles\tout_mib\tmax_rss_mib\tcpu_s\tmin_s\n' >"$SUMMARY"
 CORPORA=$OUTDIR/corpora.tsv
 printf 'n\tincident_files\tcontent_files\tcontent_mib\thugo_content_mib\n' >"$CORPORA"
 declare -A PAGES FILES OUTMIB OK
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 for n in "${SIZES[@]}"; do
   corpus=$(corpus_for "$n")
@@ -209,6 +214,7 @@ for n in "${SIZES[@]}"; do
   say "N=$n: corpus has $cfiles content files ($cmib MiB; Hugo copy $hmib MiB)"
 
   # Warm-up: one untimed run each; it also validates, counts pages and yields the manifest.
+  # With WARMUP=0 it is timed run 1 (counting happens after the clock stops).
   MANIFEST="$OUTDIR/manifest-n$n.tsv"
   manifest_from=""
   for c in $CONTENDERS; do
@@ -220,9 +226,15 @@ for n in "${SIZES[@]}"; do
       hugo|'') ;;
       *) die "unknown contender '$c' (known: briefwerk hugo io-floor)" ;;
     esac
-    say "N=$n $c: warm-up"
-    if run_one "$c" "$corpus" "n$n-warmup" 1; then
+    label="n$n-warmup"
+    [ "$WARMUP" = 1 ] || label="n$n-r1"
+    say "N=$n $c: $([ "$WARMUP" = 1 ] && echo warm-up || echo "run 1/$RUNS (no warm-up)")"
+    if run_one "$c" "$corpus" "$label" 1; then
       OK[$n,$c]=1
+      if [ "$WARMUP" = 0 ]; then
+        printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$c" 1 "$RUN_WALL" "$RUN_RSS_KB" "$RUN_CPU" >>"$RAW"
+        say "N=$n run 1/$RUNS $c: ${RUN_WALL}s wall, ${RUN_CPU}s cpu, $((RUN_RSS_KB / 1024)) MiB"
+      fi
       PAGES[$n,$c]=$(count_files "$RUN_OUT" '*.html')
       FILES[$n,$c]=$(count_files "$RUN_OUT")
       OUTMIB[$n,$c]=$(awk -v b="$(tree_bytes "$RUN_OUT")" 'BEGIN{printf "%.1f", b/1048576}')
@@ -233,15 +245,15 @@ for n in "${SIZES[@]}"; do
         manifest_from=$c
       fi
     else
-      say "!!! N=$n $c: warm-up FAILED, $c is SKIPPED for N=$n (log: $LOGS/n$n-warmup-$c.log)"
-      tail -n 5 "$LOGS/n$n-warmup-$c.log" | sed 's/^/[bench]   | /' >&2
+      say "!!! N=$n $c: first run FAILED, $c is SKIPPED for N=$n (log: $LOGS/$label-$c.log)"
+      tail -n 5 "$LOGS/$label-$c.log" | sed 's/^/[bench]   | /' >&2
     fi
     rm -rf "$RUN_PARENT"
     sleep "$SETTLE"
   done
   [ -n "$manifest_from" ] && say "N=$n io-floor mirrors the output of $manifest_from"
 
-  for ((r = 1; r <= RUNS; r++)); do
+  for ((r = 2 - WARMUP; r <= RUNS; r++)); do
     for c in $CONTENDERS; do
       [ "${OK[$n,$c]}" = 1 ] || continue
       if run_one "$c" "$corpus" "n$n-r$r" 0; then
@@ -257,10 +269,11 @@ for n in "${SIZES[@]}"; do
   for c in $CONTENDERS; do
     [ "${OK[$n,$c]:-0}" = 1 ] || continue
     med=$(awk -F'\t' -v n="$n" -v c="$c" '$1==n && $2==c {print $4}' "$RAW" | median)
+    min=$(awk -F'\t' -v n="$n" -v c="$c" '$1==n && $2==c {print $4}' "$RAW" | sort -g | head -n 1)
     rss=$(awk -F'\t' -v n="$n" -v c="$c" '$1==n && $2==c && $5>m {m=$5} END{printf "%.1f", m/1024}' "$RAW")
     cpu=$(awk -F'\t' -v n="$n" -v c="$c" '$1==n && $2==c {print $6}' "$RAW" | median)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$c" "$med" "${PAGES[$n,$c]}" "${FILES[$n,$c]}" \
-      "${OUTMIB[$n,$c]}" "$rss" "$cpu" >>"$SUMMARY"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$c" "$med" "${PAGES[$n,$c]}" "${FILES[$n,$c]}" \
+      "${OUTMIB[$n,$c]}" "$rss" "$cpu" "$min" >>"$SUMMARY"
   done
 done
 
@@ -270,16 +283,16 @@ done
 TABLE=$(awk -F'\t' '
   NR == 1 { next }
   { key[NR] = $1 SUBSEP $2; n[NR] = $1; c[NR] = $2; t[NR] = $3; p[NR] = $4; f[NR] = $5;
-    mib[NR] = $6; rss[NR] = $7; cpu[NR] = $8; med[$1, $2] = $3; rows = NR }
+    mib[NR] = $6; rss[NR] = $7; cpu[NR] = $8; mn[NR] = $9; med[$1, $2] = $3; rows = NR }
   END {
-    printf "| N | contender | median wall s | pages | pages/s | peak RSS MiB | vs hugo | vs io floor | median CPU s | output files | output MiB |\n"
-    printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    printf "| N | contender | median wall s | pages | pages/s | peak RSS MiB | vs hugo | vs io floor | min wall s | median CPU s | output files | output MiB |\n"
+    printf "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     for (i = 2; i <= rows; i++) {
       h = med[n[i], "hugo"]; fl = med[n[i], "io-floor"]
       vh = (h > 0) ? sprintf("%.2fx", t[i] / h) : "n/a"
       vf = (fl > 0) ? sprintf("%.2fx", t[i] / fl) : "n/a"
       pps = (t[i] > 0) ? sprintf("%.0f", p[i] / t[i]) : "n/a"
-      printf "| %s | %s | %.3f | %s | %s | %s | %s | %s | %s | %s | %s |\n", n[i], c[i], t[i], p[i], pps, rss[i], vh, vf, cpu[i], f[i], mib[i]
+      printf "| %s | %s | %.3f | %s | %s | %s | %s | %s | %.3f | %s | %s | %s |\n", n[i], c[i], t[i], p[i], pps, rss[i], vh, vf, mn[i], cpu[i], f[i], mib[i]
     }
   }' "$SUMMARY")
 
@@ -289,7 +302,8 @@ CPU=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || ech
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit: $(git rev-parse --short HEAD 2>/dev/null || echo none)"
   echo "- machine: $(nproc) cores ($CPU), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM; outputs under $OUT_ROOT ($(df -T "$OUT_ROOT" | awk 'NR==2{print $2}'))"
-  echo "- runs: $RUNS timed runs per contender after one warm-up, interleaved, each into a fresh directory deleted after timing; median wall clock; peak RSS = max over runs; CPU = user+sys"
+  echo "- load average (1/5/15 min) at start: $LOAD_START; at end: $(cut -d' ' -f1-3 /proc/loadavg) — on a shared 2-core machine, compare CPU s and min wall when it is high"
+  echo "- runs: $RUNS timed runs per contender after $([ "$WARMUP" = 1 ] && echo "one warm-up" || echo "no warm-up"), interleaved, each into a fresh directory deleted after timing; median wall clock; peak RSS = max over runs; CPU = user+sys"
   echo "- hugo: $HUGO_VERSION"
   echo "- briefwerk: \`$(fill "$BRIEFWERK_CMD" SITE OUT)\`$([ $BRIEFWERK_OK = 1 ] || echo ' — **skipped: binary did not build**')"
   echo "- io floor: reads every file under content/ and writes the same file tree (count, paths, bytes) as the reference output (briefwerk's if it ran, else Hugo's)"
