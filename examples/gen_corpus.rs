@@ -114,7 +114,7 @@ const MONTHS: [&str; 12] = [
 
 fn days_in_month(y: u32, m: u32) -> u32 {
     match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -320,6 +320,7 @@ struct GroupDef {
     weight: u32,
 }
 
+#[allow(clippy::too_many_arguments)] // one row of the GROUPS table
 const fn g(
     id: &'static str,
     name: &'static str,
@@ -729,7 +730,7 @@ fn filler_sentence(rng: &mut Rng, bold: bool) -> String {
         ),
         1 => format!(
             "{} {} {} the {} {} after the {} {}.",
-            capitalize(*rng.pick(&ADJ)),
+            capitalize(rng.pick::<&str>(&ADJ)),
             rng.pick(&NOUN),
             rng.pick(&VERB),
             phrase,
