@@ -47,10 +47,21 @@ impl Location {
         let end = if e.line == s.line {
             e
         } else {
-            LineCol { line: s.line, col: line_chars + 1 }
+            LineCol {
+                line: s.line,
+                col: line_chars + 1,
+            }
         };
-        let end = LineCol { line: end.line, col: end.col.min(line_chars + 1).max(s.col) };
-        Location { path: path.to_string(), start: s, end, source_line }
+        let end = LineCol {
+            line: end.line,
+            col: end.col.min(line_chars + 1).max(s.col),
+        };
+        Location {
+            path: path.to_string(),
+            start: s,
+            end,
+            source_line,
+        }
     }
 
     /// A location naming only a file (for problems that concern the file as a whole).
@@ -82,14 +93,15 @@ pub struct Diagnostic {
     pub code: &'static str,
     /// One-line summary.
     pub message: String,
-    /// Where the problem is.
-    pub location: Option<Location>,
+    /// Where the problem is (boxed to keep `Result<_, Diagnostic>` small).
+    pub location: Option<Box<Location>>,
     /// Short label under the caret.
     pub label: String,
     /// Further places and remarks.
     pub notes: Vec<Note>,
-    /// A suggestion, e.g. "did you mean `jnim`?".
-    pub help: Option<String>,
+    /// A suggestion, e.g. "did you mean `jnim`?" (a `Box<str>` so that a `Diagnostic` stays
+    /// under clippy's `result_large_err` limit).
+    pub help: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -108,25 +120,31 @@ impl Diagnostic {
 
     /// A warning with a message.
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     /// Sets the primary location and its label.
     pub fn at(mut self, location: Location, label: impl Into<String>) -> Diagnostic {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self.label = label.into();
         self
     }
 
     /// Sets the help line.
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
     /// Adds a note, optionally at another place.
     pub fn note(mut self, location: Option<Location>, message: impl Into<String>) -> Diagnostic {
-        self.notes.push(Note { location, message: message.into() });
+        self.notes.push(Note {
+            location,
+            message: message.into(),
+        });
         self
     }
 
@@ -161,12 +179,18 @@ impl Diagnostics {
 
     /// Number of errors.
     pub fn error_count(&self) -> usize {
-        self.0.iter().filter(|d| d.severity == Severity::Error).count()
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     /// Number of warnings.
     pub fn warning_count(&self) -> usize {
-        self.0.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.0
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     /// True when there is nothing to report.
@@ -182,8 +206,11 @@ impl Diagnostics {
 
     /// The summary line, e.g. `3 errors, 2 warnings in 2 files`.
     pub fn summary(&self) -> String {
-        let mut files: Vec<&str> =
-            self.0.iter().filter_map(|d| d.location.as_ref().map(|l| l.path.as_str())).collect();
+        let mut files: Vec<&str> = self
+            .0
+            .iter()
+            .filter_map(|d| d.location.as_ref().map(|l| l.path.as_str()))
+            .collect();
         files.sort_unstable();
         files.dedup();
         let e = self.error_count();
@@ -265,16 +292,24 @@ pub fn render_one(d: &Diagnostic, color: bool) -> String {
         groups.push(g);
     }
     if let Some(h) = &d.help {
-        groups.push(Group::with_title(Level::HELP.secondary_title(h.as_str())));
+        groups.push(Group::with_title(Level::HELP.secondary_title(&**h)));
     }
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut s = renderer.render(&groups);
     s.push('\n');
     s
 }
 
 fn char_span_to_bytes(line: &str, start_col: usize, end_col: usize) -> (usize, usize) {
-    let byte_at = |col: usize| line.char_indices().nth(col.saturating_sub(1)).map_or(line.len(), |(i, _)| i);
+    let byte_at = |col: usize| {
+        line.char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i)
+    };
     let s = byte_at(start_col);
     let e = byte_at(end_col).max(s);
     if e == s && s < line.len() {
@@ -285,11 +320,18 @@ fn char_span_to_bytes(line: &str, start_col: usize, end_col: usize) -> (usize, u
 }
 
 /// Suggests the closest candidate to `word` when it is a plausible typo.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
-        let d = levenshtein(word, c);
+        let mut d = edit_distance(word, c);
         let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
+        // The same letters in another order (`jmin` for `jnim`) are a typo however far apart.
+        if d > limit && is_anagram(word, c) {
+            d = limit;
+        }
         if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
             best = Some((d, c));
         }
@@ -297,16 +339,34 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
     best.map(|(_, c)| c.to_string())
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
+fn is_anagram(a: &str, b: &str) -> bool {
+    let sorted = |s: &str| {
+        let mut v: Vec<char> = s.chars().collect();
+        v.sort_unstable();
+        v
+    };
+    a.chars().count() >= 3 && a != b && sorted(a) == sorted(b)
+}
+
+/// Edit distance in which swapping two neighbouring letters counts as one edit, as it is the
+/// commonest typo (`jmin` for `jnim`); the "optimal string alignment" variant of Damerau.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    // Three rows: two back (for transpositions), one back, current.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+    for i in 0..a.len() {
         let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        for j in 0..b.len() {
+            let cost = usize::from(a[i] != b[j]);
+            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
         }
-        prev = cur;
+        before = std::mem::replace(&mut prev, cur);
     }
     prev[b.len()]
 }
@@ -317,9 +377,22 @@ mod tests {
 
     #[test]
     fn suggests_close_words_only() {
-        assert_eq!(did_you_mean("jnm", ["jnim", "aqim"]).as_deref(), Some("jnim"));
-        assert_eq!(did_you_mean("casualites", ["casualties", "title"]).as_deref(), Some("casualties"));
+        assert_eq!(
+            did_you_mean("jnm", ["jnim", "aqim"]).as_deref(),
+            Some("jnim")
+        );
+        assert_eq!(
+            did_you_mean("casualites", ["casualties", "title"]).as_deref(),
+            Some("casualties")
+        );
         assert_eq!(did_you_mean("zzzz", ["jnim"]), None);
+        assert_eq!(
+            did_you_mean("jmin", ["jnim", "isgs"]).as_deref(),
+            Some("jnim")
+        );
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
     }
 
     #[test]
@@ -327,7 +400,10 @@ mod tests {
         let text = "---\ntitle: x\ngroups: [jnm]\n---\n";
         let off = text.find("jnm").unwrap();
         let d = Diagnostic::error("unknown-group", "unknown group `jnm` in `groups`")
-            .at(Location::new("content/incidents/a.md", text, off, off + 3), "no group with this id")
+            .at(
+                Location::new("content/incidents/a.md", text, off, off + 3),
+                "no group with this id",
+            )
             .help("did you mean `jnim`?");
         let out = render_one(&d, false);
         assert!(out.contains("content/incidents/a.md:3:10"), "{out}");

@@ -52,6 +52,10 @@ pub struct SourceFile {
 pub struct Sources {
     /// The files.
     pub files: Vec<SourceFile>,
+    /// Content files that could not be read (already reported: not UTF-8, too large, a
+    /// symlink out of the site), as (path, stem, kind), so that references to the records
+    /// they hold are not reported as unknown too.
+    pub unreadable: Vec<(String, String, Kind)>,
 }
 
 /// Where a raw record's YAML is inside its file, so validation can point at fields.
@@ -91,6 +95,22 @@ pub struct RawSite {
     pub pages: Vec<Record<RawPage>>,
     /// Home introduction.
     pub home: Option<Record<RawPage>>,
+    /// Files that could not be parsed (their error is already reported), with the ids they
+    /// seem to define, so that validation does not also call every reference to them unknown.
+    pub unparsed: Vec<Unparsed>,
+}
+
+/// A file whose records could not be parsed.
+#[derive(Debug, Clone)]
+pub struct Unparsed {
+    /// Path relative to the site root.
+    pub rel: String,
+    /// What it should have held.
+    pub kind: Kind,
+    /// Ids it seems to define: its stem, and any `id:` a lenient second look could find.
+    pub ids: Vec<String>,
+    /// False when the file may define ids that could not be recovered (a broken list file).
+    pub ids_complete: bool,
 }
 
 fn kind_of(rel_in_content: &Path) -> Option<Kind> {
@@ -119,11 +139,18 @@ pub fn read_sources(root: &Path) -> Result<(Sources, Diagnostics), Error> {
     }
     let canon_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let mut paths: Vec<(PathBuf, String, String, Kind)> = Vec::new();
-    for entry in walkdir::WalkDir::new(&content).follow_links(true).sort_by_file_name() {
+    let mut unreadable = Vec::new();
+    for entry in walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| "content".into());
+                let p = e
+                    .path()
+                    .map(|p| rel_path(root, p))
+                    .unwrap_or_else(|| "content".into());
                 diags.push(
                     Diagnostic::error("unreadable", format!("cannot read `{p}`: {e}"))
                         .at(Location::file(&p), ""),
@@ -140,51 +167,76 @@ pub fn read_sources(root: &Path) -> Result<(Sources, Diagnostics), Error> {
             continue; // editor swap and backup files
         }
         let rel = rel_path(root, path);
-        let Ok(in_content) = path.strip_prefix(&content) else { continue };
-        let Some(kind) = kind_of(in_content) else { continue };
+        let Ok(in_content) = path.strip_prefix(&content) else {
+            continue;
+        };
+        let Some(kind) = kind_of(in_content) else {
+            continue;
+        };
         if entry.path_is_symlink() || path.ancestors().any(|a| a.is_symlink()) {
             match path.canonicalize() {
                 Ok(real) if real.starts_with(&canon_root) => {}
                 _ => {
+                    unreadable.push((rel.clone(), stem_of(path), kind));
                     diags.push(
-                        Diagnostic::error("symlink-outside", format!("`{rel}` is a symbolic link leading outside the site"))
-                            .at(Location::file(&rel), "")
-                            .help("copy the file into the site instead of linking to it"),
+                        Diagnostic::error(
+                            "symlink-outside",
+                            format!("`{rel}` is a symbolic link leading outside the site"),
+                        )
+                        .at(Location::file(&rel), "")
+                        .help("copy the file into the site instead of linking to it"),
                     );
                     continue;
                 }
             }
         }
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("").to_string();
-        paths.push((path.to_path_buf(), rel, stem, kind));
+        paths.push((path.to_path_buf(), rel, stem_of(path), kind));
     }
-    let read: Vec<Result<SourceFile, Diagnostic>> = paths
+    let read: Vec<(Result<SourceFile, Diagnostic>, String, String, Kind)> = paths
         .into_par_iter()
-        .map(|(path, rel, stem, kind)| read_one(&path, rel, stem, kind))
+        .map(|(path, rel, stem, kind)| {
+            (
+                read_one(&path, rel.clone(), stem.clone(), kind),
+                rel,
+                stem,
+                kind,
+            )
+        })
         .collect();
     let mut files = Vec::with_capacity(read.len());
-    for r in read {
+    for (r, rel, stem, kind) in read {
         match r {
             Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
+            Err(d) => {
+                diags.push(d);
+                unreadable.push((rel, stem, kind));
+            }
         }
     }
-    Ok((Sources { files }, diags))
+    Ok((Sources { files, unreadable }, diags))
 }
 
 fn read_one(path: &Path, rel: String, stem: String, kind: Kind) -> Result<SourceFile, Diagnostic> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Diagnostic::error("unreadable", format!("cannot read `{rel}`: {e}")).at(Location::file(&rel), ""))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::error("unreadable", format!("cannot read `{rel}`: {e}"))
+            .at(Location::file(&rel), "")
+    })?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Diagnostic::error(
             "file-too-large",
-            format!("`{rel}` is {} MB; content files may be at most {} MB", meta.len() / 1_000_000, MAX_FILE_BYTES / 1_000_000),
+            format!(
+                "`{rel}` is {} MB; content files may be at most {} MB",
+                meta.len() / 1_000_000,
+                MAX_FILE_BYTES / 1_000_000
+            ),
         )
         .at(Location::file(&rel), "")
         .help("split the records over several files"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error("unreadable", format!("cannot read `{rel}`: {e}")).at(Location::file(&rel), ""))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("unreadable", format!("cannot read `{rel}`: {e}"))
+            .at(Location::file(&rel), "")
+    })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => crate::source::strip_bom(t),
         Err(e) => {
@@ -195,19 +247,39 @@ fn read_one(path: &Path, rel: String, stem: String, kind: Kind) -> Result<Source
             let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
             let mut l = Location::new(&rel, &prefix, line_start, valid);
             l.start = loc;
-            l.end = crate::source::LineCol { line: loc.line, col: loc.col + 1 };
+            l.end = crate::source::LineCol {
+                line: loc.line,
+                col: loc.col + 1,
+            };
             l.source_line.push(' ');
-            return Err(Diagnostic::error("not-utf8", format!("`{rel}` is not valid UTF-8"))
-                .at(l, "invalid byte here")
-                .help("save the file as UTF-8 in your editor"));
+            return Err(
+                Diagnostic::error("not-utf8", format!("`{rel}` is not valid UTF-8"))
+                    .at(l, "invalid byte here")
+                    .help("save the file as UTF-8 in your editor"),
+            );
         }
     };
-    Ok(SourceFile { rel, stem, kind, text })
+    Ok(SourceFile {
+        rel,
+        stem,
+        kind,
+        text,
+    })
+}
+
+fn stem_of(path: &Path) -> String {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .to_string()
 }
 
 fn rel_path(root: &Path, p: &Path) -> String {
     let r = p.strip_prefix(root).unwrap_or(p);
-    r.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    r.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 enum Parsed {
@@ -220,11 +292,27 @@ enum Parsed {
 
 /// Parses every file into raw records (in parallel), collecting all syntax and type errors.
 pub fn parse(sources: &Sources) -> (RawSite, Diagnostics) {
-    let results: Vec<Result<Parsed, Diagnostic>> =
-        sources.files.par_iter().enumerate().map(|(i, f)| parse_file(i, f)).collect();
+    let results: Vec<Result<Parsed, Diagnostic>> = sources
+        .files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| parse_file(i, f))
+        .collect();
     let mut site = RawSite::default();
     let mut diags = Diagnostics::default();
-    for r in results {
+    for (rel, stem, kind) in &sources.unreadable {
+        let ids_complete = *kind != Kind::IncidentList;
+        site.unparsed.push(Unparsed {
+            rel: rel.clone(),
+            kind: *kind,
+            ids: vec![stem.clone()],
+            ids_complete,
+        });
+    }
+    for (i, r) in results.into_iter().enumerate() {
+        if r.is_err() {
+            site.unparsed.push(unparsed(&sources.files[i]));
+        }
         match r {
             Ok(Parsed::Incidents(v)) => site.incidents.extend(v),
             Ok(Parsed::Group(g)) => site.groups.push(g),
@@ -249,29 +337,52 @@ fn parse_file(index: usize, f: &SourceFile) -> Result<Parsed, Diagnostic> {
         body_offset: split.body_offset,
     };
     let body = split.body.to_string();
-    let yaml_text = if split.yaml.trim().is_empty() { "{}" } else { split.yaml };
-    let err = |e: yaml::YamlError| yaml_error(f, split.yaml_offset, e);
+    let yaml_text = if split.yaml.trim().is_empty() {
+        "{}"
+    } else {
+        split.yaml
+    };
+    let err = |e: Box<yaml::YamlError>| yaml_error(f, split.yaml_offset, yaml_text, e);
     Ok(match f.kind {
         Kind::Incident => {
             let raw: RawIncident = yaml::from_str(yaml_text).map_err(err)?;
             Parsed::Incidents(vec![Record { raw, body, loc }])
         }
-        Kind::Group => Parsed::Group(Record { raw: yaml::from_str(yaml_text).map_err(err)?, body, loc }),
-        Kind::Briefing => Parsed::Briefing(Record { raw: yaml::from_str(yaml_text).map_err(err)?, body, loc }),
-        Kind::Page => Parsed::Page(Record { raw: yaml::from_str(yaml_text).map_err(err)?, body, loc }),
-        Kind::Home | Kind::IncidentList => {
-            Parsed::Home(Record { raw: yaml::from_str(yaml_text).map_err(err)?, body, loc })
-        }
+        Kind::Group => Parsed::Group(Record {
+            raw: yaml::from_str(yaml_text).map_err(err)?,
+            body,
+            loc,
+        }),
+        Kind::Briefing => Parsed::Briefing(Record {
+            raw: yaml::from_str(yaml_text).map_err(err)?,
+            body,
+            loc,
+        }),
+        Kind::Page => Parsed::Page(Record {
+            raw: yaml::from_str(yaml_text).map_err(err)?,
+            body,
+            loc,
+        }),
+        Kind::Home | Kind::IncidentList => Parsed::Home(Record {
+            raw: yaml::from_str(yaml_text).map_err(err)?,
+            body,
+            loc,
+        }),
     })
 }
 
 fn parse_list(index: usize, f: &SourceFile) -> Result<Parsed, Diagnostic> {
     if f.text.trim().is_empty() {
-        return Err(Diagnostic::error("empty-file", format!("`{}` is empty", f.rel))
-            .at(Location::file(&f.rel), "")
-            .help("a .yaml incident file holds a top-level `incidents:` list, or delete the file"));
+        return Err(
+            Diagnostic::error("empty-file", format!("`{}` is empty", f.rel))
+                .at(Location::file(&f.rel), "")
+                .help(
+                    "a .yaml incident file holds a top-level `incidents:` list, or delete the file",
+                ),
+        );
     }
-    let file: RawIncidentFile = yaml::from_str(&f.text).map_err(|e| yaml_error(f, 0, e))?;
+    let file: RawIncidentFile =
+        yaml::from_str(&f.text).map_err(|e| yaml_error(f, 0, &f.text, e))?;
     let records = file
         .incidents
         .into_iter()
@@ -300,40 +411,228 @@ fn split_error(f: &SourceFile, e: SplitError) -> Diagnostic {
             .help("start the file with front matter between two `---` lines, or delete it"),
         SplitError::NoOpening => {
             let end = f.text.find('\n').unwrap_or(f.text.len());
-            Diagnostic::error("no-front-matter", "expected front matter: the file must start with a `---` line")
-                .at(Location::new(&f.rel, &f.text, 0, end), "expected `---` here")
-                .help("put the record's YAML fields between two `---` lines at the top of the file")
+            Diagnostic::error(
+                "no-front-matter",
+                "expected front matter: the file must start with a `---` line",
+            )
+            .at(
+                Location::new(&f.rel, &f.text, 0, end),
+                "expected `---` here",
+            )
+            .help("put the record's YAML fields between two `---` lines at the top of the file")
         }
-        SplitError::Unclosed => Diagnostic::error("unclosed-front-matter", "front matter is never closed")
-            .at(Location::new(&f.rel, &f.text, 0, 3), "this `---` opens it")
-            .help("add a line with just `---` after the last YAML field"),
+        SplitError::Unclosed => {
+            Diagnostic::error("unclosed-front-matter", "front matter is never closed")
+                .at(Location::new(&f.rel, &f.text, 0, 3), "this `---` opens it")
+                .help("add a line with just `---` after the last YAML field")
+        }
     }
 }
 
-fn yaml_error(f: &SourceFile, base: usize, e: yaml::YamlError) -> Diagnostic {
-    let off = base + e.offset.unwrap_or(0);
-    let rest = &f.text[off.min(f.text.len())..];
-    let len = rest.find(|c: char| c == ':' || c == '\n' || c == '\r').unwrap_or(rest.len()).max(1);
-    let code = if e.message.starts_with("unknown field") {
-        "unknown-field"
-    } else if e.message.starts_with("missing field") {
-        "missing-field"
-    } else if e.message.starts_with("invalid type") {
-        "wrong-type"
-    } else {
-        "yaml"
-    };
-    let label = match code {
-        "unknown-field" => "unknown field",
-        "wrong-type" => "wrong type",
-        "missing-field" => "in this record",
-        _ => "here",
-    };
-    let mut d = Diagnostic::error(code, e.message.clone()).at(Location::new(&f.rel, &f.text, off, off + len), label);
-    if let Some(h) = crate::validate::unknown_field_help(&e.message) {
-        d = d.help(h);
+/// What a file that failed to parse seems to define, found leniently on this error path.
+fn unparsed(f: &SourceFile) -> Unparsed {
+    let mut ids = Vec::new();
+    let mut ids_complete = true;
+    match f.kind {
+        Kind::IncidentList => match yaml::list_ids(&f.text, "incidents", "id") {
+            Some(found) => ids = found,
+            None => ids_complete = false,
+        },
+        _ => {
+            ids.push(f.stem.clone());
+            if let Ok(split) = frontmatter::split(&f.text)
+                && let Some(mut found) = yaml::list_ids(split.yaml, "", "id")
+            {
+                ids.append(&mut found);
+            }
+        }
     }
-    d
+    Unparsed {
+        rel: f.rel.clone(),
+        kind: f.kind,
+        ids,
+        ids_complete,
+    }
+}
+
+/// Words serde's type names the way an editor of content thinks of them.
+fn humanize_expected(expected: &str) -> String {
+    match expected {
+        "f64" | "f32" => "a number".into(),
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+            "a whole number".into()
+        }
+        "a sequence" => "a list".into(),
+        "a boolean" => "`true` or `false`".into(),
+        "a map" => "a mapping (`key: value` fields)".into(),
+        e if e.starts_with("struct ") => "a mapping (`key: value` fields)".into(),
+        e => e.to_string(),
+    }
+}
+
+fn humanize_found(found: &str) -> String {
+    match found {
+        "sequence" => "a list".into(),
+        "map" => "a mapping".into(),
+        "unit value" => "an empty value".into(),
+        f => f.to_string(),
+    }
+}
+
+/// Turns a YAML parse or type error into a diagnostic placed where the editor can see it.
+/// `base` is the offset of the YAML text in the file; `record_start` the span to use for
+/// problems of a whole record.
+fn yaml_error(f: &SourceFile, base: usize, yaml_text: &str, e: Box<yaml::YamlError>) -> Diagnostic {
+    use yaml::ErrorKind as K;
+
+    let (s, end) = yaml::locate_error(yaml_text, &e).unwrap_or((0, 0));
+    let at = |s: usize, e: usize| Location::new(&f.rel, &f.text, base + s, base + e);
+    let place = if e.path.is_empty() {
+        String::new()
+    } else {
+        format!(" in `{}`", e.path)
+    };
+    let is_list = f.kind == Kind::IncidentList;
+    match &e.kind {
+        K::UnknownField { field, expected } => {
+            let mut d =
+                Diagnostic::error("unknown-field", format!("unknown field `{field}`{place}"))
+                    .at(at(s, end), "unknown field");
+            let candidates = expected.iter().map(String::as_str);
+            if let Some(m) = crate::diagnostic::did_you_mean(field, candidates) {
+                d = d.help(format!("did you mean `{m}`?"));
+            } else if !expected.is_empty() {
+                let list = expected
+                    .iter()
+                    .map(|x| format!("`{x}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                d = d.help(format!("allowed fields here: {list}"));
+            }
+            d
+        }
+        K::MissingField { field } => {
+            let (loc, label) = if e.path.is_empty() {
+                let l = if is_list {
+                    Location::new(&f.rel, &f.text, 0, 0)
+                } else {
+                    Location::new(&f.rel, &f.text, 0, 3)
+                };
+                (l, format!("this record has no `{field}`"))
+            } else {
+                (at(s, end), format!("this mapping has no `{field}`"))
+            };
+            Diagnostic::error(
+                "missing-field",
+                format!("missing required field `{field}`{place}"),
+            )
+            .at(loc, label)
+            .help(format!("add `{field}: …`"))
+        }
+        K::WrongType { found, expected } => {
+            let want = humanize_expected(expected);
+            let got = humanize_found(found);
+            let message = if e.path.is_empty() && is_list {
+                format!(
+                    "an incident list file must be a mapping with an `incidents:` list, found {got}"
+                )
+            } else if e.path.is_empty() {
+                format!("front matter must be `key: value` fields, found {got}")
+            } else {
+                format!("wrong type for `{}`: expected {want}, found {got}", e.path)
+            };
+            let mut d =
+                Diagnostic::error("wrong-type", message).at(at(s, end), format!("expected {want}"));
+            if expected == "a sequence" && found.starts_with("string ") {
+                let key = e.path.rsplit('.').next().unwrap_or("groups");
+                let value = yaml_text.get(s..end).unwrap_or("…");
+                d = d.help(format!(
+                    "write a list, even of one item: `{key}: [{value}]`"
+                ));
+            } else if e.path.is_empty() && is_list {
+                d = d.help(
+                    "start the file with `incidents:` and list the records under it with `- `",
+                );
+            }
+            d
+        }
+        K::TooDeep => Diagnostic::error(
+            "too-deep",
+            format!("YAML nested more than {} levels deep", yaml::MAX_DEPTH),
+        )
+        .at(at(s, end), "nested too deeply")
+        .help("content records need only a few levels of nesting; check for runaway brackets"),
+        K::Syntax => {
+            let mut d = Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.detail))
+                .at(at(s, end), "here");
+            if let Some((context, Some(c))) = &e.context
+                && context != "while scanning a plain scalar"
+            {
+                let what = match context.as_str() {
+                    "while parsing a flow sequence" => {
+                        "the list `[…]` that starts here".to_string()
+                    }
+                    "while parsing a flow mapping" => {
+                        "the mapping `{…}` that starts here".to_string()
+                    }
+                    "while parsing a block mapping" => "the mapping that starts here".to_string(),
+                    "while parsing a block collection" => "the list that starts here".to_string(),
+                    "while scanning a quoted scalar" => {
+                        "the quoted text that starts here".to_string()
+                    }
+                    other => format!("{} (starts here)", other.trim_start_matches("while ")),
+                };
+                let next = yaml_text[*c..].chars().next().map_or(0, char::len_utf8);
+                d = d.note(Some(at(*c, c + next)), format!("in {what}"));
+            }
+            let ch = yaml_text[s.min(yaml_text.len())..].chars().next();
+            let help = if e.detail.starts_with("mapping values are not allowed") {
+                Some(
+                    "a value that contains `: ` must be quoted, e.g. `title: \"Assault: the aftermath\"`",
+                )
+            } else if e.detail.contains("tab") || ch == Some('\t') {
+                Some("indent YAML with spaces, not tabs")
+            } else if e
+                .detail
+                .starts_with("found character that cannot start any token")
+            {
+                Some("quote values that start with `@`, `` ` ``, `%` or `|`")
+            } else if e.detail.starts_with("did not find expected ',' or ']'") {
+                Some("separate list items with `,` and close the list with `]`")
+            } else if e.detail.starts_with("did not find expected ',' or '}'") {
+                Some("separate fields with `,` and close the mapping with `}`")
+            } else if e.detail.starts_with("did not find expected key") {
+                Some("check the indentation of this line against the fields above it")
+            } else if e.detail.starts_with("found unexpected end of stream") {
+                Some("close the quotes or brackets opened above")
+            } else {
+                None
+            };
+            if let Some(h) = help {
+                d = d.help(h);
+            }
+            d
+        }
+        K::Invalid => {
+            // Messages from our own deserializers put a short hint after "; ".
+            let (msg, label) = match e.detail.split_once("; ") {
+                Some((m, l)) => (m.to_string(), l.to_string()),
+                None => (e.detail.clone(), "invalid value".to_string()),
+            };
+            let last = e.path.rsplit(['.', '[']).next().unwrap_or("");
+            let code = if ["killed", "wounded", "captured", "min", "max"].contains(&last) {
+                "invalid-count"
+            } else {
+                "invalid-value"
+            };
+            let message = if e.path.is_empty() {
+                msg
+            } else {
+                format!("{msg} in `{}`", e.path)
+            };
+            Diagnostic::error(code, message).at(at(s, end), label)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -341,12 +640,24 @@ mod tests {
     use super::*;
 
     fn src(rel: &str, kind: Kind, text: &str) -> Sources {
-        Sources { files: vec![SourceFile { rel: rel.into(), stem: "x".into(), kind, text: text.into() }] }
+        Sources {
+            files: vec![SourceFile {
+                rel: rel.into(),
+                stem: "x".into(),
+                kind,
+                text: text.into(),
+            }],
+            unreadable: Vec::new(),
+        }
     }
 
     #[test]
     fn unknown_field_points_at_file_line() {
-        let s = src("content/incidents/x.md", Kind::Incident, "---\ntitle: a\ncasualites: {}\n---\n");
+        let s = src(
+            "content/incidents/x.md",
+            Kind::Incident,
+            "---\ntitle: a\ncasualites: {}\n---\n",
+        );
         let (_, d) = parse(&s);
         let d = &d.0[0];
         let loc = d.location.as_ref().unwrap();
@@ -356,7 +667,11 @@ mod tests {
 
     #[test]
     fn list_files_yield_records() {
-        let s = src("content/incidents/l.yaml", Kind::IncidentList, "incidents:\n  - title: a\n  - title: b\n    body: hi\n");
+        let s = src(
+            "content/incidents/l.yaml",
+            Kind::IncidentList,
+            "incidents:\n  - title: a\n  - title: b\n    body: hi\n",
+        );
         let (site, d) = parse(&s);
         assert!(d.is_empty());
         assert_eq!(site.incidents.len(), 2);

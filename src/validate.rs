@@ -10,31 +10,38 @@ use crate::content::count::Count;
 use crate::content::date::{DateError, PartialDate};
 use crate::content::raw::{RawCount, RawLocation, RawSource, Text};
 use crate::content::{
-    Attribution, Briefing, Casualties, Group, Incident, Leader, Location as Place, Origin, Page, Site, Source,
-    Status, country,
+    Attribution, Briefing, Casualties, Group, Incident, Leader, Location as Place, Origin, Page,
+    Site, Source, Status, country,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::load::{RawSite, RecordLoc, Sources};
+use crate::load::{Kind, RawSite, RecordLoc, Sources};
 use crate::yaml::{self, Part, Seg};
 
 /// True for ids made of `[a-z0-9-]+` that cannot escape a path.
 pub fn is_valid_id(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 200
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
 }
 
 /// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a "did you mean" line.
 pub fn unknown_field_help(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `")?;
+    // Below the root, serde_yaml puts the path first: `event_types[0]: unknown field …`.
+    let at = message.find("unknown field `")?;
+    let rest = &message[at + "unknown field `".len()..];
     let (word, rest) = rest.split_once('`')?;
     let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
     match did_you_mean(word, expected.iter().copied()) {
         Some(s) => Some(format!("did you mean `{s}`?")),
         None if !expected.is_empty() => Some(format!(
             "allowed fields here: {}",
-            expected.iter().map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ")
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
         None => None,
     }
@@ -42,8 +49,21 @@ pub fn unknown_field_help(message: &str) -> Option<String> {
 
 /// Top-level URL segments that pages may not take.
 pub const RESERVED_PAGE_IDS: &[&str] = &[
-    "incidents", "groups", "chronology", "countries", "briefings", "tags", "data", "search", "static",
-    "404", "index", "atom", "sitemap", "robots", "page",
+    "incidents",
+    "groups",
+    "chronology",
+    "countries",
+    "briefings",
+    "tags",
+    "data",
+    "search",
+    "static",
+    "404",
+    "index",
+    "atom",
+    "sitemap",
+    "robots",
+    "page",
 ];
 
 /// Makes a URL-safe slug of a tag: lower case, ASCII letters and digits, dashes.
@@ -75,6 +95,9 @@ pub fn slug(s: &str) -> String {
 struct Ctx<'a> {
     sources: &'a Sources,
     diags: Diagnostics,
+    /// Groups suggested by a "did you mean" for an unknown reference: most likely named
+    /// there, so not reported as unused on top of the typo.
+    suggested_groups: BTreeSet<String>,
 }
 
 impl Ctx<'_> {
@@ -94,6 +117,21 @@ impl Ctx<'_> {
         }
     }
 
+    /// Like [`Ctx::at`], but `None` when the record has no node at `path`.
+    fn at_exact(&self, loc: &RecordLoc, path: &[Seg], part: Part) -> Option<Location> {
+        let f = &self.sources.files[loc.file];
+        let yaml_text = &f.text[loc.yaml.clone()];
+        let mut full = loc.prefix.clone();
+        full.extend_from_slice(path);
+        let (s, e) = yaml::locate_exact(yaml_text, &full, part)?;
+        Some(Location::new(
+            &f.rel,
+            &f.text,
+            loc.yaml.start + s,
+            loc.yaml.start + e,
+        ))
+    }
+
     fn record_start(&self, loc: &RecordLoc) -> Location {
         if loc.prefix.is_empty() {
             let f = &self.sources.files[loc.file];
@@ -108,7 +146,13 @@ impl Ctx<'_> {
         self.diags.push(d);
     }
 
-    fn required(&mut self, loc: &RecordLoc, value: Option<&String>, field: &'static str, what: &str) -> String {
+    fn required(
+        &mut self,
+        loc: &RecordLoc,
+        value: Option<&String>,
+        field: &'static str,
+        what: &str,
+    ) -> String {
         match value {
             Some(v) if !v.trim().is_empty() => v.trim().to_string(),
             Some(_) => {
@@ -120,6 +164,15 @@ impl Ctx<'_> {
                 String::new()
             }
             None => {
+                // `title:` with nothing after it reads as no title at all; point at the key.
+                if let Some(l) = self.at_exact(loc, &[Seg::Key(field)], Part::Key) {
+                    self.err(
+                        Diagnostic::error("empty-field", format!("`{field}` is empty"))
+                            .at(l, format!("{what} needs a non-empty `{field}`"))
+                            .help(format!("write the {what}'s {field} after `{field}: `")),
+                    );
+                    return String::new();
+                }
                 let l = self.record_start(loc);
                 self.err(
                     Diagnostic::error("missing-field", format!("missing required field `{field}`"))
@@ -158,12 +211,24 @@ impl Ctx<'_> {
         }
         let l = self.at(loc, path, Part::Value);
         let upper = code.to_ascii_uppercase();
-        let mut d = Diagnostic::error("invalid-country", format!("`{code}` is not an ISO 3166-1 alpha-2 country code"))
-            .at(l, "expected a two-letter code such as `ML`");
+        let mut d = Diagnostic::error(
+            "invalid-country",
+            format!("`{code}` is not an ISO 3166-1 alpha-2 country code"),
+        )
+        .at(l, "expected a two-letter code such as `ML`");
         if country::by_code(&upper).is_some() {
             d = d.help(format!("country codes are upper case: `{upper}`"));
-        } else if let Some(c) = country::COUNTRIES.iter().find(|c| c.2.eq_ignore_ascii_case(code)) {
+        } else if let Some(c) = country::COUNTRIES
+            .iter()
+            .find(|c| c.2.eq_ignore_ascii_case(code))
+        {
             d = d.help(format!("the code for {} is `{}`", c.2, c.0));
+        } else if let Some(b) = bbox::by_alpha3(&upper) {
+            let name = country::name(b.code).unwrap_or(b.code);
+            d = d.help(format!(
+                "`{upper}` is the three-letter code of {name}; its two-letter code is `{}`",
+                b.code
+            ));
         }
         self.err(d);
         false
@@ -171,16 +236,28 @@ impl Ctx<'_> {
 
     fn vocab(&mut self, loc: &RecordLoc, field: &'static str, value: &str, allowed: &[&str]) {
         let l = self.at(loc, &[Seg::Key(field)], Part::Value);
-        let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
-        let mut d = Diagnostic::error("invalid-value", format!("`{value}` is not an allowed `{field}`"))
-            .at(l, format!("expected one of {list}"));
+        let list = allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut d = Diagnostic::error(
+            "invalid-value",
+            format!("`{value}` is not an allowed `{field}`"),
+        )
+        .at(l, format!("expected one of {list}"));
         if let Some(s) = did_you_mean(value, allowed.iter().copied()) {
             d = d.help(format!("did you mean `{s}`?"));
         }
         self.err(d);
     }
 
-    fn count(&mut self, loc: &RecordLoc, field: &'static str, c: Option<RawCount>) -> Option<Count> {
+    fn count(
+        &mut self,
+        loc: &RecordLoc,
+        field: &'static str,
+        c: Option<RawCount>,
+    ) -> Option<Count> {
         match c? {
             RawCount::Exact(n) => Some(Count::Exact { n }),
             RawCount::Unknown => Some(Count::Unknown),
@@ -190,9 +267,12 @@ impl Ctx<'_> {
                 {
                     let l = self.at(loc, &[Seg::Key("casualties"), Seg::Key(field)], Part::Value);
                     self.err(
-                        Diagnostic::error("invalid-range", format!("`{field}` has `min` {min} greater than `max` {max}"))
-                            .at(l, "min must not exceed max")
-                            .help(format!("did you mean `{{min: {max}, max: {min}}}`?")),
+                        Diagnostic::error(
+                            "invalid-range",
+                            format!("`{field}` has `min` {min} greater than `max` {max}"),
+                        )
+                        .at(l, "min must not exceed max")
+                        .help(format!("did you mean `{{min: {max}, max: {min}}}`?")),
                     );
                 }
                 Some(Count::Range { min, max })
@@ -211,7 +291,10 @@ impl Ctx<'_> {
         } else {
             "expected an http:// or https:// URL"
         };
-        self.err(Diagnostic::error("invalid-url", format!("source URL `{url}` is not http(s)")).at(l, what));
+        self.err(
+            Diagnostic::error("invalid-url", format!("source URL `{url}` is not http(s)"))
+                .at(l, what),
+        );
         false
     }
 
@@ -223,7 +306,7 @@ impl Ctx<'_> {
                 let l = self.record_start(loc);
                 self.err(
                     Diagnostic::error("missing-field", "missing required field `id`")
-                        .at(l, format!("records in a list file need an `id`"))
+                        .at(l, "records in a list file need an `id`")
                         .help("add `id: <date>-<place>` (lower case letters, digits and dashes)"),
                 );
                 return String::new();
@@ -236,8 +319,10 @@ impl Ctx<'_> {
                 Location::file(self.rel(loc))
             };
             let suggestion = slug(&id);
-            let mut d = Diagnostic::error("invalid-id", format!("invalid {what} id `{id}`"))
-                .at(l, "ids may contain only lower-case letters, digits and dashes");
+            let mut d = Diagnostic::error("invalid-id", format!("invalid {what} id `{id}`")).at(
+                l,
+                "ids may contain only lower-case letters, digits and dashes",
+            );
             if !suggestion.is_empty() {
                 d = d.help(if from_field {
                     format!("use `{suggestion}`")
@@ -252,14 +337,46 @@ impl Ctx<'_> {
 }
 
 fn origin(loc: &RecordLoc) -> Origin {
-    Origin { file: loc.file, body_offset: loc.body_offset }
+    Origin {
+        file: loc.file,
+        body_offset: loc.body_offset,
+    }
 }
 
 /// Validates the whole raw site. Returns the site when there are no errors, and every
 /// diagnostic (errors and warnings) in any case.
-pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono::NaiveDate) -> (Option<Site>, Diagnostics) {
-    let mut cx = Ctx { sources, diags: Diagnostics::default() };
+pub fn validate(
+    raw: RawSite,
+    sources: &Sources,
+    config: &Config,
+    today: chrono::NaiveDate,
+) -> (Option<Site>, Diagnostics) {
+    let mut cx = Ctx {
+        sources,
+        diags: Diagnostics::default(),
+        suggested_groups: BTreeSet::new(),
+    };
     let drafts = config.drafts;
+
+    // Records of files that failed to parse are already reported; references to them are
+    // not reported again as unknown (issue 3: one mistake, one error).
+    let unparsed_ids = |kinds: &[Kind]| -> BTreeSet<String> {
+        raw.unparsed
+            .iter()
+            .filter(|u| kinds.contains(&u.kind))
+            .flat_map(|u| u.ids.iter().cloned())
+            .collect()
+    };
+    let unparsed_groups = unparsed_ids(&[Kind::Group]);
+    let unparsed_incidents = unparsed_ids(&[Kind::Incident, Kind::IncidentList]);
+    let incidents_lost = raw
+        .unparsed
+        .iter()
+        .any(|u| matches!(u.kind, Kind::Incident | Kind::IncidentList));
+    let incident_ids_lost = raw
+        .unparsed
+        .iter()
+        .any(|u| u.kind == Kind::IncidentList && !u.ids_complete);
 
     // Ids of groups first: incidents and briefings refer to them.
     let mut group_ids: BTreeMap<String, RecordLoc> = BTreeMap::new();
@@ -284,19 +401,22 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
         groups.push((id, rec));
     }
     let group_names: Vec<&str> = group_ids.keys().map(String::as_str).collect();
-    let check_group_ref = |cx: &mut Ctx<'_>, loc: &RecordLoc, path: &[Seg], field: &str, g: &str| {
-        if !group_ids.contains_key(g) {
-            let l = cx.at(loc, path, Part::Value);
-            let mut d = Diagnostic::error("unknown-group", format!("unknown group `{g}` in `{field}`"))
-                .at(l, "no group with this id");
-            if let Some(s) = did_you_mean(g, group_names.iter().copied()) {
-                d = d.help(format!("did you mean `{s}`?"));
-            } else {
-                d = d.help("add a profile in content/groups/<id>.md or fix the id");
+    let check_group_ref =
+        |cx: &mut Ctx<'_>, loc: &RecordLoc, path: &[Seg], field: &str, g: &str| {
+            if !group_ids.contains_key(g) && !unparsed_groups.contains(g) {
+                let l = cx.at(loc, path, Part::Value);
+                let mut d =
+                    Diagnostic::error("unknown-group", format!("unknown group `{g}` in `{field}`"))
+                        .at(l, "no group with this id");
+                if let Some(s) = did_you_mean(g, group_names.iter().copied()) {
+                    d = d.help(format!("did you mean `{s}`?"));
+                    cx.suggested_groups.insert(s);
+                } else {
+                    d = d.help("add a profile in content/groups/<id>.md or fix the id");
+                }
+                cx.err(d);
             }
-            cx.err(d);
-        }
-    };
+        };
 
     let mut out_groups = Vec::new();
     for (id, rec) in groups {
@@ -309,7 +429,10 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
             && d.cmp_coarse(&f).is_lt()
         {
             let l = cx.at(loc, &[Seg::Key("dissolved")], Part::Value);
-            cx.err(Diagnostic::error("date-order", "`dissolved` is before `founded`").at(l, "earlier than the founding date"));
+            cx.err(
+                Diagnostic::error("date-order", "`dissolved` is before `founded`")
+                    .at(l, "earlier than the founding date"),
+            );
         }
         let status = r.status.as_deref().and_then(|s| {
             let st = Status::parse(s);
@@ -319,15 +442,30 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
             st
         });
         for (i, a) in r.affiliations.iter().enumerate() {
-            check_group_ref(&mut cx, loc, &[Seg::Key("affiliations"), Seg::Index(i)], "affiliations", a);
+            check_group_ref(
+                &mut cx,
+                loc,
+                &[Seg::Key("affiliations"), Seg::Index(i)],
+                "affiliations",
+                a,
+            );
         }
         for (i, a) in r.merged_from.iter().enumerate() {
-            check_group_ref(&mut cx, loc, &[Seg::Key("merged_from"), Seg::Index(i)], "merged_from", a);
+            check_group_ref(
+                &mut cx,
+                loc,
+                &[Seg::Key("merged_from"), Seg::Index(i)],
+                "merged_from",
+                a,
+            );
         }
         if let Some(m) = &r.merged_into {
             if *m == id {
                 let l = cx.at(loc, &[Seg::Key("merged_into")], Part::Value);
-                cx.err(Diagnostic::error("self-merge", format!("group `{id}` is merged into itself")).at(l, "names this same group"));
+                cx.err(
+                    Diagnostic::error("self-merge", format!("group `{id}` is merged into itself"))
+                        .at(l, "names this same group"),
+                );
             } else {
                 check_group_ref(&mut cx, loc, &[Seg::Key("merged_into")], "merged_into", m);
             }
@@ -335,12 +473,24 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
         let mut leaders = Vec::new();
         for (i, l) in r.leaders.into_iter().enumerate() {
             let base = [Seg::Key("leaders"), Seg::Index(i)];
-            let from = cx.date(loc, &[base[0].clone(), base[1].clone(), Seg::Key("from")], l.from.as_ref());
-            let to = cx.date(loc, &[base[0].clone(), base[1].clone(), Seg::Key("to")], l.to.as_ref());
+            let from = cx.date(
+                loc,
+                &[base[0].clone(), base[1].clone(), Seg::Key("from")],
+                l.from.as_ref(),
+            );
+            let to = cx.date(
+                loc,
+                &[base[0].clone(), base[1].clone(), Seg::Key("to")],
+                l.to.as_ref(),
+            );
             if let (Some(f), Some(t)) = (from, to)
                 && t.cmp_coarse(&f).is_lt()
             {
-                let at = cx.at(loc, &[base[0].clone(), base[1].clone(), Seg::Key("to")], Part::Value);
+                let at = cx.at(
+                    loc,
+                    &[base[0].clone(), base[1].clone(), Seg::Key("to")],
+                    Part::Value,
+                );
                 cx.err(
                     Diagnostic::error("date-order", "leader's `to` is before `from`")
                         .at(at, "earlier than `from`")
@@ -351,11 +501,19 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
                 Some(n) if !n.trim().is_empty() => n,
                 _ => {
                     let at = cx.at(loc, &base, Part::Value);
-                    cx.err(Diagnostic::error("missing-field", "leader without a `name`").at(at, "this leader"));
+                    cx.err(
+                        Diagnostic::error("missing-field", "leader without a `name`")
+                            .at(at, "this leader"),
+                    );
                     String::new()
                 }
             };
-            leaders.push(Leader { name, role: l.role, from, to });
+            leaders.push(Leader {
+                name,
+                role: l.role,
+                from,
+                to,
+            });
         }
         for (i, c) in r.area.iter().enumerate() {
             cx.country(loc, &[Seg::Key("area"), Seg::Index(i)], c);
@@ -385,6 +543,7 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
     let mut incident_ids: BTreeMap<String, RecordLoc> = BTreeMap::new();
     let mut draft_ids: BTreeSet<String> = BTreeSet::new();
     let mut incidents = Vec::new();
+    let mut named: BTreeSet<String> = BTreeSet::new();
     for rec in raw.incidents {
         let r = rec.raw;
         let loc = &rec.loc;
@@ -394,14 +553,24 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
             draft_ids.insert(id);
             continue;
         }
+        // Every published record counts as naming its groups, even one with errors of its
+        // own, so that a bad date does not also make its groups "unused".
+        named.extend(r.groups.iter().cloned());
         if let Some(first) = incident_ids.get(&id) {
             let first = cx.record_start(first);
-            let here = if r.id.is_some() { cx.at(loc, &[Seg::Key("id")], Part::Value) } else { cx.record_start(loc) };
+            let here = if r.id.is_some() {
+                cx.at(loc, &[Seg::Key("id")], Part::Value)
+            } else {
+                cx.record_start(loc)
+            };
             cx.err(
-                Diagnostic::error("duplicate-id", format!("incident id `{id}` is defined twice"))
-                    .at(here, "second definition")
-                    .note(Some(first), "first defined here")
-                    .help("give one of them a different `id`"),
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("incident id `{id}` is defined twice"),
+                )
+                .at(here, "second definition")
+                .note(Some(first), "first defined here")
+                .help("give one of them a different `id`"),
             );
         } else if !id.is_empty() {
             incident_ids.insert(id.clone(), loc.clone());
@@ -425,19 +594,31 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
         {
             let l = cx.at(loc, &[Seg::Key("end_date")], Part::Value);
             cx.err(
-                Diagnostic::error("date-order", format!("`end_date` {} is before `date` {}", e.iso(), d.iso()))
-                    .at(l, "earlier than the start date"),
+                Diagnostic::error(
+                    "date-order",
+                    format!("`end_date` {} is before `date` {}", e.iso(), d.iso()),
+                )
+                .at(l, "earlier than the start date"),
             );
         }
         if let Some(d) = date
             && d.first_day() > today
         {
             let l = cx.at(loc, &[Seg::Key("date")], Part::Value);
-            cx.err(Diagnostic::warning("future-date", format!("date {} is in the future", d.iso())).at(l, "after today"));
+            cx.err(
+                Diagnostic::warning("future-date", format!("date {} is in the future", d.iso()))
+                    .at(l, "after today"),
+            );
         }
         let location = incident_location(&mut cx, loc, r.location);
         for (i, g) in r.groups.iter().enumerate() {
-            check_group_ref(&mut cx, loc, &[Seg::Key("groups"), Seg::Index(i)], "groups", g);
+            check_group_ref(
+                &mut cx,
+                loc,
+                &[Seg::Key("groups"), Seg::Index(i)],
+                "groups",
+                g,
+            );
         }
         let attribution = r.attribution.as_deref().and_then(|a| {
             let p = Attribution::parse(a);
@@ -471,12 +652,17 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
         for (i, t) in r.tags.into_iter().enumerate() {
             if slug(&t).is_empty() {
                 let l = cx.at(loc, &[Seg::Key("tags"), Seg::Index(i)], Part::Value);
-                cx.err(Diagnostic::error("invalid-tag", "tag has no letters or digits").at(l, "empty tag"));
+                cx.err(
+                    Diagnostic::error("invalid-tag", "tag has no letters or digits")
+                        .at(l, "empty tag"),
+                );
             } else {
                 tags.push(t);
             }
         }
-        let (Some(date), Some(location)) = (date, location) else { continue };
+        let (Some(date), Some(location)) = (date, location) else {
+            continue;
+        };
         incidents.push(Incident {
             id,
             title,
@@ -499,13 +685,19 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
     incidents.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
 
     // Groups no incident names.
-    let named: BTreeSet<&str> = incidents.iter().flat_map(|i| i.groups.iter().map(String::as_str)).collect();
     for g in &out_groups {
-        if !named.contains(g.id.as_str()) {
+        // An incident file that did not parse may name the group; say nothing rather than guess.
+        if !named.contains(&g.id) && !cx.suggested_groups.contains(&g.id) && !incidents_lost {
             let f = &sources.files[g.origin.file];
             cx.err(
-                Diagnostic::warning("unused-group", format!("no incident names group `{}`", g.id))
-                    .at(Location::new(&f.rel, &f.text, 0, 3), "this profile has no incidents"),
+                Diagnostic::warning(
+                    "unused-group",
+                    format!("no incident names group `{}`", g.id),
+                )
+                .at(
+                    Location::new(&f.rel, &f.text, 0, 3),
+                    "this profile has no incidents",
+                ),
             );
         }
     }
@@ -525,9 +717,12 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
             let first = cx.record_start(first);
             let here = cx.record_start(loc);
             cx.err(
-                Diagnostic::error("duplicate-id", format!("briefing id `{id}` is defined twice"))
-                    .at(here, "second definition")
-                    .note(Some(first), "first defined here"),
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("briefing id `{id}` is defined twice"),
+                )
+                .at(here, "second definition")
+                .note(Some(first), "first defined here"),
             );
         } else {
             briefing_ids.insert(id.clone(), loc.clone());
@@ -537,20 +732,46 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
             Some(_) => cx.date(loc, &[Seg::Key("date")], r.date.as_ref()),
             None => {
                 let l = cx.record_start(loc);
-                cx.err(Diagnostic::error("missing-field", "missing required field `date`").at(l, "this briefing has no `date`"));
+                cx.err(
+                    Diagnostic::error("missing-field", "missing required field `date`")
+                        .at(l, "this briefing has no `date`"),
+                );
                 None
             }
         };
         for (i, g) in r.groups.iter().enumerate() {
-            check_group_ref(&mut cx, loc, &[Seg::Key("groups"), Seg::Index(i)], "groups", g);
+            check_group_ref(
+                &mut cx,
+                loc,
+                &[Seg::Key("groups"), Seg::Index(i)],
+                "groups",
+                g,
+            );
         }
         let names: Vec<&str> = incident_ids.keys().map(String::as_str).collect();
         for (i, inc) in r.incidents.iter().enumerate() {
-            if !incident_ids.contains_key(inc) {
+            if !incident_ids.contains_key(inc)
+                && !unparsed_incidents.contains(inc)
+                && !incident_ids_lost
+            {
                 let l = cx.at(loc, &[Seg::Key("incidents"), Seg::Index(i)], Part::Value);
-                let mut d = Diagnostic::error("unknown-incident", format!("unknown incident `{inc}` in `incidents`"))
-                    .at(l, if draft_ids.contains(inc) { "this incident is a draft" } else { "no incident with this id" });
-                if let Some(s) = did_you_mean(inc, names.iter().copied()) {
+                let mut d = Diagnostic::error(
+                    "unknown-incident",
+                    format!("unknown incident `{inc}` in `incidents`"),
+                )
+                .at(
+                    l,
+                    if draft_ids.contains(inc) {
+                        "this incident is a draft"
+                    } else {
+                        "no incident with this id"
+                    },
+                );
+                if draft_ids.contains(inc) {
+                    d = d.help(
+                        "publish the incident (remove `draft: true`) or build with `--drafts`",
+                    );
+                } else if let Some(s) = did_you_mean(inc, names.iter().copied()) {
                     d = d.help(format!("did you mean `{s}`?"));
                 }
                 cx.err(d);
@@ -559,9 +780,12 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
         if r.incidents.is_empty() {
             let l = cx.record_start(loc);
             cx.err(
-                Diagnostic::warning("uncited-briefing", format!("briefing `{id}` cites no incident"))
-                    .at(l, "no `incidents:`")
-                    .help("list the incidents the analysis rests on in `incidents:`"),
+                Diagnostic::warning(
+                    "uncited-briefing",
+                    format!("briefing `{id}` cites no incident"),
+                )
+                .at(l, "no `incidents:`")
+                .help("list the incidents the analysis rests on in `incidents:`"),
             );
         }
         let Some(date) = date else { continue };
@@ -594,11 +818,19 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
             cx.err(
                 Diagnostic::error("reserved-id", format!("a page cannot be called `{id}`"))
                     .at(Location::file(&rel), "")
-                    .help(format!("`/{id}/` belongs to the site itself; rename the file")),
+                    .help(format!(
+                        "`/{id}/` belongs to the site itself; rename the file"
+                    )),
             );
         }
         let title = cx.required(loc, rec.raw.title.as_ref(), "title", "page");
-        pages.push(Page { id, title, description: rec.raw.description, body: rec.body, origin: origin(loc) });
+        pages.push(Page {
+            id,
+            title,
+            description: rec.raw.description,
+            body: rec.body,
+            origin: origin(loc),
+        });
     }
     pages.sort_by(|a, b| a.id.cmp(&b.id));
     let home = raw.home.map(|rec| Page {
@@ -613,7 +845,16 @@ pub fn validate(raw: RawSite, sources: &Sources, config: &Config, today: chrono:
     if diags.has_errors() {
         return (None, diags);
     }
-    (Some(Site { incidents, groups: out_groups, briefings, pages, home }), diags)
+    (
+        Some(Site {
+            incidents,
+            groups: out_groups,
+            briefings,
+            pages,
+            home,
+        }),
+        diags,
+    )
 }
 
 fn incident_location(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Option<RawLocation>) -> Option<Place> {
@@ -626,9 +867,10 @@ fn incident_location(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Option<RawLocation>
         );
         return None;
     };
+    let mut country_ok = false;
     let country = match r.country {
         Some(c) => {
-            cx.country(loc, &[Seg::Key("location"), Seg::Key("country")], &c);
+            country_ok = cx.country(loc, &[Seg::Key("location"), Seg::Key("country")], &c);
             c
         }
         None => {
@@ -646,29 +888,58 @@ fn incident_location(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Option<RawLocation>
             let mut ok = true;
             if !(-90.0..=90.0).contains(&lat) {
                 let l = cx.at(loc, &[Seg::Key("location"), Seg::Key("lat")], Part::Value);
-                cx.err(Diagnostic::error("invalid-coordinates", format!("latitude {lat} is out of range")).at(l, "expected -90 to 90"));
+                let mut d = Diagnostic::error(
+                    "invalid-coordinates",
+                    format!("latitude {lat} is out of range"),
+                )
+                .at(l, "expected -90 to 90");
+                if (-90.0..=90.0).contains(&lon) && (-180.0..=180.0).contains(&lat) {
+                    d = d.help("did you swap `lat` and `lon`? `lat` runs north–south (-90 to 90)");
+                }
+                cx.err(d);
                 ok = false;
             }
             if !(-180.0..=180.0).contains(&lon) {
                 let l = cx.at(loc, &[Seg::Key("location"), Seg::Key("lon")], Part::Value);
-                cx.err(Diagnostic::error("invalid-coordinates", format!("longitude {lon} is out of range")).at(l, "expected -180 to 180"));
+                cx.err(
+                    Diagnostic::error(
+                        "invalid-coordinates",
+                        format!("longitude {lon} is out of range"),
+                    )
+                    .at(l, "expected -180 to 180"),
+                );
                 ok = false;
+            }
+            if ok && country_ok {
+                outside_country(cx, loc, &country, lat, lon);
             }
             ok.then_some((lat, lon))
         }
         (None, None) => None,
         (lat, _) => {
-            let (have, missing) = if lat.is_some() { ("lat", "lon") } else { ("lon", "lat") };
+            let (have, missing) = if lat.is_some() {
+                ("lat", "lon")
+            } else {
+                ("lon", "lat")
+            };
             let l = cx.at(loc, &[Seg::Key("location"), Seg::Key(have)], Part::Key);
             cx.err(
-                Diagnostic::error("invalid-coordinates", format!("`{have}` given without `{missing}`"))
-                    .at(l, format!("needs a `{missing}` too"))
-                    .help("give both coordinates, or neither"),
+                Diagnostic::error(
+                    "invalid-coordinates",
+                    format!("`{have}` given without `{missing}`"),
+                )
+                .at(l, format!("needs a `{missing}` too"))
+                .help("give both coordinates, or neither"),
             );
             None
         }
     };
-    Some(Place { place: r.place, admin1: r.admin1, country, coords })
+    Some(Place {
+        place: r.place,
+        admin1: r.admin1,
+        country,
+        coords,
+    })
 }
 
 fn incident_sources(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Vec<RawSource>) -> Vec<Source> {
@@ -676,10 +947,20 @@ fn incident_sources(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Vec<RawSource>) -> V
     for (i, s) in raw.into_iter().enumerate() {
         let base = [Seg::Key("sources"), Seg::Index(i)];
         let url = match s.url {
-            Some(u) => cx.url(loc, &[base[0].clone(), base[1].clone(), Seg::Key("url")], &u).then_some(u),
+            Some(u) => cx
+                .url(
+                    loc,
+                    &[base[0].clone(), base[1].clone(), Seg::Key("url")],
+                    &u,
+                )
+                .then_some(u),
             None => None,
         };
-        let date = cx.date(loc, &[base[0].clone(), base[1].clone(), Seg::Key("date")], s.date.as_ref());
+        let date = cx.date(
+            loc,
+            &[base[0].clone(), base[1].clone(), Seg::Key("date")],
+            s.date.as_ref(),
+        );
         let title = match s.title {
             Some(t) if !t.trim().is_empty() => t,
             _ => match (&s.publisher, &url) {
@@ -688,14 +969,22 @@ fn incident_sources(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Vec<RawSource>) -> V
                 (None, None) => {
                     let l = cx.at(loc, &base, Part::Value);
                     cx.err(
-                        Diagnostic::error("empty-source", "source has neither `title`, `publisher` nor `url`")
-                            .at(l, "this source says nothing"),
+                        Diagnostic::error(
+                            "empty-source",
+                            "source has neither `title`, `publisher` nor `url`",
+                        )
+                        .at(l, "this source says nothing"),
                     );
                     continue;
                 }
             },
         };
-        out.push(Source { title, url, publisher: s.publisher, date });
+        out.push(Source {
+            title,
+            url,
+            publisher: s.publisher,
+            date,
+        });
     }
     out
 }
@@ -710,13 +999,24 @@ fn check_lineage(cx: &mut Ctx<'_>, groups: &[Group], locs: &BTreeMap<String, Rec
         let mut cur = g;
         while let Some(next) = cur.merged_into.as_deref().and_then(|n| by_id.get(n)) {
             if next.id == g.id {
-                if seen.len() > 1 {
+                // Report a cycle once, at its member with the smallest id, and show the
+                // other links of the chain as notes.
+                if seen.len() > 1 && seen.iter().all(|s| *s >= g.id.as_str()) {
                     let l = cx.at(loc, &[Seg::Key("merged_into")], Part::Value);
-                    seen.push(g.id.as_str());
-                    cx.err(
-                        Diagnostic::error("merge-cycle", format!("`merged_into` forms a cycle: {}", seen.join(" → ")))
-                            .at(l, "leads back to this group"),
-                    );
+                    let mut d = Diagnostic::error(
+                        "merge-cycle",
+                        format!("`merged_into` forms a cycle: {} → {}", seen.join(" → "), g.id),
+                    )
+                    .at(l, format!("`{}` merged into `{}`…", g.id, seen[1]))
+                    .help("a group can only merge into a group that outlived it; remove one `merged_into`");
+                    for (i, member) in seen.iter().enumerate().skip(1) {
+                        let into = seen.get(i + 1).copied().unwrap_or(g.id.as_str());
+                        let note = locs
+                            .get(*member)
+                            .map(|ml| cx.at(ml, &[Seg::Key("merged_into")], Part::Value));
+                        d = d.note(note, format!("…`{member}` merged into `{into}`"));
+                    }
+                    cx.err(d);
                 }
                 break;
             }
@@ -727,12 +1027,16 @@ fn check_lineage(cx: &mut Ctx<'_>, groups: &[Group], locs: &BTreeMap<String, Rec
             cur = next;
         }
         for (i, from) in g.merged_from.iter().enumerate() {
-            let Some(src) = by_id.get(from.as_str()) else { continue };
+            let Some(src) = by_id.get(from.as_str()) else {
+                continue;
+            };
             if let Some(other) = &src.merged_into
                 && other != &g.id
             {
                 let l = cx.at(loc, &[Seg::Key("merged_from"), Seg::Index(i)], Part::Value);
-                let note = locs.get(&src.id).map(|sl| cx.at(sl, &[Seg::Key("merged_into")], Part::Value));
+                let note = locs
+                    .get(&src.id)
+                    .map(|sl| cx.at(sl, &[Seg::Key("merged_into")], Part::Value));
                 cx.err(
                     Diagnostic::error(
                         "merge-conflict",
@@ -742,6 +1046,209 @@ fn check_lineage(cx: &mut Ctx<'_>, groups: &[Group], locs: &BTreeMap<String, Rec
                     .note(note, format!("`{from}` says `merged_into: {other}` here")),
                 );
             }
+        }
+    }
+}
+
+/// Warns when coordinates lie far outside the bounding box of the named country (issue 3):
+/// a swapped `lat`/`lon`, a lost minus sign or the wrong country. Countries without a box
+/// in [`bbox`] are not checked.
+fn outside_country(cx: &mut Ctx<'_>, loc: &RecordLoc, code: &str, lat: f64, lon: f64) {
+    let Some(b) = bbox::by_code(code) else { return };
+    let km = b.distance_km(lat, lon);
+    if km <= bbox::TOLERANCE_KM {
+        return;
+    }
+    let name = country::name(code).unwrap_or(code);
+    let l = cx.at(loc, &[Seg::Key("location"), Seg::Key("lat")], Part::Value);
+    let note = cx.at(
+        loc,
+        &[Seg::Key("location"), Seg::Key("country")],
+        Part::Value,
+    );
+    let rounded = ((km / 10.0).round() * 10.0) as u64;
+    let mut d = Diagnostic::warning(
+        "coordinates-outside-country",
+        format!("coordinates {lat}, {lon} are far outside {name} (`{code}`)"),
+    )
+    .at(l, format!("about {rounded} km outside {name}"))
+    .note(Some(note), "the country is given here");
+    if b.distance_km(lon, lat) <= bbox::TOLERANCE_KM {
+        d = d.help("did you swap `lat` and `lon`?");
+    } else if b.distance_km(lat, -lon) <= bbox::TOLERANCE_KM {
+        d = d.help("check the sign of `lon`: west of Greenwich is negative");
+    } else if b.distance_km(-lat, lon) <= bbox::TOLERANCE_KM {
+        d = d.help("check the sign of `lat`: south of the equator is negative");
+    } else if let Some(other) = bbox::containing(lat, lon) {
+        let other_name = country::name(other).unwrap_or(other);
+        d = d.help(format!(
+            "the point lies in or near {other_name} (`{other}`); check `country`"
+        ));
+    } else {
+        d = d.help("check the coordinates and the country code");
+    }
+    cx.err(d);
+}
+
+/// Rough bounding boxes of the countries of the Sahel, West and North Africa and their
+/// neighbours, to catch coordinates that cannot belong to the named country. Generous on
+/// purpose (rounded outwards to 0.1°): the check is for gross mistakes, not borders.
+mod bbox {
+    /// How far outside its box a point may lie before we warn (coastal islands, rounding).
+    pub(super) const TOLERANCE_KM: f64 = 100.0;
+
+    /// A country's box.
+    pub(super) struct BBox {
+        /// ISO 3166-1 alpha-2.
+        pub(super) code: &'static str,
+        /// ISO 3166-1 alpha-3, for a "did you mean" when an alpha-3 code is written.
+        pub(super) alpha3: &'static str,
+        min_lat: f64,
+        max_lat: f64,
+        min_lon: f64,
+        max_lon: f64,
+    }
+
+    impl BBox {
+        /// Approximate distance in km from the point to the box (0 inside).
+        pub(super) fn distance_km(&self, lat: f64, lon: f64) -> f64 {
+            let dlat = if lat < self.min_lat {
+                self.min_lat - lat
+            } else if lat > self.max_lat {
+                lat - self.max_lat
+            } else {
+                0.0
+            };
+            let dlon = if lon < self.min_lon {
+                self.min_lon - lon
+            } else if lon > self.max_lon {
+                lon - self.max_lon
+            } else {
+                0.0
+            };
+            let near_lat = lat.clamp(self.min_lat, self.max_lat);
+            let x = dlon * near_lat.to_radians().cos();
+            (dlat * dlat + x * x).sqrt() * 111.2
+        }
+    }
+
+    const fn b(
+        code: &'static str,
+        alpha3: &'static str,
+        min_lat: f64,
+        max_lat: f64,
+        min_lon: f64,
+        max_lon: f64,
+    ) -> BBox {
+        BBox {
+            code,
+            alpha3,
+            min_lat,
+            max_lat,
+            min_lon,
+            max_lon,
+        }
+    }
+
+    /// Sorted by alpha-2 code.
+    const BOXES: &[BBox] = &[
+        b("BF", "BFA", 9.3, 15.1, -5.6, 2.5),
+        b("BJ", "BEN", 6.1, 12.5, 0.7, 3.9),
+        b("CD", "COD", -13.5, 5.4, 12.2, 31.4),
+        b("CF", "CAF", 2.2, 11.1, 14.4, 27.5),
+        b("CG", "COG", -5.1, 3.8, 11.1, 18.7),
+        b("CI", "CIV", 4.3, 10.8, -8.7, -2.4),
+        b("CM", "CMR", 1.6, 13.1, 8.4, 16.2),
+        b("CV", "CPV", 14.8, 17.3, -25.4, -22.6),
+        b("DZ", "DZA", 18.9, 37.2, -8.7, 12.0),
+        b("EG", "EGY", 21.9, 31.7, 24.6, 37.0),
+        b("EH", "ESH", 20.7, 27.7, -17.2, -8.6),
+        b("ER", "ERI", 12.3, 18.1, 36.4, 43.2),
+        b("ET", "ETH", 3.3, 15.0, 32.9, 48.0),
+        b("GA", "GAB", -4.0, 2.4, 8.6, 14.6),
+        b("GH", "GHA", 4.7, 11.2, -3.3, 1.3),
+        b("GM", "GMB", 13.0, 13.9, -16.9, -13.7),
+        b("GN", "GIN", 7.1, 12.7, -15.1, -7.6),
+        b("GQ", "GNQ", -1.5, 3.8, 5.6, 11.4),
+        b("GW", "GNB", 10.8, 12.7, -16.8, -13.6),
+        b("KE", "KEN", -4.8, 5.1, 33.9, 42.0),
+        b("LR", "LBR", 4.3, 8.6, -11.5, -7.3),
+        b("LY", "LBY", 19.5, 33.2, 9.3, 25.2),
+        // Morocco's box includes Western Sahara, which many sources code as Morocco.
+        b("MA", "MAR", 20.7, 36.0, -17.2, -1.0),
+        b("ML", "MLI", 10.1, 25.1, -12.3, 4.3),
+        b("MR", "MRT", 14.7, 27.3, -17.1, -4.8),
+        b("NE", "NER", 11.6, 23.6, 0.1, 16.0),
+        b("NG", "NGA", 4.2, 13.9, 2.6, 14.7),
+        b("SD", "SDN", 8.6, 22.3, 21.8, 38.7),
+        b("SL", "SLE", 6.9, 10.0, -13.4, -10.2),
+        b("SN", "SEN", 12.3, 16.7, -17.6, -11.3),
+        b("SO", "SOM", -1.7, 12.0, 40.9, 51.5),
+        b("SS", "SSD", 3.4, 12.3, 23.4, 36.0),
+        b("TD", "TCD", 7.4, 23.5, 13.4, 24.0),
+        b("TG", "TGO", 6.1, 11.2, -0.2, 1.9),
+        b("TN", "TUN", 30.2, 37.6, 7.5, 11.6),
+    ];
+
+    /// The box of a country, by alpha-2 code.
+    pub(super) fn by_code(code: &str) -> Option<&'static BBox> {
+        BOXES
+            .binary_search_by(|b| b.code.cmp(code))
+            .ok()
+            .map(|i| &BOXES[i])
+    }
+
+    /// The box of a country, by alpha-3 code.
+    pub(super) fn by_alpha3(code: &str) -> Option<&'static BBox> {
+        BOXES.iter().find(|b| b.alpha3 == code)
+    }
+
+    /// A country whose box holds the point, preferring the smallest box.
+    pub(super) fn containing(lat: f64, lon: f64) -> Option<&'static str> {
+        BOXES
+            .iter()
+            .filter(|b| b.distance_km(lat, lon) == 0.0)
+            .min_by(|a, b| {
+                let area = |x: &BBox| (x.max_lat - x.min_lat) * (x.max_lon - x.min_lon);
+                area(a).total_cmp(&area(b))
+            })
+            .map(|b| b.code)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn boxes_are_sorted_known_and_sane() {
+            assert!(BOXES.windows(2).all(|w| w[0].code < w[1].code));
+            for b in BOXES {
+                assert!(
+                    crate::content::country::by_code(b.code).is_some(),
+                    "{}",
+                    b.code
+                );
+                assert!(b.min_lat < b.max_lat && b.min_lon < b.max_lon, "{}", b.code);
+            }
+        }
+
+        #[test]
+        fn places_fall_in_their_countries() {
+            // Bamako, Ouagadougou, Niamey, N'Djamena, Nouakchott, Maiduguri, Timbuktu.
+            for (code, lat, lon) in [
+                ("ML", 12.65, -8.0),
+                ("BF", 12.37, -1.52),
+                ("NE", 13.51, 2.11),
+                ("TD", 12.13, 15.06),
+                ("MR", 18.08, -15.98),
+                ("NG", 11.85, 13.16),
+                ("ML", 16.77, -3.0),
+            ] {
+                assert_eq!(by_code(code).unwrap().distance_km(lat, lon), 0.0, "{code}");
+            }
+            // Paris is far from Mali.
+            assert!(by_code("ML").unwrap().distance_km(48.85, 2.35) > 2000.0);
+            assert_eq!(containing(12.37, -1.52), Some("BF"));
         }
     }
 }

@@ -2,43 +2,82 @@
 //! swapped for a maintained fork in one place.
 //!
 //! Valid content goes through serde_yaml only. Spans for semantic errors come from saphyr's
-//! marked nodes, parsed again only on the error path.
+//! marked nodes, parsed again only on the error path (issue 3: valid content pays nothing
+//! for precise positions).
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::source::{char_index_to_byte, offset_of};
 
+/// What kind of problem a [`YamlError`] is, recovered from serde_yaml's message so that
+/// callers can word and place each kind well.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The text is not YAML (libyaml's scanner or parser gave up).
+    Syntax,
+    /// The document nests deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// A mapping has a key the record does not know.
+    UnknownField {
+        /// The key as written.
+        field: String,
+        /// The keys allowed in that mapping.
+        expected: Vec<String>,
+    },
+    /// A mapping lacks a key the record needs.
+    MissingField {
+        /// The key that is missing.
+        field: String,
+    },
+    /// A value has the wrong YAML type.
+    WrongType {
+        /// What was found, e.g. `string "north"`.
+        found: String,
+        /// What was expected, e.g. `f64`.
+        expected: String,
+    },
+    /// Anything else a deserializer rejected (e.g. a negative casualty figure).
+    Invalid,
+}
+
 /// A YAML parse or type error with its position (relative to the YAML text given).
 #[derive(Debug, Clone)]
 pub struct YamlError {
-    /// The parser's message, position suffix removed.
+    /// The parser's message with the position removed, e.g.
+    /// `location.lat: invalid type: string "north", expected f64`.
     pub message: String,
     /// Byte offset in the YAML text, if the parser knew it.
     pub offset: Option<usize>,
+    /// The message without serde_yaml's path prefix.
+    pub detail: String,
+    /// serde_yaml's path to the value in error (`incidents[1].location`), empty at the root.
+    pub path: String,
+    /// What the parser was doing, and where it started doing it
+    /// (e.g. `while parsing a flow sequence` at the `[`), for syntax errors.
+    pub context: Option<(String, Option<usize>)>,
+    /// The kind of problem.
+    pub kind: ErrorKind,
 }
 
 /// Deepest nesting a content file may have; deeper documents are rejected before parsing
 /// so that hostile input cannot exhaust the stack.
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 /// Parses `text` into `T`, or explains where and why it could not.
-pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Box<YamlError>> {
     if let Some(offset) = too_deep(text) {
-        return Err(YamlError {
-            message: format!("YAML nested more than {MAX_DEPTH} levels deep"),
+        let message = format!("YAML nested more than {MAX_DEPTH} levels deep");
+        return Err(Box::new(YamlError {
+            detail: message.clone(),
+            message,
             offset: Some(offset),
-        });
+            path: String::new(),
+            context: None,
+            kind: ErrorKind::TooDeep,
+        }));
     }
-    serde_yaml::from_str(text).map_err(|e| {
-        let offset = e.location().map(|l| offset_of(text, l.line(), l.column()));
-        let mut message = e.to_string();
-        // serde_yaml appends " at line X column Y"; we print positions ourselves.
-        if let Some(i) = message.find(" at line ") {
-            message.truncate(i);
-        }
-        YamlError { message, offset }
-    })
+    serde_yaml::from_str(text).map_err(|e| Box::new(convert(text, &e)))
 }
 
 /// Serialises a value to YAML (for files that briefwerk writes, e.g. `new` and `import`).
@@ -46,6 +85,132 @@ pub fn to_string<T: Serialize>(value: &T) -> Result<String, String> {
     serde_yaml::to_string(value).map_err(|e| e.to_string())
 }
 
+/// Splits serde_yaml's one-line message into its parts. Its shape is
+/// `[path: ]message[ at line L column C][, context[ at line L column C]]`, and the position
+/// suffix is left out when the mark is at line 1 column 1.
+fn convert(text: &str, e: &serde_yaml::Error) -> YamlError {
+    let full = e.to_string();
+    let loc = e.location();
+    let offset = loc.as_ref().map(|l| offset_of(text, l.line(), l.column()));
+    let (mut problem, mut rest) = (full.as_str(), "");
+    if let Some(l) = &loc {
+        let suffix = format!(" at line {} column {}", l.line(), l.column());
+        if let Some(i) = full.find(&suffix) {
+            problem = &full[..i];
+            rest = &full[i + suffix.len()..];
+        }
+    }
+    if rest.is_empty()
+        && let Some(i) = problem.find(", while ")
+    {
+        rest = &problem[i..];
+        problem = &problem[..i];
+    }
+    if let Some(i) = problem.find(" at position ") {
+        problem = &problem[..i];
+    }
+    let context = rest.strip_prefix(", ").map(|c| match c.rfind(" at line ") {
+        Some(i) => {
+            let mark = parse_line_col(&c[i + " at line ".len()..]);
+            (
+                c[..i].to_string(),
+                mark.map(|(l, col)| offset_of(text, l, col)),
+            )
+        }
+        None => (c.to_string(), None),
+    });
+    let (path, detail) = split_path(problem);
+    // serde_yaml shows libyaml's own errors (the scanner's and parser's) as a struct in
+    // `Debug`, and every other error as a tuple; that is the one way to tell them apart.
+    let from_libyaml = format!("{e:?}").starts_with("Error {");
+    YamlError {
+        message: problem.to_string(),
+        offset,
+        detail: detail.to_string(),
+        path: path.to_string(),
+        kind: kind_of(detail, from_libyaml),
+        context,
+    }
+}
+
+fn parse_line_col(s: &str) -> Option<(usize, usize)> {
+    let (l, c) = s.split_once(" column ")?;
+    Some((l.trim().parse().ok()?, c.trim().parse().ok()?))
+}
+
+/// serde_yaml prefixes errors below the root with the path of the value, e.g.
+/// `incidents[1].location.country: invalid type …`. Paths are made of field names and
+/// indices only, so a prefix with a space in it is part of the message instead.
+fn split_path(message: &str) -> (&str, &str) {
+    if let Some((p, rest)) = message.split_once(": ")
+        && !p.is_empty()
+        && p.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'[' | b']' | b'?')
+        })
+    {
+        return (p, rest);
+    }
+    ("", message)
+}
+
+fn kind_of(detail: &str, from_libyaml: bool) -> ErrorKind {
+    let ticked = |s: &str| -> Vec<String> {
+        s.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    if let Some(rest) = detail.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once('`')
+    {
+        return ErrorKind::UnknownField {
+            field: field.to_string(),
+            expected: ticked(expected),
+        };
+    }
+    if let Some(rest) = detail.strip_prefix("missing field `")
+        && let Some((field, _)) = rest.split_once('`')
+    {
+        return ErrorKind::MissingField {
+            field: field.to_string(),
+        };
+    }
+    if let Some(rest) = detail.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.rsplit_once(", expected ")
+    {
+        return ErrorKind::WrongType {
+            found: found.to_string(),
+            expected: expected.to_string(),
+        };
+    }
+    if detail == "recursion limit exceeded" {
+        return ErrorKind::TooDeep;
+    }
+    if from_libyaml || is_syntax_message(detail) {
+        return ErrorKind::Syntax;
+    }
+    ErrorKind::Invalid
+}
+
+/// Errors of serde_yaml itself (not libyaml's) that concern the YAML rather than a field.
+fn is_syntax_message(detail: &str) -> bool {
+    [
+        "EOF while parsing",
+        "deserializing from YAML containing more than one document",
+        "unknown anchor",
+        "repetition limit exceeded",
+        "empty YAML tag",
+        "failed to parse YAML number",
+    ]
+    .iter()
+    .any(|p| detail.starts_with(p))
+}
+
+/// A conservative (never too small) estimate of the nesting depth of `text`, as the offset
+/// where it first exceeds [`MAX_DEPTH`]. Flow collections are counted by their brackets;
+/// block collections by indentation and by the `- `, `? ` and `: ` indicators that can
+/// open a nested collection on the same line.
 fn too_deep(text: &str) -> Option<usize> {
     let mut depth = 0usize;
     for (i, b) in text.bytes().enumerate() {
@@ -60,12 +225,16 @@ fn too_deep(text: &str) -> Option<usize> {
             _ => {}
         }
     }
-    // Block-style nesting shows up as indentation.
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let indent = line.len() - line.trim_start_matches(' ').len();
-        if indent > MAX_DEPTH * 4 {
-            return Some(offset);
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let indicators = line
+            .as_bytes()
+            .windows(2)
+            .filter(|w| matches!(w, [b'-' | b'?' | b':', b' ']))
+            .count();
+        if indent + indicators * 2 > MAX_DEPTH * 4 {
+            return Some(offset + indent);
         }
         offset += line.len();
     }
@@ -90,47 +259,214 @@ pub enum Part {
     Key,
 }
 
+/// A step of a path with a borrowed key, so that paths read from error messages work too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// What [`walk`] found.
+struct Found {
+    /// Span (in characters) of the deepest node reached.
+    node: (usize, usize),
+    /// Span of the key naming it, when it is a mapping value.
+    key: Option<(usize, usize)>,
+    /// Whether the whole path was found.
+    complete: bool,
+}
+
 /// Finds the byte span of the node at `path` in `text`; falls back to the deepest ancestor
 /// found, so an error always points somewhere near its cause.
 pub fn locate(text: &str, path: &[Seg], part: Part) -> Option<(usize, usize)> {
+    let steps: Vec<Step<'_>> = path.iter().map(to_step).collect();
+    let found = walk(text, &steps)?;
+    Some(span_of(text, &found, part))
+}
+
+/// Like [`locate`], but only when every step of `path` exists (e.g. to tell `title:` with
+/// no value from no `title` at all).
+pub fn locate_exact(text: &str, path: &[Seg], part: Part) -> Option<(usize, usize)> {
+    let steps: Vec<Step<'_>> = path.iter().map(to_step).collect();
+    let found = walk(text, &steps)?;
+    found.complete.then(|| span_of(text, &found, part))
+}
+
+/// The best span for a [`YamlError`] in the `text` it came from: the unknown key, the value
+/// of the wrong type, the mapping that lacks a field. `None` when the parser gave no position.
+pub fn locate_error(text: &str, e: &YamlError) -> Option<(usize, usize)> {
+    let off = e.offset?;
+    let at_offset = || {
+        let rest = &text[off.min(text.len())..];
+        let len = rest.chars().next().map_or(0, char::len_utf8);
+        (off, off + len)
+    };
+    let mut steps = parse_path(&e.path);
+    if let ErrorKind::UnknownField { field, .. } = &e.kind {
+        steps.push(Step::Key(field));
+    }
+    let by_path = |part: Part| {
+        let found = walk(text, &steps)?;
+        // Only trust the tree walk when it reached the node the parser meant.
+        found.complete.then(|| span_of(text, &found, part))
+    };
+    let span = match &e.kind {
+        ErrorKind::Syntax | ErrorKind::TooDeep => None,
+        ErrorKind::UnknownField { .. } => by_path(Part::Key),
+        ErrorKind::MissingField { .. } if e.path.is_empty() => None,
+        ErrorKind::MissingField { .. } | ErrorKind::WrongType { .. } | ErrorKind::Invalid => {
+            by_path(Part::Value)
+        }
+    };
+    Some(span.unwrap_or_else(at_offset))
+}
+
+/// Leniently collects the string values of `id_key` in the mapping at the root (when
+/// `list_key` is empty) or in each mapping of the list under `list_key`. For files that
+/// failed to parse, so that references to the records they hold are not reported twice.
+/// `None` when the text is not YAML at all.
+pub fn list_ids(text: &str, list_key: &str, id_key: &str) -> Option<Vec<String>> {
     use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
 
+    if too_deep(text).is_some() {
+        return None;
+    }
+    let docs = MarkedYaml::load_from_str(text).ok()?;
+    let root = docs.first()?;
+    fn get<'n, 'i>(node: &'n MarkedYaml<'i>, key: &str) -> Option<&'n MarkedYaml<'i>> {
+        let YamlData::Mapping(map) = &node.data else {
+            return None;
+        };
+        map.iter()
+            .find_map(|(k, v)| (scalar_str(k) == Some(key)).then_some(v))
+    }
+    let records: Vec<&MarkedYaml<'_>> = if list_key.is_empty() {
+        vec![root]
+    } else {
+        match &get(root, list_key)?.data {
+            YamlData::Sequence(seq) => seq.iter().collect(),
+            _ => return None,
+        }
+    };
+    Some(
+        records
+            .into_iter()
+            .filter_map(|r| get(r, id_key))
+            .filter_map(|v| scalar_str(v).map(str::to_string))
+            .collect(),
+    )
+}
+
+fn scalar_str<'a>(n: &'a saphyr::MarkedYaml<'_>) -> Option<&'a str> {
+    use saphyr::YamlData;
+    match &n.data {
+        YamlData::Value(saphyr::Scalar::String(s)) => Some(s.as_ref()),
+        YamlData::Representation(s, _, _) => Some(s.as_ref()),
+        _ => None,
+    }
+}
+
+fn to_step(s: &Seg) -> Step<'_> {
+    match s {
+        Seg::Key(k) => Step::Key(k),
+        Seg::Index(i) => Step::Index(*i),
+    }
+}
+
+/// Parses serde_yaml's path syntax (`incidents[1].location.lat`) into steps. An unknown
+/// step (`?`) ends the path there.
+fn parse_path(path: &str) -> Vec<Step<'_>> {
+    let mut steps = Vec::new();
+    if path.is_empty() || path == "." {
+        return steps;
+    }
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if name == "?" {
+            return steps;
+        }
+        if !name.is_empty() {
+            steps.push(Step::Key(name));
+        }
+        while let Some(r) = rest.strip_prefix('[') {
+            let Some((n, after)) = r.split_once(']') else {
+                return steps;
+            };
+            let Ok(i) = n.parse() else { return steps };
+            steps.push(Step::Index(i));
+            rest = after;
+        }
+    }
+    steps
+}
+
+fn walk(text: &str, path: &[Step<'_>]) -> Option<Found> {
+    use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
+
+    // Guard the tree walk as the parse is guarded: a deep tree is dropped recursively.
+    if too_deep(text).is_some() {
+        return None;
+    }
     let docs = MarkedYaml::load_from_str(text).ok()?;
     let mut node = docs.first()?;
-    let mut key_span = None;
-    for seg in path {
-        let next = match (&node.data, seg) {
-            (YamlData::Mapping(map), Seg::Key(k)) => map.iter().find_map(|(key, v)| {
-                let name = match &key.data {
-                    YamlData::Value(saphyr::Scalar::String(s)) => Some(s.as_ref()),
-                    YamlData::Representation(s, _, _) => Some(s.as_ref()),
-                    _ => None,
-                };
-                (name == Some(*k)).then_some((key, v))
-            }),
-            (YamlData::Sequence(seq), Seg::Index(i)) => seq.get(*i).map(|v| (v, v)),
+    let span = |n: &MarkedYaml<'_>| (n.span.start.index(), n.span.end.index());
+    let mut key = None;
+    let mut complete = true;
+    for step in path {
+        let next = match (&node.data, step) {
+            (YamlData::Mapping(map), Step::Key(k)) => map
+                .iter()
+                .find_map(|(kn, v)| (scalar_str(kn) == Some(*k)).then_some((kn, v))),
+            (YamlData::Sequence(seq), Step::Index(i)) => seq.get(*i).map(|v| (v, v)),
             _ => None,
         };
         match next {
             Some((k, v)) => {
-                key_span = Some(k.span);
+                key = Some(span(k));
                 node = v;
             }
-            None => break,
+            None => {
+                complete = false;
+                break;
+            }
         }
     }
-    let span = match part {
-        Part::Key => key_span.unwrap_or(node.span),
-        Part::Value => node.span,
+    Some(Found {
+        node: span(node),
+        key,
+        complete,
+    })
+}
+
+/// Turns a character span into a byte span on one line, without trailing blanks.
+fn span_of(text: &str, found: &Found, part: Part) -> (usize, usize) {
+    let (s, e) = match part {
+        Part::Key => found.key.unwrap_or(found.node),
+        Part::Value => found.node,
     };
-    let start = char_index_to_byte(text, span.start.index());
-    let mut end = char_index_to_byte(text, span.end.index()).max(start);
+    let start = char_index_to_byte(text, s);
+    let mut end = char_index_to_byte(text, e).max(start);
     // Block collections end at the start of the next line; keep the caret on the first line.
     if let Some(nl) = text[start..end].find('\n') {
         end = start + nl;
     }
+    // saphyr ends a flow collection's span before its closing bracket; take the bracket too.
+    let closer = match text[start..].chars().next() {
+        Some('[') => Some(']'),
+        Some('{') => Some('}'),
+        _ => None,
+    };
+    if let Some(c) = closer
+        && text[end..].starts_with(c)
+        && !text[start..end].contains('\n')
+    {
+        end += 1;
+    }
     let trimmed = text[start..end].trim_end();
-    Some((start, start + trimmed.len()))
+    (start, start + trimmed.len())
 }
 
 #[cfg(test)]
@@ -142,14 +478,89 @@ mod tests {
     #[allow(dead_code)]
     struct T {
         title: String,
+        #[serde(default)]
+        location: Option<L>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct L {
+        lat: Option<f64>,
+        place: Option<String>,
+    }
+
+    fn err(text: &str) -> (Box<YamlError>, String) {
+        let e = from_str::<T>(text).unwrap_err();
+        let (s, end) = locate_error(text, &e).unwrap();
+        (e, text[s..end].to_string())
     }
 
     #[test]
     fn type_errors_carry_offsets() {
         let text = "title: a\ncasualites: 3\n";
         let e = from_str::<T>(text).unwrap_err();
-        assert!(e.message.contains("unknown field `casualites`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown field `casualites`"),
+            "{}",
+            e.message
+        );
         assert_eq!(e.offset, Some(9));
+        assert_eq!(e.path, "");
+        assert!(
+            matches!(e.kind, ErrorKind::UnknownField { ref field, .. } if field == "casualites")
+        );
+    }
+
+    #[test]
+    fn nested_errors_keep_their_path_apart() {
+        let (e, span) = err("title: a\nlocation:\n  place: x\n  lat: north\n");
+        assert_eq!(e.path, "location.lat");
+        assert_eq!(e.detail, "invalid type: string \"north\", expected f64");
+        assert_eq!(span, "north");
+        let (e, span) = err("title: a\nlocation: {place: Ségou — x, lon: 3}\n");
+        assert_eq!(e.path, "location");
+        assert!(
+            matches!(e.kind, ErrorKind::UnknownField { ref expected, .. } if expected == &["lat", "place"])
+        );
+        assert_eq!(span, "lon");
+        let (e, span) = err("title: a\n\"location\": {\"plac\": x}\n");
+        assert!(matches!(e.kind, ErrorKind::UnknownField { .. }));
+        assert_eq!(span, "\"plac\"");
+    }
+
+    #[test]
+    fn missing_fields_point_at_the_mapping() {
+        let (e, span) = err("location: {place: x}\n");
+        assert!(matches!(e.kind, ErrorKind::MissingField { ref field } if field == "title"));
+        assert_eq!(e.path, "");
+        assert_eq!(span, "l");
+    }
+
+    #[test]
+    fn syntax_errors_keep_their_context() {
+        let text = "title: a\nlocation: {place: x\nother: 1\n";
+        let e = from_str::<T>(text).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Syntax);
+        let (ctx, at) = e.context.clone().unwrap();
+        assert_eq!(ctx, "while parsing a flow mapping");
+        assert_eq!(at, Some(text.find('{').unwrap()));
+        assert!(!e.message.contains(" at line"), "{}", e.message);
+    }
+
+    #[test]
+    fn parses_serde_paths() {
+        assert_eq!(
+            parse_path("incidents[1].location.lat"),
+            [
+                Step::Key("incidents"),
+                Step::Index(1),
+                Step::Key("location"),
+                Step::Key("lat")
+            ]
+        );
+        assert_eq!(parse_path("a.?.b"), [Step::Key("a")]);
+        assert!(parse_path("").is_empty());
     }
 
     #[test]
@@ -157,15 +568,53 @@ mod tests {
         let text = "title: x\ngroups: [aqim, jnm]\nlocation:\n  country: XX\n";
         let (s, e) = locate(text, &[Seg::Key("groups"), Seg::Index(1)], Part::Value).unwrap();
         assert_eq!(&text[s..e], "jnm");
-        let (s, e) = locate(text, &[Seg::Key("location"), Seg::Key("country")], Part::Value).unwrap();
+        let (s, e) = locate(
+            text,
+            &[Seg::Key("location"), Seg::Key("country")],
+            Part::Value,
+        )
+        .unwrap();
         assert_eq!(&text[s..e], "XX");
-        let (s, e) = locate(text, &[Seg::Key("location"), Seg::Key("country")], Part::Key).unwrap();
+        let (s, e) = locate(
+            text,
+            &[Seg::Key("location"), Seg::Key("country")],
+            Part::Key,
+        )
+        .unwrap();
         assert_eq!(&text[s..e], "country");
+        assert!(locate_exact(text, &[Seg::Key("title")], Part::Key).is_some());
+        assert!(locate_exact(text, &[Seg::Key("date")], Part::Key).is_none());
+    }
+
+    #[test]
+    fn locates_after_multibyte_text_crlf_and_comments() {
+        let text = "# é — commentaire\r\nplace: \"Ségou — Kangaba\"\r\nlocation: {place: Tombouctou—x, country: mli}\r\n";
+        let (s, e) = locate(
+            text,
+            &[Seg::Key("location"), Seg::Key("country")],
+            Part::Value,
+        )
+        .unwrap();
+        assert_eq!(&text[s..e], "mli");
+        let (s, e) = locate(text, &[Seg::Key("place")], Part::Value).unwrap();
+        assert_eq!(&text[s..e], "\"Ségou — Kangaba\"");
     }
 
     #[test]
     fn rejects_deep_nesting() {
-        let text = format!("a: {}{}", "[".repeat(200), "]".repeat(200));
-        assert!(from_str::<serde_yaml::Value>(&text).is_err());
+        for text in [
+            format!("a: {}{}", "[".repeat(200), "]".repeat(200)),
+            format!(
+                "a:\n{}",
+                (0..300)
+                    .map(|i| format!("{}- \n", " ".repeat(i)))
+                    .collect::<String>()
+            ),
+            format!("a: {}x\n", "- ".repeat(5000)),
+        ] {
+            let e = from_str::<serde_yaml::Value>(&text).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::TooDeep, "{}", e.message);
+            assert!(locate(&text, &[Seg::Key("a")], Part::Value).is_none());
+        }
     }
 }

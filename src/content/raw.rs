@@ -77,24 +77,30 @@ impl<'de> Deserialize<'de> for RawCount {
                 f.write_str("a whole number, `unknown`, or `{min: N, max: M}`")
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawCount, E> {
-                u32::try_from(v).map(RawCount::Exact).map_err(|_| E::custom("casualty figure too large"))
+                u32::try_from(v)
+                    .map(RawCount::Exact)
+                    .map_err(|_| E::custom("casualty figure too large; at most 4294967295"))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawCount, E> {
                 if v < 0 {
-                    Err(E::custom(format!("casualty figure {v} is negative; figures count people and start at 0")))
+                    Err(E::custom(format!(
+                        "negative casualty figure {v}; figures count people and start at 0"
+                    )))
                 } else {
                     self.visit_u64(v as u64)
                 }
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawCount, E> {
-                Err(E::custom(format!("casualty figure {v} is not a whole number")))
+                Err(E::custom(format!(
+                    "casualty figure {v} is not a whole number; expected a whole number of people"
+                )))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawCount, E> {
                 if v.trim() == "unknown" {
                     Ok(RawCount::Unknown)
                 } else {
                     Err(E::custom(format!(
-                        "invalid casualty figure `{v}`: expected a whole number, `unknown`, or `{{min: N, max: M}}`"
+                        "invalid casualty figure `{v}`; expected a whole number, `unknown` or `{{min: N, max: M}}`"
                     )))
                 }
             }
