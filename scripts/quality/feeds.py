@@ -38,7 +38,7 @@ def resolve(site, base_url, url):
     return os.path.join(site, rel)
 
 
-def check_feed(site, base_url, rel, data, problems):
+def check_feed(site, base_url, rel, data, problems, notes):
     import feedparser
 
     d = feedparser.parse(data)
@@ -53,7 +53,8 @@ def check_feed(site, base_url, rel, data, problems):
     if not (feed.get("id") or feed.get("link")):
         problems.append("the feed has no id or link")
     if not d.entries:
-        problems.append("the feed has no entries")
+        # Valid (a group with no incidents yet has an empty feed), but worth seeing.
+        notes.append("no entries")
     if ver.startswith("atom"):
         root = ET.fromstring(data)
         if root.find(ATOM + "updated") is None:
@@ -153,6 +154,7 @@ def main():
         with open(os.path.join(site, rel), "rb") as fh:
             data = fh.read()
         problems = []
+        notes = []
         try:
             root = ET.fromstring(data)
         except ET.ParseError as e:
@@ -163,14 +165,14 @@ def main():
         local = root.tag.rsplit("}", 1)[-1] if root is not None else ""
         if local in ("feed", "rss", "RDF") or (root is None and rel.endswith(("atom.xml", "rss.xml", ".atom", ".rss"))):
             kind = "feeds"
-            n = check_feed(site, base_url, rel, data, problems) if root is not None else 0
+            n = check_feed(site, base_url, rel, data, problems, notes) if root is not None else 0
             if root is None:
                 # Still show what a feed reader makes of it.
                 import feedparser
 
                 d = feedparser.parse(data)
                 problems.append(f"feedparser: bozo={int(bool(d.bozo))}: {d.get('bozo_exception')!r}")
-            detail = f"{n} entries"
+            detail = f"{n} entr{'y' if n == 1 else 'ies'}"
         elif local in ("urlset", "sitemapindex") or (root is None and "sitemap" in rel):
             kind = "sitemaps"
             n = check_sitemap(site, base_url, root, problems) if root is not None else 0
@@ -185,7 +187,7 @@ def main():
         else:
             if kind != "xml":
                 counts[f"{kind}_ok"] += 1
-            print(f"  ok   {rel} ({kind}{', ' + detail if detail else ''})")
+            print(f"  ok   {rel} ({kind}{', ' + detail if detail else ''}){'  note: ' + '; '.join(notes) if notes else ''}")
     print(" ".join(f"{k}={v}" for k, v in counts.items()))
     failed = counts["feeds_failed"] + counts["sitemaps_failed"] + counts["xml_failed"]
     return 1 if failed else 0
