@@ -1,14 +1,19 @@
 //! Command-line interface: parses arguments, calls the library, renders its reports and
 //! diagnostics for humans. The only place that prints.
+//!
+//! Standard output carries only what a script may want to capture (the URL of `serve`, the
+//! path written by `new`, JSON diagnostics); everything for people goes to standard error.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use briefwerk::{BuildOptions, Error};
+use briefwerk::{BuildOptions, Diagnostics, Error};
 
 /// A static-site generator for conflict and terrorism briefings.
 #[derive(Debug, Parser)]
@@ -17,8 +22,11 @@ pub struct Cli {
     #[command(subcommand)]
     command: Command,
     /// Print only errors.
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
     quiet: bool,
+    /// Print more: timings, where files go, what changed.
+    #[arg(long, short, global = true)]
+    verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -27,6 +35,12 @@ enum Command {
     Build(BuildArgs),
     /// Validate the site without writing anything.
     Check(CheckArgs),
+    /// Serve the site locally, rebuild on every change and reload open pages.
+    Serve(ServeArgs),
+    /// Create a new incident, group, briefing or page from its archetype.
+    New(NewArgs),
+    /// Create a new site that builds at once.
+    Init(InitArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -67,22 +81,92 @@ struct CheckArgs {
     deny_warnings: bool,
 }
 
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Site root (holds site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Port to listen on; 0 picks a free one (the URL printed says which).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on. The default serves this machine only; another address makes
+    /// the preview readable by anyone who can reach it.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Include drafts.
+    #[arg(long)]
+    drafts: bool,
+    /// Open the site in a browser once it is built.
+    #[arg(long)]
+    open: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct NewArgs {
+    /// What to create.
+    #[arg(value_enum)]
+    kind: NewKind,
+    /// Title (a group's name); the id is made from it.
+    title: String,
+    /// Site root (holds site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Date as YYYY, YYYY-MM or YYYY-MM-DD: required for incidents, today by default for
+    /// briefings, the founding date of a group.
+    #[arg(long)]
+    date: Option<String>,
+    /// A group id, repeatable: an incident's or briefing's groups, a group's affiliations.
+    #[arg(long = "group", value_name = "ID")]
+    groups: Vec<String>,
+    /// ISO 3166-1 alpha-2 code: an incident's country, a group's area.
+    #[arg(long, value_name = "CC")]
+    country: Option<String>,
+    /// Use this id instead of the one made from date and title.
+    #[arg(long)]
+    id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum NewKind {
+    Incident,
+    Group,
+    Briefing,
+    Page,
+}
+
+#[derive(Debug, clap::Args)]
+struct InitArgs {
+    /// Directory of the new site (created if missing).
+    dir: PathBuf,
+    /// Also write into a non-empty directory (existing files are never overwritten).
+    #[arg(long)]
+    force: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
     Json,
 }
 
-fn print_diags(d: &briefwerk::Diagnostics, format: Format) {
+/// How much to say.
+#[derive(Debug, Clone, Copy)]
+struct Ui {
+    quiet: bool,
+    verbose: bool,
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn print_diags(d: &Diagnostics, format: Format) {
     if d.is_empty() {
         return;
     }
     match format {
         Format::Json => print!("{}", d.to_json_lines()),
-        Format::Human => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            eprint!("{}", d.render(color));
-        }
+        Format::Human => eprint!("{}", d.render(color())),
     }
 }
 
@@ -104,70 +188,399 @@ fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+fn ms(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
+
+fn no_site(root: &Path) -> Option<ExitCode> {
+    if root.join("site.yaml").is_file() {
+        return None;
+    }
+    eprintln!(
+        "error: no site.yaml in `{}` (use --root to point at a site)",
+        root.display()
+    );
+    Some(ExitCode::from(2))
+}
+
+/// A spinner naming the current stage, on standard error, only for a person watching a
+/// terminal: never with `--quiet`, when standard error is piped, or in CI.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new(ui: Ui, stage: &'static str) -> Progress {
+        if ui.quiet || !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+            return Progress(None);
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}") {
+            bar.set_style(style);
+        }
+        bar.set_message(stage);
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Progress(Some(bar))
+    }
+
+    fn done(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Runs the parsed command line and returns the process exit code
-/// (0 ok, 1 content errors, 2 could not run).
+/// (0 ok, 1 content errors or a refusal, 2 could not run).
 pub fn run(cli: Cli) -> ExitCode {
+    let ui = Ui {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+    };
     match cli.command {
-        Command::Build(a) => {
-            if !a.root.join("site.yaml").is_file() {
-                eprintln!("error: no site.yaml in `{}` (use --root to point at a site)", a.root.display());
-                return ExitCode::from(2);
+        Command::Build(a) => build(a, ui),
+        Command::Check(a) => check(a, ui),
+        Command::Serve(a) => serve(a, ui),
+        Command::New(a) => new(a, ui),
+        Command::Init(a) => init(a, ui),
+    }
+}
+
+fn build(a: BuildArgs, ui: Ui) -> ExitCode {
+    if let Some(code) = no_site(&a.root) {
+        return code;
+    }
+    let opts = BuildOptions {
+        output: a.output,
+        base_url: a.base_url,
+        drafts: a.drafts,
+    };
+    if a.deny_warnings {
+        let progress = Progress::new(ui, "checking");
+        let checked = briefwerk::check(&a.root, &opts);
+        progress.done();
+        match checked {
+            Ok(r) if !r.warnings.is_empty() => {
+                print_diags(&r.warnings, a.format);
+                eprintln!("{} (denied by --deny-warnings)", r.warnings.summary());
+                return ExitCode::from(1);
             }
-            let opts = BuildOptions { output: a.output, base_url: a.base_url, drafts: a.drafts };
-            if a.deny_warnings {
-                match briefwerk::check(&a.root, &opts) {
-                    Ok(r) if !r.warnings.is_empty() => {
-                        print_diags(&r.warnings, a.format);
-                        eprintln!("{} (denied by --deny-warnings)", r.warnings.summary());
-                        return ExitCode::from(1);
-                    }
-                    Ok(_) => {}
-                    Err(e) => return fail(e, a.format),
-                }
+            Ok(r) if ui.verbose => eprintln!("checked in {}", ms(r.elapsed)),
+            Ok(_) => {}
+            Err(e) => return fail(e, a.format),
+        }
+    }
+    let progress = Progress::new(ui, "building");
+    let built = briefwerk::build(&a.root, &opts);
+    progress.done();
+    match built {
+        Ok(r) => {
+            print_diags(&r.warnings, a.format);
+            if !ui.quiet {
+                eprintln!(
+                    "built {} ({}, {}, {}) in {}",
+                    count(r.pages, "page", "pages"),
+                    count(r.incidents, "incident", "incidents"),
+                    count(r.groups, "group", "groups"),
+                    count(r.briefings, "briefing", "briefings"),
+                    ms(r.elapsed)
+                );
             }
-            match briefwerk::build(&a.root, &opts) {
-                Ok(r) => {
-                    print_diags(&r.warnings, a.format);
-                    if !cli.quiet {
-                        eprintln!(
-                            "built {} ({}, {}, {}) in {} ms",
-                            count(r.pages, "page", "pages"),
-                            count(r.incidents, "incident", "incidents"),
-                            count(r.groups, "group", "groups"),
-                            count(r.briefings, "briefing", "briefings"),
-                            r.elapsed.as_millis()
-                        );
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => fail(e, a.format),
+            if ui.verbose {
+                eprintln!(
+                    "wrote {} into {} ({} unchanged, {} removed)",
+                    count(r.written.written, "file", "files"),
+                    r.output_dir.display(),
+                    r.written.unchanged,
+                    r.written.removed
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e, a.format),
+    }
+}
+
+fn check(a: CheckArgs, ui: Ui) -> ExitCode {
+    if let Some(code) = no_site(&a.root) {
+        return code;
+    }
+    let opts = BuildOptions {
+        drafts: a.drafts,
+        ..BuildOptions::default()
+    };
+    let progress = Progress::new(ui, "checking");
+    let checked = briefwerk::check(&a.root, &opts);
+    progress.done();
+    match checked {
+        Ok(r) => {
+            print_diags(&r.warnings, a.format);
+            if !ui.quiet || !r.warnings.is_empty() {
+                eprintln!("{}", r.warnings.summary());
+            }
+            if ui.verbose {
+                eprintln!(
+                    "checked {} in {}",
+                    count(r.files, "file", "files"),
+                    ms(r.elapsed)
+                );
+            }
+            if a.deny_warnings && !r.warnings.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             }
         }
-        Command::Check(a) => {
-            if !a.root.join("site.yaml").is_file() {
-                eprintln!("error: no site.yaml in `{}` (use --root to point at a site)", a.root.display());
-                return ExitCode::from(2);
+        Err(e) => fail(e, a.format),
+    }
+}
+
+fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
+    use briefwerk::serve::{Event, ServeOptions, Server};
+
+    if let Some(code) = no_site(&a.root) {
+        return code;
+    }
+    let opts = ServeOptions {
+        root: a.root,
+        bind: a.bind,
+        port: a.port,
+        drafts: a.drafts,
+    };
+    let server = match Server::bind(opts) {
+        Ok(s) => s,
+        Err(e) => return fail(e, Format::Human),
+    };
+    let stop = server.stop_handle();
+    if let Err(e) = ctrlc::set_handler(move || stop.stop()) {
+        eprintln!(
+            "warning: cannot catch Ctrl-C ({e}); stopping may leave a temporary folder behind"
+        );
+    }
+    if !a.bind.is_loopback() && !ui.quiet {
+        eprintln!(
+            "warning: listening on {}: anyone who can reach this address can read the site",
+            a.bind
+        );
+    }
+    let mut progress = Some(Progress::new(ui, "building"));
+    let mut last_warnings = Diagnostics::default();
+    let result = server.run(|event| match event {
+        Event::Listening { url, output_dir } => {
+            if let Some(p) = progress.take() {
+                p.done();
             }
-            let opts = BuildOptions { drafts: a.drafts, ..BuildOptions::default() };
-            match briefwerk::check(&a.root, &opts) {
-                Ok(r) => {
-                    print_diags(&r.warnings, a.format);
-                    if !cli.quiet || !r.warnings.is_empty() {
-                        eprintln!("{}", r.warnings.summary());
-                    }
-                    if a.deny_warnings && !r.warnings.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS }
-                }
-                Err(e) => fail(e, a.format),
+            // The one line on standard output, so scripts and tests can read the URL.
+            println!("serving {url}");
+            if ui.verbose {
+                eprintln!("output in {}", output_dir.display());
+            }
+            if !ui.quiet {
+                eprintln!("watching for changes; Ctrl-C stops");
+            }
+            if a.open {
+                open_browser(&url);
             }
         }
+        Event::Changed(paths) => {
+            if ui.verbose {
+                eprintln!("changed: {}", paths.join(", "));
+            }
+        }
+        Event::Built(r) => {
+            if let Some(p) = progress.take() {
+                p.done();
+            }
+            if r.warnings != last_warnings {
+                print_diags(&r.warnings, Format::Human);
+                last_warnings = r.warnings.clone();
+            }
+            if !ui.quiet {
+                let what = if r.first { "built" } else { "rebuilt" };
+                let mut line = format!(
+                    "{what} {} in {}: {} written, {} removed",
+                    count(r.pages, "page", "pages"),
+                    ms(r.render + r.write),
+                    r.written.written,
+                    r.written.removed
+                );
+                if !r.warnings.is_empty() {
+                    line.push_str(&format!(", {}", r.warnings.summary()));
+                }
+                if ui.verbose {
+                    line.push_str(&format!(
+                        " (render {}, write {})",
+                        ms(r.render),
+                        ms(r.write)
+                    ));
+                }
+                eprintln!("{line}");
+            }
+        }
+        Event::Failed(e) => {
+            if let Some(p) = progress.take() {
+                p.done();
+            }
+            match e {
+                Error::Invalid(d) => {
+                    print_diags(&d, Format::Human);
+                    eprintln!("{}", d.summary());
+                }
+                other => eprintln!("error: {other}"),
+            }
+            last_warnings = Diagnostics::default();
+            eprintln!(
+                "still serving the last good build; pages show the errors until the files are fixed"
+            );
+        }
+        Event::WatchError(e) => eprintln!("warning: file watcher: {e}"),
+        Event::Stopped => {
+            if !ui.quiet {
+                eprintln!("stopped");
+            }
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e, Format::Human),
+    }
+}
+
+/// Opens `url` in the desktop's browser, best effort.
+fn open_browser(url: &str) {
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    let spawned = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        // Reap it in the background so it does not linger as a zombie.
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => eprintln!("could not open a browser ({program}: {e}); open {url} yourself"),
+    }
+}
+
+fn new(a: NewArgs, ui: Ui) -> ExitCode {
+    use briefwerk::new::{Kind, NewRecord};
+
+    if let Some(code) = no_site(&a.root) {
+        return code;
+    }
+    let kind = match a.kind {
+        NewKind::Incident => Kind::Incident,
+        NewKind::Group => Kind::Group,
+        NewKind::Briefing => Kind::Briefing,
+        NewKind::Page => Kind::Page,
+    };
+    let rec = NewRecord {
+        kind,
+        title: a.title,
+        date: a.date,
+        id: a.id,
+        groups: a.groups,
+        country: a.country,
+    };
+    let today = chrono::Local::now().date_naive();
+    match briefwerk::new::create(&a.root, &rec, today) {
+        Ok(path) => {
+            let shown = path.strip_prefix(".").unwrap_or(&path);
+            println!("{}", shown.display());
+            if ui.verbose {
+                eprintln!(
+                    "fill in the fields, then `briefwerk check` (or keep `briefwerk serve` open)"
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        // Problems with what was asked are not problems of the site: no summary line.
+        Err(Error::Invalid(d)) => {
+            print_diags(&d, Format::Human);
+            ExitCode::from(1)
+        }
+        Err(e) => fail(e, Format::Human),
+    }
+}
+
+fn init(a: InitArgs, ui: Ui) -> ExitCode {
+    match briefwerk::init::init(&a.dir, a.force) {
+        Ok(r) => {
+            if !ui.quiet {
+                eprintln!(
+                    "created a new site in {} ({})",
+                    a.dir.display(),
+                    count(r.written.len(), "file", "files")
+                );
+                if !r.kept.is_empty() {
+                    eprintln!(
+                        "kept {} that already existed",
+                        count(r.kept.len(), "file", "files")
+                    );
+                }
+                eprintln!("next: cd {} && briefwerk serve --open", a.dir.display());
+            }
+            if ui.verbose {
+                for f in &r.written {
+                    eprintln!("  wrote {f}");
+                }
+                for f in &r.kept {
+                    eprintln!("  kept  {f}");
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        // A refusal (non-empty directory) is the editor's to resolve; I/O is not.
+        Err(Error::Other(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(1)
+        }
+        Err(e) => fail(e, Format::Human),
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn verify_app() {
         use clap::CommandFactory;
-        super::Cli::command().debug_assert();
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_flags_work_after_the_subcommand() {
+        let cli = Cli::try_parse_from([
+            "briefwerk",
+            "new",
+            "incident",
+            "T",
+            "--date",
+            "2019",
+            "--group",
+            "a",
+            "--group",
+            "b",
+            "-q",
+        ])
+        .unwrap();
+        assert!(cli.quiet && !cli.verbose);
+        let Command::New(a) = cli.command else {
+            panic!()
+        };
+        assert_eq!(a.groups, ["a", "b"]);
+        assert!(Cli::try_parse_from(["briefwerk", "build", "--quiet", "--verbose"]).is_err());
+        let cli = Cli::try_parse_from(["briefwerk", "serve", "--port", "0", "--verbose"]).unwrap();
+        let Command::Serve(s) = cli.command else {
+            panic!()
+        };
+        assert_eq!((s.port, s.bind.to_string().as_str()), (0, "127.0.0.1"));
     }
 }

@@ -46,6 +46,7 @@ struct RawConfig {
     author: Option<String>,
     event_types: Option<Vec<RawEventType>>,
     markdown: Option<RawMarkdown>,
+    git_info: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +100,8 @@ pub struct Config {
     pub raw_html: RawHtml,
     /// Include drafts.
     pub drafts: bool,
+    /// Take each page's "last updated" date from git (off by default: builds stay deterministic).
+    pub git_info: bool,
 }
 
 /// The event types a site gets when `site.yaml` names none.
@@ -218,6 +221,7 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
         event_types,
         raw_html: raw.markdown.unwrap_or_default().raw_html.unwrap_or_default(),
         drafts: opts.drafts,
+        git_info: raw.git_info.unwrap_or(false),
     })
 }
 

@@ -1,0 +1,1342 @@
+//! `briefwerk serve` (issue 5): build, serve over HTTP, watch, rebuild, and reload every open
+//! page by itself.
+//!
+//! Takes [`ServeOptions`]; builds the site with [`crate::render_site`] into a private temporary
+//! directory (outside the site, removed on stop) with `base_url` pointing at the server;
+//! serves that directory and nothing else; watches `content/`, `themes/`, `templates/`,
+//! `static/` and `site.yaml`, debounced so that an editor's save-by-rename makes one rebuild.
+//! A rebuild writes only the files whose bytes changed (their hashes from the previous build
+//! are kept in memory). Open pages learn about it over server-sent events from
+//! `/__briefwerk/events`: `reload` after a good build, `error` (the diagnostics as escaped
+//! HTML, shown as an overlay) after a bad one, while the last good site keeps being served.
+//! The script that listens is injected into HTML responses here, at serve time only; `build`
+//! output never contains it.
+//!
+//! The library never prints: what happens is reported through [`Event`]s to the caller.
+//! One thread per connection (bounded), so a long-lived event stream never holds up a page
+//! request. The only shared state is [`Live`], behind one mutex and a condvar.
+
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash as _, Hasher as _};
+use std::io::{BufRead, BufReader, Read as _, Write as _};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher as _};
+use rayon::prelude::*;
+
+use crate::config::BuildOptions;
+use crate::error::Error;
+use crate::output::{self, WriteStats};
+use crate::render::OutputFile;
+
+/// Quiet time after the last file event before a rebuild starts. Long enough to fold an
+/// editor's write-temp/rename/chmod into one batch, short enough to feel immediate.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+/// Longest a rebuild waits for events to settle.
+const MAX_DEBOUNCE: Duration = Duration::from_secs(1);
+/// Connections served at once; more get 503. Each costs one thread.
+const MAX_CONNECTIONS: usize = 1024;
+/// Event streams open at once, kept well under [`MAX_CONNECTIONS`] so that page requests
+/// always have room.
+const MAX_EVENT_STREAMS: usize = 256;
+/// Requests served on one keep-alive connection before it is closed.
+const MAX_REQUESTS_PER_CONNECTION: usize = 1000;
+/// How long a connection may sit idle or stall mid-request.
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// Interval of keep-alive comments on event streams (finds clients that went away).
+const PING: Duration = Duration::from_secs(15);
+/// Longest request head (request line and headers) accepted.
+const MAX_HEAD: u64 = 16 * 1024;
+/// URL prefix of the server's own endpoints (no site path can start with `_`).
+const INTERNAL: &str = "/__briefwerk/";
+
+/// The script every served HTML page loads: listens for `reload` and `error` events and shows
+/// errors in an overlay. The diagnostics arrive already escaped as HTML.
+const LIVE_JS: &str = r#"(function () {
+  "use strict";
+  var me = document.currentScript;
+  var generation = (me && me.getAttribute("data-generation")) || "";
+  var overlay = null;
+  function show(html) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "briefwerk-error-overlay";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
+        "background:rgba(24,24,24,.94);color:#f2f2f2;padding:2rem;text-align:left;" +
+        "font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
+      overlay.innerHTML = '<p style="margin:0 0 1rem;font-weight:bold;color:#ff9e80">' +
+        "briefwerk: the last edit has errors. This is the last good build; " +
+        "fix the file and the page reloads.</p>" +
+        '<pre style="white-space:pre-wrap;margin:0 0 1rem"></pre>' +
+        '<button type="button">Hide</button>';
+      overlay.querySelector("button").onclick = function () {
+        overlay.remove();
+        overlay = null;
+      };
+      document.body.appendChild(overlay);
+    }
+    overlay.querySelector("pre").innerHTML = html;
+  }
+  var events = new EventSource("/__briefwerk/events?generation=" + encodeURIComponent(generation));
+  events.addEventListener("reload", function () {
+    events.close();
+    location.reload();
+  });
+  events.addEventListener("error", function (e) {
+    // The browser fires a plain `error` when the connection drops (it reconnects by
+    // itself); ours carries data.
+    if (typeof e.data === "string") show(e.data);
+  });
+})();
+"#;
+
+/// What `serve` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Site root (holds site.yaml).
+    pub root: PathBuf,
+    /// Address to listen on (loopback unless the editor asks otherwise).
+    pub bind: IpAddr,
+    /// Port; 0 picks a free one.
+    pub port: u16,
+    /// Include drafts.
+    pub drafts: bool,
+}
+
+impl Default for ServeOptions {
+    fn default() -> ServeOptions {
+        ServeOptions {
+            root: PathBuf::from("."),
+            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 1111,
+            drafts: false,
+        }
+    }
+}
+
+/// What one build in `serve` did.
+#[derive(Debug)]
+pub struct Rebuilt {
+    /// True for the build made at start-up.
+    pub first: bool,
+    /// HTML pages in the site.
+    pub pages: usize,
+    /// What the write did.
+    pub written: WriteStats,
+    /// Time spent reading, validating and rendering.
+    pub render: Duration,
+    /// Time spent writing changed files.
+    pub write: Duration,
+    /// Warnings of the build.
+    pub warnings: crate::Diagnostics,
+}
+
+/// Something the caller may want to tell the editor about.
+#[derive(Debug)]
+pub enum Event {
+    /// The server accepts connections at `url`.
+    Listening {
+        /// The site's address, e.g. `http://127.0.0.1:1111/`.
+        url: String,
+        /// The private directory the site is built into.
+        output_dir: PathBuf,
+    },
+    /// Files changed (paths relative to the site root); a rebuild follows.
+    Changed(Vec<String>),
+    /// A build succeeded and is being served.
+    Built(Rebuilt),
+    /// A build failed; the previous good site is still served and pages show the error.
+    Failed(Error),
+    /// The file watcher reported a problem (the server goes on).
+    WatchError(String),
+    /// The server stopped and removed its output directory.
+    Stopped,
+}
+
+enum Msg {
+    Files(Vec<PathBuf>),
+    WatchError(String),
+    Stop,
+}
+
+/// Stops a running [`Server`] from another thread (e.g. a Ctrl-C handler).
+#[derive(Debug, Clone)]
+pub struct StopHandle(Sender<Msg>);
+
+impl std::fmt::Debug for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Msg::Files(_) => "Files",
+            Msg::WatchError(_) => "WatchError",
+            Msg::Stop => "Stop",
+        })
+    }
+}
+
+impl StopHandle {
+    /// Asks the server to stop; [`Server::run`] returns soon after.
+    pub fn stop(&self) {
+        let _ = self.0.send(Msg::Stop);
+    }
+}
+
+/// A bound server, ready to [`run`](Server::run).
+pub struct Server {
+    opts: ServeOptions,
+    root: PathBuf,
+    listener: TcpListener,
+    addr: SocketAddr,
+    url: String,
+    tmp: tempfile::TempDir,
+    out: PathBuf,
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("url", &self.url)
+            .field("out", &self.out)
+            .finish()
+    }
+}
+
+impl Server {
+    /// Binds the port (so that `port: 0` is resolved) and creates the private output directory.
+    pub fn bind(opts: ServeOptions) -> Result<Server, Error> {
+        let root = opts
+            .root
+            .canonicalize()
+            .map_err(|e| Error::io(&opts.root, e))?;
+        let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
+                Error::Other(format!(
+                    "port {} is already in use on {}; pass another `--port`, or `--port 0` for any free one",
+                    opts.port, opts.bind
+                ))
+            } else {
+                Error::Other(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))
+            }
+        })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| Error::Other(format!("cannot read the bound address: {e}")))?;
+        // Links must work in a browser: an unspecified address (0.0.0.0) is not one to visit.
+        let host = if addr.ip().is_unspecified() {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        } else {
+            addr
+        };
+        let url = format!("http://{host}/");
+        let tmp = tempfile::Builder::new()
+            .prefix("briefwerk-serve-")
+            .tempdir()
+            .map_err(|e| Error::io(std::env::temp_dir(), e))?;
+        let out = tmp.path().join("public");
+        let (tx, rx) = channel();
+        Ok(Server {
+            opts,
+            root,
+            listener,
+            addr,
+            url,
+            tmp,
+            out,
+            tx,
+            rx,
+        })
+    }
+
+    /// The address to open in a browser, ending in `/`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Where the site is built (a private temporary directory).
+    pub fn output_dir(&self) -> &Path {
+        &self.out
+    }
+
+    /// A handle that stops the server from another thread.
+    pub fn stop_handle(&self) -> StopHandle {
+        StopHandle(self.tx.clone())
+    }
+
+    /// Builds, serves and rebuilds until stopped. Reports what happens through `on_event`.
+    pub fn run(self, mut on_event: impl FnMut(Event)) -> Result<(), Error> {
+        let Server {
+            opts,
+            root,
+            listener,
+            addr,
+            url,
+            tmp,
+            out,
+            tx,
+            rx,
+        } = self;
+        let build_opts = BuildOptions {
+            output: Some(out.clone()),
+            base_url: Some(url.clone()),
+            drafts: opts.drafts,
+        };
+        let mut builder = Builder {
+            root: root.clone(),
+            opts: build_opts,
+            out: out.clone(),
+            hashes: HashMap::new(),
+        };
+        // Watch before the first build, so that no edit made after start-up goes unnoticed.
+        let mut watcher = Watcher::new(&root, tx.clone())?;
+        let first = builder.build(true);
+        std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
+        let out_canon = out.canonicalize().map_err(|e| Error::io(&out, e))?;
+        let shared = Arc::new(Shared {
+            out: out_canon,
+            live: Mutex::new(Live::default()),
+            changed: Condvar::new(),
+            connections: AtomicUsize::new(0),
+            streams: AtomicUsize::new(0),
+        });
+        report(&shared, first, &mut on_event);
+
+        let accept = {
+            let shared = Arc::clone(&shared);
+            std::thread::Builder::new()
+                .name("briefwerk-accept".into())
+                .spawn(move || accept_loop(&listener, &shared))
+                .map_err(|e| Error::Other(format!("cannot start the server thread: {e}")))?
+        };
+        on_event(Event::Listening {
+            url,
+            output_dir: out.clone(),
+        });
+
+        while let Ok(first) = rx.recv() {
+            let mut paths = BTreeSet::new();
+            // Debounce: wait until the events stop for a moment (an editor's save is several:
+            // write a temporary file, rename it over the old one, change its mode), but never
+            // longer than MAX_DEBOUNCE, so a stream of changes cannot hold rebuilds back.
+            let started = Instant::now();
+            let mut next = Some(first);
+            let mut stop = false;
+            while let Some(msg) = next.take() {
+                match msg {
+                    Msg::Files(p) => paths.extend(p),
+                    Msg::WatchError(e) => on_event(Event::WatchError(e)),
+                    Msg::Stop => stop = true,
+                }
+                if stop || started.elapsed() > MAX_DEBOUNCE {
+                    break;
+                }
+                next = rx.recv_timeout(DEBOUNCE).ok();
+            }
+            if stop {
+                break;
+            }
+            let relevant: Vec<String> = paths.iter().filter_map(|p| relevant(&root, p)).collect();
+            if relevant.is_empty() {
+                continue;
+            }
+            on_event(Event::Changed(relevant));
+            watcher.add_new_dirs(&root);
+            let result = builder.build(false);
+            report(&shared, result, &mut on_event);
+        }
+
+        drop(watcher);
+        {
+            let mut live = shared.lock();
+            live.shutdown = true;
+        }
+        shared.changed.notify_all();
+        // Wake the accept loop so it sees the shutdown flag.
+        let wake = if addr.ip().is_unspecified() {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        } else {
+            addr
+        };
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+        let _ = accept.join();
+        // Connection threads still finishing a response may fail now; the site is going away.
+        drop(tmp);
+        on_event(Event::Stopped);
+        Ok(())
+    }
+}
+
+/// Updates the live state after a build and reports it.
+fn report(shared: &Shared, result: Result<Rebuilt, Error>, on_event: &mut dyn FnMut(Event)) {
+    match result {
+        Ok(r) => {
+            {
+                let mut live = shared.lock();
+                let changed = r.written.written + r.written.removed > 0;
+                // A fixed error must clear the overlay even when the output is unchanged.
+                if changed || live.error.is_some() || r.first {
+                    live.generation += 1;
+                }
+                live.error = None;
+                live.version += 1;
+            }
+            shared.changed.notify_all();
+            on_event(Event::Built(r));
+        }
+        Err(e) => {
+            {
+                let mut live = shared.lock();
+                let html = error_html(&e);
+                // The same errors again (another save of a still-broken file) need no new event.
+                if live.error.as_deref() != Some(html.as_str()) {
+                    live.error = Some(html);
+                    live.version += 1;
+                }
+            }
+            shared.changed.notify_all();
+            on_event(Event::Failed(e));
+        }
+    }
+}
+
+/// The diagnostics of a failed build as escaped HTML for the overlay.
+fn error_html(e: &Error) -> String {
+    let text = match e {
+        Error::Invalid(d) => format!("{}{}", d.render(false), d.summary()),
+        other => format!("error: {other}"),
+    };
+    escape_html(&text)
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Builds the site and writes what changed since the previous build.
+struct Builder {
+    root: PathBuf,
+    opts: BuildOptions,
+    out: PathBuf,
+    /// Hash of every file of the last written build, by output path.
+    hashes: HashMap<String, u64>,
+}
+
+fn hash_bytes(b: &[u8]) -> u64 {
+    // SipHash with fixed keys: not for adversaries, only to notice that a page changed.
+    let mut h = std::hash::DefaultHasher::new();
+    b.hash(&mut h);
+    h.finish()
+}
+
+impl Builder {
+    fn build(&mut self, first: bool) -> Result<Rebuilt, Error> {
+        let start = Instant::now();
+        let rendered = crate::render_site(&self.root, &self.opts)?;
+        let render = start.elapsed();
+        let start = Instant::now();
+        let new: HashMap<String, u64> = rendered
+            .files
+            .par_iter()
+            .map(|f| (f.path.clone(), hash_bytes(&f.bytes)))
+            .collect();
+        let written = if self.hashes.is_empty() {
+            output::write_site(&self.out, &rendered.files)?
+        } else {
+            match write_changed(&self.out, &rendered.files, &self.hashes, &new) {
+                Ok(s) => s,
+                // Something unexpected on disk (a file where a folder should be, say):
+                // the full comparison of `output` sorts it out.
+                Err(_) => output::write_site(&self.out, &rendered.files)?,
+            }
+        };
+        self.hashes = new;
+        Ok(Rebuilt {
+            first,
+            pages: rendered
+                .files
+                .iter()
+                .filter(|f| f.path.ends_with(".html"))
+                .count(),
+            written,
+            render,
+            write: start.elapsed(),
+            warnings: rendered.warnings,
+        })
+    }
+}
+
+/// Writes the files whose hash changed (to a temporary name, then renamed, so a request never
+/// sees half a file) and removes those the new build no longer has.
+fn write_changed(
+    out: &Path,
+    files: &[OutputFile],
+    old: &HashMap<String, u64>,
+    new: &HashMap<String, u64>,
+) -> std::io::Result<WriteStats> {
+    let mut stats = WriteStats::default();
+    for f in files {
+        if old.get(&f.path) == new.get(&f.path) && out.join(&f.path).is_file() {
+            stats.unchanged += 1;
+            continue;
+        }
+        if !safe_relative(&f.path) {
+            return Err(std::io::Error::other(format!(
+                "unsafe output path {}",
+                f.path
+            )));
+        }
+        let path = out.join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        std::fs::write(&tmp, &f.bytes)?;
+        std::fs::rename(&tmp, &path)?;
+        stats.written += 1;
+    }
+    for gone in old.keys().filter(|p| !new.contains_key(*p)) {
+        let path = out.join(gone);
+        match std::fs::remove_file(&path) {
+            Ok(()) => stats.removed += 1,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        // Empty folders go with their last file; a non-empty one refuses, which is fine.
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if d == out || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(stats)
+}
+
+fn safe_relative(p: &str) -> bool {
+    let path = Path::new(p);
+    !p.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+/// Watches the sources of the site.
+struct Watcher {
+    watcher: notify::RecommendedWatcher,
+    watched: BTreeSet<PathBuf>,
+}
+
+/// Folders watched recursively, when they exist.
+const WATCHED_DIRS: &[&str] = &["content", "themes", "templates", "static"];
+
+impl Watcher {
+    fn new(root: &Path, tx: Sender<Msg>) -> Result<Watcher, Error> {
+        let handler = move |res: notify::Result<notify::Event>| {
+            let msg = match res {
+                // Reads are not changes: inotify reports every open, including the build's
+                // own, which would otherwise rebuild forever. A close after writing is kept.
+                Ok(e) if is_read(&e.kind) => return,
+                Ok(e) => Msg::Files(e.paths),
+                Err(e) => Msg::WatchError(e.to_string()),
+            };
+            let _ = tx.send(msg);
+        };
+        let watcher = notify::recommended_watcher(handler)
+            .map_err(|e| Error::Other(format!("cannot watch the site for changes: {e}")))?;
+        let mut w = Watcher {
+            watcher,
+            watched: BTreeSet::new(),
+        };
+        // The root itself, not recursively: `site.yaml` is often replaced by a rename, which
+        // a watch on the file alone would miss; folders created later show up here too.
+        w.watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| Error::Other(format!("cannot watch {}: {e}", root.display())))?;
+        w.add_new_dirs(root);
+        Ok(w)
+    }
+
+    /// Starts watching source folders that did not exist before.
+    fn add_new_dirs(&mut self, root: &Path) {
+        for d in WATCHED_DIRS {
+            let p = root.join(d);
+            if p.is_dir()
+                && !self.watched.contains(&p)
+                && self.watcher.watch(&p, RecursiveMode::Recursive).is_ok()
+            {
+                self.watched.insert(p);
+            }
+        }
+    }
+}
+
+fn is_read(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind};
+    matches!(kind, EventKind::Access(a) if !matches!(a, AccessKind::Close(AccessMode::Write)))
+}
+
+/// The path of a changed file relative to the root, if a change there can change the site.
+fn relevant(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut comps = rel.components();
+    let top = comps.next()?.as_os_str().to_str()?;
+    let deeper = comps.next().is_some();
+    if !(WATCHED_DIRS.contains(&top) || (top == "site.yaml" && !deeper)) {
+        return None;
+    }
+    let name = rel.file_name()?.to_str()?;
+    // Editors' swap, backup and probe files (vim writes `4913` to test a folder).
+    let noise = name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913";
+    if noise {
+        return None;
+    }
+    Some(rel.to_string_lossy().replace('\\', "/"))
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP
+
+/// State shared by the build loop and the connection threads.
+struct Shared {
+    /// Canonical output directory: every file served lies under it.
+    out: PathBuf,
+    live: Mutex<Live>,
+    /// Signalled whenever `live` changes.
+    changed: Condvar,
+    connections: AtomicUsize,
+    streams: AtomicUsize,
+}
+
+#[derive(Debug, Default)]
+struct Live {
+    /// Bumped by every build that changed what is served.
+    generation: u64,
+    /// The rendered diagnostics while the sources are broken.
+    error: Option<String>,
+    /// Bumped on every change of this struct.
+    version: u64,
+    shutdown: bool,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Live> {
+        self.live.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Decrements a counter when dropped, even if the connection thread panics.
+struct CountGuard<'a>(&'a AtomicUsize);
+
+impl Drop for CountGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.lock().shutdown {
+            break;
+        }
+        let mut stream = match stream {
+            Ok(s) => s,
+            Err(_) => {
+                // Out of file descriptors and the like: back off instead of spinning.
+                std::thread::sleep(Duration::from_millis(10));
+                continue;
+            }
+        };
+        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = stream.write_all(&simple(
+                503,
+                "Service Unavailable",
+                "too many connections\n",
+                false,
+            ));
+            continue;
+        }
+        let sh = Arc::clone(shared);
+        let spawned = std::thread::Builder::new()
+            .name("briefwerk-http".into())
+            .spawn(move || {
+                let _guard = CountGuard(&sh.connections);
+                serve_connection(stream, &sh);
+            });
+        if spawned.is_err() {
+            shared.connections.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// A parsed request head.
+#[derive(Debug)]
+struct Request {
+    method: String,
+    target: String,
+    keep_alive: bool,
+    has_body: bool,
+}
+
+enum ReadError {
+    /// The client closed the connection or went quiet: just close.
+    Closed,
+    /// Malformed or oversized: answer 400, then close.
+    Bad(&'static str),
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Result<Request, ReadError> {
+    let mut head = Vec::new();
+    let mut limited = reader.by_ref().take(MAX_HEAD);
+    loop {
+        let before = head.len();
+        match limited.read_until(b'\n', &mut head) {
+            Ok(0) if head.is_empty() => return Err(ReadError::Closed),
+            Ok(0) => return Err(ReadError::Bad("incomplete or oversized request head")),
+            Ok(_) => {}
+            Err(_) => return Err(ReadError::Closed),
+        }
+        let line = &head[before..];
+        if line == b"\r\n" || line == b"\n" {
+            if before == 0 {
+                // Blank lines before a request are tolerated (RFC 9112 §2.2).
+                head.clear();
+                continue;
+            }
+            break;
+        }
+        if !line.ends_with(b"\n") {
+            return Err(ReadError::Bad("incomplete or oversized request head"));
+        }
+    }
+    let text =
+        std::str::from_utf8(&head).map_err(|_| ReadError::Bad("request head is not UTF-8"))?;
+    let mut lines = text.split('\n').map(|l| l.trim_end_matches('\r'));
+    let request_line = lines.next().unwrap_or("");
+    let mut parts = request_line.split(' ');
+    let (Some(method), Some(target), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(ReadError::Bad("malformed request line"));
+    };
+    if !version.starts_with("HTTP/1.") || method.is_empty() || target.is_empty() {
+        return Err(ReadError::Bad("malformed request line"));
+    }
+    let mut keep_alive = version == "HTTP/1.1";
+    let mut has_body = false;
+    for line in lines.filter(|l| !l.is_empty()) {
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(ReadError::Bad("malformed header"));
+        };
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("connection") {
+            let v = value.to_ascii_lowercase();
+            if v.contains("close") {
+                keep_alive = false;
+            } else if v.contains("keep-alive") {
+                keep_alive = true;
+            }
+        } else if name.eq_ignore_ascii_case("content-length") {
+            has_body |= value != "0";
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            has_body = true;
+        }
+    }
+    Ok(Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        keep_alive,
+        has_body,
+    })
+}
+
+fn serve_connection(stream: TcpStream, shared: &Shared) {
+    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
+    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+    let _ = stream.set_nodelay(true);
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let mut writer = stream;
+    for served in 1..=MAX_REQUESTS_PER_CONNECTION {
+        let req = match read_request(&mut reader) {
+            Ok(r) => r,
+            Err(ReadError::Closed) => return,
+            Err(ReadError::Bad(why)) => {
+                let _ = writer.write_all(&simple(400, "Bad Request", &format!("{why}\n"), false));
+                return;
+            }
+        };
+        // A request body is never read, so the connection cannot be reused after one.
+        let keep = req.keep_alive && !req.has_body && served < MAX_REQUESTS_PER_CONNECTION;
+        let head_only = req.method == "HEAD";
+        if req.method != "GET" && !head_only {
+            let mut r = Response::text(405, "Method Not Allowed", "only GET and HEAD\n");
+            r.headers.push(("Allow", "GET, HEAD".to_string()));
+            let _ = writer.write_all(&r.to_bytes(false, false));
+            return;
+        }
+        if let Some(internal) = req.target.strip_prefix(INTERNAL) {
+            let (name, query) = internal.split_once('?').unwrap_or((internal, ""));
+            match name {
+                "events" if !head_only => {
+                    event_stream(writer, shared, query);
+                    return;
+                }
+                "live.js" => {
+                    let mut r = Response::new(
+                        200,
+                        "OK",
+                        "text/javascript; charset=utf-8",
+                        LIVE_JS.as_bytes().to_vec(),
+                    );
+                    r.headers.push(("Cache-Control", "no-store".into()));
+                    if writer.write_all(&r.to_bytes(keep, head_only)).is_err() || !keep {
+                        return;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        let response = respond(shared, &req.target);
+        if writer
+            .write_all(&response.to_bytes(keep, head_only))
+            .is_err()
+            || !keep
+        {
+            return;
+        }
+    }
+}
+
+/// An HTTP response about to be sent.
+struct Response {
+    status: u16,
+    reason: &'static str,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn new(status: u16, reason: &'static str, content_type: &str, body: Vec<u8>) -> Response {
+        Response {
+            status,
+            reason,
+            headers: vec![("Content-Type", content_type.to_string())],
+            body,
+        }
+    }
+
+    fn text(status: u16, reason: &'static str, body: &str) -> Response {
+        Response::new(
+            status,
+            reason,
+            "text/plain; charset=utf-8",
+            body.as_bytes().to_vec(),
+        )
+    }
+
+    fn to_bytes(&self, keep_alive: bool, head_only: bool) -> Vec<u8> {
+        let mut out = format!("HTTP/1.1 {} {}\r\n", self.status, self.reason);
+        for (k, v) in &self.headers {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
+        out.push_str("X-Content-Type-Options: nosniff\r\n");
+        if !self.headers.iter().any(|(k, _)| *k == "Cache-Control") {
+            // A preview must never show a page from before the last edit.
+            out.push_str("Cache-Control: no-cache\r\n");
+        }
+        out.push_str(if keep_alive {
+            "Connection: keep-alive\r\n\r\n"
+        } else {
+            "Connection: close\r\n\r\n"
+        });
+        let mut bytes = out.into_bytes();
+        if !head_only {
+            bytes.extend_from_slice(&self.body);
+        }
+        bytes
+    }
+}
+
+fn simple(status: u16, reason: &'static str, body: &str, keep_alive: bool) -> Vec<u8> {
+    Response::text(status, reason, body).to_bytes(keep_alive, false)
+}
+
+/// Where a request target leads inside the output directory.
+#[derive(Debug, PartialEq, Eq)]
+enum Resolved {
+    /// A file to send (canonical path, under the output directory).
+    File(PathBuf),
+    /// A folder asked for without its trailing slash: redirect here.
+    Redirect(String),
+    /// Nothing there (or something outside the output directory).
+    NotFound,
+    /// A target that tries to leave the directory or cannot be a path.
+    Bad,
+}
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+fn percent_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hi = hex(*b.get(i + 1)?)?;
+            let lo = hex(*b.get(i + 2)?)?;
+            out.push(hi * 16 + lo);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    Some(out)
+}
+
+/// Maps a request target to a file under `out` (canonical). Every segment is decoded and
+/// checked before the file system is touched: `..`, `.`, encoded slashes and backslashes, NUL
+/// and non-UTF-8 are refused; then the path is canonicalised (following symlinks) and must
+/// still lie under `out`.
+fn resolve(out: &Path, target: &str) -> Resolved {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let query = target.find('?').map(|i| &target[i..]).unwrap_or("");
+    if !path.starts_with('/') || path.contains('\\') {
+        return Resolved::Bad;
+    }
+    let raw_segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut full = out.to_path_buf();
+    for raw in &raw_segments {
+        let Some(bytes) = percent_decode(raw) else {
+            return Resolved::Bad;
+        };
+        let Ok(seg) = String::from_utf8(bytes) else {
+            return Resolved::Bad;
+        };
+        if seg == "." || seg == ".." || seg.contains(['/', '\\', '\0']) {
+            return Resolved::Bad;
+        }
+        full.push(seg);
+    }
+    let Ok(canon) = full.canonicalize() else {
+        return Resolved::NotFound;
+    };
+    if !canon.starts_with(out) {
+        return Resolved::NotFound;
+    }
+    let Ok(meta) = std::fs::metadata(&canon) else {
+        return Resolved::NotFound;
+    };
+    let wants_dir = path.ends_with('/');
+    if meta.is_dir() {
+        if !wants_dir {
+            // Rebuilt from the checked segments, so the redirect can only stay on this site
+            // (never `//host`).
+            return Resolved::Redirect(format!("/{}/{query}", raw_segments.join("/")));
+        }
+        let Ok(index) = canon.join("index.html").canonicalize() else {
+            return Resolved::NotFound;
+        };
+        if index.starts_with(out) && index.is_file() {
+            Resolved::File(index)
+        } else {
+            Resolved::NotFound
+        }
+    } else if meta.is_file() && !wants_dir {
+        Resolved::File(canon)
+    } else {
+        Resolved::NotFound
+    }
+}
+
+/// The Content-Type of a file, from its extension.
+fn content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" | "map" => "application/json",
+        "geojson" => "application/geo+json",
+        "xml" => "application/xml",
+        "atom" => "application/atom+xml",
+        "rss" => "application/rss+xml",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" => "text/plain; charset=utf-8",
+        "md" => "text/markdown; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "ico" => "image/x-icon",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "otf" => "font/otf",
+        "pdf" => "application/pdf",
+        "wasm" => "application/wasm",
+        "webmanifest" => "application/manifest+json",
+        _ => "application/octet-stream",
+    }
+}
+
+fn respond(shared: &Shared, target: &str) -> Response {
+    // Read before the file, so a page is never older than the generation it announces
+    // (at worst one reload too many).
+    let generation = shared.lock().generation;
+    match resolve(&shared.out, target) {
+        Resolved::Bad => Response::text(400, "Bad Request", "bad path\n"),
+        Resolved::Redirect(to) => {
+            let mut r = Response::text(301, "Moved Permanently", "");
+            r.headers.push(("Location", to));
+            r
+        }
+        Resolved::File(path) => match std::fs::read(&path) {
+            Ok(bytes) => {
+                let ct = content_type(&path);
+                let body = if ct.starts_with("text/html") {
+                    inject(bytes, generation)
+                } else {
+                    bytes
+                };
+                Response::new(200, "OK", ct, body)
+            }
+            // Replaced or removed by a rebuild between the lookup and the read.
+            Err(_) => not_found(shared, generation),
+        },
+        Resolved::NotFound => not_found(shared, generation),
+    }
+}
+
+fn not_found(shared: &Shared, generation: u64) -> Response {
+    let page = shared.out.join("404.html");
+    let body = std::fs::read(&page).unwrap_or_else(|_| {
+        // No site yet (the first build failed) or a theme without a 404 page: a bare page
+        // still carries the script, so the error overlay shows and the fix reloads it.
+        b"<!doctype html><html><head><meta charset=\"utf-8\"><title>Not found</title></head>\
+          <body><h1>Not found</h1><p>briefwerk has no page here (yet).</p></body></html>"
+            .to_vec()
+    });
+    Response::new(
+        404,
+        "Not Found",
+        "text/html; charset=utf-8",
+        inject(body, generation),
+    )
+}
+
+/// Adds the live-reload script before the last `</body>` (or at the end).
+fn inject(mut html: Vec<u8>, generation: u64) -> Vec<u8> {
+    let tag =
+        format!("<script src=\"{INTERNAL}live.js\" data-generation=\"{generation}\"></script>");
+    let at = html
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(html.len());
+    html.splice(at..at, tag.into_bytes());
+    html
+}
+
+/// Serves `/__briefwerk/events`: `reload` once the page is older than the site, `error` while
+/// the sources are broken (at once for a client that connects then), comments as keep-alive.
+fn event_stream(mut stream: TcpStream, shared: &Shared, query: &str) {
+    if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_EVENT_STREAMS {
+        shared.streams.fetch_sub(1, Ordering::SeqCst);
+        let _ = stream.write_all(&simple(
+            503,
+            "Service Unavailable",
+            "too many event streams\n",
+            false,
+        ));
+        return;
+    }
+    let _guard = CountGuard(&shared.streams);
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
+                X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
+    if stream.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let page_generation = query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("generation="))
+        .and_then(|v| v.parse::<u64>().ok());
+    let mut live = shared.lock();
+    let mut seen_generation = page_generation.unwrap_or(live.generation);
+    let mut seen_version = None;
+    loop {
+        if live.shutdown {
+            return;
+        }
+        let mut message = None;
+        if seen_version != Some(live.version) {
+            seen_version = Some(live.version);
+            if let Some(err) = &live.error {
+                message = Some(sse("error", err));
+            } else if live.generation > seen_generation {
+                seen_generation = live.generation;
+                message = Some(sse("reload", &live.generation.to_string()));
+            }
+        }
+        let ping = message.is_none();
+        if let Some(m) = message {
+            drop(live);
+            if stream.write_all(m.as_bytes()).is_err() {
+                return;
+            }
+            live = shared.lock();
+            continue;
+        }
+        let (guard, timeout) = shared
+            .changed
+            .wait_timeout(live, PING)
+            .unwrap_or_else(PoisonError::into_inner);
+        live = guard;
+        if ping && timeout.timed_out() && seen_version == Some(live.version) {
+            drop(live);
+            if stream.write_all(b": ping\n\n").is_err() {
+                return;
+            }
+            live = shared.lock();
+        }
+    }
+}
+
+/// One server-sent event; every line of `data` gets its own `data:` field.
+fn sse(event: &str, data: &str) -> String {
+    let mut s = format!("event: {event}\n");
+    for line in data.split('\n') {
+        s.push_str("data: ");
+        s.push_str(line.trim_end_matches('\r'));
+        s.push('\n');
+    }
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir_all(out.join("groups/jnim")).unwrap();
+        std::fs::write(out.join("index.html"), "<html><body>home</body></html>").unwrap();
+        std::fs::write(out.join("groups/jnim/index.html"), "jnim").unwrap();
+        std::fs::write(out.join("style.css"), "body{}").unwrap();
+        std::fs::write(dir.path().join("secret"), "no").unwrap();
+        let out = out.canonicalize().unwrap();
+        (dir, out)
+    }
+
+    #[test]
+    fn resolves_files_folders_and_redirects() {
+        let (_d, out) = site();
+        assert_eq!(resolve(&out, "/"), Resolved::File(out.join("index.html")));
+        assert_eq!(
+            resolve(&out, "/style.css?v=1"),
+            Resolved::File(out.join("style.css"))
+        );
+        assert_eq!(
+            resolve(&out, "/groups/jnim/"),
+            Resolved::File(out.join("groups/jnim/index.html"))
+        );
+        assert_eq!(
+            resolve(&out, "/groups/jnim"),
+            Resolved::Redirect("/groups/jnim/".into())
+        );
+        assert_eq!(
+            resolve(&out, "/groups/jnim?x=1"),
+            Resolved::Redirect("/groups/jnim/?x=1".into())
+        );
+        assert_eq!(
+            resolve(&out, "//groups//jnim"),
+            Resolved::Redirect("/groups/jnim/".into())
+        );
+        assert_eq!(
+            resolve(&out, "/%67roups/jnim/"),
+            Resolved::File(out.join("groups/jnim/index.html"))
+        );
+        assert_eq!(resolve(&out, "/missing/"), Resolved::NotFound);
+        assert_eq!(resolve(&out, "/style.css/"), Resolved::NotFound);
+    }
+
+    #[test]
+    fn nothing_outside_the_output_directory() {
+        let (_d, out) = site();
+        for t in [
+            "/../secret",
+            "/%2e%2e/secret",
+            "/%2E%2E/secret",
+            "/%2e%2e%2fsecret",
+            "/%2E%2E%2Fsecret",
+            "/groups/..%2f..%2fsecret",
+            "/..\\secret",
+            "/%5c..%5csecret",
+            "/style.css%00.html",
+            "/./style.css",
+            "/%ff",
+            "/%zz",
+            "secret",
+            "http://example.org/",
+            "*",
+        ] {
+            assert_eq!(resolve(&out, t), Resolved::Bad, "{t}");
+        }
+        assert_eq!(resolve(&out, "//etc/passwd"), Resolved::NotFound);
+        assert_eq!(resolve(&out, "/etc/passwd"), Resolved::NotFound);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(out.parent().unwrap().join("secret"), out.join("leak"))
+                .unwrap();
+            std::os::unix::fs::symlink(out.parent().unwrap(), out.join("up")).unwrap();
+            assert_eq!(resolve(&out, "/leak"), Resolved::NotFound);
+            assert_eq!(resolve(&out, "/up/secret"), Resolved::NotFound);
+            assert_eq!(resolve(&out, "/up/"), Resolved::NotFound);
+        }
+    }
+
+    #[test]
+    fn script_goes_before_the_last_body_end() {
+        let out = inject(b"<html><body>x</BODY></html>".to_vec(), 3);
+        let s = String::from_utf8(out).unwrap();
+        assert!(
+            s.contains(
+                "x<script src=\"/__briefwerk/live.js\" data-generation=\"3\"></script></BODY>"
+            ),
+            "{s}"
+        );
+        let s = String::from_utf8(inject(b"plain".to_vec(), 1)).unwrap();
+        assert!(s.starts_with("plain<script"), "{s}");
+    }
+
+    #[test]
+    fn events_have_one_data_field_per_line_and_html_is_escaped() {
+        assert_eq!(sse("error", "a\nb"), "event: error\ndata: a\ndata: b\n\n");
+        assert_eq!(
+            escape_html("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn only_source_changes_count() {
+        let root = Path::new("/site");
+        assert_eq!(
+            relevant(root, Path::new("/site/content/incidents/a.md")).as_deref(),
+            Some("content/incidents/a.md")
+        );
+        assert_eq!(
+            relevant(root, Path::new("/site/site.yaml")).as_deref(),
+            Some("site.yaml")
+        );
+        assert_eq!(relevant(root, Path::new("/site/public/index.html")), None);
+        assert_eq!(
+            relevant(root, Path::new("/site/content/incidents/.a.md.swp")),
+            None
+        );
+        assert_eq!(
+            relevant(root, Path::new("/site/content/incidents/a.md~")),
+            None
+        );
+        assert_eq!(relevant(root, Path::new("/site/content/4913")), None);
+        assert_eq!(relevant(root, Path::new("/elsewhere/content/a.md")), None);
+    }
+
+    #[test]
+    fn content_types() {
+        for (f, t) in [
+            ("a.html", "text/html; charset=utf-8"),
+            ("a.css", "text/css; charset=utf-8"),
+            ("a.js", "text/javascript; charset=utf-8"),
+            ("a.svg", "image/svg+xml"),
+            ("a.json", "application/json"),
+            ("a.xml", "application/xml"),
+            ("a.csv", "text/csv; charset=utf-8"),
+            ("a.geojson", "application/geo+json"),
+            ("a.txt", "text/plain; charset=utf-8"),
+            ("a.png", "image/png"),
+            ("a.JPG", "image/jpeg"),
+            ("a.woff2", "font/woff2"),
+            ("favicon.ico", "image/x-icon"),
+            ("noext", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(Path::new(f)), t, "{f}");
+        }
+    }
+
+    #[test]
+    fn writes_only_changed_files_and_removes_stale_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o");
+        let f = |p: &str, s: &str| OutputFile {
+            path: p.into(),
+            bytes: s.as_bytes().to_vec(),
+        };
+        let hashes = |fs: &[OutputFile]| {
+            fs.iter()
+                .map(|f| (f.path.clone(), hash_bytes(&f.bytes)))
+                .collect::<HashMap<_, _>>()
+        };
+        let one = vec![
+            f("index.html", "a"),
+            f("x/index.html", "b"),
+            f("y/z/index.html", "c"),
+        ];
+        output::write_site(&out, &one).unwrap();
+        let two = vec![
+            f("index.html", "a"),
+            f("x/index.html", "B"),
+            f("w/index.html", "d"),
+        ];
+        let s = write_changed(&out, &two, &hashes(&one), &hashes(&two)).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (2, 1, 1));
+        assert_eq!(
+            std::fs::read_to_string(out.join("x/index.html")).unwrap(),
+            "B"
+        );
+        assert!(!out.join("y").exists(), "empty folders go");
+    }
+}

@@ -1,0 +1,638 @@
+//! `briefwerk serve` as an editor meets it (issue 5): the binary on a free loopback port over a
+//! copy of the basic fixture. Edits are served and announced, broken files raise an error
+//! event while the last good site stays up, nothing outside the output directory is ever
+//! served, and the server holds 200 concurrent clients. Plain `TcpStream` HTTP, no client
+//! crate; every request goes to 127.0.0.1 only, and every loop is bounded in time.
+// The figures (reload latency, requests per second) are printed for the report.
+#![allow(clippy::print_stderr)]
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use support::SiteTest;
+
+const KANGABA: &str = "content/incidents/2017-06-18-kangaba.md";
+const KANGABA_PAGE: &str = "/incidents/2017-06-18-kangaba/";
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `briefwerk serve`; stopped with SIGINT (as Ctrl-C would) and killed if it does
+/// not stop, whatever the test's outcome.
+struct Served {
+    child: Child,
+    port: u16,
+    out_dir: PathBuf,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Served {
+    fn start(root: &Path) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefwerk"))
+            .args(["serve", "--port", "0", "--verbose", "--root"])
+            .arg(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start briefwerk serve");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        {
+            // Drain stderr so the child never blocks on a full pipe.
+            let mut pipe = child.stderr.take().unwrap();
+            let sink = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    sink.lock()
+                        .unwrap()
+                        .push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            });
+        }
+        let mut served = Served {
+            child,
+            port: 0,
+            out_dir: PathBuf::new(),
+            stderr,
+        };
+        let stdout = served.child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx
+            .recv_timeout(WAIT)
+            .unwrap_or_else(|_| panic!("no URL printed; stderr:\n{}", served.stderr()));
+        let url = line
+            .strip_prefix("serving ")
+            .unwrap_or_else(|| panic!("unexpected stdout line {line:?}"));
+        let port = url
+            .strip_prefix("http://127.0.0.1:")
+            .and_then(|r| r.strip_suffix('/'))
+            .expect("loopback URL");
+        served.port = port.parse().unwrap();
+        // `--verbose` names the output directory on stderr, just after the URL.
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(dir) = served
+                .stderr()
+                .lines()
+                .find_map(|l| l.strip_prefix("output in ").map(PathBuf::from))
+            {
+                served.out_dir = dir;
+                return served;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no output directory named:\n{}",
+                served.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn get(&self, path: &str) -> Response {
+        request(self.port, "GET", path)
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Reads one response (head, then `Content-Length` bytes unless `head_only`).
+fn read_response(reader: &mut impl BufRead, head_only: bool) -> std::io::Result<Response> {
+    let mut status_line = String::new();
+    if reader.read_line(&mut status_line)? == 0 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "no response",
+        ));
+    }
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("bad status line {status_line:?}")))?;
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line)?;
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        let (k, v) = line
+            .split_once(':')
+            .ok_or_else(|| std::io::Error::other("bad header"))?;
+        headers.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; if head_only { 0 } else { len }];
+    reader.read_exact(&mut body)?;
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// One request on a fresh connection; the raw `target` goes on the wire as given.
+fn request(port: u16, method: &str, target: &str) -> Response {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        s,
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(s);
+    let r = read_response(&mut reader, method == "HEAD").unwrap();
+    if method == "HEAD" {
+        let mut rest = Vec::new();
+        let _ = reader.read_to_end(&mut rest);
+        assert!(rest.is_empty(), "HEAD sent a body");
+    }
+    r
+}
+
+/// A client of `/__briefwerk/events`.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn connect(port: u16, generation: Option<&str>) -> Events {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let query = generation
+            .map(|g| format!("?generation={g}"))
+            .unwrap_or_default();
+        write!(
+            s,
+            "GET /__briefwerk/events{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .unwrap();
+        s.set_read_timeout(Some(WAIT)).unwrap();
+        let mut reader = BufReader::new(s);
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+        loop {
+            line.clear();
+            reader.read_line(&mut line).unwrap();
+            if line.trim_end().is_empty() {
+                break;
+            }
+            if line.to_ascii_lowercase().starts_with("content-type:") {
+                assert!(line.contains("text/event-stream"), "{line}");
+            }
+        }
+        Events { reader }
+    }
+
+    /// The next named event as (name, data); comments and `retry:` are skipped.
+    fn next(&mut self) -> (String, String) {
+        let mut name = String::new();
+        let mut data: Vec<String> = Vec::new();
+        loop {
+            let mut line = String::new();
+            let n = self
+                .reader
+                .read_line(&mut line)
+                .expect("event within the time limit");
+            assert!(n > 0, "event stream closed");
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if !name.is_empty() {
+                    return (name, data.join("\n"));
+                }
+                continue;
+            }
+            if let Some(v) = line.strip_prefix("event: ") {
+                name = v.to_string();
+            } else if let Some(v) = line.strip_prefix("data: ") {
+                data.push(v.to_string());
+            }
+        }
+    }
+}
+
+fn generation_of(page: &str) -> String {
+    let at = page
+        .find("data-generation=\"")
+        .expect("the live script is injected")
+        + 17;
+    page[at..].split('"').next().unwrap().to_string()
+}
+
+fn edit(t: &SiteTest, rel: &str, from: &str, to: &str) {
+    let p = t.root.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(&p, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn edits_are_served_and_reload_and_errors_show_while_the_last_good_site_stays() {
+    let t = SiteTest::fixture("basic");
+    let original = std::fs::read_to_string(t.root.join(KANGABA)).unwrap();
+    let s = Served::start(&t.root);
+
+    let page = s.get(KANGABA_PAGE);
+    assert_eq!(page.status, 200);
+    let text = page.text();
+    assert!(text.contains("Assault on the Kangaba resort"), "{text}");
+    assert!(text.contains("/__briefwerk/live.js"));
+    let script = s.get("/__briefwerk/live.js");
+    assert_eq!(script.status, 200);
+    assert!(
+        script
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+    let mut events = Events::connect(s.port, Some(&generation_of(&text)));
+
+    // An edit: new content is served and the open page is told to reload.
+    let started = Instant::now();
+    edit(
+        &t,
+        KANGABA,
+        "title: Assault on the Kangaba resort",
+        "title: Assault on the Kangaba resort, updated",
+    );
+    let (name, _) = events.next();
+    assert_eq!(name, "reload");
+    let reload_after = started.elapsed();
+    assert!(
+        s.get(KANGABA_PAGE)
+            .text()
+            .contains("Kangaba resort, updated")
+    );
+
+    // A broken file: an error event carrying the diagnostic, the terminal shows it, and the
+    // last good page is still served.
+    edit(&t, KANGABA, "date: \"2017-06-18\"", "date: \"2017-06-31\"");
+    let (name, data) = events.next();
+    assert_eq!(name, "error");
+    assert!(data.contains("date `2017-06-31` does not exist"), "{data}");
+    assert!(data.contains(KANGABA), "{data}");
+    assert!(
+        !data.contains("<script"),
+        "diagnostics arrive escaped: {data}"
+    );
+    let page = s.get(KANGABA_PAGE);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.text().contains("Kangaba resort, updated"),
+        "the last good build stays"
+    );
+    let deadline = Instant::now() + WAIT;
+    while !s
+        .stderr()
+        .contains("error: date `2017-06-31` does not exist")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "terminal shows the diagnostic:\n{}",
+            s.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    // A page opened while the site is broken learns it at once.
+    let mut late = Events::connect(s.port, None);
+    let (name, data) = late.next();
+    assert_eq!(name, "error");
+    assert!(data.contains("2017-06-31"), "{data}");
+
+    // The fix clears the overlay by reloading every open page.
+    std::fs::write(
+        t.root.join(KANGABA),
+        original.replace("Kangaba resort", "Kangaba resort, fixed"),
+    )
+    .unwrap();
+    assert_eq!(events.next().0, "reload");
+    assert_eq!(late.next().0, "reload");
+    assert!(s.get(KANGABA_PAGE).text().contains("Kangaba resort, fixed"));
+    eprintln!("edit to reload event: {} ms", reload_after.as_millis());
+}
+
+#[test]
+fn build_output_never_carries_the_live_script() {
+    let t = SiteTest::fixture("basic");
+    let out = Command::new(env!("CARGO_BIN_EXE_briefwerk"))
+        .args(["build", "--quiet", "--root"])
+        .arg(&t.root)
+        .arg("--output")
+        .arg(&t.out)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for entry in walkdir::WalkDir::new(&t.out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("__briefwerk"),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn nothing_outside_the_output_directory_is_served() {
+    let t = SiteTest::fixture("basic");
+    let s = Served::start(&t.root);
+    // Things that exist outside the output directory, and text that would betray them.
+    let secret = t.dir.path().join("secret.txt");
+    std::fs::write(&secret, "TOP SECRET").unwrap();
+    std::os::unix::fs::symlink(&secret, s.out_dir.join("leak.txt")).unwrap();
+    std::os::unix::fs::symlink(&t.root, s.out_dir.join("site")).unwrap();
+    std::os::unix::fs::symlink("/etc", s.out_dir.join("etc")).unwrap();
+    let betrays = |r: &Response| {
+        let text = r.text();
+        text.contains("TOP SECRET")
+            || text.contains("title: Test Briefing")
+            || text.contains("root:x:0:0")
+    };
+    for target in [
+        "/../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E%2Fsite.yaml",
+        "/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/incidents/..%2f..%2fsite.yaml",
+        "/..%5csite.yaml",
+        "/..\\site.yaml",
+        "/static/%2e%2e/%2e%2e/site.yaml",
+        "/site.yaml%00.html",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/leak.txt",
+        "/site/site.yaml",
+        "/site/",
+        "/etc/",
+        "site.yaml",
+        "http://127.0.0.1/../site.yaml",
+    ] {
+        let r = s.get(target);
+        assert!(r.status == 400 || r.status == 404, "{target}: {}", r.status);
+        assert!(!betrays(&r), "{target} leaked: {}", r.text());
+    }
+    // The same file reached properly is served.
+    assert_eq!(s.get("/static/style.css").status, 200);
+}
+
+#[test]
+fn statuses_methods_redirects_and_content_types() {
+    let t = SiteTest::fixture("basic");
+    let s = Served::start(&t.root);
+
+    let missing = s.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("kind-404"), "the site's 404 page");
+    assert!(missing.text().contains("/__briefwerk/live.js"));
+
+    for method in ["POST", "PUT", "DELETE", "OPTIONS"] {
+        let r = request(s.port, method, "/");
+        assert_eq!(r.status, 405, "{method}");
+        assert_eq!(r.header("allow"), Some("GET, HEAD"));
+    }
+
+    let get = s.get("/groups/jnim/");
+    let head = request(s.port, "HEAD", "/groups/jnim/");
+    assert_eq!((get.status, head.status), (200, 200));
+    assert_eq!(head.header("content-length"), get.header("content-length"));
+    assert!(head.body.is_empty());
+
+    let r = s.get("/groups/jnim");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("location"), Some("/groups/jnim/"));
+    let r = s.get("//groups");
+    assert_eq!(
+        r.header("location"),
+        Some("/groups/"),
+        "never a protocol-relative redirect"
+    );
+
+    // Files of every common kind, written into the output directory for the test.
+    for (name, ty) in [
+        ("a.json", "application/json"),
+        ("a.geojson", "application/geo+json"),
+        ("a.xml", "application/xml"),
+        ("a.csv", "text/csv"),
+        ("a.txt", "text/plain"),
+        ("a.js", "text/javascript"),
+        ("a.png", "image/png"),
+        ("a.jpg", "image/jpeg"),
+        ("a.woff2", "font/woff2"),
+        ("favicon.ico", "image/x-icon"),
+    ] {
+        std::fs::write(s.out_dir.join(name), "x").unwrap();
+        let r = s.get(&format!("/{name}"));
+        assert_eq!(r.status, 200, "{name}");
+        assert!(
+            r.header("content-type").unwrap().starts_with(ty),
+            "{name}: {:?}",
+            r.header("content-type")
+        );
+    }
+    assert!(
+        s.get("/")
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        s.get("/static/style.css")
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(
+        s.get("/static/favicon.svg")
+            .header("content-type")
+            .unwrap()
+            .starts_with("image/svg+xml")
+    );
+}
+
+#[test]
+fn stops_cleanly_on_ctrl_c_and_removes_its_output() {
+    let t = SiteTest::fixture("basic");
+    let mut s = Served::start(&t.root);
+    assert!(s.out_dir.join("index.html").is_file());
+    let _events = Events::connect(s.port, None);
+    Command::new("kill")
+        .args(["-INT", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(st) = s.child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(Instant::now() < deadline, "still running after Ctrl-C");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    assert!(!s.out_dir.exists(), "temporary output removed");
+}
+
+/// `clients` threads, each on keep-alive connections (renewed every 50 requests) asking for
+/// pages in turn, for `seconds`, with an event stream open all along. Returns (requests, errors).
+fn load(port: u16, clients: usize, seconds: u64) -> (usize, usize) {
+    let pages = [
+        "/",
+        KANGABA_PAGE,
+        "/groups/jnim/",
+        "/static/style.css",
+        "/chronology/2016/",
+        "/no/such/",
+    ];
+    let done = Arc::new(AtomicUsize::new(0));
+    let errors = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let _stream = Events::connect(port, None);
+    let threads: Vec<_> = (0..clients)
+        .map(|i| {
+            let (done, errors, stop) = (Arc::clone(&done), Arc::clone(&errors), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                let mut n = i;
+                'outer: while !stop.load(Ordering::Relaxed) {
+                    let Ok(conn) = TcpStream::connect(("127.0.0.1", port)) else {
+                        errors.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    };
+                    conn.set_read_timeout(Some(Duration::from_secs(10)))
+                        .unwrap();
+                    let mut writer = conn.try_clone().unwrap();
+                    let mut reader = BufReader::new(conn);
+                    for _ in 0..50 {
+                        if stop.load(Ordering::Relaxed) {
+                            break 'outer;
+                        }
+                        let page = pages[n % pages.len()];
+                        n += 1;
+                        let sent = write!(writer, "GET {page} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+                        let ok = sent.is_ok()
+                            && match read_response(&mut reader, false) {
+                                Ok(r) => {
+                                    r.status == if page == "/no/such/" { 404 } else { 200 }
+                                        && !r.body.is_empty()
+                                }
+                                Err(_) => false,
+                            };
+                        if ok {
+                            done.fetch_add(1, Ordering::Relaxed);
+                        } else {
+                            errors.fetch_add(1, Ordering::Relaxed);
+                            continue 'outer;
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(seconds));
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        t.join().unwrap();
+    }
+    (done.load(Ordering::Relaxed), errors.load(Ordering::Relaxed))
+}
+
+#[test]
+fn holds_200_concurrent_clients() {
+    let t = SiteTest::fixture("basic");
+    let s = Served::start(&t.root);
+    let started = Instant::now();
+    let (requests, errors) = load(s.port, 200, 4);
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "200 clients, {secs:.1} s: {requests} requests ({:.0}/s), {errors} errors",
+        requests as f64 / secs
+    );
+    assert_eq!(errors, 0);
+    assert!(
+        requests > 200,
+        "every client was answered at least once: {requests}"
+    );
+    // And a page still comes back promptly afterwards.
+    assert_eq!(s.get("/").status, 200);
+}
+
+/// The issue's figure: 200 clients for 10 seconds. `cargo test -- --ignored` runs it.
+#[test]
+#[ignore]
+fn holds_200_concurrent_clients_for_10_seconds() {
+    let t = SiteTest::fixture("basic");
+    let s = Served::start(&t.root);
+    let (requests, errors) = load(s.port, 200, 10);
+    eprintln!(
+        "200 clients, 10 s: {requests} requests ({:.0}/s), {errors} errors",
+        requests as f64 / 10.0
+    );
+    assert_eq!(errors, 0);
+}
