@@ -68,7 +68,7 @@ const LIVE_JS: &str = r#"(function () {
       overlay.id = "briefwerk-error-overlay";
       overlay.setAttribute("role", "alert");
       overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(24,24,24,.94);color:#f2f2f2;padding:2rem;text-align:left;" +
+        "background:rgba(24,24,24,.97);color:#f2f2f2;padding:2rem;text-align:left;" +
         "font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
       overlay.innerHTML = '<p style="margin:0 0 1rem;font-weight:bold;color:#ff9e80">' +
         "briefwerk: the last edit has errors. This is the last good build; " +
@@ -574,10 +574,14 @@ impl Watcher {
         Ok(w)
     }
 
-    /// Starts watching source folders that did not exist before.
+    /// Starts watching source folders that did not exist before, or that were replaced (a
+    /// folder deleted and created again, as a branch switch may do, loses its watch).
     fn add_new_dirs(&mut self, root: &Path) {
         for d in WATCHED_DIRS {
             let p = root.join(d);
+            if !p.is_dir() && self.watched.remove(&p) {
+                let _ = self.watcher.unwatch(&p);
+            }
             if p.is_dir()
                 && !self.watched.contains(&p)
                 && self.watcher.watch(&p, RecursiveMode::Recursive).is_ok()

@@ -374,6 +374,40 @@ fn edits_are_served_and_reload_and_errors_show_while_the_last_good_site_stays() 
 }
 
 #[test]
+fn a_site_broken_from_the_start_shows_the_error_then_reloads_when_fixed() {
+    let t = SiteTest::fixture("basic");
+    let original = std::fs::read_to_string(t.root.join(KANGABA)).unwrap();
+    std::fs::write(
+        t.root.join(KANGABA),
+        original.replace("groups: [jnim]", "groups: [jnm]"),
+    )
+    .unwrap();
+    let s = Served::start(&t.root);
+
+    // No good build yet: a bare page that still carries the script.
+    let home = s.get("/");
+    assert_eq!(home.status, 404);
+    assert!(
+        home.text().contains("/__briefwerk/live.js"),
+        "{}",
+        home.text()
+    );
+    let mut events = Events::connect(s.port, Some(&generation_of(&home.text())));
+    let (name, data) = events.next();
+    assert_eq!(name, "error");
+    assert!(
+        data.contains("unknown group `jnm`") && data.contains("did you mean `jnim`?"),
+        "{data}"
+    );
+
+    std::fs::write(t.root.join(KANGABA), &original).unwrap();
+    assert_eq!(events.next().0, "reload");
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("Test Briefing"));
+}
+
+#[test]
 fn build_output_never_carries_the_live_script() {
     let t = SiteTest::fixture("basic");
     let out = Command::new(env!("CARGO_BIN_EXE_briefwerk"))
