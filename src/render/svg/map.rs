@@ -9,7 +9,8 @@
 use super::{PALETTE, PathData, content_id, esc, group_thousands, n1, open_svg, text_width};
 use serde::Deserialize;
 use std::fmt::Write as _;
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// One incident to mark on a map.
 #[derive(Debug, Clone, PartialEq)]
@@ -394,12 +395,44 @@ struct Clipped<'a> {
     country: &'a Country,
     rings: Vec<Ring>,
     area: f64,
+    /// The most interior grid point of the clipped shape, computed once with the shape.
+    interior: Option<(f64, f64)>,
 }
 
 /// Projects, simplifies (tolerance `tol` px) and clips every country that
 /// touches the view; countries outside it are skipped entirely, which is
 /// what keeps a single map small.
-fn clip_countries(view: &View, tol: f64, margin: f64) -> Vec<Clipped<'static>> {
+fn clip_countries(view: &View, tol: f64, margin: f64) -> Arc<Vec<Clipped<'static>>> {
+    // Locator maps snap their centre to a grid (see `map_svg`), so thousands of incident
+    // pages share a few hundred views; the clipped land is a pure function of the view,
+    // so it is computed once per view and shared. Output bytes are unchanged by the cache.
+    type Key = [u64; 7];
+    static CACHE: OnceLock<Mutex<HashMap<Key, Arc<Vec<Clipped<'static>>>>>> = OnceLock::new();
+    let key: Key = [
+        view.lon_c.to_bits(),
+        view.lat_c.to_bits(),
+        view.scale.to_bits(),
+        view.w.to_bits(),
+        view.h.to_bits(),
+        tol.to_bits(),
+        margin.to_bits(),
+    ];
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit;
+    }
+    let computed = Arc::new(clip_countries_uncached(view, tol, margin));
+    if let Ok(mut c) = cache.lock() {
+        // Bound the memory an unusual site (many distinct overview maps) can take.
+        if c.len() > 4096 {
+            c.clear();
+        }
+        c.insert(key, Arc::clone(&computed));
+    }
+    computed
+}
+
+fn clip_countries_uncached(view: &View, tol: f64, margin: f64) -> Vec<Clipped<'static>> {
     let gb = view.geo_bounds(margin);
     let pbox = (-margin, -margin, view.w + margin, view.h + margin);
     let mut out = Vec::new();
@@ -424,10 +457,12 @@ fn clip_countries(view: &View, tol: f64, margin: f64) -> Vec<Clipped<'static>> {
             continue;
         }
         let area = rings.iter().map(|r| ring_area(r).abs()).fold(0.0, f64::max);
+        let interior = interior_point(&rings);
         out.push(Clipped {
             country: c,
             rings,
             area,
+            interior,
         });
     }
     out
@@ -551,6 +586,13 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
         margin,
     );
     view.keep_inside_data(Some((bbox, margin)));
+    if opts.locator && pts.len() == 1 {
+        // A whole-degree centre keeps the point well inside its 6° window and lets
+        // neighbouring incidents share one computed background (see `clip_countries`).
+        view.lon_c = view.lon_c.round();
+        view.lat_c = view.lat_c.round();
+        view.kx = view.lat_c.to_radians().cos();
+    }
 
     // Which countries hold the points: shaded, labelled first, described.
     let mut counts: Vec<(usize, &'static Country)> = Vec::new();
@@ -602,7 +644,7 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
     );
 
     let clipped = clip_countries(&view, 0.4, 4.0);
-    write_land(&mut out, &clipped, &is_focus, 0.6);
+    write_land(&mut out, &clipped[..], &is_focus, 0.6);
 
     let (colours, legend) = assign_colours(&pts);
 
@@ -637,7 +679,7 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
         let (x, y) = view.project(p.lon, p.lat);
         reserved.push((x - r, y - r, x + r, y + r));
     }
-    write_country_labels(&mut out, &clipped, &is_focus, &view, &reserved);
+    write_country_labels(&mut out, &clipped[..], &is_focus, &view, &reserved);
 
     // Points: largest first so small marks stay on top and clickable.
     let mut order: Vec<usize> = (0..pts.len()).collect();
@@ -790,7 +832,7 @@ fn write_country_labels(
         // Candidates: the stored label point, the clipped shape's interior
         // point, then each nudged up or down to clear marks and names.
         let mut cands = vec![stored];
-        cands.extend(interior_point(&c.rings));
+        cands.extend(c.interior);
         for k in 0..cands.len() {
             let q = cands[k];
             for dy in [-1.5, 1.5, -3.0, 3.0] {
@@ -1014,9 +1056,10 @@ fn write_inset(
 ) -> Option<(f64, f64, f64, f64)> {
     let iw = (main.w * 0.26).round().max(80.0);
     let ih = (iw * 0.8).round();
+    // The inset only orients the reader; a centre on a 5° grid is as good and shareable.
     let c = (
-        (pts_bbox.0 + pts_bbox.2) / 2.0,
-        (pts_bbox.1 + pts_bbox.3) / 2.0,
+        ((pts_bbox.0 + pts_bbox.2) / 10.0).round() * 5.0,
+        ((pts_bbox.1 + pts_bbox.3) / 10.0).round() * 5.0,
     );
     let mut view = View::fit(
         (c.0 - 20.0, c.1 - 15.0, c.0 + 20.0, c.1 + 15.0),
@@ -1037,7 +1080,7 @@ fn write_inset(
         n1(iw),
         n1(ih)
     );
-    write_land(out, &clipped, &|_| false, 0.4);
+    write_land(out, &clipped[..], &|_| false, 0.4);
     let g = main.geo_bounds(0.0);
     let (ax, ay) = view.project(g.0, g.3);
     let (bx, by) = view.project(g.2, g.1);
