@@ -295,6 +295,7 @@ impl Server {
         };
         // Watch before the first build, so that no edit made after start-up goes unnoticed.
         let mut watcher = Watcher::new(&root, tx.clone())?;
+        let watch_problems = watcher.add_new_dirs(&root);
         let first = builder.build(true);
         std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
         let out_canon = out.canonicalize().map_err(|e| Error::io(&out, e))?;
@@ -305,6 +306,9 @@ impl Server {
             connections: AtomicUsize::new(0),
             streams: AtomicUsize::new(0),
         });
+        for problem in watch_problems {
+            on_event(Event::WatchError(problem));
+        }
         report(&shared, first, &mut on_event);
 
         let accept = {
@@ -346,7 +350,9 @@ impl Server {
                 continue;
             }
             on_event(Event::Changed(relevant));
-            watcher.add_new_dirs(&root);
+            for problem in watcher.add_new_dirs(&root) {
+                on_event(Event::WatchError(problem));
+            }
             let result = builder.build(false);
             report(&shared, result, &mut on_event);
         }
@@ -542,6 +548,8 @@ fn safe_relative(p: &str) -> bool {
 struct Watcher {
     watcher: notify::RecommendedWatcher,
     watched: BTreeSet<PathBuf>,
+    /// Folders whose watch failed (reported once, retried at every rebuild).
+    failed: BTreeSet<PathBuf>,
 }
 
 /// Folders watched recursively, when they exist.
@@ -564,31 +572,49 @@ impl Watcher {
         let mut w = Watcher {
             watcher,
             watched: BTreeSet::new(),
+            failed: BTreeSet::new(),
         };
         // The root itself, not recursively: `site.yaml` is often replaced by a rename, which
         // a watch on the file alone would miss; folders created later show up here too.
         w.watcher
             .watch(root, RecursiveMode::NonRecursive)
             .map_err(|e| Error::Other(format!("cannot watch {}: {e}", root.display())))?;
-        w.add_new_dirs(root);
         Ok(w)
     }
 
     /// Starts watching source folders that did not exist before, or that were replaced (a
     /// folder deleted and created again, as a branch switch may do, loses its watch).
-    fn add_new_dirs(&mut self, root: &Path) {
+    /// Returns the problems not reported before.
+    fn add_new_dirs(&mut self, root: &Path) -> Vec<String> {
+        let mut problems = Vec::new();
         for d in WATCHED_DIRS {
             let p = root.join(d);
-            if !p.is_dir() && self.watched.remove(&p) {
-                let _ = self.watcher.unwatch(&p);
+            if !p.is_dir() {
+                if self.watched.remove(&p) {
+                    let _ = self.watcher.unwatch(&p);
+                }
+                self.failed.remove(&p);
+                continue;
             }
-            if p.is_dir()
-                && !self.watched.contains(&p)
-                && self.watcher.watch(&p, RecursiveMode::Recursive).is_ok()
-            {
-                self.watched.insert(p);
+            if self.watched.contains(&p) {
+                continue;
+            }
+            match self.watcher.watch(&p, RecursiveMode::Recursive) {
+                Ok(()) => {
+                    self.failed.remove(&p);
+                    self.watched.insert(p);
+                }
+                Err(e) => {
+                    if self.failed.insert(p) {
+                        problems.push(format!(
+                            "cannot watch {d}/ ({e}); edits there will not rebuild the site \
+                             (on Linux, raise fs.inotify.max_user_watches)"
+                        ));
+                    }
+                }
             }
         }
+        problems
     }
 }
 

@@ -575,7 +575,7 @@ fn stops_cleanly_on_ctrl_c_and_removes_its_output() {
 }
 
 /// `clients` threads, each on keep-alive connections (renewed every 50 requests) asking for
-/// pages in turn, for `seconds`, with an event stream open all along. Returns (requests, errors).
+/// pages in turn, for `seconds`, with 20 event streams open all along. Returns (requests, errors).
 fn load(port: u16, clients: usize, seconds: u64) -> (usize, usize) {
     let pages = [
         "/",
@@ -588,7 +588,8 @@ fn load(port: u16, clients: usize, seconds: u64) -> (usize, usize) {
     let done = Arc::new(AtomicUsize::new(0));
     let errors = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let _stream = Events::connect(port, None);
+    // Event streams held open all along must not take the threads that serve pages.
+    let _streams: Vec<Events> = (0..20).map(|_| Events::connect(port, None)).collect();
     let threads: Vec<_> = (0..clients)
         .map(|i| {
             let (done, errors, stop) = (Arc::clone(&done), Arc::clone(&errors), Arc::clone(&stop));
