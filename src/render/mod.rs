@@ -712,8 +712,13 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
         );
     }
 
-    // Incident pages.
-    for (p, inc) in site.incidents.iter().enumerate() {
+    // Incident pages: the bulk of the site, so their contexts (with locator maps) are
+    // built in parallel.
+    let incident_jobs: Vec<Result<Job, Diagnostic>> = site
+        .incidents
+        .par_iter()
+        .enumerate()
+        .map(|(p, inc)| {
         let s = &sh.incidents[p];
         let page = IncidentPage {
             incident: s,
@@ -748,13 +753,18 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
                 path: n.path.clone(),
             }),
         };
-        push(
-            "incident.html",
-            s.path.clone(),
-            inc.title.clone(),
-            inc.summary.clone(),
-            ctx(&page)?,
-        );
+        Ok(Job {
+            template: "incident.html",
+            path: s.path.clone(),
+            title: inc.title.clone(),
+            description: inc.summary.clone(),
+            context: ctx(&page)?,
+        })
+    })
+        .collect();
+    for j in incident_jobs {
+        let j = j?;
+        push(j.template, j.path, j.title, j.description, j.context);
     }
 
     // Groups.
