@@ -100,6 +100,13 @@ impl Index {
         for (p, page) in site.pages.iter().enumerate() {
             ix.page_pos.insert(page.id.clone(), p);
         }
+        // Countries named only in a group's `area` get a page too, so the link from the
+        // group's facts box leads somewhere (it lists the groups operating there).
+        for g in &site.groups {
+            for c in &g.area {
+                ix.by_country.entry(c.clone()).or_default();
+            }
+        }
         for (gi, g) in site.groups.iter().enumerate() {
             if let Some(&into) = g.merged_into.as_deref().and_then(|m| group_pos.get(m)) {
                 ix.relations[gi].merged_into = Some(into);

@@ -972,6 +972,12 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             .enumerate()
             .map(|(i, g)| (g.id.as_str(), i))
             .collect();
+        // Groups that list the country in their area appear even without incidents there.
+        for (gp, g) in site.groups.iter().enumerate() {
+            if g.area.iter().any(|a| a == c) {
+                counts.entry(gp).or_default();
+            }
+        }
         for &p in positions {
             for g in &site.incidents[p].groups {
                 if let Some(&gp) = gpos.get(g.as_str()) {
