@@ -273,7 +273,9 @@ fn build(a: BuildArgs, ui: Ui) -> ExitCode {
     progress.done();
     match built {
         Ok(r) => {
-            print_diags(&r.warnings, a.format);
+            if !ui.quiet {
+                print_diags(&r.warnings, a.format);
+            }
             if !ui.quiet {
                 eprintln!(
                     "built {} ({}, {}, {}) in {}",
@@ -285,6 +287,7 @@ fn build(a: BuildArgs, ui: Ui) -> ExitCode {
                 );
             }
             if ui.verbose {
+                print_timings(&r.timings);
                 eprintln!(
                     "wrote {} into {} ({} unchanged, {} removed)",
                     count(r.written.written, "file", "files"),
@@ -296,6 +299,12 @@ fn build(a: BuildArgs, ui: Ui) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => fail(e, a.format),
+    }
+}
+
+fn print_timings(t: &briefwerk::Timings) {
+    for (stage, d) in &t.0 {
+        eprintln!("  {stage:<9} {:>8.1} ms", d.as_secs_f64() * 1000.0);
     }
 }
 
@@ -317,6 +326,7 @@ fn check(a: CheckArgs, ui: Ui) -> ExitCode {
                 eprintln!("{}", r.warnings.summary());
             }
             if ui.verbose {
+                print_timings(&r.timings);
                 eprintln!(
                     "checked {} in {}",
                     count(r.files, "file", "files"),

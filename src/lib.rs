@@ -9,6 +9,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod error;
 pub mod git;
+pub mod import;
 pub mod index;
 pub mod init;
 pub mod links;
@@ -50,6 +51,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Where the site was written.
     pub output_dir: std::path::PathBuf,
+    /// Wall time per stage.
+    pub timings: Timings,
 }
 
 /// A site taken through every stage but the write.
@@ -62,18 +65,21 @@ pub struct Rendered {
     pub warnings: Diagnostics,
     /// Counts for the report.
     counts: (usize, usize, usize),
+    /// Wall time per stage.
+    pub timings: Timings,
 }
 
 /// Runs every stage up to rendering, in memory. Errors carry every diagnostic found.
 pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> {
-    let config = config::load(root, opts)?;
-    let (sources, mut diags) = load::read_sources(&config.root)?;
-    let (raw, parse_diags) = load::parse(&sources);
+    let mut timings = Timings::default();
+    let config = timings.stage("config", || config::load(root, opts))?;
+    let (sources, mut diags) = timings.stage("read", || load::read_sources(&config.root))?;
+    let (raw, parse_diags) = timings.stage("parse", || load::parse(&sources));
     diags.extend(parse_diags);
     let today = chrono::Local::now().date_naive();
-    let (site, validate_diags) = validate::validate(raw, &sources, &config, today);
+    let (site, validate_diags) = timings.stage("validate", || validate::validate(raw, &sources, &config, today));
     diags.extend(validate_diags);
-    let theme = render::theme::load(&config)?;
+    let theme = timings.stage("theme", || render::theme::load(&config))?;
     let site = match site {
         Some(s) if !diags.has_errors() => s,
         _ => {
@@ -85,8 +91,23 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> 
             return Err(Error::Invalid(diags));
         }
     };
-    let index = index::Index::build(&site);
-    let files = match render::render(&site, &index, &sources, &config, &theme) {
+    let updated = if config.git_info {
+        match git::last_commit_dates(&config.root) {
+            Ok(d) => d,
+            Err(why) => {
+                diags.push(
+                    Diagnostic::warning("git-info", format!("`git_info` is on but no dates could be read: {why}"))
+                        .help("turn `git_info` off in site.yaml, or build inside a git repository"),
+                );
+                Default::default()
+            }
+        }
+    } else {
+        Default::default()
+    };
+    let index = timings.stage("index", || index::Index::build(&site));
+    let rendered = timings.stage("render", || render::render(&site, &index, &sources, &config, &theme, &updated));
+    let files = match rendered {
         Ok(f) => f,
         Err(d) => {
             diags.extend(d);
@@ -96,7 +117,20 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> 
     };
     diags.sort();
     let counts = (site.incidents.len(), site.groups.len(), site.briefings.len());
-    Ok(Rendered { config, files, warnings: diags, counts })
+    Ok(Rendered { config, files, warnings: diags, counts, timings })
+}
+
+/// Wall time of each stage of a build, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    fn stage<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.0.push((name, start.elapsed()));
+        out
+    }
 }
 
 /// Validates and renders the site at `root` without writing anything.
@@ -109,8 +143,8 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
 /// Builds the site at `root`. Writes nothing unless every stage succeeds.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
-    let r = render_site(root, opts)?;
-    let stats = output::write_site(&r.config.output_dir, &r.files)?;
+    let mut r = render_site(root, opts)?;
+    let stats = r.timings.stage("write", || output::write_site(&r.config.output_dir, &r.files))?;
     Ok(report(r, stats, start))
 }
 
@@ -125,5 +159,6 @@ fn report(r: Rendered, written: output::WriteStats, start: Instant) -> BuildRepo
         written,
         elapsed: start.elapsed(),
         output_dir: r.config.output_dir,
+        timings: r.timings,
     }
 }

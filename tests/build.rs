@@ -226,3 +226,39 @@ fn refuses_to_build_over_content() {
     assert!(matches!(r, Err(Error::Invalid(_))));
     assert!(t.root.join("content/groups/jnim.md").exists());
 }
+
+#[test]
+fn git_info_dates_pages_from_their_last_commit() {
+    let t = SiteTest::fixture("basic");
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&t.root)
+            .env("GIT_AUTHOR_DATE", "2020-03-04T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2020-03-04T12:00:00Z")
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(ok, "git {args:?}");
+    };
+    // Off by default: no date, whatever the repository says.
+    t.build().unwrap();
+    assert!(texts(&t.page("incidents/2017-06-18-kangaba/index.html"), "footer").join(" ").contains("Built with"));
+    assert!(!texts(&t.page("incidents/2017-06-18-kangaba/index.html"), "footer").join(" ").contains("last updated"));
+    let yaml = std::fs::read_to_string(t.root.join("site.yaml")).unwrap();
+    t.write("site.yaml", &format!("{yaml}git_info: true\n"));
+    // Not a repository yet: one warning, and the build still succeeds.
+    let r = t.build().unwrap();
+    assert!(r.warnings.0.iter().any(|d| d.code == "git-info"));
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "init"]);
+    let r = t.build().unwrap();
+    assert!(!r.warnings.0.iter().any(|d| d.code == "git-info"));
+    let footer = texts(&t.page("incidents/2017-06-18-kangaba/index.html"), "footer").join(" ");
+    assert!(footer.contains("last updated on 4 March 2020"), "{footer}");
+}

@@ -173,6 +173,13 @@ impl fmt::Display for PartialDate {
     }
 }
 
+impl From<chrono::NaiveDate> for PartialDate {
+    fn from(d: chrono::NaiveDate) -> PartialDate {
+        use chrono::Datelike;
+        PartialDate { year: d.year(), month: Some(d.month() as u8), day: Some(d.day() as u8) }
+    }
+}
+
 /// A date as templates see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DateView {

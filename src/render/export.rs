@@ -447,6 +447,7 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
         site,
         index,
         config,
+        updated: _,
     } = *inputs;
     let base = config.base_url.as_str();
     let enc: Vec<Option<Encoded>> = site

@@ -362,6 +362,7 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
         site,
         index,
         config,
+        updated: _,
     } = *inputs;
     let mut files = vec![robots(config)];
     if !is_absolute(&config.base_url) {

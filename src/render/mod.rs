@@ -45,6 +45,9 @@ pub struct Inputs<'a> {
     pub index: &'a Index,
     /// The configuration.
     pub config: &'a Config,
+    /// Date of the last commit touching each page's source, by page path (e.g.
+    /// `incidents/x/`); empty unless `git_info` is on.
+    pub updated: &'a BTreeMap<String, chrono::NaiveDate>,
 }
 
 /// Every template a theme must provide, one per page kind.
@@ -476,6 +479,39 @@ impl<'a> Shared<'a> {
     }
 }
 
+/// Maps each page path to the last-commit date of the file it comes from.
+fn page_dates(
+    site: &Site,
+    sources: &Sources,
+    updated: &BTreeMap<String, chrono::NaiveDate>,
+) -> BTreeMap<String, chrono::NaiveDate> {
+    let mut out = BTreeMap::new();
+    if updated.is_empty() {
+        return out;
+    }
+    let mut add = |path: String, origin: &crate::content::Origin| {
+        if let Some(d) = sources.files.get(origin.file).and_then(|f| updated.get(&f.rel)) {
+            out.insert(path, *d);
+        }
+    };
+    for i in &site.incidents {
+        add(format!("incidents/{}/", i.id), &i.origin);
+    }
+    for g in &site.groups {
+        add(format!("groups/{}/", g.id), &g.origin);
+    }
+    for b in &site.briefings {
+        add(format!("briefings/{}/", b.id), &b.origin);
+    }
+    for p in &site.pages {
+        add(format!("{}/", p.id), &p.origin);
+    }
+    if let Some(h) = &site.home {
+        add(String::new(), &h.origin);
+    }
+    out
+}
+
 /// A page to render: template, output path (a directory path ending in `/`, or a file),
 /// title for `<title>`, description, and its context.
 struct Job {
@@ -493,8 +529,10 @@ pub fn render(
     sources: &Sources,
     config: &Config,
     theme: &ThemeFiles,
+    updated: &BTreeMap<String, chrono::NaiveDate>,
 ) -> Result<Vec<OutputFile>, Diagnostics> {
     let tera = compile(theme)?;
+    let page_updated = page_dates(site, sources, updated);
     let bodies = render_bodies(site, index, sources, config)?;
     let sh = Shared::new(site, index, config);
     let jobs = jobs(&sh, &bodies).map_err(|d| {
@@ -523,6 +561,7 @@ pub fn render(
                     .unwrap_or_else(|| config.description.clone()),
             );
             ctx.insert("page_kind", job.template.trim_end_matches(".html"));
+            ctx.insert("updated", &page_updated.get(&job.path).map(|d| DateView::from(&crate::content::PartialDate::from(*d))));
             let html = tera
                 .render(job.template, &ctx)
                 .map_err(|e| template_diag(&e, theme, Some(job.template)))?;
@@ -549,11 +588,7 @@ pub fn render(
         diags.sort();
         return Err(diags);
     }
-    let inputs = Inputs {
-        site,
-        index,
-        config,
-    };
+    let inputs = Inputs { site, index, config, updated: &page_updated };
     let (a, (b, c)) = rayon::join(
         || feeds::render(&inputs),
         || rayon::join(|| export::render(&inputs), || search::render(&inputs)),
