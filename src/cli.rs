@@ -79,6 +79,12 @@ struct CheckArgs {
     /// Fail when there are warnings.
     #[arg(long)]
     deny_warnings: bool,
+    /// Also check every internal link, asset and #fragment of the built site.
+    #[arg(long)]
+    links: bool,
+    /// The built site to check with --links (default: the site's output_dir).
+    #[arg(long, requires = "links")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -302,6 +308,27 @@ fn build(a: BuildArgs, ui: Ui) -> ExitCode {
     }
 }
 
+/// `check --links`: every internal link of the built site must resolve.
+fn check_built_links(a: &CheckArgs, opts: &BuildOptions) -> ExitCode {
+    let config = match briefwerk::config::load(&a.root, opts) {
+        Ok(c) => c,
+        Err(e) => return fail(e, a.format),
+    };
+    let out = a.output.clone().unwrap_or_else(|| config.output_dir.clone());
+    if !out.join("index.html").is_file() {
+        eprintln!("error: no built site in `{}`: run `briefwerk build` first", out.display());
+        return ExitCode::from(2);
+    }
+    match briefwerk::links::check_links(&out, &config.base_url) {
+        Ok(report) => {
+            print_diags(&report.diagnostics, a.format);
+            eprintln!("{}", report.summary());
+            if report.broken() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(e) => fail(e, a.format),
+    }
+}
+
 fn print_timings(t: &briefwerk::Timings) {
     for (stage, d) in &t.0 {
         eprintln!("  {stage:<9} {:>8.1} ms", d.as_secs_f64() * 1000.0);
@@ -332,6 +359,12 @@ fn check(a: CheckArgs, ui: Ui) -> ExitCode {
                     count(r.files, "file", "files"),
                     ms(r.elapsed)
                 );
+            }
+            if a.links {
+                let code = check_built_links(&a, &opts);
+                if code != ExitCode::SUCCESS {
+                    return code;
+                }
             }
             if a.deny_warnings && !r.warnings.is_empty() {
                 ExitCode::from(1)

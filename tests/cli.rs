@@ -43,3 +43,17 @@ fn missing_site_yaml_exits_two() {
     let out = bin().args(["check", "--root"]).arg(dir.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn check_links_finds_a_page_removed_after_the_build() {
+    let t = SiteTest::fixture("basic");
+    t.build().unwrap();
+    let ok = bin().args(["check", "--links", "--root"]).arg(&t.root).arg("--output").arg(&t.out).output().unwrap();
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    assert!(String::from_utf8_lossy(&ok.stderr).contains(": 0 broken"));
+    std::fs::remove_file(t.out.join("groups/jnim/index.html")).unwrap();
+    let bad = bin().args(["check", "--links", "--root"]).arg(&t.root).arg("--output").arg(&t.out).output().unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("groups/jnim/"), "{err}");
+}
