@@ -121,6 +121,11 @@ fi
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+RUN_PARENT=""
+# An interrupted run leaves no output tree behind.
+trap '[ -z "$RUN_PARENT" ] || rm -rf "$RUN_PARENT"' EXIT
+trap 'say "interrupted"; exit 130' INT TERM
+
 GEN_HASH=$(cat examples/gen_corpus.rs | cksum | cut -d' ' -f1)
 
 # corpus_for N -> prints the corpus dir (holds site/ and hugo/), generating it once.
@@ -315,7 +320,9 @@ CPU=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || ech
   echo
   echo "$TABLE"
 } >"$OUTDIR/results.md"
-cp "$OUTDIR/results.md" "$OUTDIR/results-$(date -u +%Y%m%d-%H%M%S).md"
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+cp "$OUTDIR/results.md" "$OUTDIR/results-$STAMP.md"
+cp "$RAW" "$OUTDIR/runs-$STAMP.tsv"
 
 echo
 echo "$TABLE" | sed 's/^| //; s/ |$//; s/ | /\t/g' | grep -v '^-' | grep -v -- '---' | column -t -s $'\t'
