@@ -13,6 +13,8 @@
 use std::cmp::Reverse;
 use std::fmt::Write as _;
 
+use chrono::NaiveDate;
+
 use super::{Inputs, OutputFile};
 use crate::config::Config;
 use crate::content::{PartialDate, Site, country};
@@ -95,15 +97,28 @@ pub fn html_pages(site: &Site, index: &Index, config: &Config) -> Vec<String> {
     out
 }
 
-/// `sitemap.xml` for `urls` (absolute); past `max` URLs, a sitemap index named `sitemap.xml`
-/// pointing at `sitemap-1.xml`, `sitemap-2.xml`, … of at most `max` URLs each.
-pub fn sitemap_files(base_url: &str, urls: &[String], max: usize) -> Vec<OutputFile> {
+/// `sitemap.xml` for `urls` (absolute, each with its `lastmod` date when known); past `max`
+/// URLs, a sitemap index named `sitemap.xml` pointing at `sitemap-1.xml`, `sitemap-2.xml`, …
+/// of at most `max` URLs each.
+pub fn sitemap_files(
+    base_url: &str,
+    urls: &[(String, Option<NaiveDate>)],
+    max: usize,
+) -> Vec<OutputFile> {
     const HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     const NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
-    let urlset = |urls: &[String]| {
+    let urlset = |urls: &[(String, Option<NaiveDate>)]| {
         let mut s = format!("{HEAD}<urlset xmlns=\"{NS}\">\n");
-        for u in urls {
-            let _ = writeln!(s, "<url><loc>{}</loc></url>", xml_escape(u));
+        for (u, lastmod) in urls {
+            let _ = match lastmod {
+                Some(d) => writeln!(
+                    s,
+                    "<url><loc>{}</loc><lastmod>{}</lastmod></url>",
+                    xml_escape(u),
+                    d.format("%Y-%m-%d")
+                ),
+                None => writeln!(s, "<url><loc>{}</loc></url>", xml_escape(u)),
+            };
         }
         s.push_str("</urlset>\n");
         s.into_bytes()
@@ -362,7 +377,7 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
         site,
         index,
         config,
-        updated: _,
+        updated,
     } = *inputs;
     let mut files = vec![robots(config)];
     if !is_absolute(&config.base_url) {
@@ -417,9 +432,13 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
     }
     files.extend(feeds.into_iter().map(|f| feed_file(site, config, f)));
 
-    let urls: Vec<String> = html_pages(site, index, config)
+    // `lastmod` only where known: the last commit touching the page's source (`git_info`).
+    let urls: Vec<(String, Option<NaiveDate>)> = html_pages(site, index, config)
         .into_iter()
-        .map(|p| format!("{}{p}", config.base_url))
+        .map(|p| {
+            let lastmod = updated.get(&p).copied();
+            (format!("{}{p}", config.base_url), lastmod)
+        })
         .collect();
     files.extend(sitemap_files(&config.base_url, &urls, SITEMAP_MAX_URLS));
     files
@@ -451,7 +470,9 @@ mod tests {
 
     #[test]
     fn sitemap_splits_past_the_limit() {
-        let urls: Vec<String> = (0..5).map(|n| format!("https://e.org/s/{n}/")).collect();
+        let urls: Vec<(String, Option<NaiveDate>)> = (0..5)
+            .map(|n| (format!("https://e.org/s/{n}/"), None))
+            .collect();
         let one = sitemap_files("https://e.org/s/", &urls, 5);
         assert_eq!(one.len(), 1);
         let split = sitemap_files("https://e.org/s/", &urls, 2);

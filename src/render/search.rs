@@ -77,26 +77,41 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`')
 }
 
-/// Splits folded text into terms. A word written with hyphens or apostrophes (`al-Qaeda`,
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || is_apostrophe(c) || is_combining_mark(c)
+}
+
+/// Splits text into folded terms. A word written with hyphens or apostrophes (`al-Qaeda`,
 /// `Jama'at`) yields its parts and, for the index only (`joined`), the parts run together
-/// (`alqaeda`, `jamaat`), so either spelling finds it.
+/// (`alqaeda`, `jamaat`), so either spelling finds it. Words are cut before folding (marks
+/// count as word characters, so a decomposed `é` stays inside its word) so that the common
+/// all-ASCII word skips Unicode normalisation.
 pub fn terms(text: &str, joined: bool, stopwords: &[&str], out: &mut Vec<String>) {
-    let folded = fold(text);
-    for word in folded.split(|c: char| !(c.is_alphanumeric() || c == '-' || is_apostrophe(c))) {
-        let parts: Vec<&str> = word
-            .split(|c: char| c == '-' || is_apostrophe(c))
-            .filter(|p| !p.is_empty())
-            .collect();
-        let mut keep = |t: String| {
-            if t.chars().count() >= MIN_TERM && !stopwords.contains(&t.as_str()) {
-                out.push(t);
-            }
+    for raw in text
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+    {
+        let folded = if raw.is_ascii() {
+            raw.to_ascii_lowercase()
+        } else {
+            fold(raw)
         };
-        if joined && parts.len() > 1 {
-            keep(parts.concat());
-        }
-        for p in parts {
-            keep(p.to_string());
+        for word in folded.split(|c: char| !is_word_char(c)) {
+            let parts: Vec<&str> = word
+                .split(|c: char| c == '-' || is_apostrophe(c))
+                .filter(|p| !p.is_empty())
+                .collect();
+            let mut keep = |t: String| {
+                if t.chars().count() >= MIN_TERM && !stopwords.contains(&t.as_str()) {
+                    out.push(t);
+                }
+            };
+            if joined && parts.len() > 1 {
+                keep(parts.concat());
+            }
+            for p in parts {
+                keep(p.to_string());
+            }
         }
     }
 }
@@ -402,12 +417,14 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
     let mut files = Vec::new();
 
     // Invert: term → postings (doc ids ascending because docs are visited in order).
-    let mut inverted: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
+    let mut inverted: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
     for (n, d) in docs.iter().enumerate() {
         for (t, &w) in &d.terms {
             inverted.entry(t.as_str()).or_default().push((n as u32, w));
         }
     }
+    let mut inverted: Vec<(&str, Vec<(u32, u8)>)> = inverted.into_iter().collect();
+    inverted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let encoded: Vec<(&str, String)> = inverted
         .into_par_iter()
         .map(|(t, mut p)| {

@@ -1,0 +1,1020 @@
+//! `briefwerk import acled FILE.csv [--into content/incidents]` (issue 6): turns an ACLED-format
+//! CSV export into incident records.
+//!
+//! Takes the site root, the CSV and the target folder; reads the site's configuration and
+//! content (to match actors to groups and to know which records exist), and writes one
+//! `acled-<year>.yaml` file per year holding an `incidents:` list. It owns those files and
+//! nothing else:
+//!
+//! - a record's id is `acled-` + ACLED's `event_id_cnty` in lower case, so a second run finds
+//!   it again: an unchanged row leaves its file byte-for-byte as it was, a corrected row
+//!   replaces its record (moving it to another year's file if its date moved);
+//! - a file is written only if its bytes change, and only if it carries the importer's header
+//!   (an `acled-<year>.yaml` written by hand is an error, not overwritten);
+//! - an `acled-…` id defined anywhere else (a record moved out of the importer's files to be
+//!   edited by hand) is reported as skipped and never touched;
+//! - records already in the importer's files but absent from this CSV are kept (ACLED
+//!   exports are often partial);
+//! - malformed rows are reported with their line numbers and left out; the rest are imported.
+//!
+//! Mapping: actor names (`actor1`, `assoc_actor_1`, `actor2`, `assoc_actor_2`) are matched to
+//! group ids through each group's id, name, short name and aliases, ignoring case and accents
+//! (also trying the part before and after a colon and without a trailing parenthesis, as in
+//! `JNIM: Group for Support of Islam and Muslims` or `Military Forces of Mali (2021-)`);
+//! unmatched actors are counted and left out of `groups`. `time_precision` 1 keeps the day;
+//! 2 (a week) and 3 (a month) keep the month. `fatalities` becomes `killed`, `notes` the
+//! summary, `source` one source entry, `sub_event_type` the event type when the site's
+//! vocabulary has a match. Every record is tagged `acled`. YAML is written through
+//! [`crate::yaml::to_string`].
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::config::{self, BuildOptions, Config};
+use crate::content::PartialDate;
+use crate::content::country::COUNTRIES;
+use crate::content::raw::{
+    RawCasualties, RawCount, RawIncident, RawIncidentFile, RawLocation, RawSource, Text,
+};
+use crate::error::Error;
+use crate::render::search::fold;
+
+/// First line of every file the importer writes; a file without it is not the importer's.
+pub const HEADER: &str = "# Written by `briefwerk import acled`. Records with an `acled-` id are replaced when a\n\
+# corrected row is imported again: to edit one by hand, move it to a file of your own first.\n";
+
+/// Prefix of every record id the importer creates.
+pub const ID_PREFIX: &str = "acled-";
+
+/// Tag put on every imported record.
+pub const TAG: &str = "acled";
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Data rows read (not counting the header).
+    pub rows: usize,
+    /// Records created.
+    pub created: usize,
+    /// Records replaced because their row changed.
+    pub updated: usize,
+    /// Records whose row had not changed.
+    pub unchanged: usize,
+    /// Rows left alone because their record is defined outside the importer's files.
+    pub skipped: Vec<Skipped>,
+    /// Rows that could not be imported, with why.
+    pub malformed: Vec<RowProblem>,
+    /// Actor names matching no group, with the number of rows naming each, most frequent first.
+    pub unmatched_actors: Vec<UnmatchedActor>,
+    /// Files written or removed, relative to the site root (empty when nothing changed).
+    pub files_written: Vec<PathBuf>,
+}
+
+/// A row that could not be imported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// Line of the CSV file where the row starts (1-based; the header is line 1).
+    pub line: u64,
+    /// ACLED event id, when the row had one.
+    pub event_id: Option<String>,
+    /// What is wrong, every problem of the row joined by "; ".
+    pub message: String,
+}
+
+/// A row whose record lives in a file the importer did not write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Line of the CSV file.
+    pub line: u64,
+    /// Record id.
+    pub id: String,
+    /// Where the record is defined, relative to the site root.
+    pub file: String,
+}
+
+/// An actor name no group matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmatchedActor {
+    /// The name as ACLED writes it.
+    pub name: String,
+    /// Rows naming it.
+    pub rows: usize,
+}
+
+/// Imports the ACLED CSV at `csv` into the site at `root`, writing `acled-<year>.yaml` files
+/// into `into` (relative to `root` unless absolute; it must be `content/incidents` or a folder
+/// inside it). Row problems are reported, not fatal; an unreadable CSV, a CSV without the
+/// required columns, or an `acled-<year>.yaml` the importer did not write is an `Err`.
+pub fn import_acled(root: &Path, csv: &Path, into: &Path) -> Result<ImportReport, Error> {
+    let config = config::load(root, &BuildOptions::default())?;
+    let root = config.root.clone();
+    let into_abs = config::normalise(&if into.is_absolute() {
+        into.to_path_buf()
+    } else {
+        root.join(into)
+    });
+    let incidents_dir = config::normalise(&root.join("content").join("incidents"));
+    if !into_abs.starts_with(&incidents_dir) {
+        return Err(Error::Other(format!(
+            "`{}` is outside content/incidents; imported records must live there to be built",
+            into.display()
+        )));
+    }
+    let rel = |p: &Path| p.strip_prefix(&root).unwrap_or(p).to_path_buf();
+
+    // The site as it is: groups to match, and ids defined outside the importer's files.
+    let (sources, _) = crate::load::read_sources(&root)?;
+    let (raw, _) = crate::load::parse(&sources);
+    let matcher = GroupMatcher::new(raw.groups.iter().map(|g| {
+        let stem = &sources.files[g.loc.file].stem;
+        (g.raw.id.clone().unwrap_or_else(|| stem.clone()), &g.raw)
+    }));
+    let own = own_files(&into_abs)?;
+    let own_rel: BTreeSet<String> = own.keys().map(|p| slash(&rel(p))).collect();
+    let mut elsewhere: HashMap<String, String> = HashMap::new();
+    for r in &raw.incidents {
+        let f = &sources.files[r.loc.file];
+        if !own_rel.contains(&f.rel) {
+            let id = r.raw.id.clone().unwrap_or_else(|| f.stem.clone());
+            elsewhere.entry(id).or_insert_with(|| f.rel.clone());
+        }
+    }
+    for u in &raw.unparsed {
+        if !own_rel.contains(&u.rel) {
+            for id in &u.ids {
+                elsewhere.entry(id.clone()).or_insert_with(|| u.rel.clone());
+            }
+        }
+    }
+
+    // Records currently in the importer's files, by id (hand-added ones kept by position).
+    let mut records: BTreeMap<String, RawIncident> = BTreeMap::new();
+    for (path, file) in &own {
+        for (n, r) in file.incidents.iter().enumerate() {
+            // A hand-added record without an id (which `check` rejects) is kept all the same.
+            let id =
+                r.id.clone()
+                    .unwrap_or_else(|| format!("\u{0}{}#{n}", path.display()));
+            records.insert(id, r.clone());
+        }
+    }
+
+    let mut report = ImportReport::default();
+    let rows = read_rows(csv, &config, &matcher, &mut report)?;
+    for (line, inc) in rows {
+        let id = inc.id.clone().unwrap_or_default();
+        if let Some(file) = elsewhere.get(&id) {
+            report.skipped.push(Skipped {
+                line,
+                id,
+                file: file.clone(),
+            });
+            continue;
+        }
+        match records.get(&id) {
+            Some(old) if same(old, &inc) => report.unchanged += 1,
+            Some(_) => {
+                report.updated += 1;
+                records.insert(id, inc);
+            }
+            None => {
+                report.created += 1;
+                records.insert(id, inc);
+            }
+        }
+    }
+
+    // Lay the records out by year and write what changed.
+    let mut by_year: BTreeMap<String, Vec<RawIncident>> = BTreeMap::new();
+    let mut home: HashMap<String, String> = HashMap::new();
+    for (path, file) in &own {
+        let year = year_of_file(path).unwrap_or_default();
+        for (n, r) in file.incidents.iter().enumerate() {
+            let id =
+                r.id.clone()
+                    .unwrap_or_else(|| format!("\u{0}{}#{n}", path.display()));
+            home.insert(id, year.clone());
+        }
+    }
+    for (id, r) in records {
+        let year = r
+            .date
+            .as_ref()
+            .and_then(|d| PartialDate::parse(&d.0).ok())
+            .map(|d| format!("{:04}", d.year))
+            .or_else(|| home.get(&id).cloned())
+            .unwrap_or_else(|| "undated".to_string());
+        by_year.entry(year).or_default().push(r);
+    }
+    let mut wanted: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for (year, mut list) in by_year {
+        list.sort_by(|a, b| {
+            let key = |r: &RawIncident| (r.date.as_ref().map(|d| d.0.clone()), r.id.clone());
+            key(a).cmp(&key(b))
+        });
+        let text = render_file(&list)?;
+        wanted.insert(into_abs.join(format!("acled-{year}.yaml")), text);
+    }
+    if !wanted.is_empty() {
+        std::fs::create_dir_all(&into_abs).map_err(|e| Error::io(&into_abs, e))?;
+    }
+    for (path, text) in &wanted {
+        let old = own.get(path).map(|f| f.text.as_str());
+        if old != Some(text.as_str()) {
+            write_file(path, text)?;
+            report.files_written.push(rel(path));
+        }
+    }
+    for path in own.keys() {
+        if !wanted.contains_key(path) {
+            std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+            report.files_written.push(rel(path));
+        }
+    }
+    Ok(report)
+}
+
+fn slash(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// An importer file as found on disk.
+struct OwnFile {
+    text: String,
+    incidents: Vec<RawIncident>,
+}
+
+fn year_of_file(path: &Path) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let year = name.strip_prefix("acled-")?.strip_suffix(".yaml")?;
+    (year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) || year == "undated")
+        .then(|| year.to_string())
+}
+
+/// The `acled-<year>.yaml` files in `dir`, parsed; refuses any the importer did not write.
+fn own_files(dir: &Path) -> Result<BTreeMap<PathBuf, OwnFile>, Error> {
+    let mut out = BTreeMap::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(Error::io(dir, e)),
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io(dir, e))?.path();
+        if year_of_file(&path).is_none() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        if !text.starts_with(HEADER.lines().next().unwrap_or_default()) {
+            return Err(Error::Other(format!(
+                "`{}` was not written by `briefwerk import acled`; rename it so the importer can own \
+                 the name (it never touches files it did not write)",
+                path.display()
+            )));
+        }
+        let file: RawIncidentFile = crate::yaml::from_str(&text).map_err(|e| {
+            Error::Other(format!(
+                "`{}` no longer parses ({}); fix or delete it and import again",
+                path.display(),
+                e.message
+            ))
+        })?;
+        out.insert(
+            path,
+            OwnFile {
+                text,
+                incidents: file.incidents,
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), Error> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("acled.yaml");
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
+/// Whether two records would be written identically.
+fn same(a: &RawIncident, b: &RawIncident) -> bool {
+    crate::yaml::to_string(&OutIncident::from(a)).ok()
+        == crate::yaml::to_string(&OutIncident::from(b)).ok()
+}
+
+fn render_file(list: &[RawIncident]) -> Result<String, Error> {
+    #[derive(Serialize)]
+    struct File<'a> {
+        incidents: Vec<OutIncident<'a>>,
+    }
+    let file = File {
+        incidents: list.iter().map(OutIncident::from).collect(),
+    };
+    let yaml = crate::yaml::to_string(&file)
+        .map_err(|e| Error::Other(format!("cannot write YAML: {e}")))?;
+    Ok(format!("{HEADER}{yaml}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: the raw shapes with empty fields left out, in the order people read them.
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct OutIncident<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_date: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<OutLocation<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    groups: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attribution: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    targets: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    casualties: Option<OutCasualties>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sources: Vec<OutSource<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct OutLocation<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    admin1: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    country: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lat: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lon: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct OutCasualties {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    killed: Option<RawCount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wounded: Option<RawCount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    captured: Option<RawCount>,
+}
+
+#[derive(Serialize)]
+struct OutSource<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
+}
+
+impl<'a> From<&'a RawIncident> for OutIncident<'a> {
+    fn from(r: &'a RawIncident) -> OutIncident<'a> {
+        // Every field named, so a field added to RawIncident cannot be dropped silently.
+        let RawIncident {
+            id,
+            title,
+            date,
+            end_date,
+            location,
+            groups,
+            attribution,
+            event_type,
+            targets,
+            casualties,
+            tags,
+            summary,
+            sources,
+            draft,
+            body,
+        } = r;
+        OutIncident {
+            id: id.as_deref(),
+            title: title.as_deref(),
+            date: date.as_ref().map(|t| t.0.as_str()),
+            end_date: end_date.as_ref().map(|t| t.0.as_str()),
+            location: location.as_ref().map(|l| {
+                let RawLocation {
+                    place,
+                    admin1,
+                    country,
+                    lat,
+                    lon,
+                } = l;
+                OutLocation {
+                    place: place.as_deref(),
+                    admin1: admin1.as_deref(),
+                    country: country.as_deref(),
+                    lat: *lat,
+                    lon: *lon,
+                }
+            }),
+            groups,
+            attribution: attribution.as_deref(),
+            event_type: event_type.as_deref(),
+            targets,
+            casualties: casualties.as_ref().map(|c| {
+                let RawCasualties {
+                    killed,
+                    wounded,
+                    captured,
+                } = c;
+                OutCasualties {
+                    killed: *killed,
+                    wounded: *wounded,
+                    captured: *captured,
+                }
+            }),
+            tags,
+            summary: summary.as_deref(),
+            sources: sources
+                .iter()
+                .map(|s| {
+                    let RawSource {
+                        title,
+                        url,
+                        publisher,
+                        date,
+                    } = s;
+                    OutSource {
+                        title: title.as_deref(),
+                        url: url.as_deref(),
+                        publisher: publisher.as_deref(),
+                        date: date.as_ref().map(|t| t.0.as_str()),
+                    }
+                })
+                .collect(),
+            draft: *draft,
+            body: body.as_deref().filter(|b| !b.is_empty()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching actors to groups.
+// ---------------------------------------------------------------------------------------------
+
+/// Folded group names, short names, aliases and ids → group id.
+struct GroupMatcher {
+    names: HashMap<String, String>,
+}
+
+fn norm(s: &str) -> String {
+    fold(s).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl GroupMatcher {
+    fn new<'a>(
+        groups: impl Iterator<Item = (String, &'a crate::content::raw::RawGroup)>,
+    ) -> GroupMatcher {
+        let mut list: Vec<(String, Vec<String>)> = groups
+            .map(|(id, g)| {
+                let mut names = vec![id.clone()];
+                names.extend(g.name.clone());
+                names.extend(g.short_name.clone());
+                names.extend(g.aliases.iter().cloned());
+                (id, names)
+            })
+            .collect();
+        // First group by id wins a name two groups share, so the result never depends on
+        // the order files were read in.
+        list.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut names = HashMap::new();
+        for (id, ns) in list {
+            for n in ns {
+                names.entry(norm(&n)).or_insert_with(|| id.clone());
+            }
+        }
+        GroupMatcher { names }
+    }
+
+    /// The group an ACLED actor name means, if any.
+    fn find(&self, actor: &str) -> Option<&str> {
+        let full = norm(actor);
+        let mut tries = vec![full.clone()];
+        if let Some(i) = full.rfind(" (")
+            && full.ends_with(')')
+        {
+            tries.push(full[..i].trim().to_string());
+        }
+        if let Some((a, b)) = full.split_once(':') {
+            tries.push(a.trim().to_string());
+            tries.push(b.trim().to_string());
+        }
+        tries
+            .iter()
+            .find_map(|t| self.names.get(t).map(String::as_str))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading rows.
+// ---------------------------------------------------------------------------------------------
+
+/// Columns the importer reads; the first two are required.
+const COLUMNS: &[&str] = &[
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "civilian_targeting",
+    "iso",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "source",
+    "notes",
+    "fatalities",
+];
+
+/// ACLED country names that differ from the ISO short names.
+const COUNTRY_ALIASES: &[(&str, &str)] = &[
+    ("democratic republic of congo", "CD"),
+    ("republic of congo", "CG"),
+    ("ivory coast", "CI"),
+    ("cape verde", "CV"),
+    ("eswatini", "SZ"),
+    ("iran", "IR"),
+    ("laos", "LA"),
+    ("moldova", "MD"),
+    ("north korea", "KP"),
+    ("south korea", "KR"),
+    ("palestine", "PS"),
+    ("russia", "RU"),
+    ("syria", "SY"),
+    ("tanzania", "TZ"),
+    ("turkey", "TR"),
+    ("venezuela", "VE"),
+    ("vietnam", "VN"),
+    ("bolivia", "BO"),
+];
+
+fn country_code(iso: &str, name: &str) -> Option<&'static str> {
+    if let Ok(n) = iso.trim().parse::<u16>()
+        && let Some(c) = COUNTRIES.iter().find(|c| c.1 == n)
+    {
+        return Some(c.0);
+    }
+    let name = norm(name);
+    if name.is_empty() {
+        return None;
+    }
+    COUNTRIES
+        .iter()
+        .find(|c| norm(c.2) == name)
+        .map(|c| c.0)
+        .or_else(|| COUNTRY_ALIASES.iter().find(|a| a.0 == name).map(|a| a.1))
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Parses the date forms ACLED exports have used: `2017-06-18`, `18-06-2017`, `18/06/2017`,
+/// `18 June 2017`, `18-June-2017`, `18-Jun-2017`.
+fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let s = s.trim();
+    let parts: Vec<&str> = s.split(['-', '/', ' ']).filter(|p| !p.is_empty()).collect();
+    let [a, b, c] = parts.as_slice() else {
+        return None;
+    };
+    let num = |x: &str| x.parse::<u32>().ok();
+    let month = |x: &str| {
+        let x = x.to_ascii_lowercase();
+        num(&x).or_else(|| {
+            (x.len() >= 3)
+                .then(|| MONTHS.iter().position(|m| m.starts_with(&x)))
+                .flatten()
+                .map(|i| i as u32 + 1)
+        })
+    };
+    let (y, m, d) = if a.len() == 4 {
+        (num(a)?, month(b)?, num(c)?)
+    } else {
+        (num(c)?, month(b)?, num(a)?)
+    };
+    chrono::NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    Some((y as i32, m, d))
+}
+
+/// The site's event type for an ACLED event, if its vocabulary has one.
+fn event_type(config: &Config, event: &str, sub: &str) -> Option<String> {
+    let sub = sub.trim().to_ascii_lowercase();
+    let candidates: &[&str] = match sub.as_str() {
+        "armed clash" => &["clash"],
+        "attack" => &["attack"],
+        "remote explosive/landmine/ied" | "suicide bomb" | "grenade" => &["bombing"],
+        "shelling/artillery/missile attack" => &["shelling"],
+        "abduction/forced disappearance" => &["kidnapping"],
+        "air/drone strike" => &["airstrike", "air-strike"],
+        _ => &[],
+    };
+    let own = crate::validate::slug(&sub);
+    let ev = crate::validate::slug(event);
+    candidates
+        .iter()
+        .copied()
+        .chain([own.as_str(), ev.as_str()])
+        .find(|c| !c.is_empty() && config.event_label(c).is_some())
+        .map(str::to_string)
+}
+
+/// A record id from an ACLED event id: `MLI1234` → `acled-mli1234`.
+pub fn record_id(event_id_cnty: &str) -> String {
+    let mut id = String::from(ID_PREFIX);
+    for c in event_id_cnty.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            id.push(c);
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_end_matches('-').to_string()
+}
+
+/// Reads every row; good ones come back as records with their line, bad ones go to the report.
+fn read_rows(
+    path: &Path,
+    config: &Config,
+    groups: &GroupMatcher,
+    report: &mut ImportReport,
+) -> Result<Vec<(u64, RawIncident)>, Error> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(std::io::BufReader::new(file));
+    let headers = rdr
+        .headers()
+        .map_err(|e| Error::Other(format!("{}: cannot read the header: {e}", path.display())))?;
+    let headers: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let col: HashMap<&str, usize> = COLUMNS
+        .iter()
+        .filter_map(|c| headers.iter().position(|h| h == c).map(|i| (*c, i)))
+        .collect();
+    let missing: Vec<&str> = ["event_id_cnty", "event_date"]
+        .into_iter()
+        .filter(|c| !col.contains_key(c))
+        .collect();
+    if !missing.is_empty() || !(col.contains_key("iso") || col.contains_key("country")) {
+        return Err(Error::Other(format!(
+            "{} is not an ACLED export: it lacks the column(s) {}",
+            path.display(),
+            if missing.is_empty() {
+                "`iso` or `country`".to_string()
+            } else {
+                format!("`{}`", missing.join("`, `"))
+            }
+        )));
+    }
+
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut unmatched: BTreeMap<String, usize> = BTreeMap::new();
+    for result in rdr.records() {
+        let rec = match result {
+            Ok(r) => r,
+            Err(e) => {
+                report.rows += 1;
+                let line = e.position().map_or(0, |p| p.line());
+                report.malformed.push(RowProblem {
+                    line,
+                    event_id: None,
+                    message: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        report.rows += 1;
+        let line = rec.position().map_or(0, |p| p.line());
+        let fields = Fields {
+            rec: &rec,
+            col: &col,
+        };
+        let get = |c: &str| fields.get(c);
+        if rec.len() != headers.len() {
+            report.malformed.push(RowProblem {
+                line,
+                event_id: Some(get("event_id_cnty").to_string()).filter(|s| !s.is_empty()),
+                message: format!(
+                    "{} fields where the header has {}",
+                    rec.len(),
+                    headers.len()
+                ),
+            });
+            continue;
+        }
+        match row(&fields, config, groups) {
+            Ok((inc, names)) => {
+                let id = inc.id.clone().unwrap_or_default();
+                if let Some(first) = seen.get(&id) {
+                    report.malformed.push(RowProblem {
+                        line,
+                        event_id: Some(get("event_id_cnty").to_string()),
+                        message: format!(
+                            "event id repeats the row on line {first}; this row is left out"
+                        ),
+                    });
+                    continue;
+                }
+                seen.insert(id, line);
+                for n in names {
+                    *unmatched.entry(n).or_default() += 1;
+                }
+                out.push((line, inc));
+            }
+            Err(problems) => report.malformed.push(RowProblem {
+                line,
+                event_id: Some(get("event_id_cnty").to_string()).filter(|s| !s.is_empty()),
+                message: problems.join("; "),
+            }),
+        }
+    }
+    let mut unmatched: Vec<UnmatchedActor> = unmatched
+        .into_iter()
+        .map(|(name, rows)| UnmatchedActor { name, rows })
+        .collect();
+    unmatched.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.name.cmp(&b.name)));
+    report.unmatched_actors = unmatched;
+    Ok(out)
+}
+
+/// One CSV row, read by column name.
+struct Fields<'a> {
+    rec: &'a csv::StringRecord,
+    col: &'a HashMap<&'static str, usize>,
+}
+
+impl<'a> Fields<'a> {
+    /// The trimmed value of a column, `""` when the column or value is missing.
+    fn get(&self, c: &str) -> &'a str {
+        self.col
+            .get(c)
+            .and_then(|&i| self.rec.get(i))
+            .map_or("", str::trim)
+    }
+}
+
+/// Converts one row; returns the record and the actor names no group matched, or every
+/// problem of the row.
+fn row(
+    fields: &Fields<'_>,
+    config: &Config,
+    groups: &GroupMatcher,
+) -> Result<(RawIncident, Vec<String>), Vec<String>> {
+    let get = |c: &str| fields.get(c);
+    let mut problems = Vec::new();
+    let event_id = get("event_id_cnty");
+    if event_id.is_empty() || record_id(event_id) == ID_PREFIX.trim_end_matches('-') {
+        problems.push("no `event_id_cnty`".to_string());
+    }
+    let precision = match get("time_precision") {
+        "" | "1" => Some(1),
+        "2" => Some(2),
+        "3" => Some(3),
+        other => {
+            problems.push(format!("`time_precision` is `{other}`, expected 1, 2 or 3"));
+            None
+        }
+    };
+    let date = match parse_date(get("event_date")) {
+        Some((y, m, d)) => match precision {
+            Some(1) => Some(format!("{y:04}-{m:02}-{d:02}")),
+            _ => Some(format!("{y:04}-{m:02}")),
+        },
+        None => {
+            problems.push(format!(
+                "`event_date` `{}` is not a date",
+                get("event_date")
+            ));
+            None
+        }
+    };
+    let country = country_code(get("iso"), get("country"));
+    if country.is_none() {
+        problems.push(format!(
+            "unknown country (`iso` `{}`, `country` `{}`)",
+            get("iso"),
+            get("country")
+        ));
+    }
+    let coord = |c: &str, limit: f64| -> Option<Option<f64>> {
+        let v = get(c);
+        if v.is_empty() {
+            return Some(None);
+        }
+        v.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && x.abs() <= limit)
+            .map(Some)
+    };
+    let (lat, lon) = match (coord("latitude", 90.0), coord("longitude", 180.0)) {
+        (Some(Some(a)), Some(Some(b))) => (Some(a), Some(b)),
+        (Some(None), Some(None)) => (None, None),
+        _ => {
+            problems.push(format!(
+                "coordinates `{}`, `{}` are not a latitude and longitude",
+                get("latitude"),
+                get("longitude")
+            ));
+            (None, None)
+        }
+    };
+    let killed = match get("fatalities") {
+        "" => None,
+        f => match f.parse::<u32>() {
+            Ok(n) => Some(RawCount::Exact(n)),
+            Err(_) => {
+                problems.push(format!("`fatalities` `{f}` is not a whole number"));
+                None
+            }
+        },
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    let mut ids: Vec<String> = Vec::new();
+    let mut unmatched: Vec<String> = Vec::new();
+    for c in ["actor1", "assoc_actor_1", "actor2", "assoc_actor_2"] {
+        for name in get(c).split(';').map(str::trim).filter(|n| !n.is_empty()) {
+            match groups.find(name) {
+                Some(g) => {
+                    if !ids.iter().any(|x| x == g) {
+                        ids.push(g.to_string());
+                    }
+                }
+                None => {
+                    if !unmatched.iter().any(|x| x == name) {
+                        unmatched.push(name.to_string());
+                    }
+                }
+            }
+        }
+    }
+    let place = Some(get("location").to_string()).filter(|s| !s.is_empty());
+    let admin1 = Some(get("admin1").to_string()).filter(|s| !s.is_empty());
+    let what = [get("sub_event_type"), get("event_type")]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("Event");
+    let country = country.unwrap_or_default();
+    let cname = crate::content::country::name(country).unwrap_or(country);
+    let title = format!(
+        "{what} in {}",
+        place.as_deref().or(admin1.as_deref()).unwrap_or(cname)
+    );
+    let source = get("source");
+    let source_title = if source.is_empty() {
+        format!("ACLED event {event_id}")
+    } else {
+        format!("ACLED event {event_id}: {source}")
+    };
+    let targets = if get("civilian_targeting").eq_ignore_ascii_case("civilian targeting") {
+        vec!["civilians".to_string()]
+    } else {
+        Vec::new()
+    };
+    let inc = RawIncident {
+        id: Some(record_id(event_id)),
+        title: Some(title),
+        date: date.map(Text),
+        end_date: None,
+        location: Some(RawLocation {
+            place,
+            admin1,
+            country: Some(country.to_string()),
+            lat,
+            lon,
+        }),
+        groups: ids,
+        attribution: None,
+        event_type: event_type(config, get("event_type"), get("sub_event_type")),
+        targets,
+        casualties: killed.map(|k| RawCasualties {
+            killed: Some(k),
+            wounded: None,
+            captured: None,
+        }),
+        tags: vec![TAG.to_string()],
+        summary: Some(get("notes").to_string()).filter(|s| !s.is_empty()),
+        sources: vec![RawSource {
+            title: Some(source_title),
+            url: None,
+            publisher: Some("ACLED".into()),
+            date: None,
+        }],
+        draft: false,
+        body: None,
+    };
+    Ok((inc, unmatched))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_acled_date_forms() {
+        for s in [
+            "2017-06-18",
+            "18-06-2017",
+            "18/06/2017",
+            "18 June 2017",
+            "18-June-2017",
+            "18-Jun-2017",
+        ] {
+            assert_eq!(parse_date(s), Some((2017, 6, 18)), "{s}");
+        }
+        assert_eq!(parse_date("31 June 2017"), None);
+        assert_eq!(parse_date("June 2017"), None);
+    }
+
+    #[test]
+    fn ids_are_lower_case_and_prefixed() {
+        assert_eq!(record_id("MLI1234"), "acled-mli1234");
+        assert_eq!(record_id(" BFO 77 "), "acled-bfo-77");
+    }
+
+    #[test]
+    fn countries_by_numeric_code_then_name() {
+        assert_eq!(country_code("466", ""), Some("ML"));
+        assert_eq!(country_code("", "Burkina Faso"), Some("BF"));
+        assert_eq!(country_code("", "Ivory Coast"), Some("CI"));
+        assert_eq!(country_code("", "Atlantis"), None);
+    }
+
+    #[test]
+    fn actors_match_names_aliases_and_colon_parts() {
+        let jnim = crate::content::raw::RawGroup {
+            name: Some("Jama'at Nusrat al-Islam wal-Muslimin".into()),
+            short_name: Some("JNIM".into()),
+            aliases: vec!["Groupe de soutien à l'islam et aux musulmans".into()],
+            ..Default::default()
+        };
+        let m = GroupMatcher::new([("jnim".to_string(), &jnim)].into_iter());
+        assert_eq!(
+            m.find("JNIM: Group for Support of Islam and Muslims"),
+            Some("jnim")
+        );
+        assert_eq!(
+            m.find("groupe de soutien a l'islam et aux musulmans"),
+            Some("jnim")
+        );
+        assert_eq!(m.find("JNIM (2017-)"), Some("jnim"));
+        assert_eq!(m.find("Military Forces of Mali (2021-)"), None);
+    }
+}
