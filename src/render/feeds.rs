@@ -5,7 +5,8 @@
 //! Takes the validated site and returns files; reads and writes nothing. Every value comes from
 //! the data, never from the clock, so two builds of the same content are byte-identical: an
 //! entry's `updated` is the first day of its date at midnight UTC and a feed's `updated` is its
-//! newest entry's. Drafts are left out of feeds and the sitemap even in a `--drafts` build.
+//! newest entry's (the site's newest when the feed is empty). Drafts are left out of feeds and
+//! the sitemap even in a `--drafts` build.
 //!
 //! Feeds and sitemaps need absolute URLs (RFC 4287 ids, sitemaps.org `loc`), so they are only
 //! written when `base_url` has a scheme and host; `robots.txt` is always written.
@@ -310,16 +311,22 @@ fn entry(out: &mut String, site: &Site, config: &Config, item: Item) {
     out.push_str("  </entry>\n");
 }
 
-fn feed_file(site: &Site, config: &Config, feed: Feed<'_>) -> OutputFile {
+/// `updated` of the newest of `items` (sorted newest first), if any.
+fn newest(site: &Site, items: &[Item]) -> Option<String> {
+    items.first().map(|it| match *it {
+        Item::Incident(p) => timestamp(&site.incidents[p].date),
+        Item::Briefing(b) => timestamp(&site.briefings[b].date),
+    })
+}
+
+/// Writes one feed. An empty feed (a group or country with nothing published yet) takes
+/// `fallback`, the site's newest date, as its `updated`: still from the data, never the clock.
+fn feed_file(site: &Site, config: &Config, feed: Feed<'_>, fallback: &str) -> OutputFile {
     let base = &config.base_url;
     let mut items = feed.items;
     newest_first(site, &mut items);
     items.truncate(FEED_ENTRIES);
-    let updated = match items.first() {
-        Some(Item::Incident(p)) => timestamp(&site.incidents[*p].date),
-        Some(Item::Briefing(b)) => timestamp(&site.briefings[*b].date),
-        None => "1970-01-01T00:00:00Z".to_string(),
-    };
+    let updated = newest(site, &items).unwrap_or_else(|| fallback.to_string());
     let self_url = xml_escape(&format!("{base}{}", feed.path));
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
@@ -430,7 +437,14 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
             items: published(positions),
         });
     }
-    files.extend(feeds.into_iter().map(|f| feed_file(site, config, f)));
+    let mut all = feeds[0].items.clone();
+    newest_first(site, &mut all);
+    let fallback = newest(site, &all).unwrap_or_else(|| "1970-01-01T00:00:00Z".to_string());
+    files.extend(
+        feeds
+            .into_iter()
+            .map(|f| feed_file(site, config, f, &fallback)),
+    );
 
     // `lastmod` only where known: the last commit touching the page's source (`git_info`).
     let urls: Vec<(String, Option<NaiveDate>)> = html_pages(site, index, config)
