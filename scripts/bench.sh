@@ -113,7 +113,14 @@ if [[ " $CONTENDERS " == *" briefwerk "* ]]; then
     fi
   fi
   if [ $BRIEFWERK_BUILD_FAILED = 1 ]; then :
-  elif [ -x "$BRIEFWERK_BIN" ]; then BRIEFWERK_OK=1
+  elif [ -x "$BRIEFWERK_BIN" ]; then
+    # Benchmark a private copy: a rebuild of target/release during a long run (other sessions
+    # build in the same tree) must not swap binaries between runs.
+    cp "$BRIEFWERK_BIN" "$BIN/briefwerk.bench"
+    say "briefwerk: $BRIEFWERK_BIN ($(date -u -r "$BRIEFWERK_BIN" '+built %Y-%m-%d %H:%M UTC'), benchmarked as a copy)"
+    BRIEFWERK_BUILT=$(date -u -r "$BRIEFWERK_BIN" '+%Y-%m-%d %H:%M UTC')
+    BRIEFWERK_BIN="$BIN/briefwerk.bench"
+    BRIEFWERK_OK=1
   else say "!!! no briefwerk binary at $BRIEFWERK_BIN: briefwerk is SKIPPED"
   fi
 fi
@@ -310,7 +317,7 @@ CPU=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo 2>/dev/null || ech
   echo "- load average (1/5/15 min) at start: $LOAD_START; at end: $(cut -d' ' -f1-3 /proc/loadavg) — on a shared 2-core machine, compare CPU s and min wall when it is high"
   echo "- runs: $RUNS timed runs per contender after $([ "$WARMUP" = 1 ] && echo "one warm-up" || echo "no warm-up"), interleaved, each into a fresh directory deleted after timing; median wall clock; peak RSS = max over runs; CPU = user+sys"
   echo "- hugo: $HUGO_VERSION"
-  echo "- briefwerk: \`$(fill "$BRIEFWERK_CMD" SITE OUT)\`$([ $BRIEFWERK_OK = 1 ] || echo ' — **skipped: binary did not build**')"
+  echo "- briefwerk: \`$(fill "$BRIEFWERK_CMD" SITE OUT)\`$([ $BRIEFWERK_OK = 1 ] && echo " (a copy of target/release/briefwerk built ${BRIEFWERK_BUILT:-?})" || echo ' — **skipped: binary did not build**')"
   echo "- io floor: reads every file under content/ and writes the same file tree (count, paths, bytes) as the reference output (briefwerk's if it ran, else Hugo's)"
   echo "- corpus: seed $SEED, \`scripts/bench.sh\` → \`examples/gen_corpus.rs\`"
   echo
