@@ -41,6 +41,27 @@ enum Command {
     New(NewArgs),
     /// Create a new site that builds at once.
     Init(InitArgs),
+    /// Import records from another dataset.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Turn an ACLED CSV export into incident records (idempotent, keyed by event id).
+    Acled(AcledArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct AcledArgs {
+    /// The ACLED-format CSV file.
+    file: PathBuf,
+    /// Site root (holds site.yaml).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Folder for the generated `acled-<year>.yaml` files, under content/incidents.
+    #[arg(long, default_value = "content/incidents")]
+    into: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -247,6 +268,44 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(a) => serve(a, ui),
         Command::New(a) => new(a, ui),
         Command::Init(a) => init(a, ui),
+        Command::Import(ImportCommand::Acled(a)) => import_acled(a, ui),
+    }
+}
+
+fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
+    if let Some(code) = no_site(&a.root) {
+        return code;
+    }
+    match briefwerk::import::import_acled(&a.root, &a.file, &a.into) {
+        Ok(r) => {
+            for m in &r.malformed {
+                eprintln!("warning: {}:{}: {}", a.file.display(), m.line, m.message);
+            }
+            for s in &r.skipped {
+                eprintln!("note: {}:{}: `{}` is already defined in {}; left alone", a.file.display(), s.line, s.id, s.file);
+            }
+            if !r.unmatched_actors.is_empty() {
+                eprintln!("actors matched to no group (left out of `groups`; add them as a group's name or alias):");
+                for u in &r.unmatched_actors {
+                    eprintln!("  {:>5} × {}", u.rows, u.name);
+                }
+            }
+            if !ui.quiet {
+                eprintln!(
+                    "imported {} rows: {} created, {} updated, {} unchanged, {} malformed",
+                    r.rows,
+                    r.created,
+                    r.updated,
+                    r.unchanged,
+                    r.malformed.len()
+                );
+                for f in &r.files_written {
+                    eprintln!("wrote {}", f.display());
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e, Format::Human),
     }
 }
 

@@ -25,6 +25,8 @@ pub struct SiteMeta {
     pub pages: Vec<Link>,
     /// Build year range shown in the footer ("2015–2017"), from the data.
     pub coverage: Option<String>,
+    /// True when Atom feeds and the sitemap are written (they need an absolute `base_url`).
+    pub feeds: bool,
 }
 
 /// A titled link.

@@ -403,6 +403,7 @@ impl<'a> Shared<'a> {
                 })
                 .collect(),
             coverage,
+            feeds: config.base_url.starts_with("http"),
         };
         Shared {
             site,
