@@ -19,7 +19,8 @@ if (!expected) {
 
 const profile = mkdtempSync(join(tmpdir(), "briefwerk-chromium-"));
 const browser = spawn(chrome, [
-  "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
   "--remote-debugging-pipe", `--user-data-dir=${profile}`, "about:blank",
 ], { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] });
 let stderr = "";
