@@ -282,10 +282,18 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
                 eprintln!("warning: {}:{}: {}", a.file.display(), m.line, m.message);
             }
             for s in &r.skipped {
-                eprintln!("note: {}:{}: `{}` is already defined in {}; left alone", a.file.display(), s.line, s.id, s.file);
+                eprintln!(
+                    "note: {}:{}: `{}` is already defined in {}; left alone",
+                    a.file.display(),
+                    s.line,
+                    s.id,
+                    s.file
+                );
             }
             if !r.unmatched_actors.is_empty() {
-                eprintln!("actors matched to no group (left out of `groups`; add them as a group's name or alias):");
+                eprintln!(
+                    "actors matched to no group (left out of `groups`; add them as a group's name or alias):"
+                );
                 for u in &r.unmatched_actors {
                     eprintln!("  {:>5} × {}", u.rows, u.name);
                 }
@@ -373,16 +381,26 @@ fn check_built_links(a: &CheckArgs, opts: &BuildOptions) -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(e, a.format),
     };
-    let out = a.output.clone().unwrap_or_else(|| config.output_dir.clone());
+    let out = a
+        .output
+        .clone()
+        .unwrap_or_else(|| config.output_dir.clone());
     if !out.join("index.html").is_file() {
-        eprintln!("error: no built site in `{}`: run `briefwerk build` first", out.display());
+        eprintln!(
+            "error: no built site in `{}`: run `briefwerk build` first",
+            out.display()
+        );
         return ExitCode::from(2);
     }
     match briefwerk::links::check_links(&out, &config.base_url) {
         Ok(report) => {
             print_diags(&report.diagnostics, a.format);
             eprintln!("{}", report.summary());
-            if report.broken() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            if report.broken() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(e) => fail(e, a.format),
     }

@@ -120,7 +120,10 @@ pub const DEFAULT_EVENT_TYPES: &[(&str, &str)] = &[
 impl Config {
     /// The label of an event type id.
     pub fn event_label(&self, id: &str) -> Option<&str> {
-        self.event_types.iter().find(|e| e.id == id).map(|e| e.label.as_str())
+        self.event_types
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.label.as_str())
     }
 }
 
@@ -153,7 +156,8 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
         }
     };
     let at = |key: &'static str| {
-        let (s, e) = yaml::locate(text, &[yaml::Seg::Key(key)], yaml::Part::Value).unwrap_or((0, 0));
+        let (s, e) =
+            yaml::locate(text, &[yaml::Seg::Key(key)], yaml::Part::Value).unwrap_or((0, 0));
         Location::new("site.yaml", text, s, e)
     };
 
@@ -165,13 +169,20 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
                 .help("add a line such as `title: Sahel Briefing`"),
         );
     }
-    let base_url = opts.base_url.clone().or(raw.base_url).unwrap_or_else(|| "/".to_string());
+    let base_url = opts
+        .base_url
+        .clone()
+        .or(raw.base_url)
+        .unwrap_or_else(|| "/".to_string());
     let (base_url, base_path) = match normalise_base_url(&base_url) {
         Ok(v) => v,
         Err(msg) => {
             diags.push(
                 Diagnostic::error("config", format!("invalid `base_url`: {msg}"))
-                    .at(at("base_url"), "expected an http(s) URL or a path starting with `/`")
+                    .at(
+                        at("base_url"),
+                        "expected an http(s) URL or a path starting with `/`",
+                    )
                     .help("e.g. `base_url: https://example.org/sahel/`"),
             );
             ("/".to_string(), "/".to_string())
@@ -179,20 +190,32 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
     };
     let paginate_by = raw.paginate_by.unwrap_or(50);
     if paginate_by == 0 {
-        diags.push(Diagnostic::error("config", "`paginate_by` must be at least 1").at(at("paginate_by"), "zero"));
+        diags.push(
+            Diagnostic::error("config", "`paginate_by` must be at least 1")
+                .at(at("paginate_by"), "zero"),
+        );
     }
     let theme = raw.theme.unwrap_or_else(|| "default".to_string());
     if !crate::validate::is_valid_id(&theme) {
-        diags.push(
-            Diagnostic::error("config", "invalid theme name")
-                .at(at("theme"), "a theme name is a folder under themes/: [a-z0-9-]+"),
-        );
+        diags.push(Diagnostic::error("config", "invalid theme name").at(
+            at("theme"),
+            "a theme name is a folder under themes/: [a-z0-9-]+",
+        ));
     }
     let event_types = match raw.event_types {
-        Some(list) => list.into_iter().map(|e| EventType { id: e.id, label: e.label }).collect(),
+        Some(list) => list
+            .into_iter()
+            .map(|e| EventType {
+                id: e.id,
+                label: e.label,
+            })
+            .collect(),
         None => DEFAULT_EVENT_TYPES
             .iter()
-            .map(|(i, l)| EventType { id: (*i).to_string(), label: (*l).to_string() })
+            .map(|(i, l)| EventType {
+                id: (*i).to_string(),
+                label: (*l).to_string(),
+            })
             .collect(),
     };
     let output_rel = raw.output_dir.unwrap_or_else(|| "public".to_string());
@@ -201,8 +224,15 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
         None => normalise(&root.join(&output_rel)),
     };
     if let Err(msg) = check_output_dir(&root, &output_dir) {
-        let d = Diagnostic::error("unsafe-output", format!("refusing to build into `{}`: {msg}", output_dir.display()));
-        diags.push(if opts.output.is_some() { d } else { d.at(at("output_dir"), "unsafe output directory") });
+        let d = Diagnostic::error(
+            "unsafe-output",
+            format!("refusing to build into `{}`: {msg}", output_dir.display()),
+        );
+        diags.push(if opts.output.is_some() {
+            d
+        } else {
+            d.at(at("output_dir"), "unsafe output directory")
+        });
     }
     if diags.has_errors() {
         return Err(Error::Invalid(diags));
@@ -219,7 +249,11 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
         paginate_by,
         author: raw.author,
         event_types,
-        raw_html: raw.markdown.unwrap_or_default().raw_html.unwrap_or_default(),
+        raw_html: raw
+            .markdown
+            .unwrap_or_default()
+            .raw_html
+            .unwrap_or_default(),
         drafts: opts.drafts,
         git_info: raw.git_info.unwrap_or(false),
     })
@@ -227,14 +261,23 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
 
 fn word_end(text: &str, off: usize) -> usize {
     let rest = &text[off.min(text.len())..];
-    off + rest.find(|c: char| c == ':' || c.is_whitespace()).unwrap_or(rest.len())
+    off + rest
+        .find(|c: char| c == ':' || c.is_whitespace())
+        .unwrap_or(rest.len())
 }
 
 /// Returns (absolute base URL ending in `/`, path part starting and ending in `/`).
 fn normalise_base_url(s: &str) -> Result<(String, String), String> {
     let s = s.trim();
-    let with_slash = if s.ends_with('/') { s.to_string() } else { format!("{s}/") };
-    if let Some(rest) = with_slash.strip_prefix("https://").or_else(|| with_slash.strip_prefix("http://")) {
+    let with_slash = if s.ends_with('/') {
+        s.to_string()
+    } else {
+        format!("{s}/")
+    };
+    if let Some(rest) = with_slash
+        .strip_prefix("https://")
+        .or_else(|| with_slash.strip_prefix("http://"))
+    {
         let path = rest.find('/').map_or("/", |i| &rest[i..]);
         if rest.starts_with('/') || rest.is_empty() {
             return Err("the URL has no host".to_string());
@@ -303,7 +346,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_errors_with_position() {
-        let Err(Error::Invalid(d)) = cfg("title: T\npaginte_by: 3\n") else { panic!() };
+        let Err(Error::Invalid(d)) = cfg("title: T\npaginte_by: 3\n") else {
+            panic!()
+        };
         let d = &d.0[0];
         assert_eq!(d.location.as_ref().unwrap().start.line, 2);
         assert_eq!(d.help.as_deref(), Some("did you mean `paginate_by`?"));

@@ -57,7 +57,12 @@ fn push_unique(v: &mut Vec<usize>, x: usize) {
 impl Index {
     /// Builds every index in one pass over each collection.
     pub fn build(site: &Site) -> Index {
-        let group_pos: BTreeMap<&str, usize> = site.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+        let group_pos: BTreeMap<&str, usize> = site
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.as_str(), i))
+            .collect();
         let mut ix = Index {
             by_group: vec![Vec::new(); site.groups.len()],
             briefings_of_incident: vec![Vec::new(); site.incidents.len()],
@@ -73,9 +78,15 @@ impl Index {
                 }
             }
             ix.by_year.entry(inc.date.year).or_default().push(i);
-            ix.by_country.entry(inc.location.country.clone()).or_default().push(i);
+            ix.by_country
+                .entry(inc.location.country.clone())
+                .or_default()
+                .push(i);
             for t in &inc.tags {
-                let e = ix.by_tag.entry(slug(t)).or_insert_with(|| (t.clone(), Vec::new(), Vec::new()));
+                let e = ix
+                    .by_tag
+                    .entry(slug(t))
+                    .or_insert_with(|| (t.clone(), Vec::new(), Vec::new()));
                 push_unique(&mut e.1, i);
             }
             ix.killed_total.add(inc.casualties.killed.as_ref());
@@ -93,7 +104,10 @@ impl Index {
                 }
             }
             for t in &br.tags {
-                let e = ix.by_tag.entry(slug(t)).or_insert_with(|| (t.clone(), Vec::new(), Vec::new()));
+                let e = ix
+                    .by_tag
+                    .entry(slug(t))
+                    .or_insert_with(|| (t.clone(), Vec::new(), Vec::new()));
                 push_unique(&mut e.2, b);
             }
         }

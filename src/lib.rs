@@ -77,7 +77,9 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> 
     let (raw, parse_diags) = timings.stage("parse", || load::parse(&sources));
     diags.extend(parse_diags);
     let today = chrono::Local::now().date_naive();
-    let (site, validate_diags) = timings.stage("validate", || validate::validate(raw, &sources, &config, today));
+    let (site, validate_diags) = timings.stage("validate", || {
+        validate::validate(raw, &sources, &config, today)
+    });
     diags.extend(validate_diags);
     let theme = timings.stage("theme", || render::theme::load(&config))?;
     let site = match site {
@@ -96,8 +98,11 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> 
             Ok(d) => d,
             Err(why) => {
                 diags.push(
-                    Diagnostic::warning("git-info", format!("`git_info` is on but no dates could be read: {why}"))
-                        .help("turn `git_info` off in site.yaml, or build inside a git repository"),
+                    Diagnostic::warning(
+                        "git-info",
+                        format!("`git_info` is on but no dates could be read: {why}"),
+                    )
+                    .help("turn `git_info` off in site.yaml, or build inside a git repository"),
                 );
                 Default::default()
             }
@@ -106,7 +111,9 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> 
         Default::default()
     };
     let index = timings.stage("index", || index::Index::build(&site));
-    let rendered = timings.stage("render", || render::render(&site, &index, &sources, &config, &theme, &updated));
+    let rendered = timings.stage("render", || {
+        render::render(&site, &index, &sources, &config, &theme, &updated)
+    });
     let files = match rendered {
         Ok(f) => f,
         Err(d) => {
@@ -116,8 +123,18 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> 
         }
     };
     diags.sort();
-    let counts = (site.incidents.len(), site.groups.len(), site.briefings.len());
-    Ok(Rendered { config, files, warnings: diags, counts, timings })
+    let counts = (
+        site.incidents.len(),
+        site.groups.len(),
+        site.briefings.len(),
+    );
+    Ok(Rendered {
+        config,
+        files,
+        warnings: diags,
+        counts,
+        timings,
+    })
 }
 
 /// Wall time of each stage of a build, in order.
@@ -144,7 +161,9 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
     let mut r = render_site(root, opts)?;
-    let stats = r.timings.stage("write", || output::write_site(&r.config.output_dir, &r.files))?;
+    let stats = r.timings.stage("write", || {
+        output::write_site(&r.config.output_dir, &r.files)
+    })?;
     Ok(report(r, stats, start))
 }
 

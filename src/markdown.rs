@@ -58,13 +58,33 @@ pub fn render(
     let mut has_html = false;
     for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let ev = match ev {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = check_link(&dest_url, src, range.clone(), body, root, links, diags);
-                Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = check_link(&dest_url, src, range.clone(), body, root, links, diags);
-                Event::Start(Tag::Image { link_type, dest_url: dest, title, id })
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
             }
             Event::Html(h) | Event::InlineHtml(h) if raw_html == RawHtml::Escape => Event::Text(h),
             e @ (Event::Html(_) | Event::InlineHtml(_)) => {
@@ -81,7 +101,10 @@ pub fn render(
     if has_html && raw_html == RawHtml::Sanitize {
         out = sanitize(&out);
     }
-    Rendered { html: out, headings }
+    Rendered {
+        html: out,
+        headings,
+    }
 }
 
 fn check_link<'a>(
@@ -94,28 +117,37 @@ fn check_link<'a>(
     diags: &mut Vec<Diagnostic>,
 ) -> CowStr<'a> {
     let loc = || {
-        let s = src.body_offset + range.start;
-        let e = src.body_offset + range.end.min(body.len());
+        let (s, e) = file_span(src, body, range.clone());
         Location::new(src.rel, src.file_text, s, e)
     };
     let lower = dest.trim().to_ascii_lowercase();
-    if lower.starts_with("javascript:") || lower.starts_with("data:") || lower.starts_with("vbscript:") {
+    if lower.starts_with("javascript:")
+        || lower.starts_with("data:")
+        || lower.starts_with("vbscript:")
+    {
         diags.push(
-            Diagnostic::error("unsafe-url", format!("link to a `{}` URL", &lower[..lower.find(':').unwrap_or(0)]))
-                .at(loc(), "scripts and data URLs are never allowed in links")
-                .help("link to an http(s) page or to `@incident/<id>`, `@group/<id>`…"),
+            Diagnostic::error(
+                "unsafe-url",
+                format!("link to a `{}` URL", &lower[..lower.find(':').unwrap_or(0)]),
+            )
+            .at(loc(), "scripts and data URLs are never allowed in links")
+            .help("link to an http(s) page or to `@incident/<id>`, `@group/<id>`…"),
         );
         return CowStr::Borrowed("#");
     }
-    let Some(rest) = dest.strip_prefix('@') else { return dest.clone() };
+    let Some(rest) = dest.strip_prefix('@') else {
+        return dest.clone();
+    };
     let (target, fragment) = match rest.split_once('#') {
         Some((t, f)) => (t, Some(f)),
         None => (rest, None),
     };
     let Some((kind, id)) = target.split_once('/') else {
         diags.push(
-            Diagnostic::error("bad-link", format!("`@{target}` is not a link target"))
-                .at(loc(), "expected `@incident/<id>`, `@group/<id>`, `@briefing/<id>` or `@page/<id>`"),
+            Diagnostic::error("bad-link", format!("`@{target}` is not a link target")).at(
+                loc(),
+                "expected `@incident/<id>`, `@group/<id>`, `@briefing/<id>` or `@page/<id>`",
+            ),
         );
         return CowStr::Borrowed("#");
     };
@@ -147,6 +179,48 @@ fn check_link<'a>(
     }
 }
 
+/// Where `range` of `body` is in the file. A front-matter body is a slice of the file at
+/// `body_offset`. A body from a multi-record `.yaml` file is a YAML string (usually a `|`
+/// block, indented), so it is found again on this error path: the first line of the body,
+/// then the first line of the snippet at or after it.
+fn file_span(src: &BodySource<'_>, body: &str, range: std::ops::Range<usize>) -> (usize, usize) {
+    let range = range.start.min(body.len())..range.end.min(body.len());
+    let from_yaml = src.rel.ends_with(".yaml") || src.rel.ends_with(".yml");
+    let direct = src
+        .file_text
+        .get(src.body_offset..)
+        .is_some_and(|rest| rest.starts_with(body));
+    if !from_yaml || direct {
+        return (src.body_offset + range.start, src.body_offset + range.end);
+    }
+    let first = |s: &str| {
+        s.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("")
+            .to_string()
+    };
+    let snippet = &body[range.clone()];
+    let snippet_line = snippet.lines().next().unwrap_or("");
+    let text = src.file_text;
+    let anchor = match first(body) {
+        b if b.is_empty() => 0,
+        b => text.find(&b).unwrap_or(0),
+    };
+    let found = if snippet_line.is_empty() {
+        None
+    } else {
+        text[anchor..]
+            .find(snippet_line)
+            .map(|i| anchor + i)
+            .or_else(|| text.find(snippet_line))
+    };
+    match found {
+        Some(s) => (s, s + snippet_line.len()),
+        None => (anchor, anchor),
+    }
+}
+
 /// Gives every heading a stable, unique id (its slug), keeping ids written with `{#id}`.
 fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<(u8, String, String)> {
     let mut used: HashSet<String> = HashSet::new();
@@ -167,7 +241,11 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<(u8, String, String)> {
                 Some(id) => id.to_string(),
                 None => {
                     let s = crate::validate::slug(&text);
-                    if s.is_empty() { "section".to_string() } else { s }
+                    if s.is_empty() {
+                        "section".to_string()
+                    } else {
+                        s
+                    }
                 }
             };
             let mut candidate = base.clone();
@@ -213,7 +291,11 @@ mod tests {
 
     fn md(body: &str, policy: RawHtml) -> (Rendered, Vec<Diagnostic>) {
         let file = format!("---\ntitle: x\n---\n{body}");
-        let src = BodySource { rel: "content/briefings/b.md", file_text: &file, body_offset: 16 };
+        let src = BodySource {
+            rel: "content/briefings/b.md",
+            file_text: &file,
+            body_offset: 16,
+        };
         let mut d = Vec::new();
         let r = render(body, &src, "../../", &R, policy, &mut d);
         (r, d)
@@ -221,12 +303,35 @@ mod tests {
 
     #[test]
     fn resolves_at_links_and_reports_unknown_ones_with_line() {
-        let (r, d) = md("See [JNIM](@group/jnim).\n\nAnd [x](@group/jnm).\n", RawHtml::Sanitize);
-        assert!(r.html.contains(r#"href="../../groups/jnim/""#), "{}", r.html);
+        let (r, d) = md(
+            "See [JNIM](@group/jnim).\n\nAnd [x](@group/jnm).\n",
+            RawHtml::Sanitize,
+        );
+        assert!(
+            r.html.contains(r#"href="../../groups/jnim/""#),
+            "{}",
+            r.html
+        );
         assert_eq!(d.len(), 1);
         let loc = d[0].location.as_ref().unwrap();
         assert_eq!(loc.start.line, 6);
         assert_eq!(d[0].help.as_deref(), Some("did you mean `@group/jnim`?"));
+    }
+
+    #[test]
+    fn links_in_yaml_list_bodies_are_found_in_the_file() {
+        let file =
+            "incidents:\n  - id: a\n    body: |\n      First line.\n\n      See [x](@group/jnm).\n";
+        let body = "First line.\n\nSee [x](@group/jnm).\n";
+        let src = BodySource {
+            rel: "content/incidents/l.yaml",
+            file_text: file,
+            body_offset: 0,
+        };
+        let mut d = Vec::new();
+        render(body, &src, "../../", &R, RawHtml::Sanitize, &mut d);
+        let loc = d[0].location.as_ref().unwrap();
+        assert_eq!((loc.start.line, loc.start.col), (6, 11));
     }
 
     #[test]
@@ -238,9 +343,12 @@ mod tests {
 
     #[test]
     fn raw_html_policies() {
-        let body = "<script>alert(1)</script>\n\n<abbr title=\"x\">JNIM</abbr> <b onclick=\"x()\">b</b>\n";
+        let body =
+            "<script>alert(1)</script>\n\n<abbr title=\"x\">JNIM</abbr> <b onclick=\"x()\">b</b>\n";
         let (s, _) = md(body, RawHtml::Sanitize);
-        assert!(!s.html.contains("<script") && !s.html.contains("onclick") && s.html.contains("<abbr"));
+        assert!(
+            !s.html.contains("<script") && !s.html.contains("onclick") && s.html.contains("<abbr")
+        );
         let (e, _) = md(body, RawHtml::Escape);
         assert!(e.html.contains("&lt;script&gt;"));
         let (a, _) = md(body, RawHtml::Allow);

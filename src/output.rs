@@ -31,9 +31,12 @@ fn check_relative(path: &str) -> Result<(), Error> {
     let p = Path::new(path);
     let bad = path.is_empty()
         || p.is_absolute()
-        || p.components().any(|c| !matches!(c, std::path::Component::Normal(_)));
+        || p.components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)));
     if bad {
-        return Err(Error::Other(format!("refusing to write outside the output directory: `{path}`")));
+        return Err(Error::Other(format!(
+            "refusing to write outside the output directory: `{path}`"
+        )));
     }
     Ok(())
 }
@@ -48,17 +51,25 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Error>
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
         Err(e) => return Err(Error::io(out, e)),
     };
-    if fresh { write_fresh(out, files) } else { sync(out, files) }
+    if fresh {
+        write_fresh(out, files)
+    } else {
+        sync(out, files)
+    }
 }
 
 fn tmp_sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    let name = out
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
     out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
 }
 
 fn create_dirs(base: &Path, files: &[OutputFile]) -> Result<(), Error> {
-    let dirs: BTreeSet<PathBuf> =
-        files.iter().filter_map(|f| Path::new(&f.path).parent().map(|p| base.join(p))).collect();
+    let dirs: BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent().map(|p| base.join(p)))
+        .collect();
     for d in dirs {
         std::fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
     }
@@ -86,7 +97,11 @@ fn write_fresh(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Error> {
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
-    result.map(|()| WriteStats { written: files.len(), unchanged: 0, removed: 0 })
+    result.map(|()| WriteStats {
+        written: files.len(),
+        unchanged: 0,
+        removed: 0,
+    })
 }
 
 fn sync(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Error> {
@@ -109,7 +124,8 @@ fn sync(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Error> {
             }
             let tmp = p.with_file_name(format!(
                 ".{}.tmp-{}",
-                p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                p.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
                 std::process::id()
             ));
             std::fs::write(&tmp, &f.bytes).map_err(|e| Error::io(&tmp, e))?;
@@ -122,7 +138,8 @@ fn sync(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Error> {
     let mut removed = 0;
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(out).min_depth(1).contents_first(true) {
-        let entry = entry.map_err(|e| Error::Other(format!("cannot scan {}: {e}", out.display())))?;
+        let entry =
+            entry.map_err(|e| Error::Other(format!("cannot scan {}: {e}", out.display())))?;
         let p = entry.path();
         if entry.file_type().is_dir() {
             dirs.push(p.to_path_buf());
@@ -135,7 +152,11 @@ fn sync(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Error> {
         // Only empty directories go; errors mean "not empty".
         let _ = std::fs::remove_dir(&d);
     }
-    Ok(WriteStats { written, unchanged: files.len() - written, removed })
+    Ok(WriteStats {
+        written,
+        unchanged: files.len() - written,
+        removed,
+    })
 }
 
 #[cfg(test)]
@@ -143,7 +164,10 @@ mod tests {
     use super::*;
 
     fn f(path: &str, s: &str) -> OutputFile {
-        OutputFile { path: path.into(), bytes: s.as_bytes().to_vec() }
+        OutputFile {
+            path: path.into(),
+            bytes: s.as_bytes().to_vec(),
+        }
     }
 
     #[test]
@@ -155,7 +179,10 @@ mod tests {
         let s = write_site(&out, &[f("index.html", "a"), f("y/index.html", "c")]).unwrap();
         assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
         assert!(!out.join("x").exists());
-        assert_eq!(std::fs::read_to_string(out.join("y/index.html")).unwrap(), "c");
+        assert_eq!(
+            std::fs::read_to_string(out.join("y/index.html")).unwrap(),
+            "c"
+        );
     }
 
     #[test]

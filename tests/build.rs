@@ -24,13 +24,21 @@ fn group_chronology_lists_its_incidents_oldest_first_with_precision_ties() {
     // its month, and every record of the group is there.
     assert_eq!(
         incident_links(&doc),
-        ["2015-11-20-radisson", "2016-year", "2016-07-month", "2016-07-19-nampala"],
+        [
+            "2015-11-20-radisson",
+            "2016-year",
+            "2016-07-month",
+            "2016-07-19-nampala"
+        ],
     );
     let main = texts(&doc, "main").join(" ");
     assert!(main.contains("2015") && main.contains("2016"));
     // Kangaba belongs to JNIM only.
     assert!(!incident_links(&doc).contains(&"2017-06-18-kangaba".to_string()));
-    assert_eq!(incident_links(&t.page("groups/jnim/index.html")), ["2017-06-18-kangaba"]);
+    assert_eq!(
+        incident_links(&t.page("groups/jnim/index.html")),
+        ["2017-06-18-kangaba"]
+    );
 }
 
 #[test]
@@ -42,7 +50,10 @@ fn dates_show_at_their_precision() {
     assert!(times("incidents/2016-year/index.html").contains(&"2016".to_string()));
     let doc = t.page("incidents/2016-07-month/index.html");
     let sel = scraper::Selector::parse("main time[datetime]").unwrap();
-    let dt: Vec<&str> = doc.select(&sel).filter_map(|e| e.value().attr("datetime")).collect();
+    let dt: Vec<&str> = doc
+        .select(&sel)
+        .filter_map(|e| e.value().attr("datetime"))
+        .collect();
     assert!(dt.contains(&"2016-07"), "{dt:?}");
 }
 
@@ -63,12 +74,24 @@ fn relationships_link_both_ways() {
     let t = built();
     let links = |rel: &str| hrefs(&t.page(rel), "main a[href]");
     let jnim = links("groups/jnim/index.html");
-    assert!(jnim.iter().any(|h| h.ends_with("groups/ansar-dine/")), "merged from");
-    assert!(jnim.iter().any(|h| h.ends_with("groups/al-qaeda/")), "affiliated with");
+    assert!(
+        jnim.iter().any(|h| h.ends_with("groups/ansar-dine/")),
+        "merged from"
+    );
+    assert!(
+        jnim.iter().any(|h| h.ends_with("groups/al-qaeda/")),
+        "affiliated with"
+    );
     let ad = links("groups/ansar-dine/index.html");
-    assert!(ad.iter().any(|h| h.ends_with("groups/jnim/")), "merged into");
+    assert!(
+        ad.iter().any(|h| h.ends_with("groups/jnim/")),
+        "merged into"
+    );
     let aq = links("groups/al-qaeda/index.html");
-    assert!(aq.iter().any(|h| h.ends_with("groups/jnim/")), "affiliates (reverse)");
+    assert!(
+        aq.iter().any(|h| h.ends_with("groups/jnim/")),
+        "affiliates (reverse)"
+    );
 }
 
 #[test]
@@ -76,19 +99,34 @@ fn at_links_resolve_to_pages() {
     let t = built();
     let doc = t.page("briefings/merger/index.html");
     let links = hrefs(&doc, "main a[href]");
-    for want in ["../../incidents/2016-07-19-nampala/", "../../groups/jnim/", "../../methodology/"] {
+    for want in [
+        "../../incidents/2016-07-19-nampala/",
+        "../../groups/jnim/",
+        "../../methodology/",
+    ] {
         assert!(links.iter().any(|h| h == want), "{want} not in {links:?}");
     }
     let home = hrefs(&t.page("index.html"), "main a[href]");
-    assert!(home.iter().any(|h| h == "./incidents/2017-06-18-kangaba/"), "{home:?}");
+    assert!(
+        home.iter().any(|h| h == "./incidents/2017-06-18-kangaba/"),
+        "{home:?}"
+    );
 }
 
 #[test]
 fn unknown_at_link_fails_with_file_and_line() {
     let t = SiteTest::fixture("basic");
-    t.write("content/pages/about.md", "---\ntitle: About\n---\nFirst line.\n\nSee [x](@incident/no-such-thing).\n");
-    let Err(Error::Invalid(d)) = t.build() else { panic!("build should fail") };
-    let d = d.0.iter().find(|d| d.code == "unknown-link").expect("unknown-link diagnostic");
+    t.write(
+        "content/pages/about.md",
+        "---\ntitle: About\n---\nFirst line.\n\nSee [x](@incident/no-such-thing).\n",
+    );
+    let Err(Error::Invalid(d)) = t.build() else {
+        panic!("build should fail")
+    };
+    let d =
+        d.0.iter()
+            .find(|d| d.code == "unknown-link")
+            .expect("unknown-link diagnostic");
     let loc = d.location.as_ref().unwrap();
     assert_eq!(loc.path, "content/pages/about.md");
     assert_eq!(loc.start.line, 6);
@@ -101,7 +139,11 @@ fn drafts_only_with_drafts_flag() {
     assert!(!t.has("incidents/2017-draft/index.html"));
     let ids = incident_links(&t.page("groups/jnim/index.html"));
     assert!(!ids.contains(&"2017-draft".to_string()));
-    t.build_with(BuildOptions { drafts: true, ..Default::default() }).unwrap();
+    t.build_with(BuildOptions {
+        drafts: true,
+        ..Default::default()
+    })
+    .unwrap();
     assert!(t.has("incidents/2017-draft/index.html"));
     assert!(incident_links(&t.page("groups/jnim/index.html")).contains(&"2017-draft".to_string()));
 }
@@ -120,12 +162,21 @@ fn incidents_are_paginated_newest_first() {
 #[test]
 fn every_internal_link_stays_under_a_base_path() {
     let t = SiteTest::fixture("basic");
-    t.build_with(BuildOptions { base_url: Some("https://example.org/deep/sahel/".into()), ..Default::default() }).unwrap();
+    t.build_with(BuildOptions {
+        base_url: Some("https://example.org/deep/sahel/".into()),
+        ..Default::default()
+    })
+    .unwrap();
     let base = "https://example.org/deep/sahel/";
     let mut checked = 0;
     for entry in walkdir::WalkDir::new(&t.out) {
         let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(&t.out).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(&t.out)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if !rel.ends_with(".html") || rel == "404.html" {
             continue;
         }
@@ -136,22 +187,39 @@ fn every_internal_link_stays_under_a_base_path() {
         assert_eq!(canon, std::slice::from_ref(&page_url), "canonical of {rel}");
         let sel = scraper::Selector::parse("a[href], link[href], img[src], script[src]").unwrap();
         for e in doc.select(&sel) {
-            let url = e.value().attr("href").or_else(|| e.value().attr("src")).unwrap();
-            if url.starts_with("http") && !url.starts_with("https://example.org/") || url.starts_with('#') {
+            let url = e
+                .value()
+                .attr("href")
+                .or_else(|| e.value().attr("src"))
+                .unwrap();
+            if url.starts_with("http") && !url.starts_with("https://example.org/")
+                || url.starts_with('#')
+            {
                 continue;
             }
             let abs = resolve(&page_url, url);
             assert!(abs.starts_with(base), "{rel}: {url} resolves to {abs}");
             let target = abs[base.len()..].split('#').next().unwrap().to_string();
-            let file = if target.is_empty() || target.ends_with('/') { format!("{target}index.html") } else { target };
-            assert!(t.out.join(&file).exists(), "{rel}: {url} points to missing {file}");
+            let file = if target.is_empty() || target.ends_with('/') {
+                format!("{target}index.html")
+            } else {
+                target
+            };
+            assert!(
+                t.out.join(&file).exists(),
+                "{rel}: {url} points to missing {file}"
+            );
             checked += 1;
         }
     }
     assert!(checked > 100, "only {checked} links checked");
     // The 404 page is served at any depth, so its links are absolute paths with the base.
     let nf = hrefs(&t.page("404.html"), "a[href]");
-    assert!(nf.iter().all(|h| h.starts_with("/deep/sahel/") || h.starts_with("http") || h.starts_with('#')), "{nf:?}");
+    assert!(
+        nf.iter()
+            .all(|h| h.starts_with("/deep/sahel/") || h.starts_with("http") || h.starts_with('#')),
+        "{nf:?}"
+    );
 }
 
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -159,7 +227,16 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -168,8 +245,16 @@ fn two_builds_are_byte_identical() {
     let t = SiteTest::fixture("basic");
     let a = t.dir.path().join("a");
     let b = t.dir.path().join("b");
-    t.build_with(BuildOptions { output: Some(a.clone()), ..Default::default() }).unwrap();
-    t.build_with(BuildOptions { output: Some(b.clone()), ..Default::default() }).unwrap();
+    t.build_with(BuildOptions {
+        output: Some(a.clone()),
+        ..Default::default()
+    })
+    .unwrap();
+    t.build_with(BuildOptions {
+        output: Some(b.clone()),
+        ..Default::default()
+    })
+    .unwrap();
     let (ta, tb) = (tree(&a), tree(&b));
     assert!(ta.len() > 20, "{}", ta.len());
     assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
@@ -182,7 +267,10 @@ fn two_builds_are_byte_identical() {
 fn failed_build_leaves_previous_output_untouched() {
     let t = built();
     let before = tree(&t.out);
-    t.write("content/incidents/2017-06-18-kangaba.md", "---\ntitle: Broken\ndate: \"2017-02-30\"\nlocation: {country: ML}\n---\n");
+    t.write(
+        "content/incidents/2017-06-18-kangaba.md",
+        "---\ntitle: Broken\ndate: \"2017-02-30\"\nlocation: {country: ML}\n---\n",
+    );
     let err = t.build().unwrap_err();
     assert!(matches!(err, Error::Invalid(_)));
     assert_eq!(tree(&t.out), before, "output changed after a failed build");
@@ -197,9 +285,16 @@ fn failed_build_leaves_previous_output_untouched() {
 #[test]
 fn rebuild_rewrites_only_changed_files() {
     let t = built();
-    t.write("content/pages/methodology.md", "---\ntitle: Methodology\n---\nRevised text.\n");
+    t.write(
+        "content/pages/methodology.md",
+        "---\ntitle: Methodology\n---\nRevised text.\n",
+    );
     let r = t.build().unwrap();
-    assert!(r.written.written >= 1 && r.written.written < 10, "{:?}", r.written);
+    assert!(
+        r.written.written >= 1 && r.written.written < 10,
+        "{:?}",
+        r.written
+    );
     assert!(r.written.unchanged > 20);
     let m = texts(&t.page("methodology/index.html"), "main").join(" ");
     assert!(m.contains("Revised text."));
@@ -222,7 +317,10 @@ fn content_text_is_escaped() {
 #[test]
 fn refuses_to_build_over_content() {
     let t = SiteTest::fixture("basic");
-    let r = t.build_with(BuildOptions { output: Some(t.root.join("content")), ..Default::default() });
+    let r = t.build_with(BuildOptions {
+        output: Some(t.root.join("content")),
+        ..Default::default()
+    });
     assert!(matches!(r, Err(Error::Invalid(_))));
     assert!(t.root.join("content/groups/jnim.md").exists());
 }
@@ -247,8 +345,16 @@ fn git_info_dates_pages_from_their_last_commit() {
     };
     // Off by default: no date, whatever the repository says.
     t.build().unwrap();
-    assert!(texts(&t.page("incidents/2017-06-18-kangaba/index.html"), "footer").join(" ").contains("Built with"));
-    assert!(!texts(&t.page("incidents/2017-06-18-kangaba/index.html"), "footer").join(" ").contains("last updated"));
+    assert!(
+        texts(&t.page("incidents/2017-06-18-kangaba/index.html"), "footer")
+            .join(" ")
+            .contains("Built with")
+    );
+    assert!(
+        !texts(&t.page("incidents/2017-06-18-kangaba/index.html"), "footer")
+            .join(" ")
+            .contains("last updated")
+    );
     let yaml = std::fs::read_to_string(t.root.join("site.yaml")).unwrap();
     t.write("site.yaml", &format!("{yaml}git_info: true\n"));
     // Not a repository yet: one warning, and the build still succeeds.

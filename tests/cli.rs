@@ -13,11 +13,25 @@ fn bin() -> Command {
 #[test]
 fn build_prints_one_summary_line_and_exits_zero() {
     let t = SiteTest::fixture("basic");
-    let out = bin().args(["build", "--root"]).arg(&t.root).arg("--output").arg(&t.out).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .args(["build", "--root"])
+        .arg(&t.root)
+        .arg("--output")
+        .arg(&t.out)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     let last = err.lines().last().unwrap();
-    assert!(last.starts_with("built ") && last.contains(" pages (5 incidents, 3 groups, 1 briefing) in "), "{last}");
+    assert!(
+        last.starts_with("built ")
+            && last.contains(" pages (5 incidents, 3 groups, 1 briefing) in "),
+        "{last}"
+    );
     assert!(t.out.join("index.html").exists());
 }
 
@@ -28,11 +42,23 @@ fn bad_content_exits_one_with_located_diagnostics_and_writes_nothing() {
         "content/incidents/2017-06-18-kangaba.md",
         "---\ntitle: Kangaba\ndate: \"2017-06-18\"\nlocation: {country: ML}\ngroups: [jnm]\n---\n",
     );
-    let out = bin().args(["build", "--root"]).arg(&t.root).arg("--output").arg(&t.out).output().unwrap();
+    let out = bin()
+        .args(["build", "--root"])
+        .arg(&t.root)
+        .arg("--output")
+        .arg(&t.out)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("error: unknown group `jnm` in `groups`"), "{err}");
-    assert!(err.contains("content/incidents/2017-06-18-kangaba.md:5:10"), "{err}");
+    assert!(
+        err.contains("error: unknown group `jnm` in `groups`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/incidents/2017-06-18-kangaba.md:5:10"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `jnim`?"), "{err}");
     assert!(!t.out.exists());
 }
@@ -40,7 +66,11 @@ fn bad_content_exits_one_with_located_diagnostics_and_writes_nothing() {
 #[test]
 fn missing_site_yaml_exits_two() {
     let dir = tempfile::tempdir().unwrap();
-    let out = bin().args(["check", "--root"]).arg(dir.path()).output().unwrap();
+    let out = bin()
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -48,11 +78,27 @@ fn missing_site_yaml_exits_two() {
 fn check_links_finds_a_page_removed_after_the_build() {
     let t = SiteTest::fixture("basic");
     t.build().unwrap();
-    let ok = bin().args(["check", "--links", "--root"]).arg(&t.root).arg("--output").arg(&t.out).output().unwrap();
-    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let ok = bin()
+        .args(["check", "--links", "--root"])
+        .arg(&t.root)
+        .arg("--output")
+        .arg(&t.out)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
     assert!(String::from_utf8_lossy(&ok.stderr).contains(": 0 broken"));
     std::fs::remove_file(t.out.join("groups/jnim/index.html")).unwrap();
-    let bad = bin().args(["check", "--links", "--root"]).arg(&t.root).arg("--output").arg(&t.out).output().unwrap();
+    let bad = bin()
+        .args(["check", "--links", "--root"])
+        .arg(&t.root)
+        .arg("--output")
+        .arg(&t.out)
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("groups/jnim/"), "{err}");

@@ -28,8 +28,14 @@ impl Count {
     pub fn display(&self) -> String {
         match *self {
             Count::Exact { n } => n.to_string(),
-            Count::Range { min, max: Some(max) } if min == max => min.to_string(),
-            Count::Range { min, max: Some(max) } => format!("{min}–{max}"),
+            Count::Range {
+                min,
+                max: Some(max),
+            } if min == max => min.to_string(),
+            Count::Range {
+                min,
+                max: Some(max),
+            } => format!("{min}–{max}"),
             Count::Range { min, max: None } => format!("at least {min}"),
             Count::Unknown => "unknown".to_string(),
         }
@@ -115,11 +121,17 @@ mod tests {
     fn ranges_open_ends_and_unknowns_add_honestly() {
         let mut t = Tally::default();
         t.add(Some(&Count::Exact { n: 5 }));
-        t.add(Some(&Count::Range { min: 10, max: Some(12) }));
+        t.add(Some(&Count::Range {
+            min: 10,
+            max: Some(12),
+        }));
         assert_eq!(t.display(), "15–17");
         t.add(Some(&Count::Unknown));
         assert_eq!(t.display_full(), "15–17, 1 incident with an unknown figure");
-        t.add(Some(&Count::Range { min: 257, max: None }));
+        t.add(Some(&Count::Range {
+            min: 257,
+            max: None,
+        }));
         assert_eq!(t.display(), "at least 272");
         t.add(None);
         assert_eq!(t.reported, 3);
@@ -127,8 +139,22 @@ mod tests {
 
     #[test]
     fn displays_single_figures() {
-        assert_eq!(Count::Range { min: 10, max: Some(12) }.display(), "10–12");
-        assert_eq!(Count::Range { min: 257, max: None }.display(), "at least 257");
+        assert_eq!(
+            Count::Range {
+                min: 10,
+                max: Some(12)
+            }
+            .display(),
+            "10–12"
+        );
+        assert_eq!(
+            Count::Range {
+                min: 257,
+                max: None
+            }
+            .display(),
+            "at least 257"
+        );
         assert_eq!(Count::Unknown.display(), "unknown");
     }
 }

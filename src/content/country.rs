@@ -258,7 +258,10 @@ pub const COUNTRIES: &[(&str, u16, &str)] = &[
 
 /// Looks up a country by its alpha-2 code (upper case).
 pub fn by_code(code: &str) -> Option<(&'static str, u16, &'static str)> {
-    COUNTRIES.binary_search_by(|c| c.0.cmp(code)).ok().map(|i| COUNTRIES[i])
+    COUNTRIES
+        .binary_search_by(|c| c.0.cmp(code))
+        .ok()
+        .map(|i| COUNTRIES[i])
 }
 
 /// The English short name of a country code, if the code exists.

@@ -29,8 +29,18 @@ pub struct PartialDate {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// Why a date string was rejected.
@@ -70,7 +80,11 @@ impl PartialDate {
         {
             return Err(DateError::NoSuchDate);
         }
-        Ok(PartialDate { year: year as i32, month: month.map(|m| m as u8), day: day.map(|d| d as u8) })
+        Ok(PartialDate {
+            year: year as i32,
+            month: month.map(|m| m as u8),
+            day: day.map(|d| d as u8),
+        })
     }
 
     /// The precision the date was written with.
@@ -116,8 +130,14 @@ impl PartialDate {
         match (self.month, self.day) {
             (Some(_), Some(_)) => self.first_day(),
             (Some(m), None) => {
-                let (y, nm) = if m == 12 { (self.year + 1, 1) } else { (self.year, u32::from(m) + 1) };
-                chrono::NaiveDate::from_ymd_opt(y, nm, 1).and_then(|d| d.pred_opt()).unwrap_or_default()
+                let (y, nm) = if m == 12 {
+                    (self.year + 1, 1)
+                } else {
+                    (self.year, u32::from(m) + 1)
+                };
+                chrono::NaiveDate::from_ymd_opt(y, nm, 1)
+                    .and_then(|d| d.pred_opt())
+                    .unwrap_or_default()
             }
             _ => chrono::NaiveDate::from_ymd_opt(self.year, 12, 31)
                 .unwrap_or_default()
@@ -176,7 +196,11 @@ impl fmt::Display for PartialDate {
 impl From<chrono::NaiveDate> for PartialDate {
     fn from(d: chrono::NaiveDate) -> PartialDate {
         use chrono::Datelike;
-        PartialDate { year: d.year(), month: Some(d.month() as u8), day: Some(d.day() as u8) }
+        PartialDate {
+            year: d.year(),
+            month: Some(d.month() as u8),
+            day: Some(d.day() as u8),
+        }
     }
 }
 
@@ -195,7 +219,12 @@ pub struct DateView {
 
 impl From<&PartialDate> for DateView {
     fn from(d: &PartialDate) -> DateView {
-        DateView { iso: d.iso(), display: d.display(), precision: d.precision(), year: d.year }
+        DateView {
+            iso: d.iso(),
+            display: d.display(),
+            precision: d.precision(),
+            year: d.year,
+        }
     }
 }
 
@@ -206,8 +235,14 @@ mod tests {
     #[test]
     fn parses_three_precisions() {
         assert_eq!(PartialDate::parse("2017").unwrap().display(), "2017");
-        assert_eq!(PartialDate::parse("2017-06").unwrap().display(), "June 2017");
-        assert_eq!(PartialDate::parse("2017-06-18").unwrap().display(), "18 June 2017");
+        assert_eq!(
+            PartialDate::parse("2017-06").unwrap().display(),
+            "June 2017"
+        );
+        assert_eq!(
+            PartialDate::parse("2017-06-18").unwrap().display(),
+            "18 June 2017"
+        );
     }
 
     #[test]
@@ -224,11 +259,20 @@ mod tests {
         let m = PartialDate::parse("2017-01").unwrap();
         let d = PartialDate::parse("2017-01-01").unwrap();
         assert!(y < m && m < d);
-        assert_eq!(m.cmp_coarse(&PartialDate::parse("2017-01-02").unwrap()), Ordering::Equal);
+        assert_eq!(
+            m.cmp_coarse(&PartialDate::parse("2017-01-02").unwrap()),
+            Ordering::Equal
+        );
     }
 
     #[test]
     fn last_day_of_month() {
-        assert_eq!(PartialDate::parse("2016-02").unwrap().last_day().to_string(), "2016-02-29");
+        assert_eq!(
+            PartialDate::parse("2016-02")
+                .unwrap()
+                .last_day()
+                .to_string(),
+            "2016-02-29"
+        );
     }
 }

@@ -276,6 +276,9 @@ pub struct Site {
 impl Site {
     /// Finds a group by id (groups are sorted by id).
     pub fn group(&self, id: &str) -> Option<&Group> {
-        self.groups.binary_search_by(|g| g.id.as_str().cmp(id)).ok().map(|i| &self.groups[i])
+        self.groups
+            .binary_search_by(|g| g.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.groups[i])
     }
 }

@@ -491,7 +491,11 @@ fn page_dates(
         return out;
     }
     let mut add = |path: String, origin: &crate::content::Origin| {
-        if let Some(d) = sources.files.get(origin.file).and_then(|f| updated.get(&f.rel)) {
+        if let Some(d) = sources
+            .files
+            .get(origin.file)
+            .and_then(|f| updated.get(&f.rel))
+        {
             out.insert(path, *d);
         }
     };
@@ -562,7 +566,12 @@ pub fn render(
                     .unwrap_or_else(|| config.description.clone()),
             );
             ctx.insert("page_kind", job.template.trim_end_matches(".html"));
-            ctx.insert("updated", &page_updated.get(&job.path).map(|d| DateView::from(&crate::content::PartialDate::from(*d))));
+            ctx.insert(
+                "updated",
+                &page_updated
+                    .get(&job.path)
+                    .map(|d| DateView::from(&crate::content::PartialDate::from(*d))),
+            );
             let html = tera
                 .render(job.template, &ctx)
                 .map_err(|e| template_diag(&e, theme, Some(job.template)))?;
@@ -589,7 +598,12 @@ pub fn render(
         diags.sort();
         return Err(diags);
     }
-    let inputs = Inputs { site, index, config, updated: &page_updated };
+    let inputs = Inputs {
+        site,
+        index,
+        config,
+        updated: &page_updated,
+    };
     let (a, (b, c)) = rayon::join(
         || feeds::render(&inputs),
         || rayon::join(|| export::render(&inputs), || search::render(&inputs)),
@@ -755,48 +769,48 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
         .par_iter()
         .enumerate()
         .map(|(p, inc)| {
-        let s = &sh.incidents[p];
-        let page = IncidentPage {
-            incident: s,
-            place_name: inc.location.place.clone(),
-            admin1: inc.location.admin1.clone(),
-            coords: inc.location.coords.map(|(lat, lon)| Coords { lat, lon }),
-            targets: inc.targets.clone(),
-            captured: show(&inc.casualties.captured),
-            sources: inc
-                .sources
-                .iter()
-                .map(|src| SourceView {
-                    title: src.title.clone(),
-                    url: src.url.clone(),
-                    publisher: src.publisher.clone(),
-                    date: src.date.as_ref().map(DateView::from),
-                })
-                .collect(),
-            tags: sh.tag_refs(&inc.tags),
-            briefings: index.briefings_of_incident[p]
-                .iter()
-                .map(|&b| &sh.briefings[b])
-                .collect(),
-            body: bodies.incidents[p].html.clone(),
-            map: pictures::locator(site, inc, "../../"),
-            prev: p.checked_sub(1).map(|q| Link {
-                title: sh.incidents[q].title.clone(),
-                path: sh.incidents[q].path.clone(),
-            }),
-            next: sh.incidents.get(p + 1).map(|n| Link {
-                title: n.title.clone(),
-                path: n.path.clone(),
-            }),
-        };
-        Ok(Job {
-            template: "incident.html",
-            path: s.path.clone(),
-            title: inc.title.clone(),
-            description: inc.summary.clone(),
-            context: ctx(&page)?,
+            let s = &sh.incidents[p];
+            let page = IncidentPage {
+                incident: s,
+                place_name: inc.location.place.clone(),
+                admin1: inc.location.admin1.clone(),
+                coords: inc.location.coords.map(|(lat, lon)| Coords { lat, lon }),
+                targets: inc.targets.clone(),
+                captured: show(&inc.casualties.captured),
+                sources: inc
+                    .sources
+                    .iter()
+                    .map(|src| SourceView {
+                        title: src.title.clone(),
+                        url: src.url.clone(),
+                        publisher: src.publisher.clone(),
+                        date: src.date.as_ref().map(DateView::from),
+                    })
+                    .collect(),
+                tags: sh.tag_refs(&inc.tags),
+                briefings: index.briefings_of_incident[p]
+                    .iter()
+                    .map(|&b| &sh.briefings[b])
+                    .collect(),
+                body: bodies.incidents[p].html.clone(),
+                map: pictures::locator(site, inc, "../../"),
+                prev: p.checked_sub(1).map(|q| Link {
+                    title: sh.incidents[q].title.clone(),
+                    path: sh.incidents[q].path.clone(),
+                }),
+                next: sh.incidents.get(p + 1).map(|n| Link {
+                    title: n.title.clone(),
+                    path: n.path.clone(),
+                }),
+            };
+            Ok(Job {
+                template: "incident.html",
+                path: s.path.clone(),
+                title: inc.title.clone(),
+                description: inc.summary.clone(),
+                context: ctx(&page)?,
+            })
         })
-    })
         .collect();
     for j in incident_jobs {
         let j = j?;
@@ -1155,7 +1169,13 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             ctx(&fp)?,
         );
     }
-    push("search.html", "search/".into(), "Search".into(), None, Context::new());
+    push(
+        "search.html",
+        "search/".into(),
+        "Search".into(),
+        None,
+        Context::new(),
+    );
     push(
         "404.html",
         "404.html".into(),

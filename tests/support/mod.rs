@@ -19,7 +19,9 @@ pub struct SiteTest {
 
 /// Path of a fixture under tests/fixtures/sites/.
 pub fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sites").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sites")
+        .join(name)
 }
 
 /// Recursively copies `from` into `to`.
@@ -60,7 +62,10 @@ impl SiteTest {
     }
 
     /// Builds with the given options (output defaults to `self.out`).
-    pub fn build_with(&self, mut opts: BuildOptions) -> Result<briefwerk::BuildReport, briefwerk::Error> {
+    pub fn build_with(
+        &self,
+        mut opts: BuildOptions,
+    ) -> Result<briefwerk::BuildReport, briefwerk::Error> {
         if opts.output.is_none() {
             opts.output = Some(self.out.clone());
         }
@@ -69,7 +74,8 @@ impl SiteTest {
 
     /// Parses an output page.
     pub fn page(&self, rel: &str) -> Html {
-        let text = std::fs::read_to_string(self.out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        let text =
+            std::fs::read_to_string(self.out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
         Html::parse_document(&text)
     }
 
@@ -82,20 +88,34 @@ impl SiteTest {
 /// Text of every element matching `css`, whitespace collapsed.
 pub fn texts(doc: &Html, css: &str) -> Vec<String> {
     let sel = Selector::parse(css).unwrap();
-    doc.select(&sel).map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")).collect()
+    doc.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
 }
 
 /// `href` of every link matching `css`, in document order.
 pub fn hrefs(doc: &Html, css: &str) -> Vec<String> {
     let sel = Selector::parse(css).unwrap();
-    doc.select(&sel).filter_map(|e| e.value().attr("href").map(str::to_string)).collect()
+    doc.select(&sel)
+        .filter_map(|e| e.value().attr("href").map(str::to_string))
+        .collect()
 }
 
 /// `href` of every text link inside `<main>` (not the links on map marks inside SVG).
 pub fn text_hrefs(doc: &Html) -> Vec<String> {
     let sel = Selector::parse("main a[href]").unwrap();
     doc.select(&sel)
-        .filter(|e| !e.ancestors().any(|a| a.value().as_element().is_some_and(|el| el.name() == "svg")))
+        .filter(|e| {
+            !e.ancestors()
+                .any(|a| a.value().as_element().is_some_and(|el| el.name() == "svg"))
+        })
         .filter_map(|e| e.value().attr("href").map(str::to_string))
         .collect()
 }
@@ -104,7 +124,9 @@ pub fn text_hrefs(doc: &Html) -> Vec<String> {
 pub fn incident_links(doc: &Html) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for h in text_hrefs(doc) {
-        let Some(i) = h.find("incidents/") else { continue };
+        let Some(i) = h.find("incidents/") else {
+            continue;
+        };
         let rest = &h[i + "incidents/".len()..];
         let id = rest.trim_end_matches('/');
         if id.is_empty() || id.contains('/') || id.contains('.') || id == "page" {
@@ -122,7 +144,10 @@ pub fn resolve(page_url: &str, href: &str) -> String {
     if href.contains("://") || href.starts_with('#') || href.starts_with("mailto:") {
         return href.to_string();
     }
-    let (scheme_host, path) = match page_url.find("://").and_then(|i| page_url[i + 3..].find('/').map(|j| i + 3 + j)) {
+    let (scheme_host, path) = match page_url
+        .find("://")
+        .and_then(|i| page_url[i + 3..].find('/').map(|j| i + 3 + j))
+    {
         Some(k) => (&page_url[..k], &page_url[k..]),
         None => (page_url, "/"),
     };
@@ -136,7 +161,10 @@ pub fn resolve(page_url: &str, href: &str) -> String {
         Some((p, f)) => (p, Some(f)),
         None => (href, None),
     };
-    let trailing = href_path.ends_with('/') || href_path.is_empty() || href_path.ends_with("/.") || href_path == ".";
+    let trailing = href_path.ends_with('/')
+        || href_path.is_empty()
+        || href_path.ends_with("/.")
+        || href_path == ".";
     for s in href_path.split('/') {
         match s {
             "" | "." => {}

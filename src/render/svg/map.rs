@@ -8,8 +8,8 @@
 
 use super::{PALETTE, PathData, content_id, esc, group_thousands, n1, open_svg, text_width};
 use serde::Deserialize;
-use std::fmt::Write as _;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// One incident to mark on a map.
@@ -1215,8 +1215,16 @@ mod tests {
         // The centre snaps to whole degrees (shared backgrounds), so the point sits near,
         // not exactly at, the middle: at most half a degree off.
         let px_per_deg = v.scale;
-        assert!((cs[0].0 - 200.0).abs() <= 0.5 * px_per_deg * v.kx + 1.0, "x {}", cs[0].0);
-        assert!((cs[0].1 - 150.0).abs() <= 0.5 * px_per_deg + 1.0, "y {}", cs[0].1);
+        assert!(
+            (cs[0].0 - 200.0).abs() <= 0.5 * px_per_deg * v.kx + 1.0,
+            "x {}",
+            cs[0].0
+        );
+        assert!(
+            (cs[0].1 - 150.0).abs() <= 0.5 * px_per_deg + 1.0,
+            "y {}",
+            cs[0].1
+        );
         assert!((cs[0].0 - 200.0).abs() > 1.0, "centre snapped: -8.4 -> -8");
     }
 
