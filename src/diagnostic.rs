@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::source::{LineCol, line_col};
+use crate::source::{LineCol, LineIndex};
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -37,15 +37,25 @@ pub struct Location {
 impl Location {
     /// Locates the byte range `start..end` in `text` of the file `path`.
     pub fn new(path: &str, text: &str, start: usize, end: usize) -> Location {
-        let s = line_col(text, start);
-        let line_begin = crate::source::line_start_offset(text, s.line);
+        Location::indexed(path, text, &LineIndex::new(text), start, end)
+    }
+
+    /// Like [`Location::new`] with a [`LineIndex`] of `text` made once for many locations.
+    pub fn indexed(
+        path: &str,
+        text: &str,
+        index: &LineIndex,
+        start: usize,
+        end: usize,
+    ) -> Location {
+        let s = index.line_col(text, start);
+        let line_begin = index.line_start(text, s.line);
         let rest = &text[line_begin..];
         let line_len = rest.find('\n').unwrap_or(rest.len());
         let source_line = rest[..line_len].trim_end_matches('\r').to_string();
-        let e = line_col(text, end.max(start));
         let line_chars = source_line.chars().count();
-        let end = if e.line == s.line {
-            e
+        let end = if end.max(start) <= line_begin + line_len {
+            index.line_col(text, end.max(start))
         } else {
             LineCol {
                 line: s.line,

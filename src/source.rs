@@ -23,6 +23,47 @@ pub fn line_col(text: &str, offset: usize) -> LineCol {
     LineCol { line, col }
 }
 
+/// Where every line of a text starts, so that many offsets in one file (thousands of
+/// diagnostics in a large list file) cost a binary search each instead of a scan from the
+/// top of the file.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// Same as [`line_col`] for the text this index was made from.
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        LineCol {
+            line,
+            col: text[start..offset].chars().count() + 1,
+        }
+    }
+
+    /// Byte offset where 1-based `line` starts (the end of the text past the last line).
+    pub fn line_start(&self, text: &str, line: usize) -> usize {
+        self.starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(text.len())
+    }
+}
+
 /// Returns the byte offset of the start of 1-based `line` (clamped to the text).
 pub fn line_start_offset(text: &str, line: usize) -> usize {
     if line <= 1 {
@@ -82,6 +123,17 @@ mod tests {
         let off = t.find('[').unwrap();
         assert_eq!(line_col(t, off), LineCol { line: 2, col: 5 });
         assert_eq!(offset_of(t, 2, 5), off);
+    }
+
+    #[test]
+    fn line_index_agrees_with_scanning() {
+        let t = "a: 1\r\nbé: [x]\n\nlast é";
+        let ix = LineIndex::new(t);
+        for off in 0..=t.len() + 2 {
+            assert_eq!(ix.line_col(t, off), line_col(t, off), "offset {off}");
+        }
+        assert_eq!(ix.line_start(t, 2), line_start_offset(t, 2));
+        assert_eq!(ix.line_start(t, 9), t.len());
     }
 
     #[test]

@@ -3,7 +3,9 @@
 //!
 //! Pure: takes parsed records and the config, returns the site or all diagnostics.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 use crate::config::Config;
 use crate::content::count::Count;
@@ -15,6 +17,7 @@ use crate::content::{
 };
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::load::{Kind, RawSite, RecordLoc, Sources};
+use crate::source::LineIndex;
 use crate::yaml::{self, Part, Seg};
 
 /// True for ids made of `[a-z0-9-]+` that cannot escape a path.
@@ -94,49 +97,68 @@ pub fn slug(s: &str) -> String {
 
 struct Ctx<'a> {
     sources: &'a Sources,
+    /// Per file, made on its first error: its YAML parsed with positions and its line
+    /// index, so that a file with thousands of errors is parsed and scanned once.
+    located: RefCell<HashMap<usize, Rc<Located<'a>>>>,
     diags: Diagnostics,
     /// Groups suggested by a "did you mean" for an unknown reference: most likely named
     /// there, so not reported as unused on top of the typo.
     suggested_groups: BTreeSet<String>,
 }
 
-impl Ctx<'_> {
+struct Located<'a> {
+    tree: Option<yaml::Tree<'a>>,
+    lines: LineIndex,
+}
+
+impl<'a> Ctx<'a> {
+    fn located(&self, loc: &RecordLoc) -> Rc<Located<'a>> {
+        let file: &'a crate::load::SourceFile = &self.sources.files[loc.file];
+        let mut cache = self.located.borrow_mut();
+        let entry = cache.entry(loc.file).or_insert_with(|| {
+            let yaml_text: &'a str = &file.text[loc.yaml.clone()];
+            Rc::new(Located {
+                tree: yaml::Tree::parse(yaml_text),
+                lines: LineIndex::new(&file.text),
+            })
+        });
+        Rc::clone(entry)
+    }
+
+    fn location(&self, loc: &RecordLoc, start: usize, end: usize) -> Location {
+        let f = &self.sources.files[loc.file];
+        Location::indexed(&f.rel, &f.text, &self.located(loc).lines, start, end)
+    }
+
     fn rel(&self, loc: &RecordLoc) -> &str {
         &self.sources.files[loc.file].rel
     }
 
     /// Location of the node at `path` inside a record (resolved only on this error path).
     fn at(&self, loc: &RecordLoc, path: &[Seg], part: Part) -> Location {
-        let f = &self.sources.files[loc.file];
-        let yaml_text = &f.text[loc.yaml.clone()];
         let mut full = loc.prefix.clone();
         full.extend_from_slice(path);
-        match yaml::locate(yaml_text, &full, part) {
-            Some((s, e)) => Location::new(&f.rel, &f.text, loc.yaml.start + s, loc.yaml.start + e),
-            None => Location::new(&f.rel, &f.text, loc.yaml.start, loc.yaml.start),
-        }
+        let found = self
+            .located(loc)
+            .tree
+            .as_ref()
+            .and_then(|t| t.locate(&full, part));
+        let (s, e) = found.unwrap_or((0, 0));
+        self.location(loc, loc.yaml.start + s, loc.yaml.start + e)
     }
 
     /// Like [`Ctx::at`], but `None` when the record has no node at `path`.
     fn at_exact(&self, loc: &RecordLoc, path: &[Seg], part: Part) -> Option<Location> {
-        let f = &self.sources.files[loc.file];
-        let yaml_text = &f.text[loc.yaml.clone()];
         let mut full = loc.prefix.clone();
         full.extend_from_slice(path);
-        let (s, e) = yaml::locate_exact(yaml_text, &full, part)?;
-        Some(Location::new(
-            &f.rel,
-            &f.text,
-            loc.yaml.start + s,
-            loc.yaml.start + e,
-        ))
+        let (s, e) = self.located(loc).tree.as_ref()?.locate_exact(&full, part)?;
+        Some(self.location(loc, loc.yaml.start + s, loc.yaml.start + e))
     }
 
     fn record_start(&self, loc: &RecordLoc) -> Location {
         if loc.prefix.is_empty() {
-            let f = &self.sources.files[loc.file];
             // Point at the opening `---` of the front matter.
-            Location::new(&f.rel, &f.text, 0, 3)
+            self.location(loc, 0, 3)
         } else {
             self.at(loc, &[], Part::Value)
         }
@@ -352,6 +374,7 @@ pub fn validate(
     today: chrono::NaiveDate,
 ) -> (Option<Site>, Diagnostics) {
     let mut cx = Ctx {
+        located: RefCell::new(HashMap::new()),
         sources,
         diags: Diagnostics::default(),
         suggested_groups: BTreeSet::new(),

@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::source::{char_index_to_byte, offset_of};
+use crate::source::offset_of;
 
 /// What kind of problem a [`YamlError`] is, recovered from serde_yaml's message so that
 /// callers can word and place each kind well.
@@ -277,19 +277,134 @@ struct Found {
 }
 
 /// Finds the byte span of the node at `path` in `text`; falls back to the deepest ancestor
-/// found, so an error always points somewhere near its cause.
+/// found, so an error always points somewhere near its cause. Parses `text` each time: to
+/// place many errors in one file, parse it once with [`Tree::parse`].
 pub fn locate(text: &str, path: &[Seg], part: Part) -> Option<(usize, usize)> {
-    let steps: Vec<Step<'_>> = path.iter().map(to_step).collect();
-    let found = walk(text, &steps)?;
-    Some(span_of(text, &found, part))
+    Tree::parse(text)?.locate(path, part)
 }
 
 /// Like [`locate`], but only when every step of `path` exists (e.g. to tell `title:` with
 /// no value from no `title` at all).
 pub fn locate_exact(text: &str, path: &[Seg], part: Part) -> Option<(usize, usize)> {
-    let steps: Vec<Step<'_>> = path.iter().map(to_step).collect();
-    let found = walk(text, &steps)?;
-    found.complete.then(|| span_of(text, &found, part))
+    Tree::parse(text)?.locate_exact(path, part)
+}
+
+/// A YAML text parsed once with positions (saphyr's marked nodes), to place any number of
+/// errors in it. Only made on the error path; a list file with thousands of bad records is
+/// parsed once, not once per record (that was quadratic: minutes for a 1 MB file).
+pub struct Tree<'a> {
+    text: &'a str,
+    docs: Vec<saphyr::MarkedYaml<'a>>,
+    /// Byte offset of every [`CHUNK`]th character: saphyr counts characters, we slice bytes.
+    checkpoints: Vec<usize>,
+}
+
+const CHUNK: usize = 256;
+
+impl<'a> Tree<'a> {
+    /// Parses `text`; `None` when it is not YAML or nests too deeply to walk safely.
+    pub fn parse(text: &'a str) -> Option<Tree<'a>> {
+        use saphyr::{LoadableYamlNode, MarkedYaml};
+
+        // Guard the tree as the parse is guarded: a deep tree is dropped recursively.
+        if too_deep(text).is_some() {
+            return None;
+        }
+        let docs = MarkedYaml::load_from_str(text).ok()?;
+        let checkpoints = text.char_indices().step_by(CHUNK).map(|(i, _)| i).collect();
+        Some(Tree {
+            text,
+            docs,
+            checkpoints,
+        })
+    }
+
+    /// See [`locate`].
+    pub fn locate(&self, path: &[Seg], part: Part) -> Option<(usize, usize)> {
+        let steps: Vec<Step<'_>> = path.iter().map(to_step).collect();
+        let found = self.walk(&steps)?;
+        Some(self.span_of(&found, part))
+    }
+
+    /// See [`locate_exact`].
+    pub fn locate_exact(&self, path: &[Seg], part: Part) -> Option<(usize, usize)> {
+        let steps: Vec<Step<'_>> = path.iter().map(to_step).collect();
+        let found = self.walk(&steps)?;
+        found.complete.then(|| self.span_of(&found, part))
+    }
+
+    /// Byte offset of the `n`th character.
+    fn byte(&self, n: usize) -> usize {
+        let Some(&base) = self.checkpoints.get(n / CHUNK) else {
+            return self.text.len();
+        };
+        self.text[base..]
+            .char_indices()
+            .nth(n % CHUNK)
+            .map_or(self.text.len(), |(i, _)| base + i)
+    }
+
+    fn walk(&self, path: &[Step<'_>]) -> Option<Found> {
+        use saphyr::{MarkedYaml, YamlData};
+
+        let mut node = self.docs.first()?;
+        let span = |n: &MarkedYaml<'_>| (n.span.start.index(), n.span.end.index());
+        let mut key = None;
+        let mut complete = true;
+        for step in path {
+            let next = match (&node.data, step) {
+                (YamlData::Mapping(map), Step::Key(k)) => map
+                    .iter()
+                    .find_map(|(kn, v)| (scalar_str(kn) == Some(*k)).then_some((kn, v))),
+                (YamlData::Sequence(seq), Step::Index(i)) => seq.get(*i).map(|v| (v, v)),
+                _ => None,
+            };
+            match next {
+                Some((k, v)) => {
+                    key = Some(span(k));
+                    node = v;
+                }
+                None => {
+                    complete = false;
+                    break;
+                }
+            }
+        }
+        Some(Found {
+            node: span(node),
+            key,
+            complete,
+        })
+    }
+
+    /// Turns a character span into a byte span on one line, without trailing blanks.
+    fn span_of(&self, found: &Found, part: Part) -> (usize, usize) {
+        let text = self.text;
+        let (s, e) = match part {
+            Part::Key => found.key.unwrap_or(found.node),
+            Part::Value => found.node,
+        };
+        let start = self.byte(s);
+        let mut end = self.byte(e).max(start);
+        // Block collections end at the start of the next line; keep the caret on the first line.
+        if let Some(nl) = text[start..end].find('\n') {
+            end = start + nl;
+        }
+        // saphyr ends a flow collection's span before its closing bracket; take the bracket too.
+        let closer = match text[start..].chars().next() {
+            Some('[') => Some(']'),
+            Some('{') => Some('}'),
+            _ => None,
+        };
+        if let Some(c) = closer
+            && text[end..].starts_with(c)
+            && !text[start..end].contains('\n')
+        {
+            end += 1;
+        }
+        let trimmed = text[start..end].trim_end();
+        (start, start + trimmed.len())
+    }
 }
 
 /// The best span for a [`YamlError`] in the `text` it came from: the unknown key, the value
@@ -306,9 +421,10 @@ pub fn locate_error(text: &str, e: &YamlError) -> Option<(usize, usize)> {
         steps.push(Step::Key(field));
     }
     let by_path = |part: Part| {
-        let found = walk(text, &steps)?;
+        let tree = Tree::parse(text)?;
+        let found = tree.walk(&steps)?;
         // Only trust the tree walk when it reached the node the parser meant.
-        found.complete.then(|| span_of(text, &found, part))
+        found.complete.then(|| tree.span_of(&found, part))
     };
     let span = match &e.kind {
         ErrorKind::Syntax | ErrorKind::TooDeep => None,
@@ -401,72 +517,6 @@ fn parse_path(path: &str) -> Vec<Step<'_>> {
         }
     }
     steps
-}
-
-fn walk(text: &str, path: &[Step<'_>]) -> Option<Found> {
-    use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
-
-    // Guard the tree walk as the parse is guarded: a deep tree is dropped recursively.
-    if too_deep(text).is_some() {
-        return None;
-    }
-    let docs = MarkedYaml::load_from_str(text).ok()?;
-    let mut node = docs.first()?;
-    let span = |n: &MarkedYaml<'_>| (n.span.start.index(), n.span.end.index());
-    let mut key = None;
-    let mut complete = true;
-    for step in path {
-        let next = match (&node.data, step) {
-            (YamlData::Mapping(map), Step::Key(k)) => map
-                .iter()
-                .find_map(|(kn, v)| (scalar_str(kn) == Some(*k)).then_some((kn, v))),
-            (YamlData::Sequence(seq), Step::Index(i)) => seq.get(*i).map(|v| (v, v)),
-            _ => None,
-        };
-        match next {
-            Some((k, v)) => {
-                key = Some(span(k));
-                node = v;
-            }
-            None => {
-                complete = false;
-                break;
-            }
-        }
-    }
-    Some(Found {
-        node: span(node),
-        key,
-        complete,
-    })
-}
-
-/// Turns a character span into a byte span on one line, without trailing blanks.
-fn span_of(text: &str, found: &Found, part: Part) -> (usize, usize) {
-    let (s, e) = match part {
-        Part::Key => found.key.unwrap_or(found.node),
-        Part::Value => found.node,
-    };
-    let start = char_index_to_byte(text, s);
-    let mut end = char_index_to_byte(text, e).max(start);
-    // Block collections end at the start of the next line; keep the caret on the first line.
-    if let Some(nl) = text[start..end].find('\n') {
-        end = start + nl;
-    }
-    // saphyr ends a flow collection's span before its closing bracket; take the bracket too.
-    let closer = match text[start..].chars().next() {
-        Some('[') => Some(']'),
-        Some('{') => Some('}'),
-        _ => None,
-    };
-    if let Some(c) = closer
-        && text[end..].starts_with(c)
-        && !text[start..end].contains('\n')
-    {
-        end += 1;
-    }
-    let trimmed = text[start..end].trim_end();
-    (start, start + trimmed.len())
 }
 
 #[cfg(test)]

@@ -56,6 +56,38 @@ pub fn run(data: &[u8]) {
         unreadable: Vec::new(),
     };
     let (raw, parse_diags) = load::parse(&sources);
+    // Bodies go through Markdown with `@` links that resolve to nothing, so that every
+    // link is reported and placed (list-file bodies are searched for in the file).
+    struct NoLinks;
+    impl briefwerk::markdown::LinkResolver for NoLinks {
+        fn resolve(&self, _: &str, _: &str) -> Option<String> {
+            None
+        }
+        fn candidates(&self, _: &str) -> Vec<&str> {
+            vec!["jnim"]
+        }
+    }
+    for rec in &raw.incidents {
+        let f = &sources.files[rec.loc.file];
+        let src = briefwerk::markdown::BodySource {
+            rel: &f.rel,
+            file_text: &f.text,
+            body_offset: rec.loc.body_offset,
+        };
+        let mut link_diags = Vec::new();
+        let html_policy = briefwerk::config::RawHtml::Sanitize;
+        let _ = briefwerk::markdown::render(
+            &rec.body,
+            &src,
+            "../../",
+            &NoLinks,
+            html_policy,
+            &mut link_diags,
+        );
+        for d in &link_diags {
+            let _ = briefwerk::diagnostic::render_one(d, false);
+        }
+    }
     let config = briefwerk::config::parse(
         Path::new("/tmp/fuzz-site"),
         "title: Fuzz\n",
