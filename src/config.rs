@@ -47,6 +47,7 @@ struct RawConfig {
     event_types: Option<Vec<RawEventType>>,
     markdown: Option<RawMarkdown>,
     git_info: Option<bool>,
+    feed_entries: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -102,7 +103,12 @@ pub struct Config {
     pub drafts: bool,
     /// Take each page's "last updated" date from git (off by default: builds stay deterministic).
     pub git_info: bool,
+    /// Entries per Atom feed, newest first.
+    pub feed_entries: usize,
 }
+
+/// Entries per Atom feed when `feed_entries` is not set.
+pub const DEFAULT_FEED_ENTRIES: usize = 50;
 
 /// The event types a site gets when `site.yaml` names none.
 pub const DEFAULT_EVENT_TYPES: &[(&str, &str)] = &[
@@ -256,6 +262,7 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
             .unwrap_or_default(),
         drafts: opts.drafts,
         git_info: raw.git_info.unwrap_or(false),
+        feed_entries: raw.feed_entries.unwrap_or(DEFAULT_FEED_ENTRIES).max(1),
     })
 }
 

@@ -368,3 +368,13 @@ fn git_info_dates_pages_from_their_last_commit() {
     let footer = texts(&t.page("incidents/2017-06-18-kangaba/index.html"), "footer").join(" ");
     assert!(footer.contains("last updated on 4 March 2020"), "{footer}");
 }
+
+#[test]
+fn feed_length_follows_site_yaml() {
+    let t = SiteTest::fixture("basic");
+    let yaml = std::fs::read_to_string(t.root.join("site.yaml")).unwrap();
+    t.write("site.yaml", &format!("{yaml}feed_entries: 2\n"));
+    t.build().unwrap();
+    let atom = std::fs::read_to_string(t.out.join("atom.xml")).unwrap();
+    assert_eq!(atom.matches("<entry>").count(), 2, "{atom}");
+}

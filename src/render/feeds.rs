@@ -22,8 +22,8 @@ use crate::content::{PartialDate, Site, country};
 use crate::index::Index;
 use crate::validate::slug;
 
-/// Entries in each feed (newest first).
-pub const FEED_ENTRIES: usize = 50;
+/// Entries in each feed (newest first) when `site.yaml` sets no `feed_entries`.
+pub const FEED_ENTRIES: usize = crate::config::DEFAULT_FEED_ENTRIES;
 
 /// Most URLs one sitemap file may list (sitemaps.org protocol limit).
 pub const SITEMAP_MAX_URLS: usize = 50_000;
@@ -325,7 +325,7 @@ fn feed_file(site: &Site, config: &Config, feed: Feed<'_>, fallback: &str) -> Ou
     let base = &config.base_url;
     let mut items = feed.items;
     newest_first(site, &mut items);
-    items.truncate(FEED_ENTRIES);
+    items.truncate(config.feed_entries);
     let updated = newest(site, &items).unwrap_or_else(|| fallback.to_string());
     let self_url = xml_escape(&format!("{base}{}", feed.path));
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
