@@ -272,7 +272,7 @@ pub fn render_one(d: &Diagnostic, color: bool) -> String {
     let mut title = Group::with_title(level.primary_title(d.message.as_str()));
     if let Some(loc) = &d.location {
         if loc.source_line.is_empty() {
-            title = title.element(annotate_snippets::Origin::path(loc.path.as_str()));
+            title = title.element(origin(loc));
         } else {
             let (s, e) = char_span_to_bytes(&loc.source_line, loc.start.col, loc.end.col);
             title = title.element(
@@ -288,7 +288,7 @@ pub fn render_one(d: &Diagnostic, color: bool) -> String {
         let mut g = Group::with_title(Level::NOTE.secondary_title(n.message.as_str()));
         if let Some(loc) = &n.location {
             if loc.source_line.is_empty() {
-                g = g.element(annotate_snippets::Origin::path(loc.path.as_str()));
+                g = g.element(origin(loc));
             } else {
                 let (s, e) = char_span_to_bytes(&loc.source_line, loc.start.col, loc.end.col);
                 g = g.element(
@@ -312,6 +312,14 @@ pub fn render_one(d: &Diagnostic, color: bool) -> String {
     let mut s = renderer.render(&groups);
     s.push('\n');
     s
+}
+
+/// A place with no text to show (a whole file, an empty line): `--> path:line:col`, which
+/// editors and terminals can open like any other position.
+fn origin(loc: &Location) -> annotate_snippets::Origin<'_> {
+    annotate_snippets::Origin::path(loc.path.as_str())
+        .line(loc.start.line)
+        .char_column(loc.start.col)
 }
 
 fn char_span_to_bytes(line: &str, start_col: usize, end_col: usize) -> (usize, usize) {
