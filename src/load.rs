@@ -511,6 +511,18 @@ fn yaml_error(f: &SourceFile, base: usize, yaml_text: &str, e: Box<yaml::YamlErr
             }
             d
         }
+        K::DuplicateField { field } => {
+            let mut d = Diagnostic::error(
+                "duplicate-field",
+                format!("`{field}` is given twice{place}"),
+            )
+            .at(at(s, end), format!("second `{field}`"))
+            .help(format!("keep one `{field}:` line"));
+            if let Some(((fs, fe), _)) = yaml::duplicate_keys(yaml_text, &e) {
+                d = d.note(Some(at(fs, fe)), format!("first `{field}` here"));
+            }
+            d
+        }
         K::MissingField { field } => {
             let (loc, label) = if e.path.is_empty() {
                 let l = if is_list {
@@ -603,6 +615,10 @@ fn yaml_error(f: &SourceFile, base: usize, yaml_text: &str, e: Box<yaml::YamlErr
                 Some("separate fields with `,` and close the mapping with `}`")
             } else if e.detail.starts_with("did not find expected key") {
                 Some("check the indentation of this line against the fields above it")
+            } else if e.detail.starts_with("unknown anchor") {
+                Some(
+                    "`*` starts a YAML alias; quote a value that begins with `*`, e.g. `\"*text\"`",
+                )
             } else if e.detail.starts_with("found unexpected end of stream") {
                 Some("close the quotes or brackets opened above")
             } else {

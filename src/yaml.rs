@@ -25,6 +25,11 @@ pub enum ErrorKind {
         /// The keys allowed in that mapping.
         expected: Vec<String>,
     },
+    /// A mapping has the same key twice.
+    DuplicateField {
+        /// The key.
+        field: String,
+    },
     /// A mapping lacks a key the record needs.
     MissingField {
         /// The key that is missing.
@@ -161,6 +166,13 @@ fn kind_of(detail: &str, from_libyaml: bool) -> ErrorKind {
             .map(str::to_string)
             .collect()
     };
+    if let Some(rest) = detail.strip_prefix("duplicate field `")
+        && let Some((field, _)) = rest.split_once('`')
+    {
+        return ErrorKind::DuplicateField {
+            field: field.to_string(),
+        };
+    }
     if let Some(rest) = detail.strip_prefix("unknown field `")
         && let Some((field, expected)) = rest.split_once('`')
     {
@@ -428,6 +440,7 @@ pub fn locate_error(text: &str, e: &YamlError) -> Option<(usize, usize)> {
     };
     let span = match &e.kind {
         ErrorKind::Syntax | ErrorKind::TooDeep => None,
+        ErrorKind::DuplicateField { .. } => duplicate_keys(text, e).map(|(_, second)| second),
         ErrorKind::UnknownField { .. } => by_path(Part::Key),
         ErrorKind::MissingField { .. } if e.path.is_empty() => None,
         ErrorKind::MissingField { .. } | ErrorKind::WrongType { .. } | ErrorKind::Invalid => {
@@ -435,6 +448,75 @@ pub fn locate_error(text: &str, e: &YamlError) -> Option<(usize, usize)> {
         }
     };
     Some(span.unwrap_or_else(at_offset))
+}
+
+/// For a [`ErrorKind::DuplicateField`]: the spans of the first and the second key.
+/// A document with two equal keys is not YAML to saphyr, so they are found in the text of
+/// the mapping, which serde_yaml's position marks: the keys of a block mapping at its
+/// indentation (up to the first line indented less), or the keys of a flow mapping after
+/// `{` or `,`.
+pub fn duplicate_keys(text: &str, e: &YamlError) -> Option<((usize, usize), (usize, usize))> {
+    let ErrorKind::DuplicateField { field } = &e.kind else {
+        return None;
+    };
+    let start = e.offset?.min(text.len());
+    let key_at = |rest: &str| -> Option<usize> {
+        let unquoted = rest.strip_prefix(['"', '\'']).unwrap_or(rest);
+        let quoted = unquoted.len() != rest.len();
+        let after = unquoted.strip_prefix(field.as_str())?;
+        let after = if quoted {
+            after.strip_prefix(['"', '\''])?
+        } else {
+            after
+        };
+        let colon = after.trim_start_matches([' ', '\t']).strip_prefix(':')?;
+        let ok = colon.is_empty() || colon.starts_with([' ', '\t', '\r', '\n']);
+        ok.then_some(rest.len() - unquoted.len() + field.len() + usize::from(quoted))
+    };
+    let mut found = Vec::new();
+    if text[start..].starts_with('{') {
+        let mut depth = 0usize;
+        for (i, c) in text[start..].char_indices() {
+            match c {
+                '{' | '[' => depth += 1,
+                '}' | ']' => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            if depth == 1 && matches!(c, '{' | ',') {
+                let rest = &text[start + i + 1..];
+                let skip = rest.len() - rest.trim_start().len();
+                if let Some(len) = key_at(&rest[skip..]) {
+                    let at = start + i + 1 + skip;
+                    found.push((at, at + len));
+                }
+            }
+        }
+    } else {
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = text[line_start..start].chars().count();
+        let mut offset = line_start;
+        for line in text[line_start..].split_inclusive('\n') {
+            let body = line.trim_start_matches(' ');
+            let this = line.len() - body.len();
+            let blank = body.trim().is_empty() || body.starts_with('#');
+            if !blank && this < indent && offset > line_start {
+                break;
+            }
+            if this == indent
+                && let Some(len) = key_at(body)
+            {
+                found.push((offset + indent, offset + indent + len));
+            }
+            offset += line.len();
+        }
+    }
+    let mut it = found.into_iter();
+    Some((it.next()?, it.next()?))
 }
 
 /// Leniently collects the string values of `id_key` in the mapping at the root (when
@@ -596,6 +678,38 @@ mod tests {
         assert_eq!(ctx, "while parsing a flow mapping");
         assert_eq!(at, Some(text.find('{').unwrap()));
         assert!(!e.message.contains(" at line"), "{}", e.message);
+    }
+
+    #[test]
+    fn duplicate_keys_are_both_found() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct D {
+            a: Option<u32>,
+            b: Option<u32>,
+            c: Option<std::collections::BTreeMap<String, u32>>,
+            l: Option<L2>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct L2 {
+            x: Option<u32>,
+        }
+        for (text, first, second) in [
+            ("a: 1\nb: 2\nb: 3\n", 5, 10),
+            ("a: 1\nl:\n  x: 1\n  # note\n\n  x: 2\nb: 1\n", 10, 27),
+            ("a: 1\nl: {x: 1, \"x\": 2}\n", 9, 15),
+        ] {
+            let e = from_str::<D>(text).unwrap_err();
+            assert!(
+                matches!(e.kind, ErrorKind::DuplicateField { .. }),
+                "{text:?}: {}",
+                e.message
+            );
+            let (f, s) = duplicate_keys(text, &e).unwrap_or_else(|| panic!("{text:?}"));
+            assert_eq!((f.0, s.0), (first, second), "{text:?}");
+            assert_eq!(locate_error(text, &e).map(|x| x.0), Some(second));
+        }
     }
 
     #[test]

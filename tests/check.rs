@@ -241,6 +241,7 @@ cases! {
     wrong_type_sequence: "wrong-type-sequence" => Error "wrong-type" at INC, 9:9, "wrong type for `groups`: expected a list";
     wrong_type_flow: "wrong-type-flow" => Error "invalid-count" at INC, 14:18, "invalid casualty figure `eight` in `casualties.wounded.min`";
     wrong_type_multibyte: "wrong-type-multibyte" => Error "wrong-type" at INC, 4:56, "found string \"nord\"";
+    duplicate_field: "duplicate-field" => Error "duplicate-field" at INC, 12:1, "`attribution` is given twice";
     missing_field: "missing-field" => Error "missing-field" at INC, 1:1, "missing required field `title`";
     missing_field_serde: "missing-field-serde" => Error "missing-field" at INC, 14:12, "missing required field `min` in `casualties.wounded`";
     empty_title: "empty-title" => Error "empty-field" at INC, 2:8, "`title` is empty";
