@@ -822,7 +822,7 @@ fn group_leaders(rng: &mut Rng, gd: &GroupDef) -> Vec<Leader> {
     }
     for i in 0..n {
         let last = i + 1 == n;
-        let span = (end - from.y) / (n - i) as u32;
+        let span = end.saturating_sub(from.y) / (n - i) as u32;
         let to_year = (from.y + span.max(1)).min(end.max(from.y));
         let mut to = random_full_date_in_year(rng, to_year);
         if to <= from {

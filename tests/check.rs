@@ -318,7 +318,6 @@ fn template_missing() {
 /// The template error for an `extends` of a missing template names no file yet: that is
 /// decided in `render::template_diag`, outside this suite's reach (issue 3 follow-up).
 #[test]
-#[ignore = "render::template_diag does not place errors about a missing parent template"]
 fn template_missing_points_at_the_extends_line() {
     let t = one(&diagnostics(&site("template-missing").root), "template");
     let loc = t.location.expect("a location");

@@ -134,9 +134,23 @@ fn template_diag(e: &tera::Error, theme: &ThemeFiles, fallback: Option<&str>) ->
             Some(r.filename().to_string()),
             Some(r.span().clone()),
         ),
-        tera::ErrorKind::TemplateNotFound(t) => (
-            format!("template `{t}` not found"),
-            fallback.map(str::to_string),
+        tera::ErrorKind::TemplateNotFound(t) => {
+            // Point at the template that names the missing one, when one does.
+            let quoted = format!("\"{t}\"");
+            let user = theme
+                .templates
+                .iter()
+                .find(|(_, src)| src.text.contains(&quoted))
+                .map(|(n, _)| n.clone());
+            (
+                format!("template `{t}` not found"),
+                user.or_else(|| fallback.map(str::to_string)),
+                None,
+            )
+        }
+        tera::ErrorKind::MissingParent { current, parent } => (
+            format!("template `{current}` extends `{parent}`, which does not exist"),
+            Some(current.clone()),
             None,
         ),
         other => {
@@ -164,7 +178,20 @@ fn template_diag(e: &tera::Error, theme: &ThemeFiles, fallback: Option<&str>) ->
                 };
                 Location::new(&src.origin, &src.text, start, end)
             }
-            None => Location::file(&src.origin),
+            None => {
+                // Tera gives no position for a missing template: find where it is named.
+                let named = match e.kind() {
+                    tera::ErrorKind::MissingParent { parent, .. } => Some(parent.as_str()),
+                    tera::ErrorKind::TemplateNotFound(t) => Some(t.as_str()),
+                    _ => None,
+                };
+                match named
+                    .and_then(|n| src.text.find(&format!("\"{n}\"")).map(|i| (i, n.len() + 2)))
+                {
+                    Some((i, len)) => Location::new(&src.origin, &src.text, i, i + len),
+                    None => Location::file(&src.origin),
+                }
+            }
         };
         d = d.at(loc, "here");
     }
