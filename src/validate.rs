@@ -227,6 +227,27 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A required `date:` field: parsed and checked, or reported as missing.
+    fn required_date(
+        &mut self,
+        loc: &RecordLoc,
+        value: Option<&Text>,
+        what: &str,
+        help: Option<&str>,
+    ) -> Option<PartialDate> {
+        if value.is_some() {
+            return self.date(loc, &[Seg::Key("date")], value);
+        }
+        let l = self.record_start(loc);
+        let mut d = Diagnostic::error("missing-field", "missing required field `date`")
+            .at(l, format!("this {what} has no `date`"));
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.err(d);
+        None
+    }
+
     fn country(&mut self, loc: &RecordLoc, path: &[Seg], code: &str) -> bool {
         if country::by_code(code).is_some() {
             return true;
@@ -599,18 +620,12 @@ pub fn validate(
             incident_ids.insert(id.clone(), loc.clone());
         }
         let title = cx.required(loc, r.title.as_ref(), "title", "incident");
-        let date = match &r.date {
-            Some(_) => cx.date(loc, &[Seg::Key("date")], r.date.as_ref()),
-            None => {
-                let l = cx.record_start(loc);
-                cx.err(
-                    Diagnostic::error("missing-field", "missing required field `date`")
-                        .at(l, "this incident has no `date`")
-                        .help("add `date: YYYY-MM-DD` (or `YYYY-MM` / `YYYY` when less is known)"),
-                );
-                None
-            }
-        };
+        let date = cx.required_date(
+            loc,
+            r.date.as_ref(),
+            "incident",
+            Some("add `date: YYYY-MM-DD` (or `YYYY-MM` / `YYYY` when less is known)"),
+        );
         let end_date = cx.date(loc, &[Seg::Key("end_date")], r.end_date.as_ref());
         if let (Some(d), Some(e)) = (date, end_date)
             && e.cmp_coarse(&d).is_lt()
@@ -751,17 +766,7 @@ pub fn validate(
             briefing_ids.insert(id.clone(), loc.clone());
         }
         let title = cx.required(loc, r.title.as_ref(), "title", "briefing");
-        let date = match &r.date {
-            Some(_) => cx.date(loc, &[Seg::Key("date")], r.date.as_ref()),
-            None => {
-                let l = cx.record_start(loc);
-                cx.err(
-                    Diagnostic::error("missing-field", "missing required field `date`")
-                        .at(l, "this briefing has no `date`"),
-                );
-                None
-            }
-        };
+        let date = cx.required_date(loc, r.date.as_ref(), "briefing", None);
         for (i, g) in r.groups.iter().enumerate() {
             check_group_ref(
                 &mut cx,

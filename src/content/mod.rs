@@ -274,11 +274,13 @@ pub struct Site {
 }
 
 impl Site {
-    /// Finds a group by id (groups are sorted by id).
+    /// Position of a group in `groups` (sorted by id, so this is a binary search).
+    pub fn group_pos(&self, id: &str) -> Option<usize> {
+        self.groups.binary_search_by(|g| g.id.as_str().cmp(id)).ok()
+    }
+
+    /// Finds a group by id.
     pub fn group(&self, id: &str) -> Option<&Group> {
-        self.groups
-            .binary_search_by(|g| g.id.as_str().cmp(id))
-            .ok()
-            .map(|i| &self.groups[i])
+        self.group_pos(id).map(|i| &self.groups[i])
     }
 }

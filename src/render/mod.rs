@@ -274,6 +274,7 @@ fn render_bodies(
             })
             .collect::<Vec<_>>()
     };
+    // Every record's body sits two levels deep (`kind/id/`) except free pages (`id/`).
     let incidents = collect(
         site.incidents
             .par_iter()
@@ -360,12 +361,6 @@ fn show(c: &Option<Count>) -> Option<String> {
 impl<'a> Shared<'a> {
     fn new(site: &'a Site, index: &'a Index, config: &'a Config) -> Shared<'a> {
         let groups: Vec<GroupRef> = site.groups.iter().map(group_ref).collect();
-        let gpos: BTreeMap<&str, usize> = site
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (g.id.as_str(), i))
-            .collect();
         let incidents = site
             .incidents
             .par_iter()
@@ -388,7 +383,7 @@ impl<'a> Shared<'a> {
                 groups: i
                     .groups
                     .iter()
-                    .filter_map(|g| gpos.get(g.as_str()).map(|&p| groups[p].clone()))
+                    .filter_map(|g| site.group_pos(g).map(|p| groups[p].clone()))
                     .collect(),
                 attribution: i.attribution.map(|a| a.as_str()),
                 draft: i.draft,
@@ -1043,12 +1038,6 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
     );
     for (c, positions) in &index.by_country {
         let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-        let gpos: BTreeMap<&str, usize> = site
-            .groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| (g.id.as_str(), i))
-            .collect();
         // Groups that list the country in their area appear even without incidents there.
         for (gp, g) in site.groups.iter().enumerate() {
             if g.area.iter().any(|a| a == c) {
@@ -1057,7 +1046,7 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
         }
         for &p in positions {
             for g in &site.incidents[p].groups {
-                if let Some(&gp) = gpos.get(g.as_str()) {
+                if let Some(gp) = site.group_pos(g) {
                     *counts.entry(gp).or_default() += 1;
                 }
             }
