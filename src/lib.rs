@@ -55,12 +55,12 @@ pub struct BuildReport {
     pub timings: Timings,
 }
 
-/// A site taken through every stage but the write.
+/// A site taken through every stage, its files handed to a [`render::Sink`].
 pub struct Rendered {
     /// The configuration used.
     pub config: Config,
-    /// The files to write.
-    pub files: Vec<render::OutputFile>,
+    /// Pages and files produced.
+    pub output: render::Rendered,
     /// Warnings.
     pub warnings: Diagnostics,
     /// Counts for the report.
@@ -69,10 +69,23 @@ pub struct Rendered {
     pub timings: Timings,
 }
 
-/// Runs every stage up to rendering, in memory. Errors carry every diagnostic found.
-pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> {
+/// Runs every stage, handing the files to `sink`. Errors carry every diagnostic found.
+pub fn render_site(
+    root: &Path,
+    opts: &BuildOptions,
+    sink: &dyn render::Sink,
+) -> Result<Rendered, Error> {
     let mut timings = Timings::default();
     let config = timings.stage("config", || config::load(root, opts))?;
+    render_config(config, timings, sink)
+}
+
+/// [`render_site`] for an already loaded configuration.
+fn render_config(
+    config: Config,
+    mut timings: Timings,
+    sink: &dyn render::Sink,
+) -> Result<Rendered, Error> {
     let (sources, mut diags) = timings.stage("read", || load::read_sources(&config.root))?;
     let (raw, parse_diags) = timings.stage("parse", || load::parse(&sources));
     diags.extend(parse_diags);
@@ -112,15 +125,16 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> 
     };
     let index = timings.stage("index", || index::Index::build(&site));
     let rendered = timings.stage("render", || {
-        render::render(&site, &index, &sources, &config, &theme, &updated)
+        render::render(&site, &index, &sources, &config, &theme, &updated, sink)
     });
-    let files = match rendered {
-        Ok(f) => f,
-        Err(d) => {
+    let output = match rendered {
+        Ok(r) => r,
+        Err(Error::Invalid(d)) => {
             diags.extend(d);
             diags.sort();
             return Err(Error::Invalid(diags));
         }
+        Err(e) => return Err(e),
     };
     diags.sort();
     let counts = (
@@ -130,7 +144,7 @@ pub fn render_site(root: &Path, opts: &BuildOptions) -> Result<Rendered, Error> 
     );
     Ok(Rendered {
         config,
-        files,
+        output,
         warnings: diags,
         counts,
         timings,
@@ -153,24 +167,25 @@ impl Timings {
 /// Validates and renders the site at `root` without writing anything.
 pub fn check(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
-    let r = render_site(root, opts)?;
+    let r = render_site(root, opts, &output::Discard)?;
     Ok(report(r, output::WriteStats::default(), start))
 }
 
-/// Builds the site at `root`. Writes nothing unless every stage succeeds.
+/// Builds the site at `root`. Publishes nothing unless every stage succeeds.
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
-    let mut r = render_site(root, opts)?;
-    let stats = r.timings.stage("write", || {
-        output::write_site(&r.config.output_dir, &r.files)
-    })?;
+    let mut timings = Timings::default();
+    let config = timings.stage("config", || config::load(root, opts))?;
+    let writer = output::Writer::begin(&config.output_dir)?;
+    let mut r = render_config(config, timings, &writer)?;
+    let stats = r.timings.stage("write", || writer.commit())?;
     Ok(report(r, stats, start))
 }
 
 fn report(r: Rendered, written: output::WriteStats, start: Instant) -> BuildReport {
     BuildReport {
-        pages: r.files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: r.files.len(),
+        pages: r.output.pages,
+        files: r.output.files,
         incidents: r.counts.0,
         groups: r.counts.1,
         briefings: r.counts.2,

@@ -27,7 +27,6 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher as _};
-use rayon::prelude::*;
 
 use crate::config::BuildOptions;
 use crate::error::Error;
@@ -451,35 +450,68 @@ fn hash_bytes(b: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Keeps the hash of every file and the bytes of those that differ from the last build.
+struct Changes<'a> {
+    old: &'a HashMap<String, u64>,
+    hashes: Mutex<HashMap<String, u64>>,
+    changed: Mutex<Vec<OutputFile>>,
+}
+
+impl crate::render::Sink for Changes<'_> {
+    fn put(&self, file: OutputFile) -> Result<(), Error> {
+        let h = hash_bytes(&file.bytes);
+        let same = self.old.get(&file.path) == Some(&h);
+        self.hashes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(file.path.clone(), h);
+        if !same {
+            self.changed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(file);
+        }
+        Ok(())
+    }
+}
+
 impl Builder {
     fn build(&mut self, first: bool) -> Result<Rebuilt, Error> {
         let start = Instant::now();
-        let rendered = crate::render_site(&self.root, &self.opts)?;
+        let changes = Changes {
+            old: &self.hashes,
+            hashes: Mutex::default(),
+            changed: Mutex::default(),
+        };
+        let rendered = crate::render_site(&self.root, &self.opts, &changes)?;
         let render = start.elapsed();
         let start = Instant::now();
-        let new: HashMap<String, u64> = rendered
-            .files
-            .par_iter()
-            .map(|f| (f.path.clone(), hash_bytes(&f.bytes)))
-            .collect();
+        let new = changes
+            .hashes
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
+        let mut files = changes
+            .changed
+            .into_inner()
+            .unwrap_or_else(|p| p.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         let written = if self.hashes.is_empty() {
-            output::write_site(&self.out, &rendered.files)?
+            output::write_site(&self.out, &files)?
         } else {
-            match write_changed(&self.out, &rendered.files, &self.hashes, &new) {
+            match write_changed(&self.out, &files, &self.hashes, &new) {
                 Ok(s) => s,
-                // Something unexpected on disk (a file where a folder should be, say):
-                // the full comparison of `output` sorts it out.
-                Err(_) => output::write_site(&self.out, &rendered.files)?,
+                // Something unexpected on disk (a file where a folder should be, say): a
+                // full build's comparison with the disk sorts it out.
+                Err(_) => {
+                    self.hashes.clear();
+                    crate::build(&self.root, &self.opts).map(|r| r.written)?
+                }
             }
         };
         self.hashes = new;
         Ok(Rebuilt {
             first,
-            pages: rendered
-                .files
-                .iter()
-                .filter(|f| f.path.ends_with(".html"))
-                .count(),
+            pages: rendered.output.pages,
             written,
             render,
             write: start.elapsed(),

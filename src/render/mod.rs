@@ -540,16 +540,65 @@ fn page_dates(
 }
 
 /// A page to render: template, output path (a directory path ending in `/`, or a file),
-/// title for `<title>`, description, and its context.
-struct Job {
+/// title for `<title>`, description, and how to build its context. Contexts are built only
+/// when the page is rendered, so memory holds the contexts of the pages in flight, not of
+/// the whole site (at 100,000 incidents that is the difference between gigabytes and
+/// megabytes).
+struct Job<'a> {
     template: &'static str,
     path: String,
     title: String,
     description: Option<String>,
-    context: Context,
+    context: Lazy<'a>,
 }
 
-/// Renders every page and copies static files. Returns the files or every error found.
+/// Builds a page's template context on demand.
+type Lazy<'a> = Box<dyn Fn() -> Result<Context, Diagnostic> + Send + Sync + 'a>;
+
+/// Defers building `page` until the page is rendered.
+fn lazy<'a, T: Serialize>(page: impl Fn() -> T + Send + Sync + 'a) -> Lazy<'a> {
+    Box::new(move || ctx(&page()))
+}
+
+/// Receives the built site's files as they are rendered, from several threads at once.
+pub trait Sink: Sync {
+    /// Takes one finished file.
+    fn put(&self, file: OutputFile) -> Result<(), crate::Error>;
+}
+
+/// Collects every file in memory, sorted by path when taken (tests, small sites).
+#[derive(Debug, Default)]
+pub struct Collect(std::sync::Mutex<Vec<OutputFile>>);
+
+impl Collect {
+    /// The files received, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut v = self.0.into_inner().unwrap_or_else(|p| p.into_inner());
+        v.sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<(), crate::Error> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+/// What a render produced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// HTML pages.
+    pub pages: usize,
+    /// All files, pages included.
+    pub files: usize,
+}
+
+/// Renders every page, the feeds, exports and search index, and the static files, handing
+/// each file to `sink` as soon as it is ready. Template errors are all collected and
+/// returned as [`crate::Error::Invalid`]; the sink may then have received some files, so a
+/// sink that writes must only publish them once this returns `Ok` (as `output` does).
 pub fn render(
     site: &Site,
     index: &Index,
@@ -557,21 +606,27 @@ pub fn render(
     config: &Config,
     theme: &ThemeFiles,
     updated: &BTreeMap<String, chrono::NaiveDate>,
-) -> Result<Vec<OutputFile>, Diagnostics> {
-    let tera = compile(theme)?;
+    sink: &dyn Sink,
+) -> Result<Rendered, crate::Error> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let tera = compile(theme).map_err(crate::Error::Invalid)?;
     let page_updated = page_dates(site, sources, updated);
-    let bodies = render_bodies(site, index, sources, config)?;
+    let bodies = render_bodies(site, index, sources, config).map_err(crate::Error::Invalid)?;
     let sh = Shared::new(site, index, config);
-    let jobs = jobs(&sh, &bodies).map_err(|d| {
-        let mut ds = Diagnostics::default();
-        ds.push(d);
-        ds
-    })?;
+    let jobs = jobs(&sh, &bodies);
     let site_value = to_value(&sh.meta);
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let files = AtomicUsize::new(0);
+    let put = |f: OutputFile| {
+        files.fetch_add(1, Ordering::Relaxed);
+        sink.put(f)
+    };
+    let pages = jobs.len();
+    let io_error = std::sync::Mutex::new(None);
+    // Each page is built, rendered and handed over by one task; nothing waits for the rest.
+    let failures: Vec<Result<(), Diagnostic>> = jobs
         .into_par_iter()
         .map(|job| {
-            let mut ctx = job.context;
+            let mut ctx = (job.context)()?;
             let root = if job.template == "404.html" {
                 config.base_path.clone()
             } else {
@@ -602,23 +657,30 @@ pub fn render(
             } else {
                 job.path
             };
-            Ok(OutputFile {
+            if let Err(e) = put(OutputFile {
                 path: file,
                 bytes: html.into_bytes(),
-            })
+            }) {
+                io_error
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get_or_insert(e);
+            }
+            Ok(())
         })
+        .filter(Result::is_err)
         .collect();
-    let mut files = Vec::with_capacity(results.len() + theme.statics.len());
-    let mut diags = Diagnostics::default();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => diags.push(d),
-        }
+    if let Some(e) = io_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
     }
+    let mut diags = Diagnostics::default();
+    failures
+        .into_iter()
+        .filter_map(Result::err)
+        .for_each(|d| diags.push(d));
     if !diags.is_empty() {
         diags.sort();
-        return Err(diags);
+        return Err(crate::Error::Invalid(diags));
     }
     let inputs = Inputs {
         site,
@@ -626,25 +688,25 @@ pub fn render(
         config,
         updated: &page_updated,
     };
-    let (a, (b, c)) = rayon::join(
-        || feeds::render(&inputs),
-        || rayon::join(|| export::render(&inputs), || search::render(&inputs)),
-    );
-    files.extend(a);
-    files.extend(b);
-    files.extend(c);
-    files.push(OutputFile {
+    // Each of these returns its files at once; they are handed over one producer at a
+    // time so that only one producer's files are in memory together.
+    feeds::render(&inputs).into_iter().try_for_each(&put)?;
+    export::render(&inputs).into_iter().try_for_each(&put)?;
+    search::render(&inputs).into_iter().try_for_each(&put)?;
+    put(OutputFile {
         path: "static/pictures.css".into(),
         bytes: pictures::stylesheet().into_bytes(),
-    });
+    })?;
     for (path, bytes) in &theme.statics {
-        files.push(OutputFile {
+        put(OutputFile {
             path: format!("static/{path}"),
             bytes: bytes.clone(),
-        });
+        })?;
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(Rendered {
+        pages,
+        files: files.into_inner(),
+    })
 }
 
 fn to_value<T: Serialize>(v: &T) -> tera::Value {
@@ -672,7 +734,7 @@ fn paginate(total: usize, per: usize, base: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
+fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies) -> Vec<Job<'a>> {
     let site = sh.site;
     let index = sh.index;
     let config = sh.config;
@@ -681,7 +743,7 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
                     path: String,
                     title: String,
                     description: Option<String>,
-                    context: Context| {
+                    context: Lazy<'a>| {
         jobs.push(Job {
             template,
             path,
@@ -692,81 +754,45 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
     };
 
     // Home.
-    let newest: Vec<&IncidentSummary> = sh.incidents.iter().rev().take(10).collect();
-    let mut countries: Vec<&String> = index.by_country.keys().collect();
-    countries.dedup();
-    let home = HomePage {
-        intro_title: site
-            .home
-            .as_ref()
-            .map(|h| h.title.clone())
-            .filter(|t| !t.is_empty()),
-        intro: bodies
-            .home
-            .as_ref()
-            .map(|b| b.html.clone())
-            .unwrap_or_default(),
-        latest_briefings: sh.briefings.iter().rev().take(5).collect(),
-        latest_incidents: newest,
-        chart: pictures::last_twelve_months(site),
-        figures: Figures {
-            incidents: site.incidents.len(),
-            groups: site.groups.len(),
-            briefings: site.briefings.len(),
-            countries: countries.len(),
-            killed: index.killed_total.display(),
-            killed_full: index.killed_total.display_full(),
-            first_year: index.by_year.keys().next().copied(),
-            last_year: index.by_year.keys().next_back().copied(),
-        },
-    };
     push(
         "index.html",
         String::new(),
         config.title.clone(),
         None,
-        ctx(&home)?,
+        lazy(move || HomePage {
+            intro_title: site
+                .home
+                .as_ref()
+                .map(|h| h.title.clone())
+                .filter(|t| !t.is_empty()),
+            intro: bodies
+                .home
+                .as_ref()
+                .map(|b| b.html.clone())
+                .unwrap_or_default(),
+            latest_briefings: sh.briefings.iter().rev().take(5).collect(),
+            latest_incidents: sh.incidents.iter().rev().take(10).collect(),
+            chart: pictures::last_twelve_months(site),
+            figures: Figures {
+                incidents: site.incidents.len(),
+                groups: site.groups.len(),
+                briefings: site.briefings.len(),
+                countries: index.by_country.len(),
+                killed: index.killed_total.display(),
+                killed_full: index.killed_total.display_full(),
+                first_year: index.by_year.keys().next().copied(),
+                last_year: index.by_year.keys().next_back().copied(),
+            },
+        }),
     );
 
     // Incidents list, newest first, paginated.
-    let newest_first: Vec<&IncidentSummary> = sh.incidents.iter().rev().collect();
-    let pages = paginate(newest_first.len(), config.paginate_by, "incidents/");
-    for (n, path) in &pages {
-        let start = (n - 1) * config.paginate_by;
-        let items: Vec<&IncidentSummary> = newest_first
-            .iter()
-            .skip(start)
-            .take(config.paginate_by)
-            .copied()
-            .collect();
-        let mut on_page: Vec<usize> = items
-            .iter()
-            .filter_map(|i| index.incident_pos.get(&i.id).copied())
-            .collect();
-        on_page.sort_unstable();
-        let map = pictures::overview(
-            site,
-            &on_page,
-            &root_of(path),
-            "Incidents on this page",
-            true,
-        );
-        let pagination = Pagination {
-            current: *n,
-            total_pages: pages.len(),
-            total_items: newest_first.len(),
-            prev: (*n > 1).then(|| pages[n - 2].1.clone()),
-            next: pages.get(*n).map(|p| p.1.clone()),
-            pages: pages
-                .iter()
-                .map(|(m, p)| PageLink {
-                    number: *m,
-                    path: p.clone(),
-                    current: m == n,
-                })
-                .collect(),
-        };
-        let title = if *n == 1 {
+    let total = sh.incidents.len();
+    let per = config.paginate_by;
+    let pages = std::sync::Arc::new(paginate(total, per, "incidents/"));
+    for (n, path) in pages.iter() {
+        let (n, pages) = (*n, pages.clone());
+        let title = if n == 1 {
             "Incidents".to_string()
         } else {
             format!("Incidents, page {n}")
@@ -776,23 +802,51 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             path.clone(),
             title,
             None,
-            ctx(&IncidentsPage {
-                incidents: items,
-                pagination,
-                map,
-            })?,
+            lazy(move || {
+                // Positions n..m of the newest-first list are site positions counted from the end.
+                let start = (n - 1) * per;
+                let on_page: Vec<usize> =
+                    (0..total).rev().skip(start).take(per).collect::<Vec<_>>();
+                let mut sorted = on_page.clone();
+                sorted.sort_unstable();
+                IncidentsPage {
+                    incidents: on_page.iter().map(|&p| &sh.incidents[p]).collect(),
+                    pagination: Pagination {
+                        current: n,
+                        total_pages: pages.len(),
+                        total_items: total,
+                        prev: (n > 1).then(|| pages[n - 2].1.clone()),
+                        next: pages.get(n).map(|p| p.1.clone()),
+                        pages: pages
+                            .iter()
+                            .map(|(m, p)| PageLink {
+                                number: *m,
+                                path: p.clone(),
+                                current: *m == n,
+                            })
+                            .collect(),
+                    },
+                    map: pictures::overview(
+                        site,
+                        &sorted,
+                        &root_of(&pages[n - 1].1),
+                        "Incidents on this page",
+                        true,
+                    ),
+                }
+            }),
         );
     }
 
-    // Incident pages: the bulk of the site, so their contexts (with locator maps) are
-    // built in parallel.
-    let incident_jobs: Vec<Result<Job, Diagnostic>> = site
-        .incidents
-        .par_iter()
-        .enumerate()
-        .map(|(p, inc)| {
-            let s = &sh.incidents[p];
-            let page = IncidentPage {
+    // Incident pages: the bulk of the site.
+    for (p, inc) in site.incidents.iter().enumerate() {
+        let s = &sh.incidents[p];
+        push(
+            "incident.html",
+            s.path.clone(),
+            inc.title.clone(),
+            inc.summary.clone(),
+            lazy(move || IncidentPage {
                 incident: s,
                 place_name: inc.location.place.clone(),
                 admin1: inc.location.admin1.clone(),
@@ -824,98 +878,43 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
                     title: n.title.clone(),
                     path: n.path.clone(),
                 }),
-            };
-            Ok(Job {
-                template: "incident.html",
-                path: s.path.clone(),
-                title: inc.title.clone(),
-                description: inc.summary.clone(),
-                context: ctx(&page)?,
-            })
-        })
-        .collect();
-    for j in incident_jobs {
-        let j = j?;
-        push(j.template, j.path, j.title, j.description, j.context);
+            }),
+        );
     }
 
     // Groups.
-    let mut by_name: Vec<usize> = (0..site.groups.len()).collect();
-    by_name.sort_by(|&a, &b| {
-        site.groups[a]
-            .name
-            .to_lowercase()
-            .cmp(&site.groups[b].name.to_lowercase())
-    });
-    let list = GroupsPage {
-        lineage: pictures::lineage_overview(site, index, "../"),
-        groups: by_name
-            .iter()
-            .map(|&g| {
-                let gr = &site.groups[g];
-                GroupListItem {
-                    group: sh.groups[g].clone(),
-                    status: gr.status.map(status_word),
-                    founded: gr.founded.as_ref().map(DateView::from),
-                    incidents: index.by_group[g].len(),
-                    aliases: gr.aliases.clone(),
-                }
-            })
-            .collect(),
-    };
     push(
         "groups.html",
         "groups/".into(),
         "Armed groups".into(),
         None,
-        ctx(&list)?,
-    );
-    for (g, gr) in site.groups.iter().enumerate() {
-        let rel = &index.relations[g];
-        let refs = |v: &[usize]| v.iter().map(|&x| sh.groups[x].clone()).collect::<Vec<_>>();
-        let page = GroupPage {
-            group: GroupView {
-                r#ref: sh.groups[g].clone(),
-                aliases: gr.aliases.clone(),
-                founded: gr.founded.as_ref().map(DateView::from),
-                dissolved: gr.dissolved.as_ref().map(DateView::from),
-                status: gr.status.map(status_word),
-                ideology: gr.ideology.clone(),
-                area: gr.area.iter().map(|c| country_ref(c)).collect(),
-                leaders: gr
-                    .leaders
+        lazy(move || {
+            let mut by_name: Vec<usize> = (0..site.groups.len()).collect();
+            by_name.sort_by(|&a, &b| {
+                site.groups[a]
+                    .name
+                    .to_lowercase()
+                    .cmp(&site.groups[b].name.to_lowercase())
+            });
+            GroupsPage {
+                lineage: pictures::lineage_overview(site, index, "../"),
+                groups: by_name
                     .iter()
-                    .map(|l| LeaderView {
-                        name: l.name.clone(),
-                        role: l.role.clone(),
-                        from: l.from.as_ref().map(DateView::from),
-                        to: l.to.as_ref().map(DateView::from),
+                    .map(|&g| {
+                        let gr = &site.groups[g];
+                        GroupListItem {
+                            group: sh.groups[g].clone(),
+                            status: gr.status.map(status_word),
+                            founded: gr.founded.as_ref().map(DateView::from),
+                            incidents: index.by_group[g].len(),
+                            aliases: gr.aliases.clone(),
+                        }
                     })
                     .collect(),
-            },
-            relations: RelationsView {
-                merged_from: refs(&rel.merged_from),
-                merged_into: rel.merged_into.map(|x| sh.groups[x].clone()),
-                affiliated_with: refs(&rel.affiliated_with),
-                affiliates: refs(&rel.affiliates),
-            },
-            totals: sh.totals(&index.by_group[g], Some(&gr.id)),
-            chronology: sh.chronology(&index.by_group[g]),
-            briefings: index.briefings_of_group[g]
-                .iter()
-                .map(|&b| &sh.briefings[b])
-                .collect(),
-            body: bodies.groups[g].html.clone(),
-            map: pictures::overview(
-                site,
-                &index.by_group[g],
-                "../../",
-                &format!("Incidents of {}", gr.label()),
-                false,
-            ),
-            charts: pictures::group_charts(site, &index.by_group[g], gr.label()),
-            lineage: pictures::lineage(site, index, g, "../../"),
-        };
+            }
+        }),
+    );
+    for (g, gr) in site.groups.iter().enumerate() {
         let title = match &gr.short_name {
             Some(s) => format!("{} ({s})", gr.name),
             None => gr.name.clone(),
@@ -925,34 +924,81 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
             format!("groups/{}/", gr.id),
             title,
             None,
-            ctx(&page)?,
+            lazy(move || {
+                let rel = &index.relations[g];
+                let refs =
+                    |v: &[usize]| v.iter().map(|&x| sh.groups[x].clone()).collect::<Vec<_>>();
+                GroupPage {
+                    group: GroupView {
+                        r#ref: sh.groups[g].clone(),
+                        aliases: gr.aliases.clone(),
+                        founded: gr.founded.as_ref().map(DateView::from),
+                        dissolved: gr.dissolved.as_ref().map(DateView::from),
+                        status: gr.status.map(status_word),
+                        ideology: gr.ideology.clone(),
+                        area: gr.area.iter().map(|c| country_ref(c)).collect(),
+                        leaders: gr
+                            .leaders
+                            .iter()
+                            .map(|l| LeaderView {
+                                name: l.name.clone(),
+                                role: l.role.clone(),
+                                from: l.from.as_ref().map(DateView::from),
+                                to: l.to.as_ref().map(DateView::from),
+                            })
+                            .collect(),
+                    },
+                    relations: RelationsView {
+                        merged_from: refs(&rel.merged_from),
+                        merged_into: rel.merged_into.map(|x| sh.groups[x].clone()),
+                        affiliated_with: refs(&rel.affiliated_with),
+                        affiliates: refs(&rel.affiliates),
+                    },
+                    totals: sh.totals(&index.by_group[g], Some(&gr.id)),
+                    chronology: sh.chronology(&index.by_group[g]),
+                    briefings: index.briefings_of_group[g]
+                        .iter()
+                        .map(|&b| &sh.briefings[b])
+                        .collect(),
+                    body: bodies.groups[g].html.clone(),
+                    map: pictures::overview(
+                        site,
+                        &index.by_group[g],
+                        "../../",
+                        &format!("Incidents of {}", gr.label()),
+                        false,
+                    ),
+                    charts: pictures::group_charts(site, &index.by_group[g], gr.label()),
+                    lineage: pictures::lineage(site, index, g, "../../"),
+                }
+            }),
         );
     }
 
     // Chronology.
-    let years: Vec<YearCount> = index
-        .by_year
-        .iter()
-        .map(|(y, v)| {
-            let mut k = Tally::default();
-            v.iter()
-                .for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
-            YearCount {
-                year: *y,
-                count: v.len(),
-                killed: k.display(),
-                path: format!("chronology/{y}/"),
-            }
-        })
-        .collect();
-    let year_list: Vec<i32> = years.iter().map(|y| y.year).collect();
+    let year_list: std::sync::Arc<Vec<i32>> =
+        std::sync::Arc::new(index.by_year.keys().copied().collect());
     push(
         "chronology.html",
         "chronology/".into(),
         "Chronology".into(),
         None,
-        ctx(&ChronologyPage {
-            years,
+        lazy(move || ChronologyPage {
+            years: index
+                .by_year
+                .iter()
+                .map(|(y, v)| {
+                    let mut k = Tally::default();
+                    v.iter()
+                        .for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
+                    YearCount {
+                        year: *y,
+                        count: v.len(),
+                        killed: k.display(),
+                        path: format!("chronology/{y}/"),
+                    }
+                })
+                .collect(),
             total: site.incidents.len(),
             chart: pictures::monthly(
                 site,
@@ -960,229 +1006,229 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
                 "Incidents per month, by group",
             ),
             timeline: pictures::timeline(site, index, "../"),
-        })?,
+        }),
     );
     for (k, (year, positions)) in index.by_year.iter().enumerate() {
-        let mut months: Vec<MonthBlock<'_>> = Vec::new();
-        for &p in positions {
-            let m = site.incidents[p].date.month;
-            if months.last().is_none_or(|b| b.month != m) {
-                let (label, anchor) = match m {
-                    Some(m) => (
-                        format!("{} {year}", crate::content::PartialDate::month_name(m)),
-                        format!("m{m:02}"),
-                    ),
-                    None => (format!("{year} (month unknown)"), "unknown".to_string()),
-                };
-                months.push(MonthBlock {
-                    label,
-                    month: m,
-                    anchor,
-                    incidents: Vec::new(),
-                });
-            }
-            months
-                .last_mut()
-                .expect("just pushed")
-                .incidents
-                .push(&sh.incidents[p]);
-        }
-        let mut killed = Tally::default();
-        positions
-            .iter()
-            .for_each(|&p| killed.add(site.incidents[p].casualties.killed.as_ref()));
-        let link = |y: i32| Link {
-            title: y.to_string(),
-            path: format!("chronology/{y}/"),
-        };
-        let page = YearPage {
-            year: *year,
-            count: positions.len(),
-            killed: killed.display(),
-            months,
-            prev: k.checked_sub(1).map(|j| link(year_list[j])),
-            next: year_list.get(k + 1).map(|&y| link(y)),
-        };
+        let year_list = year_list.clone();
         push(
             "year.html",
             format!("chronology/{year}/"),
             format!("Chronology {year}"),
             None,
-            ctx(&page)?,
+            lazy(move || {
+                let mut months: Vec<MonthBlock<'_>> = Vec::new();
+                for &p in positions {
+                    let m = site.incidents[p].date.month;
+                    if months.last().is_none_or(|b| b.month != m) {
+                        let (label, anchor) = match m {
+                            Some(m) => (
+                                format!("{} {year}", crate::content::PartialDate::month_name(m)),
+                                format!("m{m:02}"),
+                            ),
+                            None => (format!("{year} (month unknown)"), "unknown".to_string()),
+                        };
+                        months.push(MonthBlock {
+                            label,
+                            month: m,
+                            anchor,
+                            incidents: Vec::new(),
+                        });
+                    }
+                    months
+                        .last_mut()
+                        .expect("just pushed")
+                        .incidents
+                        .push(&sh.incidents[p]);
+                }
+                let mut killed = Tally::default();
+                positions
+                    .iter()
+                    .for_each(|&p| killed.add(site.incidents[p].casualties.killed.as_ref()));
+                let link = |y: i32| Link {
+                    title: y.to_string(),
+                    path: format!("chronology/{y}/"),
+                };
+                YearPage {
+                    year: *year,
+                    count: positions.len(),
+                    killed: killed.display(),
+                    months,
+                    prev: k.checked_sub(1).map(|j| link(year_list[j])),
+                    next: year_list.get(k + 1).map(|&y| link(y)),
+                }
+            }),
         );
     }
 
     // Countries.
-    let list = CountriesPage {
-        countries: index
-            .by_country
-            .iter()
-            .map(|(c, v)| {
-                let mut k = Tally::default();
-                v.iter()
-                    .for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
-                CountryListItem {
-                    country: country_ref(c),
-                    count: v.len(),
-                    killed: k.display(),
-                }
-            })
-            .collect(),
-    };
     push(
         "countries.html",
         "countries/".into(),
         "Countries".into(),
         None,
-        ctx(&list)?,
+        lazy(move || CountriesPage {
+            countries: index
+                .by_country
+                .iter()
+                .map(|(c, v)| {
+                    let mut k = Tally::default();
+                    v.iter()
+                        .for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
+                    CountryListItem {
+                        country: country_ref(c),
+                        count: v.len(),
+                        killed: k.display(),
+                    }
+                })
+                .collect(),
+        }),
     );
     for (c, positions) in &index.by_country {
-        let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-        // Groups that list the country in their area appear even without incidents there.
-        for (gp, g) in site.groups.iter().enumerate() {
-            if g.area.iter().any(|a| a == c) {
-                counts.entry(gp).or_default();
-            }
-        }
-        for &p in positions {
-            for g in &site.incidents[p].groups {
-                if let Some(gp) = site.group_pos(g) {
-                    *counts.entry(gp).or_default() += 1;
-                }
-            }
-        }
-        let mut groups: Vec<GroupCount> = counts
-            .into_iter()
-            .map(|(g, count)| GroupCount {
-                group: sh.groups[g].clone(),
-                count,
-            })
-            .collect();
-        groups.sort_by(|a, b| {
-            b.count
-                .cmp(&a.count)
-                .then_with(|| a.group.id.cmp(&b.group.id))
-        });
         let cr = country_ref(c);
-        let page = CountryPage {
-            country: cr.clone(),
-            totals: sh.totals(positions, None),
-            groups,
-            chronology: sh.chronology(positions),
-            map: pictures::overview(
-                site,
-                positions,
-                "../../",
-                &format!("Incidents in {}", cr.name),
-                true,
-            ),
-            chart: pictures::yearly_by_group(
-                site,
-                positions,
-                &format!("Incidents per year in {}, by group", cr.name),
-            ),
-        };
         push(
             "country.html",
             cr.path.clone(),
             cr.name.clone(),
             None,
-            ctx(&page)?,
+            lazy(move || {
+                let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+                // Groups that list the country in their area appear even without incidents there.
+                for (gp, g) in site.groups.iter().enumerate() {
+                    if g.area.iter().any(|a| a == c) {
+                        counts.entry(gp).or_default();
+                    }
+                }
+                for &p in positions {
+                    for g in &site.incidents[p].groups {
+                        if let Some(gp) = site.group_pos(g) {
+                            *counts.entry(gp).or_default() += 1;
+                        }
+                    }
+                }
+                let mut groups: Vec<GroupCount> = counts
+                    .into_iter()
+                    .map(|(g, count)| GroupCount {
+                        group: sh.groups[g].clone(),
+                        count,
+                    })
+                    .collect();
+                groups.sort_by(|a, b| {
+                    b.count
+                        .cmp(&a.count)
+                        .then_with(|| a.group.id.cmp(&b.group.id))
+                });
+                let cr = country_ref(c);
+                CountryPage {
+                    totals: sh.totals(positions, None),
+                    groups,
+                    chronology: sh.chronology(positions),
+                    map: pictures::overview(
+                        site,
+                        positions,
+                        "../../",
+                        &format!("Incidents in {}", cr.name),
+                        true,
+                    ),
+                    chart: pictures::yearly_by_group(
+                        site,
+                        positions,
+                        &format!("Incidents per year in {}, by group", cr.name),
+                    ),
+                    country: cr,
+                }
+            }),
         );
     }
 
     // Briefings.
-    let newest_b: Vec<&BriefingSummary> = sh.briefings.iter().rev().collect();
     push(
         "briefings.html",
         "briefings/".into(),
         "Briefings".into(),
         None,
-        ctx(&BriefingsPage {
-            briefings: newest_b,
-        })?,
+        lazy(move || BriefingsPage {
+            briefings: sh.briefings.iter().rev().collect(),
+        }),
     );
     for (b, br) in site.briefings.iter().enumerate() {
-        let mut incs: Vec<usize> = br
-            .incidents
-            .iter()
-            .filter_map(|i| index.incident_pos.get(i).copied())
-            .collect();
-        incs.sort_unstable();
-        incs.dedup();
-        let page = BriefingPage {
-            briefing: &sh.briefings[b],
-            groups: br
-                .groups
-                .iter()
-                .filter_map(|g| site.group(g).map(group_ref))
-                .collect(),
-            incidents: incs.iter().map(|&p| &sh.incidents[p]).collect(),
-            tags: sh.tag_refs(&br.tags),
-            toc: headings(&bodies.briefings[b]),
-            body: bodies.briefings[b].html.clone(),
-        };
         push(
             "briefing.html",
             format!("briefings/{}/", br.id),
             br.title.clone(),
             br.summary.clone(),
-            ctx(&page)?,
+            lazy(move || {
+                let mut incs: Vec<usize> = br
+                    .incidents
+                    .iter()
+                    .filter_map(|i| index.incident_pos.get(i).copied())
+                    .collect();
+                incs.sort_unstable();
+                incs.dedup();
+                BriefingPage {
+                    briefing: &sh.briefings[b],
+                    groups: br
+                        .groups
+                        .iter()
+                        .filter_map(|g| site.group(g).map(group_ref))
+                        .collect(),
+                    incidents: incs.iter().map(|&p| &sh.incidents[p]).collect(),
+                    tags: sh.tag_refs(&br.tags),
+                    toc: headings(&bodies.briefings[b]),
+                    body: bodies.briefings[b].html.clone(),
+                }
+            }),
         );
     }
 
     // Tags.
-    let tags = TagsPage {
-        tags: index
-            .by_tag
-            .iter()
-            .map(|(s, (name, i, b))| TagRef {
-                name: name.clone(),
-                path: format!("tags/{s}/"),
-                count: i.len() + b.len(),
-            })
-            .collect(),
-    };
     push(
         "tags.html",
         "tags/".into(),
         "Tags".into(),
         None,
-        ctx(&tags)?,
+        lazy(move || TagsPage {
+            tags: index
+                .by_tag
+                .iter()
+                .map(|(s, (name, i, b))| TagRef {
+                    name: name.clone(),
+                    path: format!("tags/{s}/"),
+                    count: i.len() + b.len(),
+                })
+                .collect(),
+        }),
     );
     for (s, (name, incs, briefs)) in &index.by_tag {
-        let page = TagPage {
-            tag: TagRef {
-                name: name.clone(),
-                path: format!("tags/{s}/"),
-                count: incs.len() + briefs.len(),
-            },
-            incidents: incs.iter().rev().map(|&p| &sh.incidents[p]).collect(),
-            briefings: briefs.iter().rev().map(|&b| &sh.briefings[b]).collect(),
-        };
         push(
             "tag.html",
             format!("tags/{s}/"),
             format!("Tag: {name}"),
             None,
-            ctx(&page)?,
+            lazy(move || TagPage {
+                tag: TagRef {
+                    name: name.clone(),
+                    path: format!("tags/{s}/"),
+                    count: incs.len() + briefs.len(),
+                },
+                incidents: incs.iter().rev().map(|&p| &sh.incidents[p]).collect(),
+                briefings: briefs.iter().rev().map(|&b| &sh.briefings[b]).collect(),
+            }),
         );
     }
 
     // Free pages and 404.
     for (p, page) in site.pages.iter().enumerate() {
-        let fp = FreePage {
-            title: page.title.clone(),
-            description: page.description.clone(),
-            body: bodies.pages[p].html.clone(),
-            toc: headings(&bodies.pages[p]),
-        };
         push(
             "page.html",
             format!("{}/", page.id),
             page.title.clone(),
             page.description.clone(),
-            ctx(&fp)?,
+            lazy(move || FreePage {
+                title: page.title.clone(),
+                description: page.description.clone(),
+                body: bodies.pages[p].html.clone(),
+                toc: headings(&bodies.pages[p]),
+            }),
         );
     }
     push(
@@ -1190,16 +1236,16 @@ fn jobs(sh: &Shared<'_>, bodies: &Bodies) -> Result<Vec<Job>, Diagnostic> {
         "search/".into(),
         "Search".into(),
         None,
-        Context::new(),
+        Box::new(|| Ok(Context::new())),
     );
     push(
         "404.html",
         "404.html".into(),
         "Page not found".into(),
         None,
-        Context::new(),
+        Box::new(|| Ok(Context::new())),
     );
-    Ok(jobs)
+    jobs
 }
 
 fn headings(r: &markdown::Rendered) -> Vec<Heading> {
