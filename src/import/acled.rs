@@ -33,12 +33,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::config::{self, BuildOptions, Config};
-use crate::content::PartialDate;
 use crate::content::country::COUNTRIES;
 use crate::content::raw::{
     RawCasualties, RawCount, RawIncident, RawIncidentFile, RawLocation, RawSource, Text,
 };
+use crate::content::{Count, PartialDate};
 use crate::error::Error;
+use crate::render::export::{parse_count_tag, parse_tags};
 use crate::render::search::fold;
 
 /// First line of every file the importer writes; a file without it is not the importer's.
@@ -490,6 +491,7 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
 /// Folded group names, short names, aliases and ids → group id.
 struct GroupMatcher {
     names: HashMap<String, String>,
+    ids: BTreeSet<String>,
 }
 
 fn norm(s: &str) -> String {
@@ -512,13 +514,19 @@ impl GroupMatcher {
         // First group by id wins a name two groups share, so the result never depends on
         // the order files were read in.
         list.sort_by(|a, b| a.0.cmp(&b.0));
+        let ids = list.iter().map(|g| g.0.clone()).collect();
         let mut names = HashMap::new();
         for (id, ns) in list {
             for n in ns {
                 names.entry(norm(&n)).or_insert_with(|| id.clone());
             }
         }
-        GroupMatcher { names }
+        GroupMatcher { names, ids }
+    }
+
+    /// Whether a group has this exact id.
+    fn has_id(&self, id: &str) -> bool {
+        self.ids.contains(id)
     }
 
     /// The group an ACLED actor name means, if any.
@@ -565,6 +573,8 @@ const COLUMNS: &[&str] = &[
     "source",
     "notes",
     "fatalities",
+    "geo_precision",
+    "tags",
 ];
 
 /// ACLED country names that differ from the ISO short names.
@@ -808,6 +818,21 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// "Armed clash in Boni": the title of a record made from a row that gives none.
+fn default_title(fields: &Fields<'_>, country: &str) -> String {
+    let get = |c: &str| fields.get(c);
+    let what = [get("sub_event_type"), get("event_type")]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or("Event");
+    let cname = crate::content::country::name(country).unwrap_or(country);
+    let place = [get("location"), get("admin1")]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .unwrap_or(cname);
+    format!("{what} in {place}")
+}
+
 /// Converts one row; returns the record and the actor names no group matched, or every
 /// problem of the row.
 fn row(
@@ -873,7 +898,7 @@ fn row(
             (None, None)
         }
     };
-    let killed = match get("fatalities") {
+    let fatalities = match get("fatalities") {
         "" => None,
         f => match f.parse::<u32>() {
             Ok(n) => Some(RawCount::Exact(n)),
@@ -883,9 +908,27 @@ fn row(
             }
         },
     };
+    let own = Own::read(get("tags"), &mut problems);
     if !problems.is_empty() {
         return Err(problems);
     }
+    if let Some(own) = own {
+        let date = own.date.clone().or(date);
+        let country = country.unwrap_or_default();
+        return Ok(own.into_record(
+            fields,
+            config,
+            groups,
+            Place {
+                country,
+                date,
+                lat,
+                lon,
+            },
+            fatalities,
+        ));
+    }
+    let killed = fatalities;
 
     let mut ids: Vec<String> = Vec::new();
     let mut unmatched: Vec<String> = Vec::new();
@@ -907,16 +950,8 @@ fn row(
     }
     let place = Some(get("location").to_string()).filter(|s| !s.is_empty());
     let admin1 = Some(get("admin1").to_string()).filter(|s| !s.is_empty());
-    let what = [get("sub_event_type"), get("event_type")]
-        .into_iter()
-        .find(|s| !s.is_empty())
-        .unwrap_or("Event");
     let country = country.unwrap_or_default();
-    let cname = crate::content::country::name(country).unwrap_or(country);
-    let title = format!(
-        "{what} in {}",
-        place.as_deref().or(admin1.as_deref()).unwrap_or(cname)
-    );
+    let title = default_title(fields, country);
     let source = get("source");
     let source_title = if source.is_empty() {
         format!("ACLED event {event_id}")
@@ -963,6 +998,214 @@ fn row(
     Ok((inc, unmatched))
 }
 
+// ---------------------------------------------------------------------------------------------
+// Reading back briefwerk's own export (issue 10): `data/acled.csv` carries in `tags` what
+// ACLED's columns cannot hold; a row with an `id=` tag is one of ours and is restored from it.
+// ---------------------------------------------------------------------------------------------
+
+/// The parts of a row every record needs, already checked.
+struct Place<'a> {
+    country: &'a str,
+    date: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+}
+
+/// One group of a briefwerk row: id, attribution, claim date, claim medium.
+#[derive(Default)]
+struct OwnGroup {
+    id: String,
+    attribution: Option<String>,
+    claim_date: Option<String>,
+    claim_medium: Option<String>,
+}
+
+/// What a briefwerk row's `tags` say (see docs/data.md, "ACLED format").
+#[derive(Default)]
+struct Own {
+    id: String,
+    title: Option<String>,
+    date: Option<String>,
+    end_date: Option<String>,
+    event_type: Option<String>,
+    attribution: Option<String>,
+    groups: Vec<OwnGroup>,
+    killed: Option<RawCount>,
+    wounded: Option<RawCount>,
+    captured: Option<RawCount>,
+    attackers_killed: Option<RawCount>,
+    precision: Option<String>,
+    targets: Vec<String>,
+    tags: Vec<String>,
+    sources: BTreeMap<usize, RawSource>,
+}
+
+fn raw_count(c: Count) -> RawCount {
+    match c {
+        Count::Exact { n } => RawCount::Exact(n),
+        Count::Range { min, max } => RawCount::Range { min, max },
+        Count::Unknown => RawCount::Unknown,
+    }
+}
+
+impl Own {
+    /// Reads the `tags` field; `None` for a row without an `id=` tag (a genuine ACLED row).
+    /// Keys it does not know are left alone, so ACLED's own `key=value` tags do no harm.
+    fn read(field: &str, problems: &mut Vec<String>) -> Option<Own> {
+        let items = parse_tags(field);
+        let id = items.iter().find(|(k, _)| k == "id")?.1.clone();
+        if !crate::validate::is_valid_id(&id) {
+            problems.push(format!("`tags` id `{id}` is not a record id ([a-z0-9-]+)"));
+            return None;
+        }
+        let mut own = Own {
+            id,
+            ..Own::default()
+        };
+        let date = |k: &str, v: &str, problems: &mut Vec<String>| {
+            if PartialDate::parse(v).is_ok() {
+                Some(v.to_string())
+            } else {
+                problems.push(format!("`tags` {k} `{v}` is not a date"));
+                None
+            }
+        };
+        for (k, v) in items {
+            let count = |problems: &mut Vec<String>| {
+                let c = parse_count_tag(&v).map(raw_count);
+                if c.is_none() {
+                    problems.push(format!(
+                        "`tags` {k} `{v}` is not a figure (N, N-M, N+ or unknown)"
+                    ));
+                }
+                c
+            };
+            match k.as_str() {
+                "title" => own.title = Some(v),
+                "date" => own.date = date(&k, &v, problems),
+                "end_date" => own.end_date = date(&k, &v, problems),
+                "event_type" => own.event_type = Some(v),
+                "attribution" => own.attribution = Some(v),
+                "killed" => own.killed = count(problems),
+                "wounded" => own.wounded = count(problems),
+                "captured" => own.captured = count(problems),
+                "attackers_killed" => own.attackers_killed = count(problems),
+                "precision" => own.precision = Some(v),
+                "target" => own.targets.push(v),
+                "tag" => own.tags.push(v),
+                _ => {
+                    if let Some(rest) = k.strip_prefix("group.") {
+                        let (id, field) = rest.split_once('.').unwrap_or((rest, ""));
+                        let g = match own.groups.iter_mut().position(|g| g.id == id) {
+                            Some(p) => &mut own.groups[p],
+                            None => {
+                                own.groups.push(OwnGroup {
+                                    id: id.to_string(),
+                                    ..OwnGroup::default()
+                                });
+                                own.groups.last_mut()?
+                            }
+                        };
+                        match field {
+                            "" => g.attribution = Some(v),
+                            "claim_date" => g.claim_date = date(&k, &v, problems),
+                            "claim_medium" => g.claim_medium = Some(v),
+                            _ => {}
+                        }
+                    } else if let Some(rest) = k.strip_prefix("source.")
+                        && let Some((n, field)) = rest.split_once('.')
+                        && let Ok(n) = n.parse::<usize>()
+                    {
+                        let s = own.sources.entry(n).or_default();
+                        match field {
+                            "title" => s.title = Some(v),
+                            "url" => s.url = Some(v),
+                            "publisher" => s.publisher = Some(v),
+                            "date" => s.date = date(&k, &v, problems).map(Text),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        Some(own)
+    }
+
+    /// The record the row was exported from; group ids the site does not have are returned
+    /// as unmatched.
+    fn into_record(
+        self,
+        fields: &Fields<'_>,
+        config: &Config,
+        groups: &GroupMatcher,
+        place: Place<'_>,
+        fatalities: Option<RawCount>,
+    ) -> (RawIncident, Vec<String>) {
+        let get = |c: &str| fields.get(c);
+        let text = |c: &str| Some(get(c).to_string()).filter(|s| !s.is_empty());
+        let mut ids = Vec::new();
+        let mut unmatched = Vec::new();
+        for g in &self.groups {
+            if groups.has_id(&g.id) {
+                ids.push(g.id.clone());
+            } else {
+                unmatched.push(g.id.clone());
+            }
+        }
+        // `fatalities` counts attackers too when the row has them; the victims are then in
+        // a `killed=` tag (or there were none recorded).
+        let killed = self.killed.or(if self.attackers_killed.is_none() {
+            fatalities
+        } else {
+            None
+        });
+        let casualties = RawCasualties {
+            killed,
+            wounded: self.wounded,
+            captured: self.captured,
+        };
+        let has_casualties = {
+            let RawCasualties {
+                killed,
+                wounded,
+                captured,
+            } = &casualties;
+            killed.is_some() || wounded.is_some() || captured.is_some()
+        };
+        let event_type = self
+            .event_type
+            .filter(|e| config.event_label(e).is_some())
+            .or_else(|| event_type(config, get("event_type"), get("sub_event_type")));
+        let inc = RawIncident {
+            id: Some(self.id),
+            title: Some(
+                self.title
+                    .unwrap_or_else(|| default_title(fields, place.country)),
+            ),
+            date: place.date.map(Text),
+            end_date: self.end_date.map(Text),
+            location: Some(RawLocation {
+                place: text("location"),
+                admin1: text("admin1"),
+                country: Some(place.country.to_string()),
+                lat: place.lat,
+                lon: place.lon,
+            }),
+            groups: ids,
+            attribution: self.attribution,
+            event_type,
+            targets: self.targets,
+            casualties: has_casualties.then_some(casualties),
+            tags: self.tags,
+            summary: text("notes"),
+            sources: self.sources.into_values().collect(),
+            draft: false,
+            body: None,
+        };
+        (inc, unmatched)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -995,6 +1238,56 @@ mod tests {
         assert_eq!(country_code("", "Burkina Faso"), Some("BF"));
         assert_eq!(country_code("", "Ivory Coast"), Some("CI"));
         assert_eq!(country_code("", "Atlantis"), None);
+    }
+
+    #[test]
+    fn own_tags_are_read_and_acled_tags_left_alone() {
+        let mut problems = Vec::new();
+        assert!(
+            Own::read(
+                "crowd size=no report; women targeted: candidates",
+                &mut problems
+            )
+            .is_none()
+        );
+        assert!(problems.is_empty());
+        let own = Own::read(
+            "id=2017-06-18-kangaba; title=A%3B b; date=2017; killed=5+; group.jnim=claimed; \
+             group.jnim.claim_medium=statement; group.isgs=suspected; source.2.title=B; \
+             source.1.title=A; source.1.date=2017-06; crowd size=no report",
+            &mut problems,
+        )
+        .unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(own.id, "2017-06-18-kangaba");
+        assert_eq!(own.title.as_deref(), Some("A; b"));
+        assert_eq!(own.date.as_deref(), Some("2017"));
+        assert_eq!(own.killed, Some(RawCount::Range { min: 5, max: None }));
+        let groups: Vec<(&str, Option<&str>, Option<&str>)> = own
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.id.as_str(),
+                    g.attribution.as_deref(),
+                    g.claim_medium.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("jnim", Some("claimed"), Some("statement")),
+                ("isgs", Some("suspected"), None)
+            ]
+        );
+        let titles: Vec<_> = own.sources.values().map(|s| s.title.as_deref()).collect();
+        assert_eq!(titles, [Some("A"), Some("B")]);
+
+        assert!(Own::read("id=2017; killed=many; end_date=June", &mut problems).is_some());
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(Own::read("id=Not An Id", &mut problems).is_none());
+        assert_eq!(problems.len(), 3);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Data exports (issue 6): `data/incidents.{csv,json,geojson}`, `data/groups.json`, and the
 //! same three incident files beside every group page (`groups/<id>/incidents.*`) and country
-//! page (`countries/<cc>/incidents.*`).
+//! page (`countries/<cc>/incidents.*`); and `data/acled.csv` (issue 10), the incidents in
+//! ACLED's own columns, which `briefwerk import acled` reads back without loss.
 //!
 //! Takes the validated site and returns files; reads and writes nothing. Drafts are never
 //! exported, even in a `--drafts` build: these files are what other analysts download and
@@ -481,14 +482,459 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
         .flat_map_iter(|(dir, positions)| incident_files(dir, positions, &enc))
         .collect();
     files.push(OutputFile {
+        path: ACLED_FILE.into(),
+        bytes: acled_csv(site, None),
+    });
+    files.push(OutputFile {
         path: "data/groups.json".into(),
         bytes: groups_json(site, index, &by_group, base).into_bytes(),
     });
     files
 }
 
+// ---------------------------------------------------------------------------------------------
+// ACLED (issue 10): `data/acled.csv`, one row per published incident in ACLED's own columns,
+// with what ACLED cannot hold carried in `tags` so `briefwerk import acled` restores it.
+// ---------------------------------------------------------------------------------------------
+
+/// ACLED's 31 columns, in ACLED's order.
+pub const ACLED_COLUMNS: [&str; 31] = [
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
+];
+
+/// Path of the ACLED-format export.
+pub const ACLED_FILE: &str = "data/acled.csv";
+
+/// Our event type ids → ACLED's `(disorder_type, event_type, sub_event_type)`; the table in
+/// docs/data.md. `attack` and `ambush` are ACLED battles unless civilians are a target (see
+/// [`acled_event`]).
+pub const ACLED_EVENT_TYPES: &[(&str, &str, &str, &str)] = &[
+    ("attack", "Political violence", "Battles", "Armed clash"),
+    ("ambush", "Political violence", "Battles", "Armed clash"),
+    ("clash", "Political violence", "Battles", "Armed clash"),
+    (
+        "bombing",
+        "Political violence",
+        "Explosions/Remote violence",
+        "Remote explosive/landmine/IED",
+    ),
+    (
+        "shelling",
+        "Political violence",
+        "Explosions/Remote violence",
+        "Shelling/artillery/missile attack",
+    ),
+    (
+        "kidnapping",
+        "Political violence",
+        "Violence against civilians",
+        "Abduction/forced disappearance",
+    ),
+    (
+        "assassination",
+        "Political violence",
+        "Violence against civilians",
+        "Attack",
+    ),
+    (
+        "massacre",
+        "Political violence",
+        "Violence against civilians",
+        "Attack",
+    ),
+    (
+        "announcement",
+        "Strategic developments",
+        "Strategic developments",
+        "Other",
+    ),
+];
+
+/// ACLED's `(disorder_type, event_type, sub_event_type)` for one of our event types; empty
+/// strings for a type outside [`ACLED_EVENT_TYPES`] (a site's own vocabulary), whose id still
+/// travels in `tags`. An attack or ambush on civilians is ACLED's "Violence against civilians /
+/// Attack", as ACLED codes one-sided violence; on armed people it is a battle.
+pub fn acled_event(
+    event_type: Option<&str>,
+    civilians: bool,
+) -> (&'static str, &'static str, &'static str) {
+    let Some(row) = event_type.and_then(|t| ACLED_EVENT_TYPES.iter().find(|r| r.0 == t)) else {
+        return ("", "", "");
+    };
+    if civilians && matches!(row.0, "attack" | "ambush") {
+        return ("Political violence", "Violence against civilians", "Attack");
+    }
+    (row.1, row.2, row.3)
+}
+
+/// ACLED's `event_date` and `time_precision` for a date: a day is itself (1); a month is
+/// dated the 15th (3), as ACLED does; a year is dated 1 July (3), its middle, and the year
+/// alone travels in `tags` as `date=YYYY`.
+pub fn acled_date(d: &crate::content::PartialDate) -> (String, u8) {
+    match (d.month, d.day) {
+        (Some(m), Some(day)) => (format!("{:04}-{m:02}-{day:02}", d.year), 1),
+        (Some(m), None) => (format!("{:04}-{m:02}-15", d.year), 3),
+        _ => (format!("{:04}-07-01", d.year), 3),
+    }
+}
+
+/// ACLED's `geo_precision` of a place precision word: 1 `exact`, 2 `near`, 3 `region` or
+/// `country`.
+pub fn geo_precision(precision: &str) -> u8 {
+    match precision {
+        "exact" => 1,
+        "near" => 2,
+        _ => 3,
+    }
+}
+
+// The issue-10 content model (per-group claims, attackers killed, place precision, ACLED actor
+// names) is read through these four, so the export is written once against it.
+
+/// `(group id, attribution word, claim date, claim medium)` of each group, in order.
+fn claims(i: &Incident) -> Vec<(&str, &'static str, Option<String>, Option<&str>)> {
+    let a = i.attribution.map_or("unattributed", |a| a.as_str());
+    i.groups
+        .iter()
+        .map(|g| (g.as_str(), a, None, None))
+        .collect()
+}
+
+/// Attackers killed, kept apart from victims.
+fn attackers_killed(_i: &Incident) -> Option<&Count> {
+    None
+}
+
+/// The place precision word: `exact`, `near`, `region` or `country`.
+fn place_precision(i: &Incident) -> &'static str {
+    let l = &i.location;
+    if l.coords.is_some() {
+        "exact"
+    } else if l.place.is_some() {
+        "near"
+    } else if l.admin1.is_some() {
+        "region"
+    } else {
+        "country"
+    }
+}
+
+/// ACLED's name of a group and its actor type code.
+fn acled_actor(g: &crate::content::Group) -> (String, Option<u8>) {
+    (g.name.clone(), None)
+}
+
+/// A casualty figure in a tag: `12`, `10-12`, `257+` ("at least"), `unknown`.
+pub fn count_tag(c: &Count) -> String {
+    match *c {
+        Count::Exact { n } => n.to_string(),
+        Count::Range {
+            min,
+            max: Some(max),
+        } if min == max => min.to_string(),
+        Count::Range {
+            min,
+            max: Some(max),
+        } => format!("{min}-{max}"),
+        Count::Range { min, max: None } => format!("{min}+"),
+        Count::Unknown => "unknown".to_string(),
+    }
+}
+
+/// Reads a figure written by [`count_tag`].
+pub fn parse_count_tag(s: &str) -> Option<Count> {
+    let s = s.trim();
+    if s == "unknown" {
+        return Some(Count::Unknown);
+    }
+    if let Some(min) = s.strip_suffix('+') {
+        return Some(Count::Range {
+            min: min.parse().ok()?,
+            max: None,
+        });
+    }
+    if let Some((a, b)) = s.split_once('-') {
+        let (min, max) = (a.parse().ok()?, b.parse().ok()?);
+        return (min <= max).then_some(Count::Range {
+            min,
+            max: Some(max),
+        });
+    }
+    s.parse().ok().map(|n| Count::Exact { n })
+}
+
+/// Escapes a tag value so that `; ` separates items unambiguously: `%`, `;`, CR and LF
+/// become `%25`, `%3B`, `%0D`, `%0A`.
+pub fn escape_tag(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            ';' => out.push_str("%3B"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Undoes [`escape_tag`] (any other `%` is left as written).
+pub fn unescape_tag(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let mut rest = v;
+    while let Some(i) = rest.find('%') {
+        out.push_str(&rest[..i]);
+        let code = rest.get(i + 1..i + 3);
+        let c = match code {
+            Some("25") => Some('%'),
+            Some("3B" | "3b") => Some(';'),
+            Some("0D" | "0d") => Some('\r'),
+            Some("0A" | "0a") => Some('\n'),
+            _ => None,
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[i + 3..];
+            }
+            None => {
+                out.push('%');
+                rest = &rest[i + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Splits an ACLED `tags` field into `(key, value)` items, values unescaped. Items without
+/// `=` (ACLED's own free tags) come back with an empty key.
+pub fn parse_tags(field: &str) -> Vec<(String, String)> {
+    field
+        .split(';')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| match t.split_once('=') {
+            Some((k, v)) => (k.trim().to_string(), unescape_tag(v.trim())),
+            None => (String::new(), t.to_string()),
+        })
+        .collect()
+}
+
+/// The `tags` items of one incident: everything ACLED's columns cannot hold, in a fixed order.
+fn acled_tags(i: &Incident, cutoff: Option<&crate::content::PartialDate>) -> Vec<String> {
+    let mut t: Vec<String> = Vec::new();
+    let mut push = |k: &str, v: &str| t.push(format!("{k}={}", escape_tag(v)));
+    push("id", &i.id);
+    push("title", &i.title);
+    if i.date.precision() == Precision::Year {
+        push("date", &i.date.iso());
+    }
+    if let Some(e) = &i.end_date {
+        push("end_date", &e.iso());
+    }
+    if let Some(e) = &i.event_type {
+        push("event_type", e);
+    }
+    if let Some(a) = i.attribution {
+        push("attribution", a.as_str());
+    }
+    for (id, attribution, date, medium) in claims(i) {
+        push(&format!("group.{id}"), attribution);
+        if let Some(d) = date {
+            push(&format!("group.{id}.claim_date"), &d);
+        }
+        if let Some(m) = medium {
+            push(&format!("group.{id}.claim_medium"), m);
+        }
+    }
+    let cas = &i.casualties;
+    let attackers = attackers_killed(i);
+    // `fatalities` holds an exact victim count alone; anything else is said here.
+    if let Some(k) = &cas.killed
+        && (!matches!(k, Count::Exact { .. }) || attackers.is_some())
+    {
+        push("killed", &count_tag(k));
+    }
+    for (k, c) in [
+        ("wounded", cas.wounded.as_ref()),
+        ("captured", cas.captured.as_ref()),
+        ("attackers_killed", attackers),
+    ] {
+        if let Some(c) = c {
+            push(k, &count_tag(c));
+        }
+    }
+    // geo_precision 3 is `region` unless this says otherwise.
+    if place_precision(i) == "country" {
+        push("precision", "country");
+    }
+    for x in &i.targets {
+        push("target", x);
+    }
+    for x in &i.tags {
+        push("tag", x);
+    }
+    for (n, s) in i.sources.iter().enumerate() {
+        let n = n + 1;
+        push(&format!("source.{n}.title"), &s.title);
+        if let Some(u) = &s.url {
+            push(&format!("source.{n}.url"), u);
+        }
+        if let Some(p) = &s.publisher {
+            push(&format!("source.{n}.publisher"), p);
+        }
+        if let Some(d) = &s.date {
+            push(&format!("source.{n}.date"), &d.iso());
+        }
+    }
+    if let Some(c) = cutoff {
+        push("data_cutoff", &c.iso());
+    }
+    t
+}
+
+/// Whether a target is civilians, for ACLED's `civilian_targeting` and `actor2`.
+fn is_civilian(target: &str) -> bool {
+    target.to_lowercase().contains("civilian")
+}
+
+/// One incident as an ACLED row, in [`ACLED_COLUMNS`] order.
+pub fn acled_row(
+    i: &Incident,
+    site: &Site,
+    cutoff: Option<&crate::content::PartialDate>,
+) -> Vec<String> {
+    let code = i.location.country.as_str();
+    let (_, numeric, cname) = country::by_code(code).unwrap_or((code, 0, code));
+    let civilians = i.targets.iter().any(|t| is_civilian(t));
+    let (disorder, event, sub) = acled_event(i.event_type.as_deref(), civilians);
+    let (event_date, time_precision) = acled_date(&i.date);
+    let groups: Vec<&crate::content::Group> =
+        i.groups.iter().filter_map(|g| site.group(g)).collect();
+    let actor1 = groups.first().map(|g| acled_actor(g).0).unwrap_or_default();
+    let assoc1 = groups
+        .iter()
+        .skip(1)
+        .map(|g| acled_actor(g).0)
+        .collect::<Vec<_>>()
+        .join(LIST_SEPARATOR);
+    let inter1 = groups.first().and_then(|g| acled_actor(g).1);
+    // ACLED names the civilians of the country as actor 2, with actor type 7.
+    let (actor2, inter2) = if civilians {
+        (format!("Civilians ({cname})"), Some(7u8))
+    } else {
+        (String::new(), None)
+    };
+    // ACLED's interaction: the two actor types, lower first; one actor alone is `N0`.
+    let interaction = match (inter1, inter2) {
+        (Some(a), Some(b)) => format!("{}{}", a.min(b), a.max(b)),
+        (Some(a), None) => format!("{a}0"),
+        _ => String::new(),
+    };
+    let mut sources: Vec<&str> = Vec::new();
+    for s in &i.sources {
+        let name = s.publisher.as_deref().unwrap_or(&s.title);
+        if !sources.contains(&name) {
+            sources.push(name);
+        }
+    }
+    let cas = &i.casualties;
+    let fatalities = [cas.killed.as_ref(), attackers_killed(i)]
+        .into_iter()
+        .filter_map(|c| c.and_then(Count::min))
+        .reduce(|a, b| a + b);
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    vec![
+        i.id.clone(),
+        event_date,
+        i.date.year.to_string(),
+        time_precision.to_string(),
+        disorder.to_string(),
+        event.to_string(),
+        sub.to_string(),
+        actor1,
+        assoc1,
+        opt(inter1.map(|n| n.to_string())),
+        actor2,
+        String::new(),
+        opt(inter2.map(|n| n.to_string())),
+        interaction,
+        if civilians { "Civilian targeting" } else { "" }.to_string(),
+        if numeric == 0 {
+            String::new()
+        } else {
+            numeric.to_string()
+        },
+        String::new(),
+        cname.to_string(),
+        opt(i.location.admin1.clone()),
+        String::new(),
+        String::new(),
+        opt(i.location.place.clone()),
+        opt(i.location.coords.map(|c| round6(c.0).to_string())),
+        opt(i.location.coords.map(|c| round6(c.1).to_string())),
+        geo_precision(place_precision(i)).to_string(),
+        sources.join(LIST_SEPARATOR),
+        String::new(),
+        opt(i.summary.clone()),
+        opt(fatalities.map(|n| n.to_string())),
+        acled_tags(i, cutoff).join(LIST_SEPARATOR),
+        String::new(),
+    ]
+}
+
+/// `data/acled.csv`: every published incident, in the site's chronological order.
+fn acled_csv(site: &Site, cutoff: Option<&crate::content::PartialDate>) -> Vec<u8> {
+    let header: Vec<String> = ACLED_COLUMNS.iter().map(|c| (*c).to_string()).collect();
+    let rows: Vec<Vec<u8>> = site
+        .incidents
+        .par_iter()
+        .filter(|i| !i.draft)
+        .map(|i| csv_line(&acled_row(i, site, cutoff)))
+        .collect();
+    let mut out = csv_line(&header);
+    for r in rows {
+        out.extend_from_slice(&r);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
 
     #[test]
@@ -550,6 +996,199 @@ mod tests {
         assert_eq!(at("wounded_unknown"), "true");
         assert_eq!(at("wounded_min"), "");
         assert_eq!(at("country"), "Mali");
+    }
+
+    /// An incident in Mali with only what a record must have.
+    fn incident(date: &str) -> Incident {
+        Incident {
+            id: "x".into(),
+            title: "T".into(),
+            date: crate::content::PartialDate::parse(date).unwrap(),
+            end_date: None,
+            location: crate::content::Location {
+                place: Some("Boni".into()),
+                admin1: Some("Mopti".into()),
+                country: "ML".into(),
+                coords: None,
+            },
+            groups: vec![],
+            attribution: None,
+            event_type: None,
+            targets: vec![],
+            casualties: crate::content::Casualties::default(),
+            tags: vec![],
+            summary: None,
+            sources: vec![],
+            draft: false,
+            body: String::new(),
+            origin: crate::content::Origin {
+                file: 0,
+                body_offset: 0,
+            },
+        }
+    }
+
+    /// The ACLED row of `i` by column name, and its tags.
+    fn acled(i: &Incident) -> (BTreeMap<&'static str, String>, Vec<(String, String)>) {
+        let row: BTreeMap<&'static str, String> = ACLED_COLUMNS
+            .into_iter()
+            .zip(acled_row(i, &Site::default(), None))
+            .collect();
+        let tags = parse_tags(&row["tags"]);
+        (row, tags)
+    }
+
+    fn tag<'a>(tags: &'a [(String, String)], key: &str) -> Option<&'a str> {
+        tags.iter().find(|t| t.0 == key).map(|t| t.1.as_str())
+    }
+
+    #[test]
+    fn acled_dates_a_month_on_the_15th_and_a_year_on_1_july() {
+        let (r, t) = acled(&incident("2017-06-18"));
+        assert_eq!(
+            (r["event_date"].as_str(), r["time_precision"].as_str()),
+            ("2017-06-18", "1")
+        );
+        assert_eq!(tag(&t, "date"), None);
+        let (r, t) = acled(&incident("2017-06"));
+        assert_eq!(
+            (r["event_date"].as_str(), r["time_precision"].as_str()),
+            ("2017-06-15", "3")
+        );
+        assert_eq!(tag(&t, "date"), None);
+        let (r, t) = acled(&incident("2017"));
+        assert_eq!(
+            (r["event_date"].as_str(), r["time_precision"].as_str()),
+            ("2017-07-01", "3")
+        );
+        assert_eq!(r["year"], "2017");
+        assert_eq!(tag(&t, "date"), Some("2017"));
+        let mut i = incident("2015-08-07");
+        i.end_date = Some(crate::content::PartialDate::parse("2015-08-08").unwrap());
+        assert_eq!(tag(&acled(&i).1, "end_date"), Some("2015-08-08"));
+    }
+
+    #[test]
+    fn acled_geo_precision_follows_what_the_place_says() {
+        let mut i = incident("2017");
+        i.location.coords = Some((14.49, -1.03));
+        assert_eq!(acled(&i).0["geo_precision"], "1");
+        i.location.coords = None;
+        assert_eq!(acled(&i).0["geo_precision"], "2");
+        i.location.place = None;
+        let (r, t) = acled(&i);
+        assert_eq!(
+            (r["geo_precision"].as_str(), tag(&t, "precision")),
+            ("3", None)
+        );
+        i.location.admin1 = None;
+        let (r, t) = acled(&i);
+        assert_eq!(
+            (r["geo_precision"].as_str(), tag(&t, "precision")),
+            ("3", Some("country"))
+        );
+        assert_eq!((r["iso"].as_str(), r["country"].as_str()), ("466", "Mali"));
+    }
+
+    #[test]
+    fn acled_fatalities_are_the_lower_bound_and_the_rest_goes_to_tags() {
+        let mut i = incident("2017");
+        assert_eq!(
+            (
+                acled(&i).0["fatalities"].as_str(),
+                tag(&acled(&i).1, "killed")
+            ),
+            ("", None)
+        );
+        i.casualties.killed = Some(Count::Exact { n: 4 });
+        let (r, t) = acled(&i);
+        assert_eq!((r["fatalities"].as_str(), tag(&t, "killed")), ("4", None));
+        i.casualties.killed = Some(Count::Range {
+            min: 9,
+            max: Some(10),
+        });
+        let (r, t) = acled(&i);
+        assert_eq!(
+            (r["fatalities"].as_str(), tag(&t, "killed")),
+            ("9", Some("9-10"))
+        );
+        i.casualties.killed = Some(Count::Range {
+            min: 257,
+            max: None,
+        });
+        let (r, t) = acled(&i);
+        assert_eq!(
+            (r["fatalities"].as_str(), tag(&t, "killed")),
+            ("257", Some("257+"))
+        );
+        // Unknown is not zero: no figure, and the tag says why.
+        i.casualties.killed = Some(Count::Unknown);
+        i.casualties.wounded = Some(Count::Exact { n: 12 });
+        let (r, t) = acled(&i);
+        assert_eq!(
+            (r["fatalities"].as_str(), tag(&t, "killed")),
+            ("", Some("unknown"))
+        );
+        assert_eq!(tag(&t, "wounded"), Some("12"));
+    }
+
+    #[test]
+    fn acled_tags_escape_separators_and_read_back() {
+        let mut i = incident("2017-06-18");
+        i.title = "Attack; then 100% \"quiet\"\non the road".into();
+        i.tags = vec!["a=b".into()];
+        i.sources = vec![crate::content::Source {
+            title: "Le Monde; AFP".into(),
+            url: Some("https://e.org/?a=1;b=2".into()),
+            publisher: None,
+            date: None,
+        }];
+        let (r, t) = acled(&i);
+        assert!(!r["tags"].contains('\n'));
+        assert_eq!(tag(&t, "id"), Some("x"));
+        assert_eq!(tag(&t, "title"), Some(i.title.as_str()));
+        assert_eq!(tag(&t, "tag"), Some("a=b"));
+        assert_eq!(tag(&t, "source.1.title"), Some("Le Monde; AFP"));
+        assert_eq!(tag(&t, "source.1.url"), Some("https://e.org/?a=1;b=2"));
+        // With no publisher the source column names the title, as ACLED names outlets.
+        assert_eq!(r["source"], "Le Monde; AFP");
+        assert_eq!(unescape_tag("50%"), "50%");
+        for c in [
+            Count::Exact { n: 0 },
+            Count::Range {
+                min: 3,
+                max: Some(5),
+            },
+            Count::Range { min: 7, max: None },
+            Count::Unknown,
+        ] {
+            assert_eq!(parse_count_tag(&count_tag(&c)), Some(c));
+        }
+        assert_eq!(parse_count_tag("5-3"), None);
+    }
+
+    #[test]
+    fn acled_event_types_follow_the_table_and_civilian_targeting() {
+        assert_eq!(
+            acled_event(Some("clash"), false),
+            ("Political violence", "Battles", "Armed clash")
+        );
+        assert_eq!(
+            acled_event(Some("attack"), true),
+            ("Political violence", "Violence against civilians", "Attack")
+        );
+        assert_eq!(acled_event(Some("parade"), false), ("", "", ""));
+        let mut i = incident("2017");
+        i.event_type = Some("bombing".into());
+        i.targets = vec!["Civilians at the market".into()];
+        let (r, t) = acled(&i);
+        assert_eq!(r["sub_event_type"], "Remote explosive/landmine/IED");
+        assert_eq!(r["civilian_targeting"], "Civilian targeting");
+        assert_eq!(
+            (r["actor2"].as_str(), r["inter2"].as_str()),
+            ("Civilians (Mali)", "7")
+        );
+        assert_eq!(tag(&t, "event_type"), Some("bombing"));
     }
 
     #[test]
