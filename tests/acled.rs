@@ -109,3 +109,26 @@ fn the_example_site_survives_export_and_import() {
     }
     assert_eq!(compared, built.incidents);
 }
+
+#[test]
+fn importing_a_sites_own_export_into_it_changes_nothing() {
+    let t = example(false);
+    t.build().expect("example builds");
+    let path = t.dir.path().join("acled.csv");
+    std::fs::copy(t.out.join(ACLED_FILE), &path).unwrap();
+    let report = import_acled(&t.root, &path, Path::new("content/incidents")).unwrap();
+    // Every record already lives in a file of the editors, so each row is skipped, not doubled.
+    assert_eq!(report.created, 0);
+    assert_eq!(report.skipped.len(), report.rows);
+    assert!(report.rows > 0);
+    assert!(report.files_written.is_empty());
+    assert!(
+        report
+            .skipped
+            .iter()
+            .any(|s| s.id == "2017-06-18-kangaba"
+                && s.file == "content/incidents/2017-06-18-kangaba.md"),
+        "{:?}",
+        report.skipped
+    );
+}
