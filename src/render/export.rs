@@ -442,8 +442,12 @@ fn groups_json(site: &Site, index: &Index, published: &[Vec<usize>], base_url: &
     json_array(records.iter().map(String::as_str))
 }
 
-/// Every export file of the site.
-pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
+/// Every export file of the site, each handed to `put` as soon as it is encoded (the exports
+/// of a large site are too big to hold at once).
+pub fn render(
+    inputs: &Inputs<'_>,
+    put: &(dyn Fn(OutputFile) -> Result<(), crate::Error> + Sync),
+) -> Result<(), crate::Error> {
     let Inputs {
         site,
         index,
@@ -477,19 +481,19 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
             positions,
         ));
     }
-    let mut files: Vec<OutputFile> = jobs
-        .par_iter()
-        .flat_map_iter(|(dir, positions)| incident_files(dir, positions, &enc))
-        .collect();
-    files.push(OutputFile {
+    jobs.par_iter().try_for_each(|(dir, positions)| {
+        incident_files(dir, positions, &enc)
+            .into_iter()
+            .try_for_each(put)
+    })?;
+    put(OutputFile {
         path: ACLED_FILE.into(),
         bytes: acled_csv(site, None),
-    });
-    files.push(OutputFile {
+    })?;
+    put(OutputFile {
         path: "data/groups.json".into(),
         bytes: groups_json(site, index, &by_group, base).into_bytes(),
-    });
-    files
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -691,7 +691,7 @@ pub fn render(
     // Each of these returns its files at once; they are handed over one producer at a
     // time so that only one producer's files are in memory together.
     feeds::render(&inputs).into_iter().try_for_each(&put)?;
-    export::render(&inputs).into_iter().try_for_each(&put)?;
+    export::render(&inputs, &put)?;
     search::render(&inputs).into_iter().try_for_each(&put)?;
     put(OutputFile {
         path: "static/pictures.css".into(),

@@ -195,7 +195,13 @@ impl Collector<'_> {
     }
 }
 
-fn documents(site: &Site, config: &Config, stop: &[&str]) -> Vec<Doc> {
+/// Documents per batch: tokenised in parallel, then merged into the index and dropped, so
+/// the per-document term maps of a large site are never all in memory at once.
+const BATCH: usize = 4096;
+
+/// Hands every document to `each` in index order (groups, briefings newest first, incidents
+/// newest first).
+fn documents(site: &Site, config: &Config, stop: &[&str], mut each: impl FnMut(Doc)) {
     let collector = || Collector {
         stop,
         terms: HashMap::new(),
@@ -207,7 +213,7 @@ fn documents(site: &Site, config: &Config, stop: &[&str]) -> Vec<Doc> {
             .flat_map(|g| std::iter::once(g.name.clone()).chain(g.short_name.clone()))
             .collect()
     };
-    let groups = site.groups.par_iter().map(|g| {
+    let group_doc = |g: &crate::content::Group| {
         let mut c = collector();
         c.add(&g.name, W_TITLE);
         if let Some(s) = &g.short_name {
@@ -246,99 +252,100 @@ fn documents(site: &Site, config: &Config, stop: &[&str]) -> Vec<Doc> {
             countries: g.area.iter().map(|a| a.to_ascii_lowercase()).collect(),
             year: None,
         }
-    });
-    let briefings = site
-        .briefings
-        .par_iter()
-        .rev()
-        .filter(|b| !b.draft)
-        .map(|b| {
-            let mut c = collector();
-            c.add(&b.title, W_TITLE);
-            if let Some(s) = &b.summary {
-                c.add(s, W_META);
-            }
-            for a in &b.authors {
-                c.add(a, W_META);
-            }
-            for t in &b.tags {
-                c.add(t, W_META);
-            }
-            for n in group_names(&b.groups) {
-                c.add(&n, W_META);
-            }
-            let text = plain_text(&b.body);
-            c.add(&text, W_BODY);
-            Doc {
-                meta: DocMeta {
-                    k: "b",
-                    t: b.title.clone(),
-                    u: format!("briefings/{}/", b.id),
-                    d: Some(b.date.iso()),
-                    p: None,
-                    s: snippet(b.summary.as_deref().unwrap_or(&text), 200),
-                },
-                terms: c.terms,
-                groups: b.groups.clone(),
-                countries: Vec::new(),
-                year: Some(b.date.year),
-            }
-        });
-    let incidents = site
-        .incidents
-        .par_iter()
-        .rev()
-        .filter(|i| !i.draft)
-        .map(|i| {
-            let mut c = collector();
-            c.add(&i.title, W_TITLE);
-            if let Some(s) = &i.summary {
-                c.add(s, W_META);
-            }
-            let cname = country::name(&i.location.country).unwrap_or(&i.location.country);
-            let mut place: Vec<&str> = [
-                i.location.place.as_deref(),
-                i.location.admin1.as_deref(),
-                Some(cname),
-            ]
-            .into_iter()
-            .flatten()
-            .filter(|s| !s.is_empty())
-            .collect();
-            place.dedup();
-            for p in &place {
-                c.add(p, W_META);
-            }
-            for n in group_names(&i.groups) {
-                c.add(&n, W_META);
-            }
-            if let Some(et) = &i.event_type {
-                c.add(config.event_label(et).unwrap_or(et), W_META);
-            }
-            for t in i.targets.iter().chain(&i.tags) {
-                c.add(t, W_META);
-            }
-            let text = plain_text(&i.body);
-            c.add(&text, W_BODY);
-            Doc {
-                meta: DocMeta {
-                    k: "i",
-                    t: i.title.clone(),
-                    u: format!("incidents/{}/", i.id),
-                    d: Some(i.date.iso()),
-                    p: Some(place.join(", ")),
-                    s: snippet(i.summary.as_deref().unwrap_or(&text), 200),
-                },
-                terms: c.terms,
-                groups: i.groups.clone(),
-                countries: vec![i.location.country.to_ascii_lowercase()],
-                year: Some(i.date.year),
-            }
-        });
-    let mut docs: Vec<Doc> = groups.collect();
-    docs.extend(briefings.collect::<Vec<_>>());
-    docs.extend(incidents.collect::<Vec<_>>());
-    docs
+    };
+    let briefing_doc = |b: &crate::content::Briefing| {
+        let mut c = collector();
+        c.add(&b.title, W_TITLE);
+        if let Some(s) = &b.summary {
+            c.add(s, W_META);
+        }
+        for a in &b.authors {
+            c.add(a, W_META);
+        }
+        for t in &b.tags {
+            c.add(t, W_META);
+        }
+        for n in group_names(&b.groups) {
+            c.add(&n, W_META);
+        }
+        let text = plain_text(&b.body);
+        c.add(&text, W_BODY);
+        Doc {
+            meta: DocMeta {
+                k: "b",
+                t: b.title.clone(),
+                u: format!("briefings/{}/", b.id),
+                d: Some(b.date.iso()),
+                p: None,
+                s: snippet(b.summary.as_deref().unwrap_or(&text), 200),
+            },
+            terms: c.terms,
+            groups: b.groups.clone(),
+            countries: Vec::new(),
+            year: Some(b.date.year),
+        }
+    };
+    let incident_doc = |i: &crate::content::Incident| {
+        let mut c = collector();
+        c.add(&i.title, W_TITLE);
+        if let Some(s) = &i.summary {
+            c.add(s, W_META);
+        }
+        let cname = country::name(&i.location.country).unwrap_or(&i.location.country);
+        let mut place: Vec<&str> = [
+            i.location.place.as_deref(),
+            i.location.admin1.as_deref(),
+            Some(cname),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
+        place.dedup();
+        for p in &place {
+            c.add(p, W_META);
+        }
+        for n in group_names(&i.groups) {
+            c.add(&n, W_META);
+        }
+        if let Some(et) = &i.event_type {
+            c.add(config.event_label(et).unwrap_or(et), W_META);
+        }
+        for t in i.targets.iter().chain(&i.tags) {
+            c.add(t, W_META);
+        }
+        let text = plain_text(&i.body);
+        c.add(&text, W_BODY);
+        Doc {
+            meta: DocMeta {
+                k: "i",
+                t: i.title.clone(),
+                u: format!("incidents/{}/", i.id),
+                d: Some(i.date.iso()),
+                p: Some(place.join(", ")),
+                s: snippet(i.summary.as_deref().unwrap_or(&text), 200),
+            },
+            terms: c.terms,
+            groups: i.groups.clone(),
+            countries: vec![i.location.country.to_ascii_lowercase()],
+            year: Some(i.date.year),
+        }
+    };
+    let groups: Vec<_> = site.groups.iter().collect();
+    let briefings: Vec<_> = site.briefings.iter().rev().filter(|b| !b.draft).collect();
+    let incidents: Vec<_> = site.incidents.iter().rev().filter(|i| !i.draft).collect();
+    for chunk in groups.chunks(BATCH) {
+        let docs: Vec<Doc> = chunk.par_iter().map(|g| group_doc(g)).collect();
+        docs.into_iter().for_each(&mut each);
+    }
+    for chunk in briefings.chunks(BATCH) {
+        let docs: Vec<Doc> = chunk.par_iter().map(|b| briefing_doc(b)).collect();
+        docs.into_iter().for_each(&mut each);
+    }
+    for chunk in incidents.chunks(BATCH) {
+        let docs: Vec<Doc> = chunk.par_iter().map(|i| incident_doc(i)).collect();
+        docs.into_iter().for_each(&mut each);
+    }
 }
 
 /// Delta-codes ascending doc ids with their weights: `(delta << 2) | weight`.
@@ -413,23 +420,26 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
     } else {
         &[]
     };
-    let docs = documents(site, config, stop);
     let mut files = Vec::new();
 
-    // Invert: term → postings (doc ids ascending because docs are visited in order).
-    let mut inverted: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
-    for (n, d) in docs.iter().enumerate() {
-        for (t, &w) in &d.terms {
-            inverted.entry(t.as_str()).or_default().push((n as u32, w));
+    // Invert: term → postings (doc ids ascending because docs are visited in order). Each
+    // document's own term map is dropped as soon as it is merged.
+    let mut inverted: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+    let mut docs: Vec<Doc> = Vec::new();
+    documents(site, config, stop, |mut d| {
+        let n = docs.len() as u32;
+        for (t, w) in std::mem::take(&mut d.terms) {
+            inverted.entry(t).or_default().push((n, w));
         }
-    }
-    let mut inverted: Vec<(&str, Vec<(u32, u8)>)> = inverted.into_iter().collect();
-    inverted.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let encoded: Vec<(&str, String)> = inverted
+        docs.push(d);
+    });
+    let mut inverted: Vec<(String, Vec<(u32, u8)>)> = inverted.into_iter().collect();
+    inverted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let encoded: Vec<(String, String)> = inverted
         .into_par_iter()
         .map(|(t, mut p)| {
             p.sort_unstable();
-            let mut s = serde_json::to_string(t).unwrap_or_default();
+            let mut s = serde_json::to_string(&t).unwrap_or_default();
             s.push(':');
             encode_postings(&p, &mut s);
             (t, s)
@@ -441,7 +451,7 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
         .into_iter()
         .enumerate()
     {
-        firsts.push(encoded[start].0);
+        firsts.push(encoded[start].0.as_str());
         let mut s = String::from("{");
         for (k, e) in encoded[start..end].iter().enumerate() {
             s.push_str(if k == 0 { "\n" } else { ",\n" });
