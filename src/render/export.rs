@@ -309,32 +309,36 @@ fn json_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
 
 /// The three export files of the incidents at `positions` (into `Site::incidents`), under
 /// `dir` (`""`, `groups/jnim/`, …).
-fn incident_files(dir: &str, positions: &[usize], enc: &[Option<Encoded>]) -> Vec<OutputFile> {
+fn incident_files(
+    dir: &str,
+    positions: &[usize],
+    enc: &[Option<Encoded>],
+    put: &(dyn Fn(OutputFile) -> Result<(), crate::Error> + Sync),
+) -> Result<(), crate::Error> {
+    // Each file is handed over before the next is encoded: at 100,000 incidents the three
+    // site-wide files are several hundred megabytes together.
     let rows: Vec<&Encoded> = positions.iter().filter_map(|&p| enc[p].as_ref()).collect();
     let mut csv = csv_line(&COLUMNS.iter().map(|c| (*c).to_string()).collect::<Vec<_>>());
     for r in &rows {
         csv.extend_from_slice(&r.csv);
     }
-    let json = json_array(rows.iter().map(|r| r.json.as_str()));
-    let features = json_array(rows.iter().filter_map(|r| r.feature.as_deref()));
-    let geojson = format!(
-        "{{\"type\":\"FeatureCollection\",\"schema_version\":{SCHEMA_VERSION},\"features\":{}}}\n",
-        features.trim_end()
+    put(OutputFile {
+        path: format!("{dir}{}", INCIDENT_FILES[0]),
+        bytes: csv,
+    })?;
+    put(OutputFile {
+        path: format!("{dir}{}", INCIDENT_FILES[1]),
+        bytes: json_array(rows.iter().map(|r| r.json.as_str())).into_bytes(),
+    })?;
+    let mut geojson = format!(
+        "{{\"type\":\"FeatureCollection\",\"schema_version\":{SCHEMA_VERSION},\"features\":"
     );
-    vec![
-        OutputFile {
-            path: format!("{dir}{}", INCIDENT_FILES[0]),
-            bytes: csv,
-        },
-        OutputFile {
-            path: format!("{dir}{}", INCIDENT_FILES[1]),
-            bytes: json.into_bytes(),
-        },
-        OutputFile {
-            path: format!("{dir}{}", INCIDENT_FILES[2]),
-            bytes: geojson.into_bytes(),
-        },
-    ]
+    geojson.push_str(json_array(rows.iter().filter_map(|r| r.feature.as_deref())).trim_end());
+    geojson.push_str("}\n");
+    put(OutputFile {
+        path: format!("{dir}{}", INCIDENT_FILES[2]),
+        bytes: geojson.into_bytes(),
+    })
 }
 
 /// A leader in `groups.json`.
@@ -481,11 +485,8 @@ pub fn render(
             positions,
         ));
     }
-    jobs.par_iter().try_for_each(|(dir, positions)| {
-        incident_files(dir, positions, &enc)
-            .into_iter()
-            .try_for_each(put)
-    })?;
+    jobs.par_iter()
+        .try_for_each(|(dir, positions)| incident_files(dir, positions, &enc, put))?;
     put(OutputFile {
         path: ACLED_FILE.into(),
         bytes: acled_csv(site, None),

@@ -238,32 +238,56 @@ impl LinkResolver for Paths<'_> {
     }
 }
 
-/// Rendered Markdown bodies of every record.
-struct Bodies {
-    incidents: Vec<markdown::Rendered>,
-    groups: Vec<markdown::Rendered>,
-    briefings: Vec<markdown::Rendered>,
-    pages: Vec<markdown::Rendered>,
-    home: Option<markdown::Rendered>,
+/// Renders one record's Markdown body, resolving `@` links.
+struct BodyRenderer<'a> {
+    paths: Paths<'a>,
+    sources: &'a Sources,
+    config: &'a Config,
 }
 
-fn render_bodies(
-    site: &Site,
-    index: &Index,
-    sources: &Sources,
-    config: &Config,
-) -> Result<Bodies, Diagnostics> {
-    let paths = Paths { site, index };
-    let one = |body: &str, origin: &crate::content::Origin, root: &str| {
-        let f = &sources.files[origin.file];
+impl BodyRenderer<'_> {
+    /// The body of a record from `origin`, for a page `root` levels below the site root.
+    fn render(
+        &self,
+        body: &str,
+        origin: &crate::content::Origin,
+        root: &str,
+    ) -> (markdown::Rendered, Vec<Diagnostic>) {
+        let f = &self.sources.files[origin.file];
         let src = BodySource {
             rel: &f.rel,
             file_text: &f.text,
             body_offset: origin.body_offset,
         };
         let mut d = Vec::new();
-        let r = markdown::render(body, &src, root, &paths, config.raw_html, &mut d);
+        let r = markdown::render(body, &src, root, &self.paths, self.config.raw_html, &mut d);
         (r, d)
+    }
+}
+
+/// Rendered Markdown bodies of every record but incidents, whose bodies are rendered with
+/// their page (there are many, and each is used once).
+struct Bodies<'a> {
+    renderer: BodyRenderer<'a>,
+    groups: Vec<markdown::Rendered>,
+    briefings: Vec<markdown::Rendered>,
+    pages: Vec<markdown::Rendered>,
+    home: Option<markdown::Rendered>,
+}
+
+fn render_bodies<'a>(
+    site: &'a Site,
+    index: &'a Index,
+    sources: &'a Sources,
+    config: &'a Config,
+) -> Result<Bodies<'a>, Diagnostics> {
+    let renderer = BodyRenderer {
+        paths: Paths { site, index },
+        sources,
+        config,
+    };
+    let one = |body: &str, origin: &crate::content::Origin, root: &str| {
+        renderer.render(body, origin, root)
     };
     let mut diags = Diagnostics::default();
     let mut collect = |v: Vec<(markdown::Rendered, Vec<Diagnostic>)>| {
@@ -275,12 +299,6 @@ fn render_bodies(
             .collect::<Vec<_>>()
     };
     // Every record's body sits two levels deep (`kind/id/`) except free pages (`id/`).
-    let incidents = collect(
-        site.incidents
-            .par_iter()
-            .map(|i| one(&i.body, &i.origin, "../../"))
-            .collect(),
-    );
     let groups = collect(
         site.groups
             .par_iter()
@@ -308,7 +326,7 @@ fn render_bodies(
         return Err(diags);
     }
     Ok(Bodies {
-        incidents,
+        renderer,
         groups,
         briefings,
         pages,
@@ -553,11 +571,11 @@ struct Job<'a> {
 }
 
 /// Builds a page's template context on demand.
-type Lazy<'a> = Box<dyn Fn() -> Result<Context, Diagnostic> + Send + Sync + 'a>;
+type Lazy<'a> = Box<dyn Fn() -> Result<Context, Vec<Diagnostic>> + Send + Sync + 'a>;
 
 /// Defers building `page` until the page is rendered.
 fn lazy<'a, T: Serialize>(page: impl Fn() -> T + Send + Sync + 'a) -> Lazy<'a> {
-    Box::new(move || ctx(&page()))
+    Box::new(move || ctx(&page()).map_err(|d| vec![d]))
 }
 
 /// Receives the built site's files as they are rendered, from several threads at once.
@@ -623,7 +641,7 @@ pub fn render(
     let pages = jobs.len();
     let io_error = std::sync::Mutex::new(None);
     // Each page is built, rendered and handed over by one task; nothing waits for the rest.
-    let failures: Vec<Result<(), Diagnostic>> = jobs
+    let failures: Vec<Result<(), Vec<Diagnostic>>> = jobs
         .into_par_iter()
         .map(|job| {
             let mut ctx = (job.context)()?;
@@ -651,7 +669,7 @@ pub fn render(
             );
             let html = tera
                 .render(job.template, &ctx)
-                .map_err(|e| template_diag(&e, theme, Some(job.template)))?;
+                .map_err(|e| vec![template_diag(&e, theme, Some(job.template))])?;
             let file = if job.path.is_empty() || job.path.ends_with('/') {
                 format!("{}index.html", job.path)
             } else {
@@ -677,6 +695,7 @@ pub fn render(
     failures
         .into_iter()
         .filter_map(Result::err)
+        .flatten()
         .for_each(|d| diags.push(d));
     if !diags.is_empty() {
         diags.sort();
@@ -734,7 +753,7 @@ fn paginate(total: usize, per: usize, base: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
-fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies) -> Vec<Job<'a>> {
+fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     let site = sh.site;
     let index = sh.index;
     let config = sh.config;
@@ -846,38 +865,45 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies) -> Vec<Job<'a>> {
             s.path.clone(),
             inc.title.clone(),
             inc.summary.clone(),
-            lazy(move || IncidentPage {
-                incident: s,
-                place_name: inc.location.place.clone(),
-                admin1: inc.location.admin1.clone(),
-                coords: inc.location.coords.map(|(lat, lon)| Coords { lat, lon }),
-                targets: inc.targets.clone(),
-                captured: show(&inc.casualties.captured),
-                sources: inc
-                    .sources
-                    .iter()
-                    .map(|src| SourceView {
-                        title: src.title.clone(),
-                        url: src.url.clone(),
-                        publisher: src.publisher.clone(),
-                        date: src.date.as_ref().map(DateView::from),
-                    })
-                    .collect(),
-                tags: sh.tag_refs(&inc.tags),
-                briefings: index.briefings_of_incident[p]
-                    .iter()
-                    .map(|&b| &sh.briefings[b])
-                    .collect(),
-                body: bodies.incidents[p].html.clone(),
-                map: pictures::locator(site, inc, "../../"),
-                prev: p.checked_sub(1).map(|q| Link {
-                    title: sh.incidents[q].title.clone(),
-                    path: sh.incidents[q].path.clone(),
-                }),
-                next: sh.incidents.get(p + 1).map(|n| Link {
-                    title: n.title.clone(),
-                    path: n.path.clone(),
-                }),
+            Box::new(move || {
+                let (body, errors) = bodies.renderer.render(&inc.body, &inc.origin, "../../");
+                if !errors.is_empty() {
+                    return Err(errors);
+                }
+                let page = IncidentPage {
+                    incident: s,
+                    place_name: inc.location.place.clone(),
+                    admin1: inc.location.admin1.clone(),
+                    coords: inc.location.coords.map(|(lat, lon)| Coords { lat, lon }),
+                    targets: inc.targets.clone(),
+                    captured: show(&inc.casualties.captured),
+                    sources: inc
+                        .sources
+                        .iter()
+                        .map(|src| SourceView {
+                            title: src.title.clone(),
+                            url: src.url.clone(),
+                            publisher: src.publisher.clone(),
+                            date: src.date.as_ref().map(DateView::from),
+                        })
+                        .collect(),
+                    tags: sh.tag_refs(&inc.tags),
+                    briefings: index.briefings_of_incident[p]
+                        .iter()
+                        .map(|&b| &sh.briefings[b])
+                        .collect(),
+                    body: body.html,
+                    map: pictures::locator(site, inc, "../../"),
+                    prev: p.checked_sub(1).map(|q| Link {
+                        title: sh.incidents[q].title.clone(),
+                        path: sh.incidents[q].path.clone(),
+                    }),
+                    next: sh.incidents.get(p + 1).map(|n| Link {
+                        title: n.title.clone(),
+                        path: n.path.clone(),
+                    }),
+                };
+                ctx(&page).map_err(|d| vec![d])
             }),
         );
     }
