@@ -5,6 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::content::date::{DateError, PartialDate};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::error::Error;
 use crate::yaml;
@@ -48,6 +49,7 @@ struct RawConfig {
     markdown: Option<RawMarkdown>,
     git_info: Option<bool>,
     feed_entries: Option<usize>,
+    data_cutoff: Option<crate::content::raw::Text>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +107,9 @@ pub struct Config {
     pub git_info: bool,
     /// Entries per Atom feed, newest first.
     pub feed_entries: usize,
+    /// The date the site's data runs to: later incidents are published but left out of
+    /// totals, charts and digests.
+    pub data_cutoff: Option<PartialDate>,
 }
 
 /// Entries per Atom feed when `feed_entries` is not set.
@@ -240,6 +245,23 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
             d.at(at("output_dir"), "unsafe output directory")
         });
     }
+    let data_cutoff = raw
+        .data_cutoff
+        .and_then(|t| match PartialDate::parse(&t.0) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                let label = match e {
+                    DateError::Format => "expected YYYY, YYYY-MM or YYYY-MM-DD",
+                    DateError::NoSuchDate => "no such day in the calendar",
+                };
+                diags.push(
+                    Diagnostic::error("config", format!("invalid `data_cutoff` `{}`", t.0))
+                        .at(at("data_cutoff"), label)
+                        .help("e.g. `data_cutoff: 2017-06-30`"),
+                );
+                None
+            }
+        });
     if diags.has_errors() {
         return Err(Error::Invalid(diags));
     }
@@ -263,6 +285,7 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
         drafts: opts.drafts,
         git_info: raw.git_info.unwrap_or(false),
         feed_entries: raw.feed_entries.unwrap_or(DEFAULT_FEED_ENTRIES).max(1),
+        data_cutoff,
     })
 }
 
@@ -359,6 +382,29 @@ mod tests {
         let d = &d.0[0];
         assert_eq!(d.location.as_ref().unwrap().start.line, 2);
         assert_eq!(d.help.as_deref(), Some("did you mean `paginate_by`?"));
+    }
+
+    #[test]
+    fn data_cutoff_is_a_partial_date_checked_where_written() {
+        assert_eq!(cfg("title: T\n").unwrap().data_cutoff, None);
+        let c = cfg("title: T\ndata_cutoff: 2017-06-30\n").unwrap();
+        assert_eq!(
+            c.data_cutoff.map(|d| d.iso()).as_deref(),
+            Some("2017-06-30")
+        );
+        assert_eq!(
+            cfg("title: T\ndata_cutoff: 2017\n")
+                .unwrap()
+                .data_cutoff
+                .map(|d| d.iso())
+                .as_deref(),
+            Some("2017")
+        );
+        let Err(Error::Invalid(d)) = cfg("title: T\ndata_cutoff: 2017-06-31\n") else {
+            panic!()
+        };
+        let loc = d.0[0].location.as_ref().unwrap();
+        assert_eq!((loc.start.line, loc.start.col), (2, 14));
     }
 
     #[test]

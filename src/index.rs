@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::content::{Site, Tally};
+use serde::Serialize;
+
+use crate::content::{PartialDate, RelationKind, Site, Source, Tally};
 use crate::validate::slug;
 
 /// Reverse and forward group relationships, resolved both ways.
@@ -18,6 +20,37 @@ pub struct Relations {
     pub affiliated_with: Vec<usize>,
     /// Groups that list this one as an affiliation.
     pub affiliates: Vec<usize>,
+}
+
+/// One typed relationship as a group's page shows it: written in its own file, or derived
+/// from the other group's file (`inverse`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationView {
+    /// Position of the other group in `Site::groups`.
+    pub other: usize,
+    /// The kind as written by whichever group wrote it.
+    pub kind: RelationKind,
+    /// True when the other group wrote it: read with [`RelationKind::inverse_label`].
+    pub inverse: bool,
+    /// Since when.
+    pub from: Option<PartialDate>,
+    /// Until when.
+    pub to: Option<PartialDate>,
+    /// Context.
+    pub note: Option<String>,
+    /// Where it is documented.
+    pub sources: Vec<Source>,
+}
+
+impl RelationView {
+    /// "ally of", "splinter group", … as it reads before the other group's name.
+    pub fn label(&self) -> &'static str {
+        if self.inverse {
+            self.kind.inverse_label()
+        } else {
+            self.kind.label()
+        }
+    }
 }
 
 /// All indexes of one build. Incident positions are into `Site::incidents`, which is in
@@ -44,6 +77,10 @@ pub struct Index {
     pub briefings_of_group: Vec<Vec<usize>>,
     /// Relationships of each group (by group position).
     pub relations: Vec<Relations>,
+    /// Typed relationships of each group (by group position), its own and the inverses of
+    /// the others', sorted by start date then the other group's id. A relationship both
+    /// sides write appears once on each side.
+    pub relationships: Vec<Vec<RelationView>>,
     /// Killed, summed over all incidents.
     pub killed_total: Tally,
 }
@@ -141,11 +178,140 @@ impl Index {
                 }
             }
         }
+        ix.relationships = relationships(site, &group_pos);
         for r in &mut ix.relations {
             r.merged_from.sort_unstable();
             r.affiliated_with.sort_unstable();
             r.affiliates.sort_unstable();
         }
         ix
+    }
+}
+
+/// Every group's typed relationships, both directions.
+fn relationships(site: &Site, group_pos: &BTreeMap<&str, usize>) -> Vec<Vec<RelationView>> {
+    let mut out: Vec<Vec<RelationView>> = vec![Vec::new(); site.groups.len()];
+    for (gi, g) in site.groups.iter().enumerate() {
+        for r in &g.relationships {
+            let Some(&other) = group_pos.get(r.group.as_str()) else {
+                continue;
+            };
+            let view = |other: usize, inverse: bool| RelationView {
+                other,
+                kind: r.kind,
+                inverse,
+                from: r.from,
+                to: r.to,
+                note: r.note.clone(),
+                sources: r.sources.clone(),
+            };
+            out[gi].push(view(other, false));
+            // The other side wrote the same thing itself: its own entry stands there.
+            let written_back = site.groups[other]
+                .relationships
+                .iter()
+                .any(|back| back.group == g.id && back.agrees_with(r));
+            if !written_back {
+                out[other].push(view(gi, true));
+            }
+        }
+    }
+    for list in &mut out {
+        list.sort_by(|a, b| {
+            (a.from, &site.groups[a.other].id, a.kind, a.inverse).cmp(&(
+                b.from,
+                &site.groups[b.other].id,
+                b.kind,
+                b.inverse,
+            ))
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Group, Origin, Relationship};
+
+    fn group(id: &str, rels: Vec<Relationship>) -> Group {
+        Group {
+            id: id.into(),
+            name: id.to_uppercase(),
+            short_name: None,
+            aliases: vec![],
+            founded: None,
+            dissolved: None,
+            status: None,
+            affiliations: vec![],
+            merged_from: vec![],
+            merged_into: None,
+            leaders: vec![],
+            area: vec![],
+            ideology: None,
+            acled_actor: None,
+            inter: None,
+            relationships: rels,
+            body: String::new(),
+            origin: Origin {
+                file: 0,
+                body_offset: 0,
+            },
+        }
+    }
+
+    fn rel(group: &str, kind: RelationKind, from: Option<&str>) -> Relationship {
+        Relationship {
+            group: group.into(),
+            kind,
+            from: from.map(|f| PartialDate::parse(f).unwrap()),
+            to: None,
+            note: None,
+            sources: vec![],
+        }
+    }
+
+    fn shown(ix: &Index, site: &Site, g: usize) -> Vec<String> {
+        ix.relationships[g]
+            .iter()
+            .map(|v| format!("{} {}", v.label(), site.groups[v.other].id))
+            .collect()
+    }
+
+    #[test]
+    fn inverse_relationships_appear_on_the_other_group_once() {
+        // Sorted by id, as validate leaves them: ansar-dine, isgs, jnim, mujao.
+        let site = Site {
+            groups: vec![
+                group(
+                    "ansar-dine",
+                    vec![rel("jnim", RelationKind::PledgedTo, Some("2017-03"))],
+                ),
+                group(
+                    "isgs",
+                    vec![
+                        rel("mujao", RelationKind::SplinterOf, Some("2015-05")),
+                        rel("jnim", RelationKind::Rival, Some("2019-07")),
+                    ],
+                ),
+                // Written on both sides, agreeing: shown once on each.
+                group(
+                    "jnim",
+                    vec![rel("isgs", RelationKind::Rival, Some("2019-07"))],
+                ),
+                group("mujao", vec![]),
+            ],
+            ..Site::default()
+        };
+        let ix = Index::build(&site);
+        assert_eq!(
+            shown(&ix, &site, 2),
+            ["received a pledge from ansar-dine", "rival of isgs"]
+        );
+        assert_eq!(shown(&ix, &site, 1), ["splinter of mujao", "rival of jnim"]);
+        assert_eq!(shown(&ix, &site, 3), ["splinter group isgs"]);
+        assert_eq!(shown(&ix, &site, 0), ["pledged allegiance to jnim"]);
+        assert!(ix.relationships[3][0].inverse);
+        assert!(!ix.relationships[2][1].inverse);
     }
 }

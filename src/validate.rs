@@ -10,10 +10,10 @@ use std::rc::Rc;
 use crate::config::Config;
 use crate::content::count::Count;
 use crate::content::date::{DateError, PartialDate};
-use crate::content::raw::{RawCount, RawLocation, RawSource, Text};
+use crate::content::raw::{RawCount, RawGroupRef, RawLocation, RawRelationship, RawSource, Text};
 use crate::content::{
-    Attribution, Briefing, Casualties, Group, Incident, Leader, Location as Place, Origin, Page,
-    Site, Source, Status, country,
+    Attribution, Briefing, Casualties, Group, GroupClaim, Incident, Leader, Location as Place,
+    Origin, Page, PlacePrecision, RelationKind, Relationship, Site, Source, Status, country,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::load::{Kind, RawSite, RecordLoc, Sources};
@@ -278,7 +278,19 @@ impl<'a> Ctx<'a> {
     }
 
     fn vocab(&mut self, loc: &RecordLoc, field: &'static str, value: &str, allowed: &[&str]) {
-        let l = self.at(loc, &[Seg::Key(field)], Part::Value);
+        self.vocab_at(loc, &[Seg::Key(field)], field, value, allowed);
+    }
+
+    /// Reports `value` at `path` as not one of `allowed`, with a "did you mean".
+    fn vocab_at(
+        &mut self,
+        loc: &RecordLoc,
+        path: &[Seg],
+        field: &'static str,
+        value: &str,
+        allowed: &[&str],
+    ) {
+        let l = self.at(loc, path, Part::Value);
         let list = allowed
             .iter()
             .map(|a| format!("`{a}`"))
@@ -562,6 +574,105 @@ pub fn validate(
         for (i, c) in r.area.iter().enumerate() {
             cx.country(loc, &[Seg::Key("area"), Seg::Index(i)], c);
         }
+        overlapping_leaders(&mut cx, loc, &leaders);
+        if let Some(n) = r.inter
+            && !(1..=8).contains(&n)
+        {
+            let l = cx.at(loc, &[Seg::Key("inter")], Part::Value);
+            cx.err(
+                Diagnostic::error("invalid-value", format!("`inter` {n} is not an ACLED actor type"))
+                    .at(l, "expected a code from 1 to 8")
+                    .help("ACLED's codes: 1 state forces, 2 rebel groups, 3 political militias, 4 identity militias, 5 rioters, 6 protesters, 7 civilians, 8 external/other forces"),
+            );
+        }
+        let mut relationships = Vec::new();
+        for (i, rel) in r.relationships.into_iter().enumerate() {
+            let path = |k: Option<&'static str>| {
+                let mut p = vec![Seg::Key("relationships"), Seg::Index(i)];
+                p.extend(k.map(Seg::Key));
+                p
+            };
+            let RawRelationship {
+                group: other,
+                kind,
+                from,
+                to,
+                note,
+                sources: rel_sources,
+            } = rel;
+            let mut ok = true;
+            let other = other.map(|g| g.trim().to_string()).unwrap_or_default();
+            if other.is_empty() {
+                let l = cx.at(loc, &path(None), Part::Value);
+                cx.err(
+                    Diagnostic::error("missing-field", "relationship without a `group`")
+                        .at(l, "this relationship names no group")
+                        .help("add `group: <id>` with the other group's id"),
+                );
+                ok = false;
+            } else if other == id {
+                let l = cx.at(loc, &path(Some("group")), Part::Value);
+                cx.err(
+                    Diagnostic::error(
+                        "self-relationship",
+                        format!("group `{id}` has a relationship with itself"),
+                    )
+                    .at(l, "names this same group")
+                    .help("a relationship links two different groups; fix the id"),
+                );
+                ok = false;
+            } else {
+                check_group_ref(&mut cx, loc, &path(Some("group")), "relationships", &other);
+            }
+            let kind = match kind.as_deref().map(str::trim) {
+                Some(k) => {
+                    let parsed = RelationKind::parse(k);
+                    if parsed.is_none() {
+                        cx.vocab_at(loc, &path(Some("type")), "type", k, RelationKind::ALL);
+                    }
+                    parsed
+                }
+                None => {
+                    let l = cx.at(loc, &path(None), Part::Value);
+                    cx.err(
+                        Diagnostic::error("missing-field", "relationship without a `type`")
+                            .at(l, "this relationship has no `type`")
+                            .help(format!(
+                                "add `type:` with one of {}",
+                                RelationKind::ALL
+                                    .iter()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                    );
+                    None
+                }
+            };
+            let from = cx.date(loc, &path(Some("from")), from.as_ref());
+            let to = cx.date(loc, &path(Some("to")), to.as_ref());
+            if let (Some(f), Some(t)) = (from, to)
+                && t.cmp_coarse(&f).is_lt()
+            {
+                let l = cx.at(loc, &path(Some("to")), Part::Value);
+                cx.err(
+                    Diagnostic::error("date-order", "relationship's `to` is before `from`")
+                        .at(l, "earlier than `from`")
+                        .help("swap `from` and `to`"),
+                );
+            }
+            let rel_sources = sources_at(&mut cx, loc, &path(None), rel_sources);
+            if let (true, Some(kind)) = (ok, kind) {
+                relationships.push(Relationship {
+                    group: other,
+                    kind,
+                    from,
+                    to,
+                    note: note.filter(|n| !n.trim().is_empty()),
+                    sources: rel_sources.into_iter().map(|(_, s)| s).collect(),
+                });
+            }
+        }
         out_groups.push(Group {
             id,
             name,
@@ -576,6 +687,9 @@ pub fn validate(
             leaders,
             area: r.area,
             ideology: r.ideology,
+            acled_actor: r.acled_actor.filter(|a| !a.trim().is_empty()),
+            inter: r.inter,
+            relationships,
             body: rec.body,
             origin: origin(loc),
         });
@@ -599,7 +713,7 @@ pub fn validate(
         }
         // Every published record counts as naming its groups, even one with errors of its
         // own, so that a bad date does not also make its groups "unused".
-        named.extend(r.groups.iter().cloned());
+        named.extend(r.groups.iter().map(|g| g.id().to_string()));
         if let Some(first) = incident_ids.get(&id) {
             let first = cx.record_start(first);
             let here = if r.id.is_some() {
@@ -648,16 +762,24 @@ pub fn validate(
                     .at(l, "after today"),
             );
         }
-        let location = incident_location(&mut cx, loc, r.location);
-        for (i, g) in r.groups.iter().enumerate() {
-            check_group_ref(
-                &mut cx,
-                loc,
-                &[Seg::Key("groups"), Seg::Index(i)],
-                "groups",
-                g,
+        if let (Some(d), Some(cutoff)) = (date, config.data_cutoff.as_ref())
+            && d.cmp_coarse(cutoff).is_gt()
+        {
+            let l = cx.at(loc, &[Seg::Key("date")], Part::Value);
+            cx.err(
+                Diagnostic::warning(
+                    "after-cutoff",
+                    format!(
+                        "incident dated {} is after the site's data cutoff {}",
+                        d.iso(),
+                        cutoff.iso()
+                    ),
+                )
+                .at(l, "after `data_cutoff` in site.yaml")
+                .help("it is published, marked as after the cutoff, and left out of totals, charts and digests; move `data_cutoff` in site.yaml to count it"),
             );
         }
+        let location = incident_location(&mut cx, loc, r.location);
         let attribution = r.attribution.as_deref().and_then(|a| {
             let p = Attribution::parse(a);
             if p.is_none() {
@@ -665,6 +787,78 @@ pub fn validate(
             }
             p
         });
+        let mut claims = Vec::with_capacity(r.groups.len());
+        for (i, g) in r.groups.iter().enumerate() {
+            let path = |k: Option<&'static str>| {
+                let mut p = vec![Seg::Key("groups"), Seg::Index(i)];
+                p.extend(k.map(Seg::Key));
+                p
+            };
+            let claim = match g {
+                RawGroupRef::Id(g) => {
+                    check_group_ref(&mut cx, loc, &path(None), "groups", g);
+                    GroupClaim {
+                        id: g.clone(),
+                        attribution: attribution.unwrap_or(Attribution::Unattributed),
+                        claim_date: None,
+                        claim_medium: None,
+                    }
+                }
+                RawGroupRef::Claim(c) => {
+                    check_group_ref(&mut cx, loc, &path(Some("id")), "groups", &c.id);
+                    let own = c.attribution.as_deref().map(str::trim).and_then(|a| {
+                        match Attribution::parse(a) {
+                            Some(Attribution::Unattributed) => {
+                                let l = cx.at(loc, &path(Some("attribution")), Part::Value);
+                                cx.err(
+                                    Diagnostic::error(
+                                        "invalid-value",
+                                        format!("group `{}` cannot be `unattributed`", c.id),
+                                    )
+                                    .at(l, "expected one of `claimed`, `suspected`, `disputed`")
+                                    .help("a group named in `groups` is at least suspected; remove the group if nobody is blamed"),
+                                );
+                                None
+                            }
+                            Some(p) => Some(p),
+                            None => {
+                                cx.vocab_at(
+                                    loc,
+                                    &path(Some("attribution")),
+                                    "attribution",
+                                    a,
+                                    Attribution::GROUP,
+                                );
+                                None
+                            }
+                        }
+                    });
+                    GroupClaim {
+                        id: c.id.clone(),
+                        attribution: own.or(attribution).unwrap_or(Attribution::Unattributed),
+                        claim_date: cx.date(loc, &path(Some("claim_date")), c.claim_date.as_ref()),
+                        claim_medium: c
+                            .claim_medium
+                            .as_ref()
+                            .map(|m| m.trim().to_string())
+                            .filter(|m| !m.is_empty()),
+                    }
+                }
+            };
+            if let Some(d) = date {
+                group_lifetime(
+                    &mut cx,
+                    loc,
+                    &path,
+                    g,
+                    &r.groups,
+                    d,
+                    &out_groups,
+                    &group_ids,
+                );
+            }
+            claims.push(claim);
+        }
         if let Some(et) = &r.event_type
             && config.event_label(et).is_none()
         {
@@ -676,8 +870,13 @@ pub fn validate(
             killed: cx.count(loc, "killed", c.killed),
             wounded: cx.count(loc, "wounded", c.wounded),
             captured: cx.count(loc, "captured", c.captured),
+            attackers_killed: cx.count(loc, "attackers_killed", c.attackers_killed),
         };
-        let sources_out = incident_sources(&mut cx, loc, r.sources);
+        let sources_out = sources_at(&mut cx, loc, &[], r.sources);
+        if let Some(d) = date {
+            sources_predate(&mut cx, loc, d, &sources_out);
+        }
+        let sources_out: Vec<Source> = sources_out.into_iter().map(|(_, s)| s).collect();
         if sources_out.is_empty() {
             let l = cx.record_start(loc);
             cx.err(
@@ -707,7 +906,8 @@ pub fn validate(
             date,
             end_date,
             location,
-            groups: r.groups,
+            groups: claims.iter().map(|c| c.id.clone()).collect(),
+            claims,
             attribution,
             event_type: r.event_type,
             targets: r.targets,
@@ -767,6 +967,7 @@ pub fn validate(
         }
         let title = cx.required(loc, r.title.as_ref(), "title", "briefing");
         let date = cx.required_date(loc, r.date.as_ref(), "briefing", None);
+        let data_cutoff = cx.date(loc, &[Seg::Key("data_cutoff")], r.data_cutoff.as_ref());
         for (i, g) in r.groups.iter().enumerate() {
             check_group_ref(
                 &mut cx,
@@ -826,6 +1027,7 @@ pub fn validate(
             groups: r.groups,
             incidents: r.incidents,
             tags: r.tags,
+            data_cutoff,
             draft: r.draft,
             body: rec.body,
             origin: origin(loc),
@@ -962,40 +1164,280 @@ fn incident_location(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Option<RawLocation>
             None
         }
     };
+    let derived = PlacePrecision::default_for(
+        coords.is_some(),
+        r.place.as_deref().is_some_and(|p| !p.trim().is_empty()),
+        r.admin1.as_deref().is_some_and(|a| !a.trim().is_empty()),
+    );
+    let precision = match r.precision.as_deref().map(str::trim) {
+        Some(p) => match PlacePrecision::parse(p) {
+            Some(p) => {
+                if p != PlacePrecision::Exact
+                    && let Some((lat, lon)) = coords
+                {
+                    false_precision(cx, loc, p, lat, lon);
+                }
+                p
+            }
+            None => {
+                cx.vocab_at(
+                    loc,
+                    &[Seg::Key("location"), Seg::Key("precision")],
+                    "precision",
+                    p,
+                    PlacePrecision::ALL,
+                );
+                derived
+            }
+        },
+        None => derived,
+    };
     Some(Place {
         place: r.place,
         admin1: r.admin1,
         country,
         coords,
+        precision,
     })
 }
 
-fn incident_sources(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Vec<RawSource>) -> Vec<Source> {
+/// Decimals in the shortest form of `x` that reads back as the same number: as written,
+/// short of trailing zeros.
+fn decimals(x: f64) -> usize {
+    let s = x.to_string();
+    s.split_once('.').map_or(0, |(_, frac)| frac.len())
+}
+
+/// Warns when a place known only roughly has coordinates written as if surveyed: more
+/// than 2 decimals is a point within about a kilometre, which a `near` or `region`
+/// location cannot honestly claim.
+fn false_precision(cx: &mut Ctx<'_>, loc: &RecordLoc, p: PlacePrecision, lat: f64, lon: f64) {
+    let (field, value, n) = if decimals(lat) >= decimals(lon) {
+        ("lat", lat, decimals(lat))
+    } else {
+        ("lon", lon, decimals(lon))
+    };
+    if n <= 2 {
+        return;
+    }
+    let l = cx.at(loc, &[Seg::Key("location"), Seg::Key(field)], Part::Value);
+    let note = cx.at(
+        loc,
+        &[Seg::Key("location"), Seg::Key("precision")],
+        Part::Value,
+    );
+    let rounded = (value * 100.0).round() / 100.0;
+    cx.err(
+        Diagnostic::warning(
+            "false-precision",
+            format!(
+                "`{field}` {value} has {n} decimals, but the location is only `{}`",
+                p.as_str()
+            ),
+        )
+        .at(l, "as precise as about a hundred metres or better")
+        .note(Some(note), format!("precision `{}` given here", p.as_str()))
+        .help(format!(
+            "round the coordinates to 2 decimals (`{field}: {rounded}`), or set `precision: exact` if the spot is known"
+        )),
+    );
+}
+
+/// Warns when an incident is attributed to a group before it was founded or after it was
+/// dissolved, compared at the coarser precision of the two dates. A group that merged into
+/// another is not reported after its end when the incident names its successor too: it
+/// acts on as a part of it (ACLED codes JNIM's components as associated actors for years).
+#[allow(clippy::too_many_arguments)]
+fn group_lifetime(
+    cx: &mut Ctx<'_>,
+    loc: &RecordLoc,
+    path: &dyn Fn(Option<&'static str>) -> Vec<Seg>,
+    g: &RawGroupRef,
+    all: &[RawGroupRef],
+    date: PartialDate,
+    groups: &[Group],
+    group_locs: &BTreeMap<String, RecordLoc>,
+) {
+    let Ok(pos) = groups.binary_search_by(|x| x.id.as_str().cmp(g.id())) else {
+        return;
+    };
+    let group = &groups[pos];
+    let at = match g {
+        RawGroupRef::Id(_) => path(None),
+        RawGroupRef::Claim(_) => path(Some("id")),
+    };
+    let check = [
+        (group.founded, "founded", "before-founded", "before", true),
+        (
+            group.dissolved,
+            "dissolved",
+            "after-dissolved",
+            "after",
+            false,
+        ),
+    ];
+    for (bound, field, code, word, before) in check {
+        let Some(bound) = bound else { continue };
+        let ord = date.cmp_coarse(&bound);
+        if (before && ord.is_ge()) || (!before && ord.is_le()) {
+            continue;
+        }
+        let successor_named = group
+            .merged_into
+            .as_deref()
+            .is_some_and(|m| all.iter().any(|x| x.id() == m));
+        if !before && successor_named {
+            continue;
+        }
+        let l = cx.at(loc, &at, Part::Value);
+        let note = group_locs
+            .get(&group.id)
+            .map(|gl| cx.at(gl, &[Seg::Key(field)], Part::Value));
+        cx.err(
+            Diagnostic::warning(
+                code,
+                format!(
+                    "incident dated {} is attributed to `{}`, {word} the group was {field} ({})",
+                    date.iso(),
+                    group.id,
+                    bound.iso()
+                ),
+            )
+            .at(l, format!("{word} `{}` was {field}", group.id))
+            .note(note, format!("`{field}: {}` here", bound.iso()))
+            .help(format!(
+                "check the incident's `date`, the group's `{field}`, or whether another group is meant"
+            )),
+        );
+    }
+}
+
+/// Warns when every dated source of an incident is dated before the incident began: the
+/// date or the sources are probably wrong.
+fn sources_predate(
+    cx: &mut Ctx<'_>,
+    loc: &RecordLoc,
+    date: PartialDate,
+    sources: &[(usize, Source)],
+) {
+    let dated: Vec<(usize, PartialDate)> = sources
+        .iter()
+        .filter_map(|(i, s)| s.date.map(|d| (*i, d)))
+        .collect();
+    if dated.is_empty() || !dated.iter().all(|(_, d)| d.cmp_coarse(&date).is_lt()) {
+        return;
+    }
+    let Some(&(latest_i, latest)) = dated.iter().max_by(|a, b| a.1.cmp(&b.1)) else {
+        return;
+    };
+    let l = cx.at(loc, &[Seg::Key("date")], Part::Value);
+    let note = cx.at(
+        loc,
+        &[Seg::Key("sources"), Seg::Index(latest_i), Seg::Key("date")],
+        Part::Value,
+    );
+    let what = if dated.len() == 1 {
+        "its only dated source".to_string()
+    } else {
+        format!("all {} of its dated sources", dated.len())
+    };
+    cx.err(
+        Diagnostic::warning(
+            "sources-predate",
+            format!(
+                "incident dated {} is reported only by sources from before it",
+                date.iso()
+            ),
+        )
+        .at(l, format!("{what} predate this"))
+        .note(
+            Some(note),
+            format!("the latest source is dated {}", latest.iso()),
+        )
+        .help("check the incident's `date` and the sources' dates"),
+    );
+}
+
+/// Warns when two leaders of one group held the same role over overlapping terms. Terms
+/// without a start are left alone (nothing is known of them); a term without an end runs on.
+fn overlapping_leaders(cx: &mut Ctx<'_>, loc: &RecordLoc, leaders: &[Leader]) {
+    let role = |l: &Leader| {
+        l.role
+            .as_deref()
+            .map(|r| r.trim().to_lowercase())
+            .filter(|r| !r.is_empty())
+    };
+    // Coarse comparison: a handover within the month written (`to: 2017-03`,
+    // `from: 2017-03`) is not an overlap.
+    let before =
+        |a: &PartialDate, b: Option<&PartialDate>| b.is_none_or(|b| a.cmp_coarse(b).is_lt());
+    for (j, b) in leaders.iter().enumerate() {
+        let Some(bf) = b.from.as_ref() else { continue };
+        let Some(br) = role(b) else { continue };
+        let earlier = leaders[..j].iter().enumerate().find(|(_, a)| {
+            role(a).as_deref() == Some(br.as_str())
+                && a.from
+                    .as_ref()
+                    .is_some_and(|af| before(af, b.to.as_ref()) && before(bf, a.to.as_ref()))
+        });
+        let Some((i, a)) = earlier else { continue };
+        let l = cx.at(loc, &[Seg::Key("leaders"), Seg::Index(j)], Part::Value);
+        let note = cx.at(loc, &[Seg::Key("leaders"), Seg::Index(i)], Part::Value);
+        let term = |x: &Leader| {
+            format!(
+                "{}–{}",
+                x.from.map(|d| d.iso()).unwrap_or_default(),
+                x.to.map_or("".to_string(), |d| d.iso())
+            )
+        };
+        cx.err(
+            Diagnostic::warning(
+                "overlapping-leaders",
+                format!(
+                    "{} and {} both hold the role `{}` at the same time",
+                    a.name,
+                    b.name,
+                    b.role.as_deref().unwrap_or_default().trim()
+                ),
+            )
+            .at(l, format!("term {}", term(b)))
+            .note(
+                Some(note),
+                format!("overlaps the term {} of {}", term(a), a.name),
+            )
+            .help("end the first term (`to:`) where the second begins, or tell the roles apart"),
+        );
+    }
+}
+
+/// The `sources:` list found at `prefix` (an incident's, or a relationship's), each with
+/// its position in the list as written.
+fn sources_at(
+    cx: &mut Ctx<'_>,
+    loc: &RecordLoc,
+    prefix: &[Seg],
+    raw: Vec<RawSource>,
+) -> Vec<(usize, Source)> {
     let mut out = Vec::new();
     for (i, s) in raw.into_iter().enumerate() {
-        let base = [Seg::Key("sources"), Seg::Index(i)];
+        let path = |k: Option<&'static str>| {
+            let mut p = prefix.to_vec();
+            p.extend([Seg::Key("sources"), Seg::Index(i)]);
+            p.extend(k.map(Seg::Key));
+            p
+        };
         let url = match s.url {
-            Some(u) => cx
-                .url(
-                    loc,
-                    &[base[0].clone(), base[1].clone(), Seg::Key("url")],
-                    &u,
-                )
-                .then_some(u),
+            Some(u) => cx.url(loc, &path(Some("url")), &u).then_some(u),
             None => None,
         };
-        let date = cx.date(
-            loc,
-            &[base[0].clone(), base[1].clone(), Seg::Key("date")],
-            s.date.as_ref(),
-        );
+        let date = cx.date(loc, &path(Some("date")), s.date.as_ref());
         let title = match s.title {
             Some(t) if !t.trim().is_empty() => t,
             _ => match (&s.publisher, &url) {
                 (Some(p), _) => p.clone(),
                 (None, Some(u)) => u.clone(),
                 (None, None) => {
-                    let l = cx.at(loc, &base, Part::Value);
+                    let l = cx.at(loc, &path(None), Part::Value);
                     cx.err(
                         Diagnostic::error(
                             "empty-source",
@@ -1007,12 +1449,15 @@ fn incident_sources(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Vec<RawSource>) -> V
                 }
             },
         };
-        out.push(Source {
-            title,
-            url,
-            publisher: s.publisher,
-            date,
-        });
+        out.push((
+            i,
+            Source {
+                title,
+                url,
+                publisher: s.publisher,
+                date,
+            },
+        ));
     }
     out
 }

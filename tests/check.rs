@@ -433,7 +433,7 @@ fn helps_say_how_to_fix() {
     );
     assert_eq!(
         d.label,
-        "expected one of `claimed`, `suspected`, `unattributed`"
+        "expected one of `claimed`, `suspected`, `unattributed`, `disputed`"
     );
     let d = one(
         &diagnostics(&site("invalid-event-type").root),

@@ -33,11 +33,17 @@ pub enum Attribution {
     Suspected,
     /// Nobody claimed it and nobody is blamed.
     Unattributed,
+    /// A claim or a blame that others contest (e.g. a claim the group later denied).
+    Disputed,
 }
 
 impl Attribution {
-    /// The allowed words.
-    pub const ALL: &'static [&'static str] = &["claimed", "suspected", "unattributed"];
+    /// The allowed words for an incident's `attribution`.
+    pub const ALL: &'static [&'static str] = &["claimed", "suspected", "unattributed", "disputed"];
+
+    /// The allowed words for the `attribution` of one group (a group is always named, so it
+    /// cannot be unattributed).
+    pub const GROUP: &'static [&'static str] = &["claimed", "suspected", "disputed"];
 
     /// Parses one of [`Self::ALL`].
     pub fn parse(s: &str) -> Option<Attribution> {
@@ -45,6 +51,7 @@ impl Attribution {
             "claimed" => Some(Attribution::Claimed),
             "suspected" => Some(Attribution::Suspected),
             "unattributed" => Some(Attribution::Unattributed),
+            "disputed" => Some(Attribution::Disputed),
             _ => None,
         }
     }
@@ -55,6 +62,74 @@ impl Attribution {
             Attribution::Claimed => "claimed",
             Attribution::Suspected => "suspected",
             Attribution::Unattributed => "unattributed",
+            Attribution::Disputed => "disputed",
+        }
+    }
+}
+
+/// How one group is tied to an incident: an entry of `groups`, resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GroupClaim {
+    /// Group id (exists).
+    pub id: String,
+    /// The group's own `attribution`, else the record's, else unattributed.
+    pub attribution: Attribution,
+    /// When the group claimed it.
+    pub claim_date: Option<PartialDate>,
+    /// How it claimed it ("statement", "video", …).
+    pub claim_medium: Option<String>,
+}
+
+/// How precisely an incident's place is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlacePrecision {
+    /// At the coordinates given.
+    Exact,
+    /// Near the named place.
+    Near,
+    /// Somewhere in the first-level region.
+    Region,
+    /// Somewhere in the country.
+    Country,
+}
+
+impl PlacePrecision {
+    /// The allowed words.
+    pub const ALL: &'static [&'static str] = &["exact", "near", "region", "country"];
+
+    /// Parses one of [`Self::ALL`].
+    pub fn parse(s: &str) -> Option<PlacePrecision> {
+        match s {
+            "exact" => Some(PlacePrecision::Exact),
+            "near" => Some(PlacePrecision::Near),
+            "region" => Some(PlacePrecision::Region),
+            "country" => Some(PlacePrecision::Country),
+            _ => None,
+        }
+    }
+
+    /// The word as written.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PlacePrecision::Exact => "exact",
+            PlacePrecision::Near => "near",
+            PlacePrecision::Region => "region",
+            PlacePrecision::Country => "country",
+        }
+    }
+
+    /// The precision of a location that does not state one: `exact` with coordinates,
+    /// else as fine as the most precise name given.
+    pub fn default_for(has_coords: bool, has_place: bool, has_admin1: bool) -> PlacePrecision {
+        if has_coords {
+            PlacePrecision::Exact
+        } else if has_place {
+            PlacePrecision::Near
+        } else if has_admin1 {
+            PlacePrecision::Region
+        } else {
+            PlacePrecision::Country
         }
     }
 }
@@ -97,6 +172,8 @@ pub struct Location {
     pub country: String,
     /// Coordinates, when both are known.
     pub coords: Option<(f64, f64)>,
+    /// How precisely the place is known (always filled: written or derived).
+    pub precision: PlacePrecision,
 }
 
 /// Casualty figures of an incident.
@@ -108,6 +185,8 @@ pub struct Casualties {
     pub wounded: Option<Count>,
     /// Captured or kidnapped.
     pub captured: Option<Count>,
+    /// Attackers killed, never added to the victims.
+    pub attackers_killed: Option<Count>,
 }
 
 /// A cited source.
@@ -138,7 +217,9 @@ pub struct Incident {
     pub location: Location,
     /// Group ids (all exist).
     pub groups: Vec<String>,
-    /// How sure the attribution is.
+    /// How each group of `groups` is tied to it (same length and order).
+    pub claims: Vec<GroupClaim>,
+    /// How sure the attribution is, for the record as a whole.
     pub attribution: Option<Attribution>,
     /// Event type key (in the site's vocabulary).
     pub event_type: Option<String>,
@@ -158,6 +239,28 @@ pub struct Incident {
     pub body: String,
     /// Where it came from.
     pub origin: Origin,
+}
+
+impl Incident {
+    /// Two or more groups claim it.
+    pub fn competing_claim(&self) -> bool {
+        let mut claimed = self
+            .claims
+            .iter()
+            .filter(|c| c.attribution == Attribution::Claimed)
+            .map(|c| c.id.as_str());
+        // Ids are distinct in valid content, but a repeated id is still one claimant.
+        match claimed.next() {
+            Some(first) => claimed.any(|id| id != first),
+            None => false,
+        }
+    }
+
+    /// Dated after the cutoff, compared at the coarser precision of the two
+    /// (an incident in 2017-06 is not after a cutoff of 2017-06-30).
+    pub fn after_cutoff(&self, cutoff: Option<&PartialDate>) -> bool {
+        cutoff.is_some_and(|c| self.date.cmp_coarse(c).is_gt())
+    }
 }
 
 /// A leader's term.
@@ -202,10 +305,132 @@ pub struct Group {
     pub area: Vec<String>,
     /// Ideology.
     pub ideology: Option<String>,
+    /// The name ACLED uses for this actor.
+    pub acled_actor: Option<String>,
+    /// ACLED's actor type code (1–8).
+    pub inter: Option<u8>,
+    /// Relationships as written in this group's file (inverses are in the index).
+    pub relationships: Vec<Relationship>,
     /// Profile in Markdown.
     pub body: String,
     /// Where it came from.
     pub origin: Origin,
+}
+
+/// The kind of a relationship between two groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// Fight on the same side.
+    Ally,
+    /// Fight each other.
+    Rival,
+    /// Formally affiliated.
+    Affiliate,
+    /// Broke away from the other group.
+    SplinterOf,
+    /// Pledged allegiance to the other group.
+    PledgedTo,
+}
+
+impl RelationKind {
+    /// The allowed words.
+    pub const ALL: &'static [&'static str] =
+        &["ally", "rival", "affiliate", "splinter_of", "pledged_to"];
+
+    /// Parses one of [`Self::ALL`].
+    pub fn parse(s: &str) -> Option<RelationKind> {
+        match s {
+            "ally" => Some(RelationKind::Ally),
+            "rival" => Some(RelationKind::Rival),
+            "affiliate" => Some(RelationKind::Affiliate),
+            "splinter_of" => Some(RelationKind::SplinterOf),
+            "pledged_to" => Some(RelationKind::PledgedTo),
+            _ => None,
+        }
+    }
+
+    /// The word as written in YAML.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RelationKind::Ally => "ally",
+            RelationKind::Rival => "rival",
+            RelationKind::Affiliate => "affiliate",
+            RelationKind::SplinterOf => "splinter_of",
+            RelationKind::PledgedTo => "pledged_to",
+        }
+    }
+
+    /// Reads before the other group's name on the group that wrote it: "splinter of ISGS".
+    pub fn label(&self) -> &'static str {
+        match self {
+            RelationKind::Ally => "ally of",
+            RelationKind::Rival => "rival of",
+            RelationKind::Affiliate => "affiliate of",
+            RelationKind::SplinterOf => "splinter of",
+            RelationKind::PledgedTo => "pledged allegiance to",
+        }
+    }
+
+    /// Reads before the writer's name on the other group: "splinter group ISGS".
+    pub fn inverse_label(&self) -> &'static str {
+        match self {
+            RelationKind::Ally => "ally of",
+            RelationKind::Rival => "rival of",
+            RelationKind::Affiliate => "affiliate of",
+            RelationKind::SplinterOf => "splinter group",
+            RelationKind::PledgedTo => "received a pledge from",
+        }
+    }
+
+    /// The same both ways (ally, rival, affiliate): either side may write it.
+    pub fn symmetric(&self) -> bool {
+        matches!(
+            self,
+            RelationKind::Ally | RelationKind::Rival | RelationKind::Affiliate
+        )
+    }
+}
+
+/// A typed, dated relationship from the group that writes it to `group`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Relationship {
+    /// The other group's id (exists, not the writer).
+    pub group: String,
+    /// What the relationship is.
+    pub kind: RelationKind,
+    /// Since when.
+    pub from: Option<PartialDate>,
+    /// Until when.
+    pub to: Option<PartialDate>,
+    /// Context.
+    pub note: Option<String>,
+    /// Where it is documented.
+    pub sources: Vec<Source>,
+}
+
+impl Relationship {
+    /// Says the same as `other`, written on the other group's side: the same symmetric kind,
+    /// and the same `from` and `to` wherever both give them (at the coarser precision).
+    pub fn agrees_with(&self, other: &Relationship) -> bool {
+        let same = |a: Option<PartialDate>, b: Option<PartialDate>| match (a, b) {
+            (Some(a), Some(b)) => a.cmp_coarse(&b).is_eq(),
+            _ => true,
+        };
+        self.kind == other.kind
+            && self.kind.symmetric()
+            && same(self.from, other.from)
+            && same(self.to, other.to)
+    }
+
+    /// The two periods share some time (a missing end is open).
+    pub fn overlaps(&self, other: &Relationship) -> bool {
+        let before = |a: Option<PartialDate>, b: Option<PartialDate>| match (a, b) {
+            (Some(a), Some(b)) => a.cmp_coarse(&b).is_le(),
+            _ => true,
+        };
+        before(self.from, other.to) && before(other.from, self.to)
+    }
 }
 
 impl Group {
@@ -234,6 +459,8 @@ pub struct Briefing {
     pub incidents: Vec<String>,
     /// Tags.
     pub tags: Vec<String>,
+    /// The date the briefing's data runs to.
+    pub data_cutoff: Option<PartialDate>,
     /// Draft.
     pub draft: bool,
     /// Analysis in Markdown.

@@ -160,6 +160,8 @@ pub struct RawLocation {
     pub lat: Option<f64>,
     /// Longitude in degrees.
     pub lon: Option<f64>,
+    /// exact | near | region | country; absent = derived from what is given.
+    pub precision: Option<String>,
 }
 
 /// `casualties:` of an incident.
@@ -172,6 +174,8 @@ pub struct RawCasualties {
     pub wounded: Option<RawCount>,
     /// People captured or kidnapped.
     pub captured: Option<RawCount>,
+    /// Attackers killed, kept apart from the victims (GTD's `nkillter`).
+    pub attackers_killed: Option<RawCount>,
 }
 
 /// One entry of `sources:`.
@@ -202,10 +206,10 @@ pub struct RawIncident {
     pub end_date: Option<Text>,
     /// Where.
     pub location: Option<RawLocation>,
-    /// Perpetrator or claimant group ids.
+    /// Perpetrator or claimant groups: plain ids or `{id, attribution, …}` objects.
     #[serde(default)]
-    pub groups: Vec<String>,
-    /// claimed | suspected | unattributed.
+    pub groups: Vec<RawGroupRef>,
+    /// claimed | suspected | unattributed | disputed.
     pub attribution: Option<String>,
     /// One of the site's event types.
     pub event_type: Option<String>,
@@ -227,6 +231,83 @@ pub struct RawIncident {
     pub draft: bool,
     /// Markdown body (only in multi-record `.yaml` files).
     pub body: Option<String>,
+}
+
+/// One entry of an incident's `groups:`: a plain id, or an object saying how this group
+/// is tied to the incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawGroupRef {
+    /// `- jnim`: the group takes the record's `attribution`.
+    Id(String),
+    /// `- {id: isgs, attribution: suspected, …}`.
+    Claim(RawGroupClaim),
+}
+
+impl RawGroupRef {
+    /// The group id, in either form.
+    pub fn id(&self) -> &str {
+        match self {
+            RawGroupRef::Id(id) => id,
+            RawGroupRef::Claim(c) => &c.id,
+        }
+    }
+}
+
+impl From<String> for RawGroupRef {
+    fn from(id: String) -> RawGroupRef {
+        RawGroupRef::Id(id)
+    }
+}
+
+/// The object form of a `groups:` entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroupClaim {
+    /// Group id.
+    pub id: String,
+    /// claimed | suspected | disputed; absent = the record's `attribution`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribution: Option<String>,
+    /// When the group claimed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim_date: Option<Text>,
+    /// How it claimed it, e.g. "statement", "video".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim_medium: Option<String>,
+}
+
+// A plain id is written back as a plain string, so a file read and written again by
+// `import` or `new` keeps the form its author chose.
+impl Serialize for RawGroupRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RawGroupRef::Id(id) => s.serialize_str(id),
+            RawGroupRef::Claim(c) => c.serialize(s),
+        }
+    }
+}
+
+// Hand-written rather than `#[serde(untagged)]`: an untagged enum would turn an unknown key
+// inside the object form into "data did not match any variant", losing the key and its
+// position.
+impl<'de> Deserialize<'de> for RawGroupRef {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawGroupRef, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawGroupRef;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a group id or `{id: …, attribution: …}`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawGroupRef, E> {
+                Ok(RawGroupRef::Id(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawGroupRef, A::Error> {
+                RawGroupClaim::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawGroupRef::Claim)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A `.yaml` file holding many incidents.
@@ -286,9 +367,36 @@ pub struct RawGroup {
     pub area: Vec<String>,
     /// Ideology in a few words.
     pub ideology: Option<String>,
+    /// The name ACLED uses for this actor.
+    pub acled_actor: Option<String>,
+    /// ACLED's actor type code, 1–8.
+    pub inter: Option<u8>,
+    /// Typed, dated relationships to other groups.
+    #[serde(default)]
+    pub relationships: Vec<RawRelationship>,
     /// Left out of builds unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
+}
+
+/// One entry of a group's `relationships:`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelationship {
+    /// The other group's id.
+    pub group: Option<String>,
+    /// ally | rival | affiliate | splinter_of | pledged_to.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Since when.
+    pub from: Option<Text>,
+    /// Until when.
+    pub to: Option<Text>,
+    /// One or two sentences of context.
+    pub note: Option<String>,
+    /// Where the relationship is documented.
+    #[serde(default)]
+    pub sources: Vec<RawSource>,
 }
 
 /// A briefing's front matter.
@@ -315,6 +423,8 @@ pub struct RawBriefing {
     /// Free tags.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The date the briefing's data runs to.
+    pub data_cutoff: Option<Text>,
     /// Left out of builds unless `--drafts`.
     #[serde(default)]
     pub draft: bool,

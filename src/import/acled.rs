@@ -35,7 +35,8 @@ use serde::Serialize;
 use crate::config::{self, BuildOptions, Config};
 use crate::content::country::COUNTRIES;
 use crate::content::raw::{
-    RawCasualties, RawCount, RawIncident, RawIncidentFile, RawLocation, RawSource, Text,
+    RawCasualties, RawCount, RawGroupRef, RawIncident, RawIncidentFile, RawLocation, RawSource,
+    Text,
 };
 use crate::content::{Count, PartialDate};
 use crate::error::Error;
@@ -345,7 +346,7 @@ struct OutIncident<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<OutLocation<'a>>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    groups: &'a [String],
+    groups: &'a [RawGroupRef],
     #[serde(skip_serializing_if = "Option::is_none")]
     attribution: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -378,6 +379,8 @@ struct OutLocation<'a> {
     lat: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     lon: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -388,6 +391,8 @@ struct OutCasualties {
     wounded: Option<RawCount>,
     #[serde(skip_serializing_if = "Option::is_none")]
     captured: Option<RawCount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attackers_killed: Option<RawCount>,
 }
 
 #[derive(Serialize)]
@@ -434,6 +439,7 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
                     country,
                     lat,
                     lon,
+                    precision,
                 } = l;
                 OutLocation {
                     place: place.as_deref(),
@@ -441,6 +447,7 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
                     country: country.as_deref(),
                     lat: *lat,
                     lon: *lon,
+                    precision: precision.as_deref(),
                 }
             }),
             groups,
@@ -452,11 +459,13 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
                     killed,
                     wounded,
                     captured,
+                    attackers_killed,
                 } = c;
                 OutCasualties {
                     killed: *killed,
                     wounded: *wounded,
                     captured: *captured,
+                    attackers_killed: *attackers_killed,
                 }
             }),
             tags,
@@ -974,8 +983,9 @@ fn row(
             country: Some(country.to_string()),
             lat,
             lon,
+            precision: None,
         }),
-        groups: ids,
+        groups: ids.into_iter().map(RawGroupRef::Id).collect(),
         attribution: None,
         event_type: event_type(config, get("event_type"), get("sub_event_type")),
         targets,
@@ -983,6 +993,7 @@ fn row(
             killed: Some(k),
             wounded: None,
             captured: None,
+            attackers_killed: None,
         }),
         tags: vec![TAG.to_string()],
         summary: Some(get("notes").to_string()).filter(|s| !s.is_empty()),
