@@ -35,8 +35,8 @@ use serde::Serialize;
 use crate::config::{self, BuildOptions, Config};
 use crate::content::country::COUNTRIES;
 use crate::content::raw::{
-    RawCasualties, RawCount, RawGroupRef, RawIncident, RawIncidentFile, RawLocation, RawSource,
-    Text,
+    RawCasualties, RawCount, RawGroupClaim, RawGroupRef, RawIncident, RawIncidentFile, RawLocation,
+    RawSource, Text,
 };
 use crate::content::{Count, PartialDate};
 use crate::error::Error;
@@ -1158,7 +1158,19 @@ impl Own {
         let mut unmatched = Vec::new();
         for g in &self.groups {
             if groups.has_id(&g.id) {
-                ids.push(g.id.clone());
+                ids.push(
+                    if g.attribution.is_none() && g.claim_date.is_none() && g.claim_medium.is_none()
+                    {
+                        RawGroupRef::Id(g.id.clone())
+                    } else {
+                        RawGroupRef::Claim(RawGroupClaim {
+                            id: g.id.clone(),
+                            attribution: g.attribution.clone(),
+                            claim_date: g.claim_date.clone().map(Text),
+                            claim_medium: g.claim_medium.clone(),
+                        })
+                    },
+                );
             } else {
                 unmatched.push(g.id.clone());
             }
@@ -1174,14 +1186,19 @@ impl Own {
             killed,
             wounded: self.wounded,
             captured: self.captured,
+            attackers_killed: self.attackers_killed,
         };
         let has_casualties = {
             let RawCasualties {
                 killed,
                 wounded,
                 captured,
+                attackers_killed,
             } = &casualties;
-            killed.is_some() || wounded.is_some() || captured.is_some()
+            killed.is_some()
+                || wounded.is_some()
+                || captured.is_some()
+                || attackers_killed.is_some()
         };
         let event_type = self
             .event_type
@@ -1201,6 +1218,7 @@ impl Own {
                 country: Some(place.country.to_string()),
                 lat: place.lat,
                 lon: place.lon,
+                precision: self.precision,
             }),
             groups: ids,
             attribution: self.attribution,
