@@ -636,7 +636,16 @@ fn yaml_error(f: &SourceFile, base: usize, yaml_text: &str, e: Box<yaml::YamlErr
                 None => (e.detail.clone(), "invalid value".to_string()),
             };
             let last = e.path.rsplit(['.', '[']).next().unwrap_or("");
-            let code = if ["killed", "wounded", "captured", "min", "max"].contains(&last) {
+            let code = if [
+                "killed",
+                "wounded",
+                "captured",
+                "attackers_killed",
+                "min",
+                "max",
+            ]
+            .contains(&last)
+            {
                 "invalid-count"
             } else {
                 "invalid-value"

@@ -475,6 +475,9 @@ pub fn validate(
         };
 
     let mut out_groups = Vec::new();
+    // Per group id, the position in `relationships:` as written of each parsed relationship,
+    // to place diagnostics found once all groups are known.
+    let mut relationship_at: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (id, rec) in groups {
         let r = rec.raw;
         let loc = &rec.loc;
@@ -586,6 +589,7 @@ pub fn validate(
             );
         }
         let mut relationships = Vec::new();
+        let mut written_at = Vec::new();
         for (i, rel) in r.relationships.into_iter().enumerate() {
             let path = |k: Option<&'static str>| {
                 let mut p = vec![Seg::Key("relationships"), Seg::Index(i)];
@@ -663,6 +667,7 @@ pub fn validate(
             }
             let rel_sources = sources_at(&mut cx, loc, &path(None), rel_sources);
             if let (true, Some(kind)) = (ok, kind) {
+                written_at.push(i);
                 relationships.push(Relationship {
                     group: other,
                     kind,
@@ -673,6 +678,7 @@ pub fn validate(
                 });
             }
         }
+        relationship_at.insert(id.clone(), written_at);
         out_groups.push(Group {
             id,
             name,
@@ -696,6 +702,7 @@ pub fn validate(
     }
     out_groups.sort_by(|a, b| a.id.cmp(&b.id));
     check_lineage(&mut cx, &out_groups, &group_ids);
+    check_relationships(&mut cx, &out_groups, &group_ids, &relationship_at);
 
     // Incidents.
     let mut incident_ids: BTreeMap<String, RecordLoc> = BTreeMap::new();
@@ -1337,9 +1344,9 @@ fn sources_predate(
         Part::Value,
     );
     let what = if dated.len() == 1 {
-        "its only dated source".to_string()
+        "its only dated source predates this".to_string()
     } else {
-        format!("all {} of its dated sources", dated.len())
+        format!("all {} of its dated sources predate this", dated.len())
     };
     cx.err(
         Diagnostic::warning(
@@ -1349,7 +1356,7 @@ fn sources_predate(
                 date.iso()
             ),
         )
-        .at(l, format!("{what} predate this"))
+        .at(l, what)
         .note(
             Some(note),
             format!("the latest source is dated {}", latest.iso()),
@@ -1383,12 +1390,10 @@ fn overlapping_leaders(cx: &mut Ctx<'_>, loc: &RecordLoc, leaders: &[Leader]) {
         let Some((i, a)) = earlier else { continue };
         let l = cx.at(loc, &[Seg::Key("leaders"), Seg::Index(j)], Part::Value);
         let note = cx.at(loc, &[Seg::Key("leaders"), Seg::Index(i)], Part::Value);
-        let term = |x: &Leader| {
-            format!(
-                "{}–{}",
-                x.from.map(|d| d.iso()).unwrap_or_default(),
-                x.to.map_or("".to_string(), |d| d.iso())
-            )
+        let term = |x: &Leader| match (x.from, x.to) {
+            (Some(f), Some(t)) => format!("from {} to {}", f.iso(), t.iso()),
+            (Some(f), None) => format!("from {}, no end given", f.iso()),
+            _ => String::new(),
         };
         cx.err(
             Diagnostic::warning(
@@ -1400,11 +1405,8 @@ fn overlapping_leaders(cx: &mut Ctx<'_>, loc: &RecordLoc, leaders: &[Leader]) {
                     b.role.as_deref().unwrap_or_default().trim()
                 ),
             )
-            .at(l, format!("term {}", term(b)))
-            .note(
-                Some(note),
-                format!("overlaps the term {} of {}", term(a), a.name),
-            )
+            .at(l, format!("{}: {}", b.name, term(b)))
+            .note(Some(note), format!("{}: {}", a.name, term(a)))
             .help("end the first term (`to:`) where the second begins, or tell the roles apart"),
         );
     }
@@ -1517,6 +1519,114 @@ fn check_lineage(cx: &mut Ctx<'_>, groups: &[Group], locs: &BTreeMap<String, Rec
                     )
                     .at(l, "claimed here")
                     .note(note, format!("`{from}` says `merged_into: {other}` here")),
+                );
+            }
+        }
+    }
+}
+
+/// Checks relationships written on both sides: the same symmetric kind must give the same
+/// dates where both give them; two groups cannot each be the other's splinter (or each
+/// pledge to the other); allies cannot be rivals over the same time. Each conflict is one
+/// error pointing at both entries.
+fn check_relationships(
+    cx: &mut Ctx<'_>,
+    groups: &[Group],
+    locs: &BTreeMap<String, RecordLoc>,
+    written_at: &BTreeMap<String, Vec<usize>>,
+) {
+    let pos = |id: &str| groups.binary_search_by(|g| g.id.as_str().cmp(id)).ok();
+    for a in groups {
+        for (ai, ra) in a.relationships.iter().enumerate() {
+            // Each pair once: from the group with the smaller id.
+            if ra.group <= a.id {
+                continue;
+            }
+            let Some(b) = pos(&ra.group).map(|p| &groups[p]) else {
+                continue;
+            };
+            for (bi, rb) in b.relationships.iter().enumerate() {
+                if rb.group != a.id {
+                    continue;
+                }
+                let (problem, field) = if ra.kind == rb.kind {
+                    if !ra.kind.symmetric() {
+                        (
+                            format!(
+                                "`{}` and `{}` each say they are `{}` the other",
+                                a.id,
+                                b.id,
+                                ra.kind.as_str()
+                            ),
+                            "type",
+                        )
+                    } else if ra.overlaps(rb) && !ra.agrees_with(rb) {
+                        let from_differs = matches!((ra.from, rb.from), (Some(x), Some(y)) if !x.cmp_coarse(&y).is_eq());
+                        (
+                            format!(
+                                "`{}` and `{}` give different dates for the same `{}` relationship",
+                                a.id,
+                                b.id,
+                                ra.kind.as_str()
+                            ),
+                            if from_differs { "from" } else { "to" },
+                        )
+                    } else {
+                        continue;
+                    }
+                } else if matches!(
+                    (ra.kind, rb.kind),
+                    (RelationKind::Ally, RelationKind::Rival)
+                        | (RelationKind::Rival, RelationKind::Ally)
+                ) && ra.overlaps(rb)
+                {
+                    (
+                        format!(
+                            "`{}` calls `{}` `{}`, but `{}` calls `{}` `{}` over the same time",
+                            a.id,
+                            b.id,
+                            ra.kind.as_str(),
+                            b.id,
+                            a.id,
+                            rb.kind.as_str()
+                        ),
+                        "type",
+                    )
+                } else {
+                    continue;
+                };
+                let (Some(la), Some(lb)) = (locs.get(&a.id), locs.get(&b.id)) else {
+                    continue;
+                };
+                let at = |id: &str, i: usize| {
+                    written_at
+                        .get(id)
+                        .and_then(|v| v.get(i))
+                        .copied()
+                        .unwrap_or(i)
+                };
+                let said = |r: &Relationship| {
+                    let mut s = format!("{} `{}`", r.kind.label(), r.group);
+                    if let Some(f) = r.from {
+                        s.push_str(&format!(" from {}", f.iso()));
+                    }
+                    if let Some(t) = r.to {
+                        s.push_str(&format!(" to {}", t.iso()));
+                    }
+                    s
+                };
+                let path = |i: usize| [Seg::Key("relationships"), Seg::Index(i), Seg::Key(field)];
+                let here = cx
+                    .at_exact(la, &path(at(&a.id, ai)), Part::Value)
+                    .unwrap_or_else(|| cx.at(la, &path(at(&a.id, ai))[..2], Part::Value));
+                let there = cx
+                    .at_exact(lb, &path(at(&b.id, bi)), Part::Value)
+                    .unwrap_or_else(|| cx.at(lb, &path(at(&b.id, bi))[..2], Part::Value));
+                cx.err(
+                    Diagnostic::error("relationship-conflict", problem)
+                        .at(here, format!("`{}` says: {}", a.id, said(ra)))
+                        .note(Some(there), format!("`{}` says: {}", b.id, said(rb)))
+                        .help("write the relationship on one side only, or make both sides say the same"),
                 );
             }
         }
@@ -1723,5 +1833,100 @@ mod bbox {
             assert!(by_code("ML").unwrap().distance_km(48.85, 2.35) > 2000.0);
             assert_eq!(containing(12.37, -1.52), Some("BF"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Validates a site made of `files` (path, text) plus a minimal site.yaml.
+    fn validated(files: &[(&str, &str)]) -> (Option<Site>, Diagnostics) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.yaml"), "title: T\n").unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let config = crate::config::load(dir.path(), &Default::default()).unwrap();
+        let (sources, _) = crate::load::read_sources(dir.path()).unwrap();
+        let (raw, d) = crate::load::parse(&sources);
+        assert!(d.is_empty(), "{}", d.render(false));
+        let today = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+        validate(raw, &sources, &config, today)
+    }
+
+    const GROUPS: [(&str, &str); 2] = [
+        ("content/groups/jnim.md", "---\nname: JNIM\n---\n"),
+        ("content/groups/isgs.md", "---\nname: ISGS\n---\n"),
+    ];
+
+    #[test]
+    fn each_group_takes_its_own_attribution_else_the_records() {
+        let inc = "---\ntitle: T\ndate: \"2017-06\"\nlocation: {admin1: Mopti, country: ML}\nattribution: claimed\ngroups:\n  - jnim\n  - {id: isgs, attribution: suspected, claim_medium: \" \"}\nsources: [{title: S}]\n---\n";
+        let (site, d) = validated(&[GROUPS[0], GROUPS[1], ("content/incidents/a.md", inc)]);
+        let site = site.unwrap_or_else(|| panic!("{}", d.render(false)));
+        let i = &site.incidents[0];
+        assert_eq!(i.groups, ["jnim", "isgs"]);
+        let words: Vec<_> = i
+            .claims
+            .iter()
+            .map(|c| (c.id.as_str(), c.attribution))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                ("jnim", Attribution::Claimed),
+                ("isgs", Attribution::Suspected)
+            ]
+        );
+        assert_eq!(i.claims[1].claim_medium, None, "blank medium is none");
+        assert!(!i.competing_claim());
+        assert_eq!(i.location.precision, PlacePrecision::Region);
+
+        // No record attribution: a plain id is unattributed, an object keeps its own word.
+        let inc = inc
+            .replace("attribution: claimed\n", "")
+            .replace("suspected", "claimed");
+        let (site, _) = validated(&[GROUPS[0], GROUPS[1], ("content/incidents/a.md", &inc)]);
+        let i = &site.unwrap().incidents[0];
+        assert_eq!(i.claims[0].attribution, Attribution::Unattributed);
+        assert_eq!(i.claims[1].attribution, Attribution::Claimed);
+    }
+
+    #[test]
+    fn written_precision_wins_over_the_default() {
+        let inc = |loc: &str| {
+            format!(
+                "---\ntitle: T\ndate: \"2017\"\nlocation: {loc}\ngroups: [jnim, isgs]\nsources: [{{title: S}}]\n---\n"
+            )
+        };
+        for (loc, want) in [
+            (
+                "{place: Boni, country: ML, lat: 15.03, lon: -2.22}",
+                PlacePrecision::Exact,
+            ),
+            ("{place: Boni, country: ML}", PlacePrecision::Near),
+            ("{country: ML}", PlacePrecision::Country),
+            (
+                "{place: Boni, country: ML, lat: 15.03, lon: -2.22, precision: near}",
+                PlacePrecision::Near,
+            ),
+        ] {
+            let (site, d) =
+                validated(&[GROUPS[0], GROUPS[1], ("content/incidents/a.md", &inc(loc))]);
+            let site = site.unwrap_or_else(|| panic!("{}", d.render(false)));
+            assert_eq!(site.incidents[0].location.precision, want, "{loc}");
+            assert!(d.is_empty(), "{}", d.render(false));
+        }
+    }
+
+    #[test]
+    fn decimals_are_counted_as_written() {
+        assert_eq!(decimals(12.58), 2);
+        assert_eq!(decimals(12.583), 3);
+        assert_eq!(decimals(12.0), 0);
+        assert_eq!(decimals(-1.03), 2);
     }
 }

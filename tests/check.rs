@@ -305,6 +305,25 @@ cases! {
     warn_uncited_briefing: "warn-uncited-briefing" => Warning "uncited-briefing" at BRIEF, 1:1, "briefing `merger` cites no incident";
     warn_coordinates_outside_country: "warn-coordinates-outside-country" => Warning "coordinates-outside-country" at INC, 7:8, "coordinates 48.85, 2.35 are far outside Mali (`ML`)";
     warn_coordinates_swapped: "warn-coordinates-swapped" => Warning "coordinates-outside-country" at INC, 7:8, "coordinates -7.93, 12.58 are far outside Mali";
+    // Data rigour (issue 10).
+    warn_after_cutoff: "warn-after-cutoff" => Warning "after-cutoff" at INC, 3:7, "incident dated 2017-06-18 is after the site's data cutoff 2017-06-17";
+    warn_before_founded: "warn-before-founded" => Warning "before-founded" at INC, 9:10, "incident dated 2017-02 is attributed to `jnim`, before the group was founded (2017-03-02)";
+    warn_after_dissolved: "warn-after-dissolved" => Warning "after-dissolved" at INC, 9:10, "incident dated 2017-06-18 is attributed to `jnim`, after the group was dissolved (2017-05)";
+    warn_sources_predate: "warn-sources-predate" => Warning "sources-predate" at INC, 3:7, "incident dated 2017-06-18 is reported only by sources from before it";
+    warn_overlapping_leaders: "warn-overlapping-leaders" => Warning "overlapping-leaders" at GROUP, 11:5, "Iyad Ag Ghaly and Amadou Kouffa both hold the role `Emir` at the same time";
+    warn_false_precision: "warn-false-precision" => Warning "false-precision" at INC, 7:8, "`lat` 12.58312 has 5 decimals, but the location is only `near`";
+    unknown_group_claim: "unknown-group-claim" => Error "unknown-group" at INC, 10:9, "unknown group `jnm` in `groups`";
+    unknown_field_group_claim: "unknown-field-group-claim" => Error "unknown-field" at INC, 11:5, "unknown field `claimed_by` in `groups[0]`";
+    invalid_group_attribution: "invalid-group-attribution" => Error "invalid-value" at INC, 10:29, "`claimd` is not an allowed `attribution`";
+    invalid_claim_date: "invalid-claim-date" => Error "invalid-date" at INC, 10:28, "invalid date `19 June 2017`";
+    invalid_precision: "invalid-precision" => Error "invalid-value" at INC, 9:14, "`nearby` is not an allowed `precision`";
+    attackers_killed_unknown_in_range: "attackers-killed-unknown-in-range" => Error "invalid-count" at INC, 14:21, "`unknown` cannot be a bound of a range in `casualties.attackers_killed`";
+    relationship_unknown_group: "relationship-unknown-group" => Error "unknown-group" at GROUP, 8:12, "unknown group `isgs` in `relationships`";
+    self_relationship: "self-relationship" => Error "self-relationship" at GROUP, 8:13, "group `jnim` has a relationship with itself";
+    invalid_relationship_type: "invalid-relationship-type" => Error "invalid-value" at GROUP, 9:11, "`splinter-of` is not an allowed `type`";
+    relationship_conflict: "relationship-conflict" => Error "relationship-conflict" at "content/groups/isgs.md", 8:11, "`isgs` and `jnim` give different dates for the same `rival` relationship";
+    invalid_inter: "invalid-inter" => Error "invalid-value" at GROUP, 8:8, "`inter` 9 is not an ACLED actor type";
+    site_yaml_invalid_cutoff: "site-yaml-invalid-cutoff" => Error "config" at "site.yaml", 3:14, "invalid `data_cutoff` `30 June 2017`";
 }
 
 #[test]
@@ -393,6 +412,139 @@ fn merge_problems_point_at_every_group_involved() {
     );
     let d = one(&diagnostics(&site("merge-cycle").root), "merge-cycle");
     assert_eq!(note_at(&d), (GROUP.to_string(), 6, 14));
+}
+
+#[test]
+fn rigour_warnings_point_at_the_other_place_too() {
+    let at = |case: &str, code: &str| note_at(&one(&diagnostics(&site(case).root), code));
+    // A two-sided relationship that disagrees is reported at both groups' entries.
+    assert_eq!(
+        at("relationship-conflict", "relationship-conflict"),
+        (GROUP.to_string(), 10, 11)
+    );
+    assert_eq!(
+        at("warn-before-founded", "before-founded"),
+        (GROUP.to_string(), 4, 10)
+    );
+    assert_eq!(
+        at("warn-after-dissolved", "after-dissolved"),
+        (GROUP.to_string(), 6, 12)
+    );
+    assert_eq!(
+        at("warn-sources-predate", "sources-predate"),
+        (INC.to_string(), 19, 11)
+    );
+    assert_eq!(
+        at("warn-overlapping-leaders", "overlapping-leaders"),
+        (GROUP.to_string(), 8, 5)
+    );
+    assert_eq!(
+        at("warn-false-precision", "false-precision"),
+        (INC.to_string(), 9, 14)
+    );
+}
+
+/// Edits one file of a fixture copy: replaces `from` (which must occur) by `to`.
+fn edit(s: &Site, file: &str, from: &str, to: &str) {
+    let path = s.root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn codes(root: &Path) -> Vec<&'static str> {
+    diagnostics(root).0.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn group_lifetimes_compare_at_the_coarser_precision() {
+    // Founded 2017-03-02; an incident known only to March 2017 may have followed it.
+    let s = site("clean");
+    edit(&s, INC, "date: \"2017-06-18\"", "date: \"2017-03\"");
+    assert_eq!(codes(&s.root), Vec::<&str>::new());
+    edit(&s, INC, "date: \"2017-03\"", "date: \"2017-03-01\"");
+    assert_eq!(codes(&s.root), ["before-founded"]);
+    // Dissolved in 2017: anything dated in 2017 may have come before the end.
+    let s = site("clean");
+    edit(
+        &s,
+        GROUP,
+        "status: active",
+        "status: defunct\ndissolved: \"2017\"",
+    );
+    assert_eq!(codes(&s.root), Vec::<&str>::new());
+}
+
+#[test]
+fn a_merged_group_named_with_its_successor_is_not_after_its_end() {
+    let s = site("clean");
+    std::fs::write(
+        s.root.join("content/groups/katiba-macina.md"),
+        "---\nname: Katiba Macina\nfounded: \"2015\"\ndissolved: \"2017-03-02\"\nstatus: merged\nmerged_into: jnim\n---\nA JNIM component.\n",
+    )
+    .unwrap();
+    edit(&s, INC, "groups: [jnim]", "groups: [jnim, katiba-macina]");
+    assert_eq!(codes(&s.root), Vec::<&str>::new());
+    edit(
+        &s,
+        INC,
+        "groups: [jnim, katiba-macina]",
+        "groups: [katiba-macina]",
+    );
+    assert_eq!(codes(&s.root), ["unused-group", "after-dissolved"]);
+}
+
+#[test]
+fn cutoff_and_sources_compare_at_the_coarser_precision() {
+    let s = site("clean");
+    std::fs::write(
+        s.root.join("site.yaml"),
+        "title: Check Fixture\nbase_url: https://example.org/\ndata_cutoff: 2017-06\n",
+    )
+    .unwrap();
+    edit(
+        &s,
+        "content/incidents/2017-06-18-kangaba.md",
+        "    publisher: Example News\n",
+        "    publisher: Example News\n    date: \"2017-06\"\n",
+    );
+    assert_eq!(codes(&s.root), Vec::<&str>::new());
+}
+
+#[test]
+fn two_sided_relationships_that_agree_are_fine_and_contradictions_are_not() {
+    let s = site("relationship-conflict");
+    edit(
+        &s,
+        "content/groups/isgs.md",
+        "from: \"2020-01\"",
+        "from: \"2019-07-20\"",
+    );
+    assert_eq!(codes(&s.root), Vec::<&str>::new());
+    // Each the other's splinter cannot be.
+    let s = site("relationship-conflict");
+    edit(
+        &s,
+        "content/groups/isgs.md",
+        "type: rival\n    from: \"2020-01\"",
+        "type: splinter_of",
+    );
+    edit(&s, GROUP, "type: rival", "type: splinter_of");
+    assert_eq!(codes(&s.root), ["relationship-conflict"]);
+    // Allies and rivals at once, over overlapping periods.
+    let s = site("relationship-conflict");
+    edit(&s, "content/groups/isgs.md", "type: rival", "type: ally");
+    assert_eq!(codes(&s.root), ["relationship-conflict"]);
+    // …but not when one period ended before the other began.
+    let s = site("relationship-conflict");
+    edit(
+        &s,
+        GROUP,
+        "from: \"2019-07\"",
+        "from: \"2015\"\n    to: \"2016\"",
+    );
+    edit(&s, "content/groups/isgs.md", "type: rival", "type: ally");
+    assert_eq!(codes(&s.root), Vec::<&str>::new());
 }
 
 #[test]

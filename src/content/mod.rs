@@ -511,3 +511,121 @@ impl Site {
         self.group_pos(id).map(|i| &self.groups[i])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> PartialDate {
+        PartialDate::parse(s).unwrap()
+    }
+
+    fn claim(id: &str, attribution: Attribution) -> GroupClaim {
+        GroupClaim {
+            id: id.into(),
+            attribution,
+            claim_date: None,
+            claim_medium: None,
+        }
+    }
+
+    fn incident(d: &str, claims: Vec<GroupClaim>) -> Incident {
+        Incident {
+            id: "x".into(),
+            title: "T".into(),
+            date: date(d),
+            end_date: None,
+            location: Location {
+                place: None,
+                admin1: None,
+                country: "ML".into(),
+                coords: None,
+                precision: PlacePrecision::Country,
+            },
+            groups: claims.iter().map(|c| c.id.clone()).collect(),
+            claims,
+            attribution: None,
+            event_type: None,
+            targets: vec![],
+            casualties: Casualties::default(),
+            tags: vec![],
+            summary: None,
+            sources: vec![],
+            draft: false,
+            body: String::new(),
+            origin: Origin {
+                file: 0,
+                body_offset: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn precision_defaults_to_the_finest_thing_given() {
+        use PlacePrecision as P;
+        assert_eq!(P::default_for(true, true, true), P::Exact);
+        assert_eq!(P::default_for(true, false, false), P::Exact);
+        assert_eq!(P::default_for(false, true, true), P::Near);
+        assert_eq!(P::default_for(false, false, true), P::Region);
+        assert_eq!(P::default_for(false, false, false), P::Country);
+        for w in P::ALL {
+            assert_eq!(P::parse(w).map(|p| p.as_str()), Some(*w));
+        }
+    }
+
+    #[test]
+    fn two_claimants_make_a_competing_claim_a_claimant_and_a_suspect_do_not() {
+        use Attribution::*;
+        let one = incident(
+            "2017",
+            vec![claim("jnim", Claimed), claim("isgs", Suspected)],
+        );
+        assert!(!one.competing_claim());
+        let two = incident("2017", vec![claim("jnim", Claimed), claim("isgs", Claimed)]);
+        assert!(two.competing_claim());
+        let disputed = incident(
+            "2017",
+            vec![claim("jnim", Claimed), claim("isgs", Disputed)],
+        );
+        assert!(!disputed.competing_claim());
+        let same = incident("2017", vec![claim("jnim", Claimed), claim("jnim", Claimed)]);
+        assert!(!same.competing_claim());
+    }
+
+    #[test]
+    fn after_cutoff_compares_at_the_coarser_precision() {
+        let cutoff = date("2017-06-30");
+        assert!(!incident("2017-06", vec![]).after_cutoff(Some(&cutoff)));
+        assert!(!incident("2017", vec![]).after_cutoff(Some(&cutoff)));
+        assert!(!incident("2017-06-30", vec![]).after_cutoff(Some(&cutoff)));
+        assert!(incident("2017-07-01", vec![]).after_cutoff(Some(&cutoff)));
+        assert!(incident("2017-07", vec![]).after_cutoff(Some(&cutoff)));
+        assert!(incident("2018", vec![]).after_cutoff(Some(&cutoff)));
+        assert!(!incident("2099", vec![]).after_cutoff(None));
+        // A month cutoff keeps the whole month.
+        assert!(!incident("2017-06-30", vec![]).after_cutoff(Some(&date("2017-06"))));
+    }
+
+    #[test]
+    fn relation_words_read_both_ways() {
+        for w in RelationKind::ALL {
+            let k = RelationKind::parse(w).unwrap();
+            assert_eq!(k.as_str(), *w);
+            assert_eq!(k.symmetric(), k.label() == k.inverse_label(), "{w}");
+        }
+        assert_eq!(RelationKind::SplinterOf.inverse_label(), "splinter group");
+        assert_eq!(
+            RelationKind::PledgedTo.inverse_label(),
+            "received a pledge from"
+        );
+    }
+
+    #[test]
+    fn coarser_dates_are_not_before_finer_ones_in_the_same_period() {
+        // The rule behind before-founded: an incident in March 2017 may follow a founding
+        // on 2 March 2017.
+        assert!(date("2017-03").cmp_coarse(&date("2017-03-02")).is_eq());
+        assert!(date("2017-03-01").cmp_coarse(&date("2017-03-02")).is_lt());
+        assert!(date("2017-02").cmp_coarse(&date("2017-03-02")).is_lt());
+    }
+}

@@ -442,3 +442,41 @@ pub struct RawPage {
     #[serde(default)]
     pub draft: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_entries_are_ids_or_objects_and_write_back_as_written() {
+        let yaml = "title: T\ngroups:\n  - jnim\n  - id: isgs\n    attribution: suspected\n    claim_date: 2017-06-19\n";
+        let r: RawIncident = crate::yaml::from_str(yaml).unwrap();
+        assert_eq!(r.groups[0], RawGroupRef::Id("jnim".into()));
+        let RawGroupRef::Claim(c) = &r.groups[1] else {
+            panic!("{:?}", r.groups[1])
+        };
+        assert_eq!(
+            (
+                c.id.as_str(),
+                c.attribution.as_deref(),
+                c.claim_date.as_ref()
+            ),
+            ("isgs", Some("suspected"), Some(&Text("2017-06-19".into())))
+        );
+        let out = crate::yaml::to_string(&r.groups).unwrap();
+        assert!(out.starts_with("- jnim\n- id: isgs\n"), "{out}");
+        assert!(!out.contains("claim_medium"), "{out}");
+    }
+
+    #[test]
+    fn an_unknown_key_in_a_group_object_is_named() {
+        let e =
+            crate::yaml::from_str::<RawIncident>("groups:\n  - {id: jnim, atribution: claimed}\n")
+                .unwrap_err();
+        assert!(
+            e.message.contains("unknown field `atribution`"),
+            "{}",
+            e.message
+        );
+    }
+}
