@@ -547,6 +547,50 @@ fn two_sided_relationships_that_agree_are_fine_and_contradictions_are_not() {
     assert_eq!(codes(&s.root), Vec::<&str>::new());
 }
 
+/// docs/content.md shows real output: every example in its Diagnostics section is the
+/// expected output of some fixture, and every code a fixture produces is named there.
+#[test]
+fn the_docs_show_real_output_and_name_every_code() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/content.md"))
+            .unwrap();
+    let section = &docs[docs.find("## Diagnostics").unwrap()..];
+    let block = section
+        .split("```text\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let expected: Vec<String> = dirs
+        .iter()
+        .filter_map(|d| std::fs::read_to_string(d.join("expected.txt")).ok())
+        .collect();
+    let mut examples = 0;
+    for example in block.split("\n\n").filter(|e| !e.trim().is_empty()) {
+        examples += 1;
+        assert!(
+            expected.iter().any(|x| x.contains(example.trim())),
+            "docs/content.md shows output no fixture produces:\n{example}"
+        );
+    }
+    assert!(examples >= 9, "{examples}");
+    for d in dirs.iter().filter(|d| d.join("site.yaml").exists()) {
+        for diag in diagnostics(&site(&d.file_name().unwrap().to_string_lossy()).root).0 {
+            assert!(
+                section.contains(&format!("`{}`", diag.code)),
+                "code `{}` (fixture {}) is not named in docs/content.md",
+                diag.code,
+                d.display()
+            );
+        }
+    }
+}
+
 #[test]
 fn helps_say_how_to_fix() {
     let help = |case: &str, code: &str| {
