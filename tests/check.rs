@@ -535,7 +535,16 @@ fn two_sided_relationships_that_agree_are_fine_and_contradictions_are_not() {
     let s = site("relationship-conflict");
     edit(&s, "content/groups/isgs.md", "type: rival", "type: ally");
     assert_eq!(codes(&s.root), ["relationship-conflict"]);
-    // …but not when one period ended before the other began.
+    // …but not when one side's alliance ended as the rivalry began.
+    let s = site("relationship-conflict");
+    edit(
+        &s,
+        "content/groups/isgs.md",
+        "type: rival\n    from: \"2020-01\"",
+        "type: ally\n    from: \"2017\"\n    to: \"2019-07\"",
+    );
+    assert_eq!(codes(&s.root), Vec::<&str>::new());
+    // …nor when one period ended before the other began.
     let s = site("relationship-conflict");
     edit(
         &s,

@@ -423,10 +423,12 @@ impl Relationship {
             && same(self.to, other.to)
     }
 
-    /// The two periods share some time (a missing end is open).
+    /// The two periods share some time (a missing end is open). Periods that only touch,
+    /// one ending in the month the other begins (`to: 2019-07`, `from: 2019-07`), do not
+    /// overlap: that is how a switch of sides is written.
     pub fn overlaps(&self, other: &Relationship) -> bool {
         let before = |a: Option<PartialDate>, b: Option<PartialDate>| match (a, b) {
-            (Some(a), Some(b)) => a.cmp_coarse(&b).is_le(),
+            (Some(a), Some(b)) => a.cmp_coarse(&b).is_lt(),
             _ => true,
         };
         before(self.from, other.to) && before(other.from, self.to)
