@@ -21,11 +21,16 @@
 //! group ids through each group's id, name, short name and aliases, ignoring case and accents
 //! (also trying the part before and after a colon and without a trailing parenthesis, as in
 //! `JNIM: Group for Support of Islam and Muslims` or `Military Forces of Mali (2021-)`);
-//! unmatched actors are counted and left out of `groups`. `time_precision` 1 keeps the day;
-//! 2 (a week) and 3 (a month) keep the month. `fatalities` becomes `killed`, `notes` the
-//! summary, `source` one source entry, `sub_event_type` the event type when the site's
+//! unmatched actors are counted and left out of `groups`; a group's `acled_actor` matches
+//! first. `time_precision` 1 keeps the day; 2 (a week) and 3 (a month) keep the month.
+//! `geo_precision` 2 is a `near` place, 3 a `region`. `fatalities` becomes `killed`, `notes`
+//! the summary, `source` one source entry, `sub_event_type` the event type when the site's
 //! vocabulary has a match. Every record is tagged `acled`. YAML is written through
 //! [`crate::yaml::to_string`].
+//!
+//! A row of briefwerk's own `data/acled.csv` (issue 10; its `tags` carry `id=`) is restored
+//! from its tags instead: same id, title, dates, groups with their attribution, figures,
+//! targets, tags and sources, so the record rebuilds to the same page.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -38,9 +43,9 @@ use crate::content::raw::{
     RawCasualties, RawCount, RawGroupClaim, RawGroupRef, RawIncident, RawIncidentFile, RawLocation,
     RawSource, Text,
 };
-use crate::content::{Count, PartialDate};
+use crate::content::{Count, PartialDate, PlacePrecision};
 use crate::error::Error;
-use crate::render::export::{parse_count_tag, parse_tags};
+use crate::render::export::{parse_count_tag, parse_tags, place_precision};
 use crate::render::search::fold;
 
 /// First line of every file the importer writes; a file without it is not the importer's.
@@ -500,6 +505,8 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
 /// Folded group names, short names, aliases and ids → group id.
 struct GroupMatcher {
     names: HashMap<String, String>,
+    /// Folded `acled_actor` → group id: the name ACLED uses wins over any other match.
+    acled: HashMap<String, String>,
     ids: BTreeSet<String>,
 }
 
@@ -511,8 +518,12 @@ impl GroupMatcher {
     fn new<'a>(
         groups: impl Iterator<Item = (String, &'a crate::content::raw::RawGroup)>,
     ) -> GroupMatcher {
+        let mut acled = HashMap::new();
         let mut list: Vec<(String, Vec<String>)> = groups
             .map(|(id, g)| {
+                if let Some(a) = &g.acled_actor {
+                    acled.entry(norm(a)).or_insert_with(|| id.clone());
+                }
                 let mut names = vec![id.clone()];
                 names.extend(g.name.clone());
                 names.extend(g.short_name.clone());
@@ -530,7 +541,7 @@ impl GroupMatcher {
                 names.entry(norm(&n)).or_insert_with(|| id.clone());
             }
         }
-        GroupMatcher { names, ids }
+        GroupMatcher { names, acled, ids }
     }
 
     /// Whether a group has this exact id.
@@ -541,6 +552,9 @@ impl GroupMatcher {
     /// The group an ACLED actor name means, if any.
     fn find(&self, actor: &str) -> Option<&str> {
         let full = norm(actor);
+        if let Some(id) = self.acled.get(&full) {
+            return Some(id);
+        }
         let mut tries = vec![full.clone()];
         if let Some(i) = full.rfind(" (")
             && full.ends_with(')')
@@ -827,6 +841,18 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// The `precision` to write: only one that differs from what the location would get without
+/// it, so records stay as short as hand-written ones.
+fn written_precision(
+    p: Option<PlacePrecision>,
+    coords: bool,
+    place: bool,
+    admin1: bool,
+) -> Option<String> {
+    p.filter(|p| *p != PlacePrecision::default_for(coords, place, admin1))
+        .map(|p| p.as_str().to_string())
+}
+
 /// "Armed clash in Boni": the title of a record made from a row that gives none.
 fn default_title(fields: &Fields<'_>, country: &str) -> String {
     let get = |c: &str| fields.get(c);
@@ -978,12 +1004,17 @@ fn row(
         date: date.map(Text),
         end_date: None,
         location: Some(RawLocation {
+            precision: written_precision(
+                place_precision(get("geo_precision")),
+                lat.is_some(),
+                place.is_some(),
+                admin1.is_some(),
+            ),
             place,
             admin1,
             country: Some(country.to_string()),
             lat,
             lon,
-            precision: None,
         }),
         groups: ids.into_iter().map(RawGroupRef::Id).collect(),
         attribution: None,
@@ -1045,7 +1076,7 @@ struct Own {
     wounded: Option<RawCount>,
     captured: Option<RawCount>,
     attackers_killed: Option<RawCount>,
-    precision: Option<String>,
+    precision: Option<PlacePrecision>,
     targets: Vec<String>,
     tags: Vec<String>,
     sources: BTreeMap<usize, RawSource>,
@@ -1101,7 +1132,15 @@ impl Own {
                 "wounded" => own.wounded = count(problems),
                 "captured" => own.captured = count(problems),
                 "attackers_killed" => own.attackers_killed = count(problems),
-                "precision" => own.precision = Some(v),
+                "precision" => {
+                    own.precision = PlacePrecision::parse(&v);
+                    if own.precision.is_none() {
+                        problems.push(format!(
+                            "`tags` precision `{v}` is not one of {}",
+                            PlacePrecision::ALL.join(", ")
+                        ));
+                    }
+                }
                 "target" => own.targets.push(v),
                 "tag" => own.tags.push(v),
                 _ => {
@@ -1156,16 +1195,19 @@ impl Own {
         let text = |c: &str| Some(get(c).to_string()).filter(|s| !s.is_empty());
         let mut ids = Vec::new();
         let mut unmatched = Vec::new();
+        // A group whose attribution is the record's own is written as a plain id, as editors
+        // write it; only a group that differs, or has a claim date or medium, is an object.
+        let record = self.attribution.as_deref().unwrap_or("unattributed");
         for g in &self.groups {
             if groups.has_id(&g.id) {
+                let attribution = g.attribution.clone().filter(|a| a != record);
                 ids.push(
-                    if g.attribution.is_none() && g.claim_date.is_none() && g.claim_medium.is_none()
-                    {
+                    if attribution.is_none() && g.claim_date.is_none() && g.claim_medium.is_none() {
                         RawGroupRef::Id(g.id.clone())
                     } else {
                         RawGroupRef::Claim(RawGroupClaim {
                             id: g.id.clone(),
-                            attribution: g.attribution.clone(),
+                            attribution,
                             claim_date: g.claim_date.clone().map(Text),
                             claim_medium: g.claim_medium.clone(),
                         })
@@ -1218,7 +1260,12 @@ impl Own {
                 country: Some(place.country.to_string()),
                 lat: place.lat,
                 lon: place.lon,
-                precision: self.precision,
+                precision: written_precision(
+                    self.precision.or(place_precision(get("geo_precision"))),
+                    place.lat.is_some(),
+                    !get("location").is_empty(),
+                    !get("admin1").is_empty(),
+                ),
             }),
             groups: ids,
             attribution: self.attribution,
@@ -1317,6 +1364,48 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(Own::read("id=Not An Id", &mut problems).is_none());
         assert_eq!(problems.len(), 3);
+        let own = Own::read("id=x; precision=country", &mut problems).unwrap();
+        assert_eq!(own.precision, Some(PlacePrecision::Country));
+        assert!(Own::read("id=x; precision=somewhere", &mut problems).is_some());
+        assert_eq!(problems.len(), 4);
+    }
+
+    #[test]
+    fn only_a_precision_the_location_would_not_get_is_written() {
+        let near = Some(PlacePrecision::Near);
+        assert_eq!(
+            written_precision(near, true, true, true).as_deref(),
+            Some("near")
+        );
+        assert_eq!(written_precision(near, false, true, true), None);
+        let region = Some(PlacePrecision::Region);
+        assert_eq!(
+            written_precision(region, false, true, true).as_deref(),
+            Some("region")
+        );
+        assert_eq!(written_precision(None, true, true, true), None);
+    }
+
+    #[test]
+    fn acled_actor_names_win_over_other_matches() {
+        let isgs = crate::content::raw::RawGroup {
+            name: Some("Islamic State Sahel Province".into()),
+            acled_actor: Some("Islamic State (Greater Sahara)".into()),
+            ..Default::default()
+        };
+        let is = crate::content::raw::RawGroup {
+            name: Some("Islamic State".into()),
+            ..Default::default()
+        };
+        let m = GroupMatcher::new(
+            [
+                ("a-islamic-state".to_string(), &is),
+                ("isgs".to_string(), &isgs),
+            ]
+            .into_iter(),
+        );
+        assert_eq!(m.find("Islamic State (Greater Sahara)"), Some("isgs"));
+        assert_eq!(m.find("Islamic State"), Some("a-islamic-state"));
     }
 
     #[test]

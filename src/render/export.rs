@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::{Inputs, OutputFile};
 use crate::content::country;
-use crate::content::{Count, Incident, Precision, Site};
+use crate::content::{Count, Incident, PlacePrecision, Precision, Site};
 use crate::index::Index;
 
 /// Version of the export format, written into every record. Bump it when a column is added,
@@ -489,7 +489,7 @@ pub fn render(
         .try_for_each(|(dir, positions)| incident_files(dir, positions, &enc, put))?;
     put(OutputFile {
         path: ACLED_FILE.into(),
-        bytes: acled_csv(site, None),
+        bytes: acled_csv(site, config.data_cutoff.as_ref()),
     })?;
     put(OutputFile {
         path: "data/groups.json".into(),
@@ -613,50 +613,24 @@ pub fn acled_date(d: &crate::content::PartialDate) -> (String, u8) {
     }
 }
 
-/// ACLED's `geo_precision` of a place precision word: 1 `exact`, 2 `near`, 3 `region` or
-/// `country`.
-pub fn geo_precision(precision: &str) -> u8 {
-    match precision {
-        "exact" => 1,
-        "near" => 2,
-        _ => 3,
+/// ACLED's `geo_precision` of a place precision: 1 exact, 2 near, 3 region or country.
+pub fn geo_precision(p: PlacePrecision) -> u8 {
+    match p {
+        PlacePrecision::Exact => 1,
+        PlacePrecision::Near => 2,
+        PlacePrecision::Region | PlacePrecision::Country => 3,
     }
 }
 
-// The issue-10 content model (per-group claims, attackers killed, place precision, ACLED actor
-// names) is read through these four, so the export is written once against it.
-
-/// `(group id, attribution word, claim date, claim medium)` of each group, in order.
-fn claims(i: &Incident) -> Vec<(&str, &'static str, Option<String>, Option<&str>)> {
-    let a = i.attribution.map_or("unattributed", |a| a.as_str());
-    i.groups
-        .iter()
-        .map(|g| (g.as_str(), a, None, None))
-        .collect()
-}
-
-/// Attackers killed, kept apart from victims.
-fn attackers_killed(_i: &Incident) -> Option<&Count> {
-    None
-}
-
-/// The place precision word: `exact`, `near`, `region` or `country`.
-fn place_precision(i: &Incident) -> &'static str {
-    let l = &i.location;
-    if l.coords.is_some() {
-        "exact"
-    } else if l.place.is_some() {
-        "near"
-    } else if l.admin1.is_some() {
-        "region"
-    } else {
-        "country"
+/// The place precision ACLED's `geo_precision` means: 1 exact, 2 near, 3 region (a row of
+/// ours says `precision=country` when only the country is known).
+pub fn place_precision(geo_precision: &str) -> Option<PlacePrecision> {
+    match geo_precision.trim() {
+        "1" => Some(PlacePrecision::Exact),
+        "2" => Some(PlacePrecision::Near),
+        "3" => Some(PlacePrecision::Region),
+        _ => None,
     }
-}
-
-/// ACLED's name of a group and its actor type code.
-fn acled_actor(g: &crate::content::Group) -> (String, Option<u8>) {
-    (g.name.clone(), None)
 }
 
 /// A casualty figure in a tag: `12`, `10-12`, `257+` ("at least"), `unknown`.
@@ -775,17 +749,17 @@ fn acled_tags(i: &Incident, cutoff: Option<&crate::content::PartialDate>) -> Vec
     if let Some(a) = i.attribution {
         push("attribution", a.as_str());
     }
-    for (id, attribution, date, medium) in claims(i) {
-        push(&format!("group.{id}"), attribution);
-        if let Some(d) = date {
-            push(&format!("group.{id}.claim_date"), &d);
+    for c in &i.claims {
+        push(&format!("group.{}", c.id), c.attribution.as_str());
+        if let Some(d) = &c.claim_date {
+            push(&format!("group.{}.claim_date", c.id), &d.iso());
         }
-        if let Some(m) = medium {
-            push(&format!("group.{id}.claim_medium"), m);
+        if let Some(m) = &c.claim_medium {
+            push(&format!("group.{}.claim_medium", c.id), m);
         }
     }
     let cas = &i.casualties;
-    let attackers = attackers_killed(i);
+    let attackers = cas.attackers_killed.as_ref();
     // `fatalities` holds an exact victim count alone; anything else is said here.
     if let Some(k) = &cas.killed
         && (!matches!(k, Count::Exact { .. }) || attackers.is_some())
@@ -802,8 +776,8 @@ fn acled_tags(i: &Incident, cutoff: Option<&crate::content::PartialDate>) -> Vec
         }
     }
     // geo_precision 3 is `region` unless this says otherwise.
-    if place_precision(i) == "country" {
-        push("precision", "country");
+    if i.location.precision == PlacePrecision::Country {
+        push("precision", PlacePrecision::Country.as_str());
     }
     for x in &i.targets {
         push("target", x);
@@ -826,6 +800,9 @@ fn acled_tags(i: &Incident, cutoff: Option<&crate::content::PartialDate>) -> Vec
     }
     if let Some(c) = cutoff {
         push("data_cutoff", &c.iso());
+        if i.after_cutoff(Some(c)) {
+            push("after_cutoff", "true");
+        }
     }
     t
 }
@@ -848,14 +825,17 @@ pub fn acled_row(
     let (event_date, time_precision) = acled_date(&i.date);
     let groups: Vec<&crate::content::Group> =
         i.groups.iter().filter_map(|g| site.group(g)).collect();
-    let actor1 = groups.first().map(|g| acled_actor(g).0).unwrap_or_default();
+    fn actor<'g>(g: &&'g crate::content::Group) -> &'g str {
+        g.acled_actor.as_deref().unwrap_or(&g.name)
+    }
+    let actor1 = groups.first().map(actor).unwrap_or_default().to_string();
     let assoc1 = groups
         .iter()
         .skip(1)
-        .map(|g| acled_actor(g).0)
+        .map(actor)
         .collect::<Vec<_>>()
         .join(LIST_SEPARATOR);
-    let inter1 = groups.first().and_then(|g| acled_actor(g).1);
+    let inter1 = groups.first().and_then(|g| g.inter);
     // ACLED names the civilians of the country as actor 2, with actor type 7.
     let (actor2, inter2) = if civilians {
         (format!("Civilians ({cname})"), Some(7u8))
@@ -876,7 +856,7 @@ pub fn acled_row(
         }
     }
     let cas = &i.casualties;
-    let fatalities = [cas.killed.as_ref(), attackers_killed(i)]
+    let fatalities = [cas.killed.as_ref(), cas.attackers_killed.as_ref()]
         .into_iter()
         .filter_map(|c| c.and_then(Count::min))
         .reduce(|a, b| a + b);
@@ -910,7 +890,7 @@ pub fn acled_row(
         opt(i.location.place.clone()),
         opt(i.location.coords.map(|c| round6(c.0).to_string())),
         opt(i.location.coords.map(|c| round6(c.1).to_string())),
-        geo_precision(place_precision(i)).to_string(),
+        geo_precision(i.location.precision).to_string(),
         sources.join(LIST_SEPARATOR),
         String::new(),
         opt(i.summary.clone()),
@@ -1081,23 +1061,89 @@ mod tests {
     #[test]
     fn acled_geo_precision_follows_what_the_place_says() {
         let mut i = incident("2017");
-        i.location.coords = Some((14.49, -1.03));
-        assert_eq!(acled(&i).0["geo_precision"], "1");
-        i.location.coords = None;
-        assert_eq!(acled(&i).0["geo_precision"], "2");
-        i.location.place = None;
-        let (r, t) = acled(&i);
+        let mut at = |p: PlacePrecision| {
+            i.location.precision = p;
+            let (r, t) = acled(&i);
+            (
+                r["geo_precision"].clone(),
+                tag(&t, "precision").map(str::to_string),
+            )
+        };
+        assert_eq!(at(PlacePrecision::Exact), ("1".into(), None));
+        assert_eq!(at(PlacePrecision::Near), ("2".into(), None));
+        assert_eq!(at(PlacePrecision::Region), ("3".into(), None));
         assert_eq!(
-            (r["geo_precision"].as_str(), tag(&t, "precision")),
-            ("3", None)
+            at(PlacePrecision::Country),
+            ("3".into(), Some("country".into()))
         );
-        i.location.admin1 = None;
-        let (r, t) = acled(&i);
-        assert_eq!(
-            (r["geo_precision"].as_str(), tag(&t, "precision")),
-            ("3", Some("country"))
-        );
+        for p in [
+            PlacePrecision::Exact,
+            PlacePrecision::Near,
+            PlacePrecision::Region,
+        ] {
+            assert_eq!(place_precision(&geo_precision(p).to_string()), Some(p));
+        }
+        let (r, _) = acled(&i);
         assert_eq!((r["iso"].as_str(), r["country"].as_str()), ("466", "Mali"));
+    }
+
+    #[test]
+    fn acled_keeps_attackers_apart_and_each_groups_claim() {
+        let mut i = incident("2017-06-18");
+        i.casualties.killed = Some(Count::Exact { n: 4 });
+        i.casualties.attackers_killed = Some(Count::Range { min: 5, max: None });
+        let (r, t) = acled(&i);
+        // ACLED counts every death; the victims alone are in the tag.
+        assert_eq!(r["fatalities"], "9");
+        assert_eq!(tag(&t, "killed"), Some("4"));
+        assert_eq!(tag(&t, "attackers_killed"), Some("5+"));
+
+        i.groups = vec!["jnim".into(), "isgs".into()];
+        i.attribution = Some(crate::content::Attribution::Claimed);
+        i.claims = vec![
+            crate::content::GroupClaim {
+                id: "jnim".into(),
+                attribution: crate::content::Attribution::Claimed,
+                claim_date: crate::content::PartialDate::parse("2017-06-19").ok(),
+                claim_medium: Some("statement".into()),
+            },
+            crate::content::GroupClaim {
+                id: "isgs".into(),
+                attribution: crate::content::Attribution::Suspected,
+                claim_date: None,
+                claim_medium: None,
+            },
+        ];
+        let t = acled(&i).1;
+        let groups: Vec<(&str, &str)> = t
+            .iter()
+            .filter(|(k, _)| k.starts_with("group."))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                ("group.jnim", "claimed"),
+                ("group.jnim.claim_date", "2017-06-19"),
+                ("group.jnim.claim_medium", "statement"),
+                ("group.isgs", "suspected")
+            ]
+        );
+        assert_eq!(tag(&t, "attribution"), Some("claimed"));
+    }
+
+    #[test]
+    fn acled_rows_state_the_cutoff_and_mark_what_is_after_it() {
+        let cutoff = crate::content::PartialDate::parse("2017-06-30").unwrap();
+        let row = |d: &str| {
+            let r = acled_row(&incident(d), &Site::default(), Some(&cutoff));
+            parse_tags(&r[29])
+        };
+        let t = row("2017-06");
+        assert_eq!(tag(&t, "data_cutoff"), Some("2017-06-30"));
+        assert_eq!(tag(&t, "after_cutoff"), None);
+        assert_eq!(tag(&row("2017-07-01"), "after_cutoff"), Some("true"));
+        assert_eq!(tag(&acled(&incident("2018")).1, "data_cutoff"), None);
     }
 
     #[test]
