@@ -522,6 +522,9 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
                     r.written.written,
                     r.written.removed
                 );
+                if !r.first && r.rendered < r.pages {
+                    line.push_str(&format!(" ({} rendered again)", r.rendered));
+                }
                 if !r.warnings.is_empty() {
                     line.push_str(&format!(", {}", r.warnings.summary()));
                 }

@@ -17,12 +17,14 @@ pub mod load;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod rebuild;
 pub mod render;
 pub mod serve;
 pub mod source;
 pub mod validate;
 pub mod yaml;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -106,26 +108,12 @@ fn render_config(
             return Err(Error::Invalid(diags));
         }
     };
-    let updated = if config.git_info {
-        match git::last_commit_dates(&config.root) {
-            Ok(d) => d,
-            Err(why) => {
-                diags.push(
-                    Diagnostic::warning(
-                        "git-info",
-                        format!("`git_info` is on but no dates could be read: {why}"),
-                    )
-                    .help("turn `git_info` off in site.yaml, or build inside a git repository"),
-                );
-                Default::default()
-            }
-        }
-    } else {
-        Default::default()
-    };
+    let updated = git_dates(&config, &mut diags);
     let index = timings.stage("index", || index::Index::build(&site));
     let rendered = timings.stage("render", || {
-        render::render(&site, &index, &sources, &config, &theme, &updated, sink)
+        render::render(
+            &site, &index, &sources, &config, &theme, &updated, None, sink,
+        )
     });
     let output = match rendered {
         Ok(r) => r,
@@ -151,12 +139,33 @@ fn render_config(
     })
 }
 
+/// Last-commit dates of the content files when `git_info` is on; a warning when they
+/// cannot be read.
+fn git_dates(config: &Config, diags: &mut Diagnostics) -> BTreeMap<String, chrono::NaiveDate> {
+    if !config.git_info {
+        return BTreeMap::new();
+    }
+    match git::last_commit_dates(&config.root) {
+        Ok(d) => d,
+        Err(why) => {
+            diags.push(
+                Diagnostic::warning(
+                    "git-info",
+                    format!("`git_info` is on but no dates could be read: {why}"),
+                )
+                .help("turn `git_info` off in site.yaml, or build inside a git repository"),
+            );
+            BTreeMap::new()
+        }
+    }
+}
+
 /// Wall time of each stage of a build, in order.
 #[derive(Debug, Clone, Default)]
 pub struct Timings(pub Vec<(&'static str, Duration)>);
 
 impl Timings {
-    fn stage<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+    pub(crate) fn stage<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
         let out = f();
         self.0.push((name, start.elapsed()));

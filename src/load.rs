@@ -45,6 +45,9 @@ pub struct SourceFile {
     pub kind: Kind,
     /// The text, BOM removed.
     pub text: String,
+    /// Size and modification time when read, so a rebuild can reuse an unchanged file's
+    /// text without reading it again (`None` when unknown: never reused).
+    pub stamp: Option<(u64, std::time::SystemTime)>,
 }
 
 /// Every content file, sorted by path.
@@ -132,6 +135,18 @@ fn kind_of(rel_in_content: &Path) -> Option<Kind> {
 /// too large, a symlink leading out of the site) become diagnostics; only an unreadable
 /// content directory is an `Err`.
 pub fn read_sources(root: &Path) -> Result<(Sources, Diagnostics), Error> {
+    read_sources_reusing(root, None, &[])
+}
+
+/// [`read_sources`], taking the text of files whose size and modification time are those
+/// recorded in `prev` from there instead of reading them again (`serve` after an edit).
+/// Files in `changed` (root-relative paths) are always read: two saves within the clock's
+/// resolution can leave size and time as they were.
+pub fn read_sources_reusing(
+    root: &Path,
+    prev: Option<&Sources>,
+    changed: &[String],
+) -> Result<(Sources, Diagnostics), Error> {
     let content = root.join("content");
     let mut diags = Diagnostics::default();
     if !content.is_dir() {
@@ -195,8 +210,11 @@ pub fn read_sources(root: &Path) -> Result<(Sources, Diagnostics), Error> {
     let read: Vec<(Result<SourceFile, Diagnostic>, String, String, Kind)> = paths
         .into_par_iter()
         .map(|(path, rel, stem, kind)| {
+            let reused = prev
+                .filter(|_| !changed.contains(&rel))
+                .and_then(|p| reuse(p, &path, &rel, kind));
             (
-                read_one(&path, rel.clone(), stem.clone(), kind),
+                reused.map_or_else(|| read_one(&path, rel.clone(), stem.clone(), kind), Ok),
                 rel,
                 stem,
                 kind,
@@ -214,6 +232,18 @@ pub fn read_sources(root: &Path) -> Result<(Sources, Diagnostics), Error> {
         }
     }
     Ok((Sources { files, unreadable }, diags))
+}
+
+/// The earlier reading of `rel`, if the file has not changed since.
+fn reuse(prev: &Sources, path: &Path, rel: &str, kind: Kind) -> Option<SourceFile> {
+    let i = prev
+        .files
+        .binary_search_by(|f| f.rel.as_str().cmp(rel))
+        .ok()?;
+    let old = &prev.files[i];
+    let meta = std::fs::metadata(path).ok()?;
+    let stamp = (meta.len(), meta.modified().ok()?);
+    (old.kind == kind && old.stamp == Some(stamp)).then(|| old.clone())
 }
 
 fn read_one(path: &Path, rel: String, stem: String, kind: Kind) -> Result<SourceFile, Diagnostic> {
@@ -264,6 +294,7 @@ fn read_one(path: &Path, rel: String, stem: String, kind: Kind) -> Result<Source
         stem,
         kind,
         text,
+        stamp: meta.modified().ok().map(|m| (meta.len(), m)),
     })
 }
 
@@ -282,6 +313,11 @@ fn rel_path(root: &Path, p: &Path) -> String {
         .join("/")
 }
 
+/// One file's parse: its records or the error that stopped it.
+#[derive(Debug, Clone)]
+pub struct FileParse(Result<Parsed, Diagnostic>);
+
+#[derive(Debug, Clone)]
 enum Parsed {
     Incidents(Vec<Record<RawIncident>>),
     Group(Record<RawGroup>),
@@ -292,12 +328,53 @@ enum Parsed {
 
 /// Parses every file into raw records (in parallel), collecting all syntax and type errors.
 pub fn parse(sources: &Sources) -> (RawSite, Diagnostics) {
-    let results: Vec<Result<Parsed, Diagnostic>> = sources
+    assemble(sources, parse_files(sources, None))
+}
+
+/// Parses each file on its own; a file whose text equals its text in `prev` (earlier
+/// sources and their parses) takes the earlier parse instead.
+pub fn parse_files(sources: &Sources, prev: Option<(&Sources, &[FileParse])>) -> Vec<FileParse> {
+    sources
         .files
         .par_iter()
         .enumerate()
-        .map(|(i, f)| parse_file(i, f))
-        .collect();
+        .map(|(i, f)| {
+            let earlier = prev.and_then(|(ps, pp)| {
+                let j = ps
+                    .files
+                    .binary_search_by(|o| o.rel.as_str().cmp(&f.rel))
+                    .ok()?;
+                (ps.files[j].text == f.text && ps.files[j].kind == f.kind)
+                    .then(|| pp.get(j).cloned())
+                    .flatten()
+            });
+            match earlier {
+                Some(mut p) => {
+                    p.relocate(i);
+                    p
+                }
+                None => FileParse(parse_file(i, f)),
+            }
+        })
+        .collect()
+}
+
+impl FileParse {
+    /// Points the records at the file's new position in [`Sources::files`].
+    fn relocate(&mut self, file: usize) {
+        let Ok(p) = &mut self.0 else { return };
+        match p {
+            Parsed::Incidents(v) => v.iter_mut().for_each(|r| r.loc.file = file),
+            Parsed::Group(r) => r.loc.file = file,
+            Parsed::Briefing(r) => r.loc.file = file,
+            Parsed::Page(r) | Parsed::Home(r) => r.loc.file = file,
+        }
+    }
+}
+
+/// Gathers per-file parses (in file order) into the raw site.
+pub fn assemble(sources: &Sources, parses: Vec<FileParse>) -> (RawSite, Diagnostics) {
+    let results = parses.into_iter().map(|p| p.0);
     let mut site = RawSite::default();
     let mut diags = Diagnostics::default();
     for (rel, stem, kind) in &sources.unreadable {
@@ -309,7 +386,7 @@ pub fn parse(sources: &Sources) -> (RawSite, Diagnostics) {
             ids_complete,
         });
     }
-    for (i, r) in results.into_iter().enumerate() {
+    for (i, r) in results.enumerate() {
         if r.is_err() {
             site.unparsed.push(unparsed(&sources.files[i]));
         }
@@ -671,6 +748,7 @@ mod tests {
                 stem: "x".into(),
                 kind,
                 text: text.into(),
+                stamp: None,
             }],
             unreadable: Vec::new(),
         }

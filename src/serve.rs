@@ -126,6 +126,8 @@ pub struct Rebuilt {
     pub first: bool,
     /// HTML pages in the site.
     pub pages: usize,
+    /// Pages rendered by this build (the others could not have changed).
+    pub rendered: usize,
     /// What the write did.
     pub written: WriteStats,
     /// Time spent reading, validating and rendering.
@@ -288,6 +290,7 @@ impl Server {
         };
         let mut builder = Builder {
             root: root.clone(),
+            session: crate::rebuild::Session::new(&root, build_opts.clone()),
             opts: build_opts,
             out: out.clone(),
             hashes: HashMap::new(),
@@ -295,7 +298,7 @@ impl Server {
         // Watch before the first build, so that no edit made after start-up goes unnoticed.
         let mut watcher = Watcher::new(&root, tx.clone())?;
         let watch_problems = watcher.add_new_dirs(&root);
-        let first = builder.build(true);
+        let first = builder.build(true, &[]);
         std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
         let out_canon = out.canonicalize().map_err(|e| Error::io(&out, e))?;
         let shared = Arc::new(Shared {
@@ -348,11 +351,11 @@ impl Server {
             if relevant.is_empty() {
                 continue;
             }
-            on_event(Event::Changed(relevant));
+            on_event(Event::Changed(relevant.clone()));
             for problem in watcher.add_new_dirs(&root) {
                 on_event(Event::WatchError(problem));
             }
-            let result = builder.build(false);
+            let result = builder.build(false, &relevant);
             report(&shared, result, &mut on_event);
         }
 
@@ -438,6 +441,7 @@ fn escape_html(s: &str) -> String {
 struct Builder {
     root: PathBuf,
     opts: BuildOptions,
+    session: crate::rebuild::Session,
     out: PathBuf,
     /// Hash of every file of the last written build, by output path.
     hashes: HashMap<String, u64>,
@@ -476,20 +480,29 @@ impl crate::render::Sink for Changes<'_> {
 }
 
 impl Builder {
-    fn build(&mut self, first: bool) -> Result<Rebuilt, Error> {
+    /// Builds after `changed` (root-relative paths) changed, writing what differs.
+    fn build(&mut self, first: bool, changed: &[String]) -> Result<Rebuilt, Error> {
         let start = Instant::now();
         let changes = Changes {
             old: &self.hashes,
             hashes: Mutex::default(),
             changed: Mutex::default(),
         };
-        let rendered = crate::render_site(&self.root, &self.opts, &changes)?;
+        let built = self.session.build(changed, &changes)?;
         let render = start.elapsed();
         let start = Instant::now();
-        let new = changes
+        let mut new = changes
             .hashes
             .into_inner()
             .unwrap_or_else(|p| p.into_inner());
+        // Pages not rendered this time are as they were.
+        for page in &built.page_files {
+            if !new.contains_key(page)
+                && let Some(h) = self.hashes.get(page)
+            {
+                new.insert(page.clone(), *h);
+            }
+        }
         let mut files = changes
             .changed
             .into_inner()
@@ -504,6 +517,7 @@ impl Builder {
                 // full build's comparison with the disk sorts it out.
                 Err(_) => {
                     self.hashes.clear();
+                    self.session.reset();
                     crate::build(&self.root, &self.opts).map(|r| r.written)?
                 }
             }
@@ -511,11 +525,12 @@ impl Builder {
         self.hashes = new;
         Ok(Rebuilt {
             first,
-            pages: rendered.output.pages,
+            pages: built.pages,
+            rendered: built.rendered,
             written,
             render,
             write: start.elapsed(),
-            warnings: rendered.warnings,
+            warnings: built.warnings,
         })
     }
 }

@@ -605,18 +605,37 @@ impl Sink for Collect {
 }
 
 /// What a render produced.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
-    /// HTML pages.
+    /// HTML pages of the site (rendered or, in a partial render, left as they were).
     pub pages: usize,
-    /// All files, pages included.
+    /// Files handed to the sink.
     pub files: usize,
+    /// Output path of every page of the site, rendered or not.
+    pub page_files: Vec<String>,
+    /// Wall time of each part of the render (pages, feeds, exports, search index).
+    pub parts: Vec<(&'static str, std::time::Duration)>,
+}
+
+/// Which pages a render produces; feeds, exports, the search index and static files are
+/// always produced.
+pub type Only<'s> = Option<&'s (dyn Fn(&str) -> bool + Sync)>;
+
+/// Output file of the page at `path` (`x/` → `x/index.html`).
+pub fn page_file(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
 }
 
 /// Renders every page, the feeds, exports and search index, and the static files, handing
 /// each file to `sink` as soon as it is ready. Template errors are all collected and
 /// returned as [`crate::Error::Invalid`]; the sink may then have received some files, so a
 /// sink that writes must only publish them once this returns `Ok` (as `output` does).
+/// With `only`, just the pages whose path (e.g. `groups/jnim/`) it accepts are rendered.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     site: &Site,
     index: &Index,
@@ -624,14 +643,22 @@ pub fn render(
     config: &Config,
     theme: &ThemeFiles,
     updated: &BTreeMap<String, chrono::NaiveDate>,
+    only: Only<'_>,
     sink: &dyn Sink,
 ) -> Result<Rendered, crate::Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    let mut clock = std::time::Instant::now();
+    let mut parts = Vec::new();
+    let mut lap = |name: &'static str| {
+        parts.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     let tera = compile(theme).map_err(crate::Error::Invalid)?;
     let page_updated = page_dates(site, sources, updated);
     let bodies = render_bodies(site, index, sources, config).map_err(crate::Error::Invalid)?;
     let sh = Shared::new(site, index, config);
     let jobs = jobs(&sh, &bodies);
+    lap("prepare");
     let site_value = to_value(&sh.meta);
     let files = AtomicUsize::new(0);
     let put = |f: OutputFile| {
@@ -639,6 +666,11 @@ pub fn render(
         sink.put(f)
     };
     let pages = jobs.len();
+    let page_files: Vec<String> = jobs.iter().map(|j| page_file(&j.path)).collect();
+    let jobs: Vec<Job<'_>> = match only {
+        Some(f) => jobs.into_iter().filter(|j| f(&j.path)).collect(),
+        None => jobs,
+    };
     let io_error = std::sync::Mutex::new(None);
     // Each page is built, rendered and handed over by one task; nothing waits for the rest.
     let failures: Vec<Result<(), Vec<Diagnostic>>> = jobs
@@ -670,11 +702,7 @@ pub fn render(
             let html = tera
                 .render(job.template, &ctx)
                 .map_err(|e| vec![template_diag(&e, theme, Some(job.template))])?;
-            let file = if job.path.is_empty() || job.path.ends_with('/') {
-                format!("{}index.html", job.path)
-            } else {
-                job.path
-            };
+            let file = page_file(&job.path);
             if let Err(e) = put(OutputFile {
                 path: file,
                 bytes: html.into_bytes(),
@@ -709,9 +737,13 @@ pub fn render(
     };
     // Each of these returns its files at once; they are handed over one producer at a
     // time so that only one producer's files are in memory together.
+    lap("pages");
     feeds::render(&inputs).into_iter().try_for_each(&put)?;
+    lap("feeds");
     export::render(&inputs, &put)?;
+    lap("exports");
     search::render(&inputs).into_iter().try_for_each(&put)?;
+    lap("search");
     put(OutputFile {
         path: "static/pictures.css".into(),
         bytes: pictures::stylesheet().into_bytes(),
@@ -725,6 +757,8 @@ pub fn render(
     Ok(Rendered {
         pages,
         files: files.into_inner(),
+        page_files,
+        parts,
     })
 }
 

@@ -1,0 +1,501 @@
+//! What `serve` keeps between builds, and which pages an edit invalidates.
+//!
+//! A [`Session`] holds the last good build's sources, per-file parses, validated site and
+//! indexes. After an edit under `content/` it reads again only files whose size or
+//! modification time changed, parses again only files whose text changed, validates and
+//! indexes the whole site (cheap, and the only way to find every error), then compares the
+//! new site with the last one record by record and renders only the pages that show
+//! something that changed: the edited incident's page and its neighbours', its groups',
+//! year's, country's and tags' pages, the listing pages whose entries moved, and the site's
+//! overview pages. A change to `site.yaml` or to the theme, or one that reaches every page
+//! (a new year of coverage, a free page's title in the menu, a group's name), renders
+//! everything. Feeds, exports and the search index are always produced whole.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, BuildOptions, Config};
+use crate::content::{Incident, Origin, Site};
+use crate::diagnostic::Diagnostics;
+use crate::error::Error;
+use crate::index::Index;
+use crate::load::{self, FileParse, Sources};
+use crate::render::{self, Sink, theme::ThemeFiles};
+use crate::validate::{self, slug};
+
+/// The result of one build of a session.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Pages of the site.
+    pub pages: usize,
+    /// Pages rendered this time (all of them in a full build).
+    pub rendered: usize,
+    /// Files handed to the sink.
+    pub files: usize,
+    /// Output path of every page, rendered or not (to find pages that disappeared).
+    pub page_files: Vec<String>,
+    /// Whether every page was rendered.
+    pub full: bool,
+    /// Warnings.
+    pub warnings: Diagnostics,
+    /// Wall time per stage.
+    pub timings: crate::Timings,
+}
+
+/// The last good build, kept to compare the next one with.
+struct Last {
+    config: Config,
+    theme: ThemeFiles,
+    updated: BTreeMap<String, chrono::NaiveDate>,
+    sources: Sources,
+    parses: Vec<FileParse>,
+    site: Site,
+    index: Index,
+}
+
+/// A site built again and again as its files change.
+pub struct Session {
+    root: PathBuf,
+    opts: BuildOptions,
+    last: Option<Last>,
+}
+
+impl Session {
+    /// A session for the site at `root`; nothing is read until the first build.
+    pub fn new(root: &Path, opts: BuildOptions) -> Session {
+        Session {
+            root: root.to_path_buf(),
+            opts,
+            last: None,
+        }
+    }
+
+    /// Forgets the last build, so the next one is complete.
+    pub fn reset(&mut self) {
+        self.last = None;
+    }
+
+    /// Builds the site after the files `changed` (paths relative to the root, `/`-separated)
+    /// changed, handing the files to `sink`. Only content edits are built incrementally.
+    /// On error the last good build stays the reference for the next one.
+    pub fn build(&mut self, changed: &[String], sink: &dyn Sink) -> Result<Built, Error> {
+        let content_only = changed.iter().all(|p| p.starts_with("content/"));
+        let mut t = crate::Timings::default();
+        let (config, theme, updated, prev) = match self.last.take() {
+            Some(last) if content_only => {
+                let Last {
+                    config,
+                    theme,
+                    updated,
+                    sources,
+                    parses,
+                    site,
+                    index,
+                } = last;
+                (config, theme, updated, Some((sources, parses, site, index)))
+            }
+            _ => {
+                let config = t.stage("config", || config::load(&self.root, &self.opts))?;
+                let theme = t.stage("theme", || render::theme::load(&config))?;
+                let updated = crate::git_dates(&config, &mut Diagnostics::default());
+                (config, theme, updated, None)
+            }
+        };
+        let result = self.run(
+            &config,
+            &theme,
+            &updated,
+            prev.as_ref(),
+            changed,
+            &mut t,
+            sink,
+        );
+        match result {
+            Ok((built, sources, parses, site, index)) => {
+                self.last = Some(Last {
+                    config,
+                    theme,
+                    updated,
+                    sources,
+                    parses,
+                    site,
+                    index,
+                });
+                Ok(Built {
+                    timings: t,
+                    ..built
+                })
+            }
+            Err(e) => {
+                // Keep the last good state (if there was one) as the reference.
+                if let Some((sources, parses, site, index)) = prev {
+                    self.last = Some(Last {
+                        config,
+                        theme,
+                        updated,
+                        sources,
+                        parses,
+                        site,
+                        index,
+                    });
+                }
+                Err(e)
+            }
+        }
+    }
+
+    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
+    fn run(
+        &self,
+        config: &Config,
+        theme: &ThemeFiles,
+        updated: &BTreeMap<String, chrono::NaiveDate>,
+        prev: Option<&(Sources, Vec<FileParse>, Site, Index)>,
+        changed: &[String],
+        t: &mut crate::Timings,
+        sink: &dyn Sink,
+    ) -> Result<(Built, Sources, Vec<FileParse>, Site, Index), Error> {
+        let (sources, mut diags) = t.stage("read", || {
+            load::read_sources_reusing(&config.root, prev.map(|p| &p.0), changed)
+        })?;
+        let parses = t.stage("parse", || {
+            load::parse_files(&sources, prev.map(|p| (&p.0, p.1.as_slice())))
+        });
+        let (raw, parse_diags) = load::assemble(&sources, parses.clone());
+        diags.extend(parse_diags);
+        let today = chrono::Local::now().date_naive();
+        let (site, validate_diags) = t.stage("validate", || {
+            validate::validate(raw, &sources, config, today)
+        });
+        diags.extend(validate_diags);
+        let site = match site {
+            Some(s) if !diags.has_errors() => s,
+            _ => {
+                if let Err(te) = render::compile(theme) {
+                    diags.extend(te);
+                }
+                diags.sort();
+                return Err(Error::Invalid(diags));
+            }
+        };
+        let index = t.stage("index", || Index::build(&site));
+        let dirty = t.stage("compare", || match prev {
+            Some((_, _, old_site, old_index)) => {
+                dirty_pages(old_site, old_index, &site, &index, config.paginate_by)
+            }
+            None => None,
+        });
+        let rendered_count = std::sync::atomic::AtomicUsize::new(0);
+        let filter = |path: &str| {
+            let keep = dirty.as_ref().is_none_or(|d| d.wants(path));
+            if keep {
+                rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            keep
+        };
+        let out = t.stage("render", || {
+            render::render(
+                &site,
+                &index,
+                &sources,
+                config,
+                theme,
+                updated,
+                Some(&filter),
+                sink,
+            )
+        });
+        let out = match out {
+            Ok(o) => o,
+            Err(Error::Invalid(d)) => {
+                diags.extend(d);
+                diags.sort();
+                return Err(Error::Invalid(diags));
+            }
+            Err(e) => return Err(e),
+        };
+        diags.sort();
+        t.0.extend(out.parts.iter().map(|(n, d)| (*n, *d)));
+        let built = Built {
+            pages: out.pages,
+            rendered: rendered_count.into_inner(),
+            files: out.files,
+            page_files: out.page_files,
+            full: dirty.is_none(),
+            warnings: diags,
+            timings: crate::Timings::default(),
+        };
+        Ok((built, sources, parses, site, index))
+    }
+}
+
+/// Pages to render again: exact page paths, and path prefixes (every page below).
+#[derive(Debug, Default)]
+pub struct Dirty {
+    paths: HashSet<String>,
+    prefixes: Vec<String>,
+}
+
+impl Dirty {
+    /// Whether the page at `path` must be rendered again.
+    pub fn wants(&self, path: &str) -> bool {
+        self.paths.contains(path) || self.prefixes.iter().any(|p| path.starts_with(p.as_str()))
+    }
+
+    fn add(&mut self, path: String) {
+        self.paths.insert(path);
+    }
+
+    /// The pages showing incident `i` as part of a group, year, country, month or tag.
+    fn incident_places(&mut self, i: &Incident) {
+        self.add(format!("incidents/{}/", i.id));
+        for g in &i.groups {
+            self.add(format!("groups/{g}/"));
+        }
+        self.add(format!("chronology/{}/", i.date.year));
+        let cc = i.location.country.to_ascii_lowercase();
+        self.add(format!("countries/{cc}/"));
+        match i.date.month {
+            // A month's digest compares itself with the month before: the next one changes too.
+            Some(m) => {
+                let next = if m == 12 {
+                    (i.date.year + 1, 1)
+                } else {
+                    (i.date.year, m + 1)
+                };
+                self.prefixes
+                    .push(format!("countries/{cc}/{}-{m:02}/", i.date.year));
+                self.prefixes
+                    .push(format!("countries/{cc}/{}-{:02}/", next.0, next.1));
+            }
+            None => self.prefixes.push(format!("countries/{cc}/")),
+        }
+        for t in &i.tags {
+            self.add(format!("tags/{}/", slug(t)));
+        }
+    }
+}
+
+/// Pages every change may touch: the site's overview pages. Cheap, few, always rendered.
+const OVERVIEWS: &[&str] = &[
+    "",
+    "groups/",
+    "chronology/",
+    "countries/",
+    "tags/",
+    "briefings/",
+    "search/",
+    "404.html",
+];
+
+fn hash_debug<T: std::fmt::Debug>(v: &T) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    format!("{v:?}").hash(&mut h);
+    h.finish()
+}
+
+/// A record's fingerprint without its origin (which moves when other files come and go).
+fn fingerprint<T: Clone + std::fmt::Debug>(v: &T, origin: impl Fn(&mut T) -> &mut Origin) -> u64 {
+    let mut c = v.clone();
+    *origin(&mut c) = Origin {
+        file: 0,
+        body_offset: 0,
+    };
+    hash_debug(&c)
+}
+
+fn incident_fps(site: &Site) -> HashMap<&str, u64> {
+    use rayon::prelude::*;
+    site.incidents
+        .par_iter()
+        .map(|i| (i.id.as_str(), fingerprint(i, |x| &mut x.origin)))
+        .collect()
+}
+
+/// What changed between two builds, as pages; `None` when every page must be rendered.
+pub fn dirty_pages(
+    old: &Site,
+    old_index: &Index,
+    new: &Site,
+    index: &Index,
+    per_page: usize,
+) -> Option<Dirty> {
+    // Changes that reach every page (the menu, the coverage line) or that too many pages
+    // show to track (a group's name appears wherever its incidents are listed).
+    let groups_fp = |s: &Site| -> Vec<u64> {
+        s.groups
+            .iter()
+            .map(|g| {
+                let mut c = g.clone();
+                c.body.clear();
+                fingerprint(&c, |x| &mut x.origin)
+            })
+            .collect()
+    };
+    let pages_meta = |s: &Site| -> Vec<(String, String)> {
+        s.pages
+            .iter()
+            .map(|p| (p.id.clone(), p.title.clone()))
+            .collect()
+    };
+    let coverage = |i: &Index| {
+        (
+            i.by_year.keys().next().copied(),
+            i.by_year.keys().next_back().copied(),
+        )
+    };
+    if groups_fp(old) != groups_fp(new)
+        || pages_meta(old) != pages_meta(new)
+        || coverage(old_index) != coverage(index)
+    {
+        return None;
+    }
+    let mut d = Dirty::default();
+    OVERVIEWS.iter().for_each(|p| d.add((*p).to_string()));
+
+    // Group profiles whose text changed.
+    for (a, b) in old.groups.iter().zip(&new.groups) {
+        if a.body != b.body {
+            d.add(format!("groups/{}/", b.id));
+        }
+    }
+    // Free pages and the home introduction.
+    for (a, b) in old.pages.iter().zip(&new.pages) {
+        if a.body != b.body || a.description != b.description {
+            d.add(format!("{}/", b.id));
+        }
+    }
+    if old.home.as_ref().map(|h| (&h.title, &h.body))
+        != new.home.as_ref().map(|h| (&h.title, &h.body))
+    {
+        d.add(String::new());
+    }
+
+    // Incidents that changed, appeared or went.
+    let (fa, fb) = rayon::join(|| incident_fps(old), || incident_fps(new));
+    let mut changed: HashSet<&str> = HashSet::new();
+    for i in &old.incidents {
+        if fb.get(i.id.as_str()) != fa.get(i.id.as_str()) {
+            changed.insert(i.id.as_str());
+            d.incident_places(i);
+        }
+    }
+    for i in &new.incidents {
+        if fa.get(i.id.as_str()) != fb.get(i.id.as_str()) {
+            changed.insert(i.id.as_str());
+            d.incident_places(i);
+        }
+    }
+    let briefings_citing = |s: &Site, ix: &Index, id: &str| -> Vec<String> {
+        ix.incident_pos
+            .get(id)
+            .map(|&p| {
+                ix.briefings_of_incident[p]
+                    .iter()
+                    .map(|&b| format!("briefings/{}/", s.briefings[b].id))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for id in &changed {
+        for p in briefings_citing(old, old_index, id)
+            .into_iter()
+            .chain(briefings_citing(new, index, id))
+        {
+            d.add(p);
+        }
+    }
+
+    // Neighbours: an incident page links to the one before and after it.
+    fn neighbours(s: &Site, p: usize) -> (Option<&str>, Option<&str>) {
+        (
+            p.checked_sub(1).map(|q| s.incidents[q].id.as_str()),
+            s.incidents.get(p + 1).map(|i| i.id.as_str()),
+        )
+    }
+    for (p, i) in new.incidents.iter().enumerate() {
+        let now = neighbours(new, p);
+        let before = old_index
+            .incident_pos
+            .get(&i.id)
+            .map(|&q| neighbours(old, q));
+        let shows_changed = [now.0, now.1]
+            .into_iter()
+            .flatten()
+            .any(|n| changed.contains(n));
+        if before != Some(now) || shows_changed {
+            d.add(format!("incidents/{}/", i.id));
+        }
+    }
+
+    // Listing pages whose entries moved or changed (newest first, `per_page` a page).
+    fn newest_first(s: &Site) -> Vec<&str> {
+        s.incidents.iter().rev().map(|i| i.id.as_str()).collect()
+    }
+    let (la, lb) = (newest_first(old), newest_first(new));
+    let per = per_page.max(1);
+    if la.len().div_ceil(per) != lb.len().div_ceil(per) {
+        d.prefixes.push("incidents/page/".into());
+        d.add("incidents/".into());
+    } else {
+        for (k, chunk) in lb.chunks(per).enumerate() {
+            let before = la.get(k * per..((k + 1) * per).min(la.len()));
+            if before != Some(chunk) || chunk.iter().any(|id| changed.contains(id)) {
+                d.add(if k == 0 {
+                    "incidents/".to_string()
+                } else {
+                    format!("incidents/page/{}/", k + 1)
+                });
+            }
+        }
+    }
+    if lb.is_empty() {
+        d.add("incidents/".into());
+    }
+
+    // Tag counts appear beside tags on every page that shows the tag.
+    for (s, (_, incs, briefs)) in &index.by_tag {
+        let before = old_index.by_tag.get(s).map(|e| (e.1.len(), e.2.len()));
+        if before != Some((incs.len(), briefs.len())) {
+            d.add(format!("tags/{s}/"));
+            incs.iter()
+                .for_each(|&p| d.add(format!("incidents/{}/", new.incidents[p].id)));
+            briefs
+                .iter()
+                .for_each(|&b| d.add(format!("briefings/{}/", new.briefings[b].id)));
+        }
+    }
+    for s in old_index.by_tag.keys() {
+        if !index.by_tag.contains_key(s) {
+            d.add(format!("tags/{s}/"));
+        }
+    }
+
+    // Briefings: their own page, and every page that lists them.
+    let bfa: HashMap<&str, u64> = old
+        .briefings
+        .iter()
+        .map(|b| (b.id.as_str(), fingerprint(b, |x| &mut x.origin)))
+        .collect();
+    let bfb: HashMap<&str, u64> = new
+        .briefings
+        .iter()
+        .map(|b| (b.id.as_str(), fingerprint(b, |x| &mut x.origin)))
+        .collect();
+    for b in old.briefings.iter().chain(&new.briefings) {
+        if bfa.get(b.id.as_str()) != bfb.get(b.id.as_str()) {
+            d.add(format!("briefings/{}/", b.id));
+            for i in &b.incidents {
+                d.add(format!("incidents/{i}/"));
+            }
+            for g in &b.groups {
+                d.add(format!("groups/{g}/"));
+            }
+            for t in &b.tags {
+                d.add(format!("tags/{}/", slug(t)));
+            }
+        }
+    }
+    Some(d)
+}
