@@ -112,7 +112,7 @@ fn render_config(
     let index = timings.stage("index", || index::Index::build(&site));
     let rendered = timings.stage("render", || {
         render::render(
-            &site, &index, &sources, &config, &theme, &updated, None, sink,
+            &site, &index, &sources, &config, &theme, &updated, None, None, sink,
         )
     });
     let output = match rendered {

@@ -155,6 +155,8 @@ pub fn read_sources_reusing(
     let canon_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
     let mut paths: Vec<(PathBuf, String, String, Kind)> = Vec::new();
     let mut unreadable = Vec::new();
+    // Folders reached through a symbolic link: files below them are checked like links.
+    let mut linked_dirs: Vec<PathBuf> = Vec::new();
     for entry in walkdir::WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
@@ -173,6 +175,9 @@ pub fn read_sources_reusing(
                 continue;
             }
         };
+        if entry.file_type().is_dir() && entry.path_is_symlink() {
+            linked_dirs.push(entry.path().to_path_buf());
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -188,7 +193,8 @@ pub fn read_sources_reusing(
         let Some(kind) = kind_of(in_content) else {
             continue;
         };
-        if entry.path_is_symlink() || path.ancestors().any(|a| a.is_symlink()) {
+        let via_link = entry.path_is_symlink() || linked_dirs.iter().any(|d| path.starts_with(d));
+        if via_link {
             match path.canonicalize() {
                 Ok(real) if real.starts_with(&canon_root) => {}
                 _ => {
@@ -232,6 +238,70 @@ pub fn read_sources_reusing(
         }
     }
     Ok((Sources { files, unreadable }, diags))
+}
+
+/// `prev` with only the files named in `changed` (root-relative paths) read again, added
+/// or removed: what `serve` does after an edit instead of walking the whole tree. `None`
+/// when a change is not a plain content file (a folder, a link), so that the caller walks
+/// the tree after all.
+pub fn update_sources(
+    root: &Path,
+    prev: &Sources,
+    changed: &[String],
+) -> Option<(Sources, Diagnostics)> {
+    let mut files = prev.files.clone();
+    let mut unreadable = prev.unreadable.clone();
+    let mut diags = Diagnostics::default();
+    let content = root.join("content");
+    for rel in changed {
+        let in_content = Path::new(rel.strip_prefix("content/")?);
+        let path = root.join(rel);
+        let name = path.file_name()?.to_str()?;
+        if name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let kind = kind_of(in_content);
+        unreadable.retain(|u| &u.0 != rel);
+        let at = files.binary_search_by(|f| f.rel.as_str().cmp(rel));
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                kind?;
+                if let Ok(i) = at {
+                    files.remove(i);
+                }
+            }
+            Err(_) => return None,
+            Ok(m) if !m.is_file() => return None,
+            Ok(_) => {
+                let Some(kind) = kind else { continue };
+                // A folder on the way that is a link: let the walk check where it leads.
+                let mut dir = path.parent();
+                while let Some(d) = dir {
+                    if d == content {
+                        break;
+                    }
+                    if d.is_symlink() {
+                        return None;
+                    }
+                    dir = d.parent();
+                }
+                match read_one(&path, rel.clone(), stem_of(&path), kind) {
+                    Ok(f) => match at {
+                        Ok(i) => files[i] = f,
+                        Err(i) => files.insert(i, f),
+                    },
+                    Err(d) => {
+                        if let Ok(i) = at {
+                            files.remove(i);
+                        }
+                        diags.push(d);
+                        unreadable.push((rel.clone(), stem_of(&path), kind));
+                    }
+                }
+            }
+        }
+    }
+    Some((Sources { files, unreadable }, diags))
 }
 
 /// The earlier reading of `rel`, if the file has not changed since.
@@ -328,12 +398,16 @@ enum Parsed {
 
 /// Parses every file into raw records (in parallel), collecting all syntax and type errors.
 pub fn parse(sources: &Sources) -> (RawSite, Diagnostics) {
-    assemble(sources, parse_files(sources, None))
+    let parses = parse_files(sources, None);
+    assemble(sources, &parses)
 }
 
 /// Parses each file on its own; a file whose text equals its text in `prev` (earlier
-/// sources and their parses) takes the earlier parse instead.
-pub fn parse_files(sources: &Sources, prev: Option<(&Sources, &[FileParse])>) -> Vec<FileParse> {
+/// sources and their parses) shares the earlier parse instead.
+pub fn parse_files(
+    sources: &Sources,
+    prev: Option<(&Sources, &[std::sync::Arc<FileParse>])>,
+) -> Vec<std::sync::Arc<FileParse>> {
     sources
         .files
         .par_iter()
@@ -348,33 +422,14 @@ pub fn parse_files(sources: &Sources, prev: Option<(&Sources, &[FileParse])>) ->
                     .then(|| pp.get(j).cloned())
                     .flatten()
             });
-            match earlier {
-                Some(mut p) => {
-                    p.relocate(i);
-                    p
-                }
-                None => FileParse(parse_file(i, f)),
-            }
+            earlier.unwrap_or_else(|| std::sync::Arc::new(FileParse(parse_file(i, f))))
         })
         .collect()
 }
 
-impl FileParse {
-    /// Points the records at the file's new position in [`Sources::files`].
-    fn relocate(&mut self, file: usize) {
-        let Ok(p) = &mut self.0 else { return };
-        match p {
-            Parsed::Incidents(v) => v.iter_mut().for_each(|r| r.loc.file = file),
-            Parsed::Group(r) => r.loc.file = file,
-            Parsed::Briefing(r) => r.loc.file = file,
-            Parsed::Page(r) | Parsed::Home(r) => r.loc.file = file,
-        }
-    }
-}
-
-/// Gathers per-file parses (in file order) into the raw site.
-pub fn assemble(sources: &Sources, parses: Vec<FileParse>) -> (RawSite, Diagnostics) {
-    let results = parses.into_iter().map(|p| p.0);
+/// Gathers per-file parses (in file order) into the raw site, pointing every record at
+/// its file's position in `sources` (a shared parse may come from an earlier position).
+pub fn assemble(sources: &Sources, parses: &[std::sync::Arc<FileParse>]) -> (RawSite, Diagnostics) {
     let mut site = RawSite::default();
     let mut diags = Diagnostics::default();
     for (rel, stem, kind) in &sources.unreadable {
@@ -386,17 +441,22 @@ pub fn assemble(sources: &Sources, parses: Vec<FileParse>) -> (RawSite, Diagnost
             ids_complete,
         });
     }
-    for (i, r) in results.enumerate() {
-        if r.is_err() {
-            site.unparsed.push(unparsed(&sources.files[i]));
-        }
-        match r {
-            Ok(Parsed::Incidents(v)) => site.incidents.extend(v),
-            Ok(Parsed::Group(g)) => site.groups.push(g),
-            Ok(Parsed::Briefing(b)) => site.briefings.push(b),
-            Ok(Parsed::Page(p)) => site.pages.push(p),
-            Ok(Parsed::Home(p)) => site.home = Some(p),
-            Err(d) => diags.push(d),
+    fn at<T: Clone>(r: &Record<T>, file: usize) -> Record<T> {
+        let mut r = r.clone();
+        r.loc.file = file;
+        r
+    }
+    for (i, p) in parses.iter().enumerate() {
+        match &p.0 {
+            Ok(Parsed::Incidents(v)) => site.incidents.extend(v.iter().map(|r| at(r, i))),
+            Ok(Parsed::Group(g)) => site.groups.push(at(g, i)),
+            Ok(Parsed::Briefing(b)) => site.briefings.push(at(b, i)),
+            Ok(Parsed::Page(p)) => site.pages.push(at(p, i)),
+            Ok(Parsed::Home(p)) => site.home = Some(at(p, i)),
+            Err(d) => {
+                site.unparsed.push(unparsed(&sources.files[i]));
+                diags.push(d.clone());
+            }
         }
     }
     (site, diags)
@@ -779,5 +839,21 @@ mod tests {
         assert!(d.is_empty());
         assert_eq!(site.incidents.len(), 2);
         assert_eq!(site.incidents[1].body, "hi");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_inside_a_linked_folder_outside_the_site_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("x.md"), "---\ntitle: x\n---\n").unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("content/incidents")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("content/incidents/linked")).unwrap();
+        let (sources, diags) = read_sources(&root).unwrap();
+        assert!(sources.files.is_empty());
+        let codes: Vec<&str> = diags.0.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["symlink-outside"]);
     }
 }

@@ -33,8 +33,8 @@ pub struct Built {
     pub rendered: usize,
     /// Files handed to the sink.
     pub files: usize,
-    /// Output path of every page, rendered or not (to find pages that disappeared).
-    pub page_files: Vec<String>,
+    /// Files of the site not handed to the sink this time, because they cannot have changed.
+    pub skipped: Vec<String>,
     /// Whether every page was rendered.
     pub full: bool,
     /// Warnings.
@@ -49,7 +49,7 @@ struct Last {
     theme: ThemeFiles,
     updated: BTreeMap<String, chrono::NaiveDate>,
     sources: Sources,
-    parses: Vec<FileParse>,
+    parses: Vec<std::sync::Arc<FileParse>>,
     site: Site,
     index: Index,
 }
@@ -59,6 +59,9 @@ pub struct Session {
     root: PathBuf,
     opts: BuildOptions,
     last: Option<Last>,
+    caches: render::Caches,
+    /// Files changed since the last good build (a failed build's changes still count).
+    pending: std::collections::BTreeSet<String>,
 }
 
 impl Session {
@@ -68,18 +71,24 @@ impl Session {
             root: root.to_path_buf(),
             opts,
             last: None,
+            caches: render::Caches::default(),
+            pending: Default::default(),
         }
     }
 
     /// Forgets the last build, so the next one is complete.
     pub fn reset(&mut self) {
         self.last = None;
+        self.pending.clear();
     }
 
     /// Builds the site after the files `changed` (paths relative to the root, `/`-separated)
     /// changed, handing the files to `sink`. Only content edits are built incrementally.
     /// On error the last good build stays the reference for the next one.
     pub fn build(&mut self, changed: &[String], sink: &dyn Sink) -> Result<Built, Error> {
+        self.pending.extend(changed.iter().cloned());
+        let changed: Vec<String> = self.pending.iter().cloned().collect();
+        let changed = changed.as_slice();
         let content_only = changed.iter().all(|p| p.starts_with("content/"));
         let mut t = crate::Timings::default();
         let (config, theme, updated, prev) = match self.last.take() {
@@ -113,6 +122,11 @@ impl Session {
         );
         match result {
             Ok((built, sources, parses, site, index)) => {
+                self.pending.clear();
+                // Freeing a large site takes a while and nobody waits for it.
+                if let Some(old) = prev {
+                    std::thread::spawn(move || drop(old));
+                }
                 self.last = Some(Last {
                     config,
                     theme,
@@ -151,18 +165,24 @@ impl Session {
         config: &Config,
         theme: &ThemeFiles,
         updated: &BTreeMap<String, chrono::NaiveDate>,
-        prev: Option<&(Sources, Vec<FileParse>, Site, Index)>,
+        prev: Option<&(Sources, Vec<std::sync::Arc<FileParse>>, Site, Index)>,
         changed: &[String],
         t: &mut crate::Timings,
         sink: &dyn Sink,
-    ) -> Result<(Built, Sources, Vec<FileParse>, Site, Index), Error> {
-        let (sources, mut diags) = t.stage("read", || {
-            load::read_sources_reusing(&config.root, prev.map(|p| &p.0), changed)
+    ) -> Result<(Built, Sources, Vec<std::sync::Arc<FileParse>>, Site, Index), Error> {
+        let (sources, mut diags) = t.stage("read", || match prev {
+            Some(p) if !changed.is_empty() => {
+                match load::update_sources(&config.root, &p.0, changed) {
+                    Some(r) => Ok(r),
+                    None => load::read_sources_reusing(&config.root, Some(&p.0), changed),
+                }
+            }
+            _ => load::read_sources_reusing(&config.root, prev.map(|p| &p.0), changed),
         })?;
         let parses = t.stage("parse", || {
             load::parse_files(&sources, prev.map(|p| (&p.0, p.1.as_slice())))
         });
-        let (raw, parse_diags) = load::assemble(&sources, parses.clone());
+        let (raw, parse_diags) = t.stage("assemble", || load::assemble(&sources, &parses));
         diags.extend(parse_diags);
         let today = chrono::Local::now().date_naive();
         let (site, validate_diags) = t.stage("validate", || {
@@ -181,8 +201,18 @@ impl Session {
         };
         let index = t.stage("index", || Index::build(&site));
         let dirty = t.stage("compare", || match prev {
-            Some((_, _, old_site, old_index)) => {
-                dirty_pages(old_site, old_index, &site, &index, config.paginate_by)
+            Some((old_src, _, old_site, old_index)) => {
+                let touched = touched_files(old_src, &sources);
+                dirty_pages(
+                    old_site,
+                    old_index,
+                    old_src,
+                    &site,
+                    &index,
+                    &sources,
+                    Some(&touched),
+                    config.paginate_by,
+                )
             }
             None => None,
         });
@@ -194,6 +224,10 @@ impl Session {
             }
             keep
         };
+        let partial = dirty.as_ref().map(|d| render::Partial {
+            pages: &filter,
+            changed: &d.records,
+        });
         let out = t.stage("render", || {
             render::render(
                 &site,
@@ -202,18 +236,28 @@ impl Session {
                 config,
                 theme,
                 updated,
-                Some(&filter),
+                partial.as_ref(),
+                Some(&self.caches),
                 sink,
             )
         });
         let out = match out {
-            Ok(o) => o,
-            Err(Error::Invalid(d)) => {
-                diags.extend(d);
-                diags.sort();
-                return Err(Error::Invalid(diags));
+            Ok(o) => {
+                if dirty.is_none() {
+                    rendered_count.store(o.pages, std::sync::atomic::Ordering::Relaxed);
+                }
+                o
             }
-            Err(e) => return Err(e),
+            Err(e) => {
+                // The caches may hold part of this failed render: start them afresh.
+                *self.caches.search.lock().unwrap_or_else(|p| p.into_inner()) = Default::default();
+                if let Error::Invalid(d) = e {
+                    diags.extend(d);
+                    diags.sort();
+                    return Err(Error::Invalid(diags));
+                }
+                return Err(e);
+            }
         };
         diags.sort();
         t.0.extend(out.parts.iter().map(|(n, d)| (*n, *d)));
@@ -221,7 +265,7 @@ impl Session {
             pages: out.pages,
             rendered: rendered_count.into_inner(),
             files: out.files,
-            page_files: out.page_files,
+            skipped: out.skipped,
             full: dirty.is_none(),
             warnings: diags,
             timings: crate::Timings::default(),
@@ -235,6 +279,8 @@ impl Session {
 pub struct Dirty {
     paths: HashSet<String>,
     prefixes: Vec<String>,
+    /// Records whose content changed, as search document keys (`i/<id>`, `b/<id>`, `g/<id>`).
+    pub records: HashSet<String>,
 }
 
 impl Dirty {
@@ -289,6 +335,22 @@ const OVERVIEWS: &[&str] = &[
     "404.html",
 ];
 
+/// Files whose text differs between two readings, or that exist in only one.
+fn touched_files(old: &Sources, new: &Sources) -> HashSet<String> {
+    fn text(s: &Sources) -> HashMap<&str, &str> {
+        s.files
+            .iter()
+            .map(|f| (f.rel.as_str(), f.text.as_str()))
+            .collect()
+    }
+    let (a, b) = (text(old), text(new));
+    a.keys()
+        .chain(b.keys())
+        .filter(|r| a.get(*r) != b.get(*r))
+        .map(|r| r.to_string())
+        .collect()
+}
+
 fn hash_debug<T: std::fmt::Debug>(v: &T) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     format!("{v:?}").hash(&mut h);
@@ -305,20 +367,17 @@ fn fingerprint<T: Clone + std::fmt::Debug>(v: &T, origin: impl Fn(&mut T) -> &mu
     hash_debug(&c)
 }
 
-fn incident_fps(site: &Site) -> HashMap<&str, u64> {
-    use rayon::prelude::*;
-    site.incidents
-        .par_iter()
-        .map(|i| (i.id.as_str(), fingerprint(i, |x| &mut x.origin)))
-        .collect()
-}
-
 /// What changed between two builds, as pages; `None` when every page must be rendered.
+/// `touched` names the files whose text changed (`None`: any may have).
+#[allow(clippy::too_many_arguments)]
 pub fn dirty_pages(
     old: &Site,
     old_index: &Index,
+    old_src: &Sources,
     new: &Site,
     index: &Index,
+    new_src: &Sources,
+    touched: Option<&HashSet<String>>,
     per_page: usize,
 ) -> Option<Dirty> {
     // Changes that reach every page (the menu, the coverage line) or that too many pages
@@ -352,12 +411,12 @@ pub fn dirty_pages(
         return None;
     }
     let mut d = Dirty::default();
-    OVERVIEWS.iter().for_each(|p| d.add((*p).to_string()));
 
     // Group profiles whose text changed.
     for (a, b) in old.groups.iter().zip(&new.groups) {
         if a.body != b.body {
             d.add(format!("groups/{}/", b.id));
+            d.records.insert(format!("g/{}", b.id));
         }
     }
     // Free pages and the home introduction.
@@ -372,18 +431,45 @@ pub fn dirty_pages(
         d.add(String::new());
     }
 
-    // Incidents that changed, appeared or went.
-    let (fa, fb) = rayon::join(|| incident_fps(old), || incident_fps(new));
+    // Incidents that changed, appeared or went. Only records from files whose text changed
+    // can differ; `shown` are those whose listed facts (not just body or sources) changed.
+    let fps = |s: &Site, src: &Sources, summary: bool| -> HashMap<String, u64> {
+        use rayon::prelude::*;
+        s.incidents
+            .par_iter()
+            .filter(|i| {
+                touched.is_none_or(|t| {
+                    src.files
+                        .get(i.origin.file)
+                        .is_none_or(|f| t.contains(&f.rel))
+                })
+            })
+            .map(|i| {
+                let fp = if summary {
+                    let mut c = i.clone();
+                    c.body.clear();
+                    c.sources.clear();
+                    fingerprint(&c, |x| &mut x.origin)
+                } else {
+                    fingerprint(i, |x| &mut x.origin)
+                };
+                (i.id.clone(), fp)
+            })
+            .collect()
+    };
+    let (fa, fb) = (fps(old, old_src, false), fps(new, new_src, false));
+    let (sa, sb) = (fps(old, old_src, true), fps(new, new_src, true));
     let mut changed: HashSet<&str> = HashSet::new();
-    for i in &old.incidents {
-        if fb.get(i.id.as_str()) != fa.get(i.id.as_str()) {
-            changed.insert(i.id.as_str());
-            d.incident_places(i);
+    let mut shown: HashSet<&str> = HashSet::new();
+    for i in old.incidents.iter().chain(&new.incidents) {
+        let id = i.id.as_str();
+        if fa.get(id) != fb.get(id) {
+            changed.insert(id);
+            d.add(format!("incidents/{id}/"));
+            d.records.insert(format!("i/{id}"));
         }
-    }
-    for i in &new.incidents {
-        if fa.get(i.id.as_str()) != fb.get(i.id.as_str()) {
-            changed.insert(i.id.as_str());
+        if sa.get(id) != sb.get(id) {
+            shown.insert(id);
             d.incident_places(i);
         }
     }
@@ -398,7 +484,7 @@ pub fn dirty_pages(
             })
             .unwrap_or_default()
     };
-    for id in &changed {
+    for id in &shown {
         for p in briefings_citing(old, old_index, id)
             .into_iter()
             .chain(briefings_citing(new, index, id))
@@ -406,6 +492,7 @@ pub fn dirty_pages(
             d.add(p);
         }
     }
+    let changed = shown;
 
     // Neighbours: an incident page links to the one before and after it.
     fn neighbours(s: &Site, p: usize) -> (Option<&str>, Option<&str>) {
@@ -486,6 +573,7 @@ pub fn dirty_pages(
     for b in old.briefings.iter().chain(&new.briefings) {
         if bfa.get(b.id.as_str()) != bfb.get(b.id.as_str()) {
             d.add(format!("briefings/{}/", b.id));
+            d.records.insert(format!("b/{}", b.id));
             for i in &b.incidents {
                 d.add(format!("incidents/{i}/"));
             }
@@ -496,6 +584,10 @@ pub fn dirty_pages(
                 d.add(format!("tags/{}/", slug(t)));
             }
         }
+    }
+    // The overview pages list incidents and briefings and count them.
+    if !changed.is_empty() || d.records.iter().any(|r| r.starts_with("b/")) {
+        OVERVIEWS.iter().for_each(|p| d.add((*p).to_string()));
     }
     Some(d)
 }

@@ -495,8 +495,8 @@ impl Builder {
             .hashes
             .into_inner()
             .unwrap_or_else(|p| p.into_inner());
-        // Pages not rendered this time are as they were.
-        for page in &built.page_files {
+        // Files not rendered this time are as they were.
+        for page in &built.skipped {
             if !new.contains_key(page)
                 && let Some(h) = self.hashes.get(page)
             {

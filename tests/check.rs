@@ -933,6 +933,7 @@ mod robustness {
                 stem: "x".to_string(),
                 kind,
                 text: text.to_string(),
+                stamp: None,
             }],
             unreadable: Vec::new(),
         };

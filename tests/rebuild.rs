@@ -65,8 +65,8 @@ impl Incremental {
         let sink = Collect::default();
         let b = self.session.build(&changed, &sink)?;
         let mut next: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        // Pages left alone keep their previous bytes; everything rendered replaces them.
-        for p in &b.page_files {
+        // Files left alone keep their previous bytes; everything rendered replaces them.
+        for p in &b.skipped {
             if let Some(old) = self.files.get(p) {
                 next.insert(p.clone(), old.clone());
             }
@@ -166,6 +166,19 @@ fn every_kind_of_edit_gives_the_same_site_as_a_full_build() {
     inc.rebuild(&[new_rel]).unwrap();
     assert_same(&inc, &root, &opts, "a removed incident");
 
+    // A new folder with a record in it (the watcher may name only the folder).
+    let folder = "content/incidents/extra";
+    std::fs::create_dir_all(root.join(folder)).unwrap();
+    std::fs::copy(root.join(KIDAL), root.join(folder).join("kidal-copy.md")).unwrap();
+    edit(&root, &format!("{folder}/kidal-copy.md"), |t| {
+        t.replace("title: \"", "title: \"Copy: ")
+    });
+    inc.rebuild(&[folder]).unwrap();
+    assert_same(&inc, &root, &opts, "a new folder");
+    std::fs::remove_dir_all(root.join(folder)).unwrap();
+    inc.rebuild(&[folder]).unwrap();
+    assert_same(&inc, &root, &opts, "a removed folder");
+
     // A briefing's text and a group profile's text.
     let briefing = std::fs::read_dir(root.join("content/briefings"))
         .unwrap()
@@ -206,6 +219,12 @@ fn a_broken_edit_keeps_the_last_good_state_and_the_fix_builds_on_it() {
     match inc.rebuild(&[KIDAL]) {
         Err(briefwerk::Error::Invalid(d)) => assert!(d.has_errors()),
         other => panic!("expected the unknown group to fail the build, got {other:?}"),
+    }
+    // Another file saved while the first is still broken: still broken.
+    edit(&root, MISSENI, |t| format!("{t}\nA later sentence.\n"));
+    match inc.rebuild(&[MISSENI]) {
+        Err(briefwerk::Error::Invalid(d)) => assert!(d.has_errors()),
+        other => panic!("the first file is still broken, got {other:?}"),
     }
     std::fs::write(root.join(KIDAL), good.replace("wounded: 30", "wounded: 31")).unwrap();
     let (rendered, pages) = inc.rebuild(&[KIDAL]).unwrap();

@@ -9,6 +9,7 @@
 //! coordinates rounded to six decimals, no timestamps. Every column is documented in
 //! docs/data.md; change a column only together with [`SCHEMA_VERSION`] and that page.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -254,6 +255,7 @@ impl<'a> IncidentRecord<'a> {
 
 /// One incident pre-rendered in every export format, so the per-group and per-country files
 /// are concatenations rather than re-serialisations.
+#[derive(Debug)]
 struct Encoded {
     csv: Vec<u8>,
     json: String,
@@ -312,12 +314,12 @@ fn json_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
 fn incident_files(
     dir: &str,
     positions: &[usize],
-    enc: &[Option<Encoded>],
+    enc: &[Option<&Encoded>],
     put: &(dyn Fn(OutputFile) -> Result<(), crate::Error> + Sync),
 ) -> Result<(), crate::Error> {
     // Each file is handed over before the next is encoded: at 100,000 incidents the three
     // site-wide files are several hundred megabytes together.
-    let rows: Vec<&Encoded> = positions.iter().filter_map(|&p| enc[p].as_ref()).collect();
+    let rows: Vec<&Encoded> = positions.iter().filter_map(|&p| enc[p]).collect();
     let mut csv = csv_line(&COLUMNS.iter().map(|c| (*c).to_string()).collect::<Vec<_>>());
     for r in &rows {
         csv.extend_from_slice(&r.csv);
@@ -446,12 +448,28 @@ fn groups_json(site: &Site, index: &Index, published: &[Vec<usize>], base_url: &
     json_array(records.iter().map(String::as_str))
 }
 
+/// Encoded rows of the last build, kept by `serve` so an edit re-encodes only the changed
+/// incidents and rewrites only the group and country exports that hold them.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// CSV, JSON and GeoJSON of each published incident, by id.
+    rows: HashMap<String, Encoded>,
+    /// `acled.csv` row of each published incident, by id.
+    acled: HashMap<String, Vec<u8>>,
+    /// Hash of the incident ids each export folder held.
+    dirs: HashMap<String, u64>,
+}
+
 /// Every export file of the site, each handed to `put` as soon as it is encoded (the exports
-/// of a large site are too big to hold at once).
+/// of a large site are too big to hold at once). With a cache and the keys of the changed
+/// records (`i/<id>`), unchanged rows are reused and unchanged folders skipped; the paths of
+/// the files skipped are returned.
 pub fn render(
     inputs: &Inputs<'_>,
     put: &(dyn Fn(OutputFile) -> Result<(), crate::Error> + Sync),
-) -> Result<(), crate::Error> {
+    cache: Option<&std::sync::Mutex<Cache>>,
+    changed: Option<&HashSet<String>>,
+) -> Result<Vec<String>, crate::Error> {
     let Inputs {
         site,
         index,
@@ -459,10 +477,49 @@ pub fn render(
         updated: _,
     } = *inputs;
     let base = config.base_url.as_str();
-    let enc: Vec<Option<Encoded>> = site
+    let cutoff = config.data_cutoff.as_ref();
+    let mut guard = cache.map(|c| c.lock().unwrap_or_else(|p| p.into_inner()));
+    let mut own = Cache::default();
+    let c: &mut Cache = match (guard.as_deref_mut(), changed) {
+        (Some(c), Some(_)) => c,
+        (Some(c), None) => {
+            *c = Cache::default();
+            c
+        }
+        (None, _) => &mut own,
+    };
+    let stale = |id: &str| changed.is_none_or(|ch| ch.contains(&format!("i/{id}")));
+    let todo: Vec<&Incident> = site
         .incidents
+        .iter()
+        .filter(|i| !i.draft && (stale(&i.id) || !c.rows.contains_key(&i.id)))
+        .collect();
+    let fresh: Vec<(String, Encoded, Vec<u8>)> = todo
         .par_iter()
-        .map(|i| (!i.draft).then(|| encode(i, site, base)))
+        .map(|i| {
+            (
+                i.id.clone(),
+                encode(i, site, base),
+                csv_line(&acled_row(i, site, cutoff)),
+            )
+        })
+        .collect();
+    for (id, e, a) in fresh {
+        c.rows.insert(id.clone(), e);
+        c.acled.insert(id, a);
+    }
+    let live: HashSet<&str> = site
+        .incidents
+        .iter()
+        .filter(|i| !i.draft)
+        .map(|i| i.id.as_str())
+        .collect();
+    c.rows.retain(|id, _| live.contains(id.as_str()));
+    c.acled.retain(|id, _| live.contains(id.as_str()));
+    let enc: Vec<Option<&Encoded>> = site
+        .incidents
+        .iter()
+        .map(|i| if i.draft { None } else { c.rows.get(&i.id) })
         .collect();
     let published = |v: &[usize]| {
         v.iter()
@@ -485,16 +542,52 @@ pub fn render(
             positions,
         ));
     }
+    // A folder is written again when the incidents it holds, or any of them, changed.
+    let mut skipped = Vec::new();
+    let mut dirs = HashMap::new();
+    let jobs: Vec<(String, &[usize])> = jobs
+        .into_iter()
+        .filter(|(dir, positions)| {
+            let ids: Vec<&str> = positions
+                .iter()
+                .filter(|&&p| !site.incidents[p].draft)
+                .map(|&p| site.incidents[p].id.as_str())
+                .collect();
+            let mut h = std::hash::DefaultHasher::new();
+            std::hash::Hash::hash(&ids, &mut h);
+            let h = std::hash::Hasher::finish(&h);
+            let same =
+                changed.is_some() && c.dirs.get(dir) == Some(&h) && !ids.iter().any(|id| stale(id));
+            dirs.insert(dir.clone(), h);
+            if same {
+                skipped.extend(INCIDENT_FILES.iter().map(|f| format!("{dir}{f}")));
+            }
+            !same
+        })
+        .collect();
+    c.dirs = dirs;
     jobs.par_iter()
         .try_for_each(|(dir, positions)| incident_files(dir, positions, &enc, put))?;
+    let mut acled = csv_line(
+        &ACLED_COLUMNS
+            .iter()
+            .map(|c| (*c).to_string())
+            .collect::<Vec<_>>(),
+    );
+    for i in site.incidents.iter().filter(|i| !i.draft) {
+        if let Some(r) = c.acled.get(&i.id) {
+            acled.extend_from_slice(r);
+        }
+    }
     put(OutputFile {
         path: ACLED_FILE.into(),
-        bytes: acled_csv(site, config.data_cutoff.as_ref()),
+        bytes: acled,
     })?;
     put(OutputFile {
         path: "data/groups.json".into(),
         bytes: groups_json(site, index, &by_group, base).into_bytes(),
-    })
+    })?;
+    Ok(skipped)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -898,22 +991,6 @@ pub fn acled_row(
         acled_tags(i, cutoff).join(LIST_SEPARATOR),
         String::new(),
     ]
-}
-
-/// `data/acled.csv`: every published incident, in the site's chronological order.
-fn acled_csv(site: &Site, cutoff: Option<&crate::content::PartialDate>) -> Vec<u8> {
-    let header: Vec<String> = ACLED_COLUMNS.iter().map(|c| (*c).to_string()).collect();
-    let rows: Vec<Vec<u8>> = site
-        .incidents
-        .par_iter()
-        .filter(|i| !i.draft)
-        .map(|i| csv_line(&acled_row(i, site, cutoff)))
-        .collect();
-    let mut out = csv_line(&header);
-    for r in rows {
-        out.extend_from_slice(&r);
-    }
-    out
 }
 
 #[cfg(test)]

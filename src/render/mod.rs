@@ -611,15 +611,29 @@ pub struct Rendered {
     pub pages: usize,
     /// Files handed to the sink.
     pub files: usize,
-    /// Output path of every page of the site, rendered or not.
-    pub page_files: Vec<String>,
+    /// Files of the site that were not handed to the sink because they cannot have changed
+    /// (partial renders only): they stay as the last render left them.
+    pub skipped: Vec<String>,
     /// Wall time of each part of the render (pages, feeds, exports, search index).
     pub parts: Vec<(&'static str, std::time::Duration)>,
 }
 
-/// Which pages a render produces; feeds, exports, the search index and static files are
-/// always produced.
-pub type Only<'s> = Option<&'s (dyn Fn(&str) -> bool + Sync)>;
+/// What a partial render (`serve` after an edit) renders again.
+pub struct Partial<'a> {
+    /// Whether the page at a path (e.g. `groups/jnim/`) must be rendered.
+    pub pages: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Records whose content changed, as search document keys (`i/<id>`, `b/<id>`, `g/<id>`).
+    pub changed: &'a std::collections::HashSet<String>,
+}
+
+/// What a session keeps from one render to the next, to redo only what changed.
+#[derive(Debug, Default)]
+pub struct Caches {
+    /// The search index.
+    pub search: std::sync::Mutex<search::Cache>,
+    /// Encoded export rows.
+    pub export: std::sync::Mutex<export::Cache>,
+}
 
 /// Output file of the page at `path` (`x/` → `x/index.html`).
 pub fn page_file(path: &str) -> String {
@@ -634,7 +648,8 @@ pub fn page_file(path: &str) -> String {
 /// each file to `sink` as soon as it is ready. Template errors are all collected and
 /// returned as [`crate::Error::Invalid`]; the sink may then have received some files, so a
 /// sink that writes must only publish them once this returns `Ok` (as `output` does).
-/// With `only`, just the pages whose path (e.g. `groups/jnim/`) it accepts are rendered.
+/// With `partial`, just the pages it names are rendered, and with `caches` the search
+/// index is updated from the last render's instead of built anew.
 #[allow(clippy::too_many_arguments)]
 pub fn render(
     site: &Site,
@@ -643,7 +658,8 @@ pub fn render(
     config: &Config,
     theme: &ThemeFiles,
     updated: &BTreeMap<String, chrono::NaiveDate>,
-    only: Only<'_>,
+    partial: Option<&Partial<'_>>,
+    caches: Option<&Caches>,
     sink: &dyn Sink,
 ) -> Result<Rendered, crate::Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -666,9 +682,18 @@ pub fn render(
         sink.put(f)
     };
     let pages = jobs.len();
-    let page_files: Vec<String> = jobs.iter().map(|j| page_file(&j.path)).collect();
-    let jobs: Vec<Job<'_>> = match only {
-        Some(f) => jobs.into_iter().filter(|j| f(&j.path)).collect(),
+    let mut skipped = Vec::new();
+    let jobs: Vec<Job<'_>> = match partial {
+        Some(p) => jobs
+            .into_iter()
+            .filter(|j| {
+                let keep = (p.pages)(&j.path);
+                if !keep {
+                    skipped.push(page_file(&j.path));
+                }
+                keep
+            })
+            .collect(),
         None => jobs,
     };
     let io_error = std::sync::Mutex::new(None);
@@ -740,9 +765,20 @@ pub fn render(
     lap("pages");
     feeds::render(&inputs).into_iter().try_for_each(&put)?;
     lap("feeds");
-    export::render(&inputs, &put)?;
+    skipped.extend(export::render(
+        &inputs,
+        &put,
+        caches.map(|c| &c.export),
+        partial.map(|p| p.changed),
+    )?);
     lap("exports");
-    search::render(&inputs).into_iter().try_for_each(&put)?;
+    search::render(
+        &inputs,
+        caches.map(|c| &c.search),
+        partial.map(|p| p.changed),
+    )
+    .into_iter()
+    .try_for_each(&put)?;
     lap("search");
     put(OutputFile {
         path: "static/pictures.css".into(),
@@ -757,7 +793,7 @@ pub fn render(
     Ok(Rendered {
         pages,
         files: files.into_inner(),
-        page_files,
+        skipped,
         parts,
     })
 }

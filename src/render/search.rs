@@ -25,7 +25,7 @@
 //! rayon-parallel stage, and does not compile without its default `serve` feature (actix-web)
 //! unless we add tokio features on its behalf.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -169,6 +169,7 @@ pub struct DocMeta {
 }
 
 /// One document before inversion.
+#[derive(Debug)]
 struct Doc {
     meta: DocMeta,
     /// Term → highest weight in this document.
@@ -199,9 +200,36 @@ impl Collector<'_> {
 /// the per-document term maps of a large site are never all in memory at once.
 const BATCH: usize = 4096;
 
-/// Hands every document to `each` in index order (groups, briefings newest first, incidents
-/// newest first).
-fn documents(site: &Site, config: &Config, stop: &[&str], mut each: impl FnMut(Doc)) {
+/// Key of every document in index order (groups, briefings newest first, incidents newest
+/// first): `g/<id>`, `b/<id>`, `i/<id>`.
+pub fn doc_keys(site: &Site) -> Vec<String> {
+    let mut keys: Vec<String> = site.groups.iter().map(|g| format!("g/{}", g.id)).collect();
+    keys.extend(
+        site.briefings
+            .iter()
+            .rev()
+            .filter(|b| !b.draft)
+            .map(|b| format!("b/{}", b.id)),
+    );
+    keys.extend(
+        site.incidents
+            .iter()
+            .rev()
+            .filter(|i| !i.draft)
+            .map(|i| format!("i/{}", i.id)),
+    );
+    keys
+}
+
+/// Hands the documents `want` accepts (by key, see [`doc_keys`]) to `each` with their
+/// position, in index order.
+fn documents(
+    site: &Site,
+    config: &Config,
+    stop: &[&str],
+    want: &(dyn Fn(&str) -> bool + Sync),
+    mut each: impl FnMut(u32, Doc),
+) {
     let collector = || Collector {
         stop,
         terms: HashMap::new(),
@@ -334,17 +362,36 @@ fn documents(site: &Site, config: &Config, stop: &[&str], mut each: impl FnMut(D
     let groups: Vec<_> = site.groups.iter().collect();
     let briefings: Vec<_> = site.briefings.iter().rev().filter(|b| !b.draft).collect();
     let incidents: Vec<_> = site.incidents.iter().rev().filter(|i| !i.draft).collect();
+    let mut n = 0u32;
     for chunk in groups.chunks(BATCH) {
-        let docs: Vec<Doc> = chunk.par_iter().map(|g| group_doc(g)).collect();
-        docs.into_iter().for_each(&mut each);
+        let docs: Vec<(u32, Doc)> = chunk
+            .par_iter()
+            .enumerate()
+            .filter(|(_, g)| want(&format!("g/{}", g.id)))
+            .map(|(k, g)| (n + k as u32, group_doc(g)))
+            .collect();
+        docs.into_iter().for_each(|(k, d)| each(k, d));
+        n += chunk.len() as u32;
     }
     for chunk in briefings.chunks(BATCH) {
-        let docs: Vec<Doc> = chunk.par_iter().map(|b| briefing_doc(b)).collect();
-        docs.into_iter().for_each(&mut each);
+        let docs: Vec<(u32, Doc)> = chunk
+            .par_iter()
+            .enumerate()
+            .filter(|(_, b)| want(&format!("b/{}", b.id)))
+            .map(|(k, b)| (n + k as u32, briefing_doc(b)))
+            .collect();
+        docs.into_iter().for_each(|(k, d)| each(k, d));
+        n += chunk.len() as u32;
     }
     for chunk in incidents.chunks(BATCH) {
-        let docs: Vec<Doc> = chunk.par_iter().map(|i| incident_doc(i)).collect();
-        docs.into_iter().for_each(&mut each);
+        let docs: Vec<(u32, Doc)> = chunk
+            .par_iter()
+            .enumerate()
+            .filter(|(_, i)| want(&format!("i/{}", i.id)))
+            .map(|(k, i)| (n + k as u32, incident_doc(i)))
+            .collect();
+        docs.into_iter().for_each(|(k, d)| each(k, d));
+        n += chunk.len() as u32;
     }
 }
 
@@ -412,37 +459,192 @@ struct Manifest<'a> {
     filters: BTreeMap<&'static str, Vec<(String, String, usize)>>,
 }
 
-/// Every file of the search index.
-pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
+/// The index of the last build, kept by `serve` so that an edit re-tokenises only the
+/// documents that changed (the files come out exactly as a full build writes them).
+#[derive(Debug, Default)]
+pub struct Cache(Option<State>);
+
+/// The inverted index with everything needed to update it in place.
+#[derive(Debug)]
+struct State {
+    /// Document keys in index order (see [`doc_keys`]).
+    keys: Vec<String>,
+    /// Each document's metadata and filter values, its term map dropped.
+    docs: Vec<Doc>,
+    /// Each document's terms with their weights (kept only when cached).
+    doc_terms: Vec<Vec<(u32, u8)>>,
+    /// Term of each term id.
+    terms: Vec<String>,
+    /// Term id of each term.
+    ids: HashMap<String, u32>,
+    /// Postings of each term id, doc ids ascending.
+    postings: Vec<Vec<(u32, u8)>>,
+    /// `"term":[postings]` of each term id.
+    encoded: Vec<String>,
+    /// Term ids in term order.
+    sorted: Vec<u32>,
+}
+
+impl State {
+    fn new(keys: Vec<String>) -> State {
+        State {
+            docs: Vec::with_capacity(keys.len()),
+            keys,
+            doc_terms: Vec::new(),
+            terms: Vec::new(),
+            ids: HashMap::new(),
+            postings: Vec::new(),
+            encoded: Vec::new(),
+            sorted: Vec::new(),
+        }
+    }
+
+    fn intern(&mut self, t: String) -> u32 {
+        if let Some(&id) = self.ids.get(&t) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.ids.insert(t.clone(), id);
+        self.terms.push(t);
+        self.postings.push(Vec::new());
+        self.encoded.push(String::new());
+        id
+    }
+
+    fn encode(&self, id: u32) -> String {
+        let mut s = serde_json::to_string(&self.terms[id as usize]).unwrap_or_default();
+        s.push(':');
+        encode_postings(&self.postings[id as usize], &mut s);
+        s
+    }
+
+    /// Builds the whole index; `keep` keeps each document's terms for later updates.
+    fn build(site: &Site, config: &Config, stop: &[&str], keys: Vec<String>, keep: bool) -> State {
+        let mut st = State::new(keys);
+        documents(site, config, stop, &|_| true, |n, mut d| {
+            let mut mine = Vec::new();
+            // Sorted, so that term ids (and everything after) do not depend on hash order.
+            let mut terms: Vec<(String, u8)> = std::mem::take(&mut d.terms).into_iter().collect();
+            terms.sort_unstable();
+            for (t, w) in terms {
+                let id = st.intern(t);
+                // Documents come in order, so postings stay ascending.
+                st.postings[id as usize].push((n, w));
+                if keep {
+                    mine.push((id, w));
+                }
+            }
+            st.docs.push(d);
+            if keep {
+                st.doc_terms.push(mine);
+            }
+        });
+        let mut sorted: Vec<u32> = (0..st.terms.len() as u32).collect();
+        sorted.par_sort_unstable_by(|a, b| st.terms[*a as usize].cmp(&st.terms[*b as usize]));
+        st.sorted = sorted;
+        st.encoded = (0..st.terms.len() as u32)
+            .into_par_iter()
+            .map(|id| st.encode(id))
+            .collect();
+        st
+    }
+
+    /// Re-tokenises the documents whose keys are in `changed` (same documents, same order).
+    fn update(&mut self, site: &Site, config: &Config, stop: &[&str], changed: &HashSet<String>) {
+        let mut fresh: Vec<(u32, Doc)> = Vec::new();
+        documents(site, config, stop, &|k| changed.contains(k), |n, d| {
+            fresh.push((n, d));
+        });
+        let mut touched: HashSet<u32> = HashSet::new();
+        for (n, mut d) in fresh {
+            let old: HashMap<u32, u8> = self.doc_terms[n as usize].iter().copied().collect();
+            let mut terms: Vec<(String, u8)> = std::mem::take(&mut d.terms).into_iter().collect();
+            terms.sort_unstable();
+            let mut mine = Vec::with_capacity(terms.len());
+            for (t, w) in terms {
+                let known = self.ids.contains_key(&t);
+                let id = self.intern(t);
+                if !known {
+                    let term = &self.terms[id as usize];
+                    let at = self
+                        .sorted
+                        .partition_point(|x| self.terms[*x as usize].as_str() < term.as_str());
+                    self.sorted.insert(at, id);
+                }
+                mine.push((id, w));
+                if old.get(&id) != Some(&w) {
+                    let p = &mut self.postings[id as usize];
+                    match p.binary_search_by_key(&n, |e| e.0) {
+                        Ok(i) => p[i].1 = w,
+                        Err(i) => p.insert(i, (n, w)),
+                    }
+                    touched.insert(id);
+                }
+            }
+            let now: HashSet<u32> = mine.iter().map(|e| e.0).collect();
+            for &id in old.keys().filter(|id| !now.contains(id)) {
+                let p = &mut self.postings[id as usize];
+                if let Ok(i) = p.binary_search_by_key(&n, |e| e.0) {
+                    p.remove(i);
+                }
+                touched.insert(id);
+            }
+            self.doc_terms[n as usize] = mine;
+            self.docs[n as usize] = d;
+        }
+        for id in touched {
+            self.encoded[id as usize] = self.encode(id);
+        }
+    }
+}
+
+/// Every file of the search index. With a cache, the index of the last build is updated
+/// for the documents whose keys are in `changed` (when the same documents are indexed in
+/// the same order) and kept for the next build.
+pub fn render(
+    inputs: &Inputs<'_>,
+    cache: Option<&std::sync::Mutex<Cache>>,
+    changed: Option<&HashSet<String>>,
+) -> Vec<OutputFile> {
     let Inputs { site, config, .. } = *inputs;
     let stop: &[&str] = if config.language.to_ascii_lowercase().starts_with("en") {
         STOPWORDS_EN
     } else {
         &[]
     };
-    let mut files = Vec::new();
-
-    // Invert: term → postings (doc ids ascending because docs are visited in order). Each
-    // document's own term map is dropped as soon as it is merged.
-    let mut inverted: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
-    let mut docs: Vec<Doc> = Vec::new();
-    documents(site, config, stop, |mut d| {
-        let n = docs.len() as u32;
-        for (t, w) in std::mem::take(&mut d.terms) {
-            inverted.entry(t).or_default().push((n, w));
+    let keys = doc_keys(site);
+    let mut guard = cache.map(|c| c.lock().unwrap_or_else(|p| p.into_inner()));
+    let reusable = guard
+        .as_mut()
+        .and_then(|g| g.0.take())
+        .filter(|st| st.keys == keys && !st.doc_terms.is_empty());
+    let st = match (reusable, changed) {
+        (Some(mut st), Some(changed)) => {
+            st.update(site, config, stop, changed);
+            st
         }
-        docs.push(d);
-    });
-    let mut inverted: Vec<(String, Vec<(u32, u8)>)> = inverted.into_iter().collect();
-    inverted.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let encoded: Vec<(String, String)> = inverted
-        .into_par_iter()
-        .map(|(t, mut p)| {
-            p.sort_unstable();
-            let mut s = serde_json::to_string(&t).unwrap_or_default();
-            s.push(':');
-            encode_postings(&p, &mut s);
-            (t, s)
+        _ => State::build(site, config, stop, keys, guard.is_some()),
+    };
+    let files = assemble(&st, site, stop);
+    if let Some(g) = guard.as_mut() {
+        g.0 = Some(st);
+    }
+    files
+}
+
+/// Writes the index files from its state.
+fn assemble(st: &State, site: &Site, stop: &[&str]) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let docs = &st.docs;
+    let encoded: Vec<(&str, &str)> = st
+        .sorted
+        .iter()
+        .filter(|&&id| !st.postings[id as usize].is_empty())
+        .map(|&id| {
+            (
+                st.terms[id as usize].as_str(),
+                st.encoded[id as usize].as_str(),
+            )
         })
         .collect();
     let mut firsts = Vec::new();
@@ -451,11 +653,11 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
         .into_iter()
         .enumerate()
     {
-        firsts.push(encoded[start].0.as_str());
+        firsts.push(encoded[start].0);
         let mut s = String::from("{");
         for (k, e) in encoded[start..end].iter().enumerate() {
             s.push_str(if k == 0 { "\n" } else { ",\n" });
-            s.push_str(&e.1);
+            s.push_str(e.1);
         }
         s.push_str("\n}\n");
         files.push(OutputFile {
