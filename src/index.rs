@@ -1,6 +1,7 @@
 //! Indexes over the validated site, built once per build: group → incidents, year →
-//! incidents, country → incidents, tag → records, incident → briefings, and the reverse of
-//! every group relationship. Holds positions into `Site`'s vectors, never copies.
+//! incidents, country → incidents, tag → records, incident → briefings, the reverse of
+//! every group relationship, and each incident's related incidents. Holds positions into
+//! `Site`'s vectors, never copies.
 
 use std::collections::BTreeMap;
 
@@ -81,9 +82,17 @@ pub struct Index {
     /// the others', sorted by start date then the other group's id. A relationship both
     /// sides write appears once on each side.
     pub relationships: Vec<Vec<RelationView>>,
-    /// Killed, summed over all incidents.
+    /// Killed, summed over all incidents (the data cutoff is not applied here: pages count
+    /// through `content::count::Totals`).
     pub killed_total: Tally,
+    /// Up to [`RELATED`] related incidents of each incident (by position): those sharing a
+    /// group first, then those in the same first-level region, each nearest in time by start
+    /// date, ties by id. Computed once per build so that a rebuild can diff it.
+    pub related: Vec<Vec<usize>>,
 }
+
+/// How many related incidents an incident page lists.
+pub const RELATED: usize = 5;
 
 fn push_unique(v: &mut Vec<usize>, x: usize) {
     if !v.contains(&x) {
@@ -179,6 +188,7 @@ impl Index {
             }
         }
         ix.relationships = relationships(site, &group_pos);
+        ix.related = related(site, &ix.by_group, &group_pos);
         for r in &mut ix.relations {
             r.merged_from.sort_unstable();
             r.affiliated_with.sort_unstable();
@@ -186,6 +196,120 @@ impl Index {
         }
         ix
     }
+}
+
+/// Each incident's related incidents (see [`Index::related`]).
+///
+/// Ranked by (shares a group, same region, days apart, id). Positions are in date order,
+/// so within any list of positions the nearest in time sit next to an incident's place:
+/// each tier looks only at a few neighbours on either side instead of at every incident,
+/// which keeps this linear in the number of incidents rather than quadratic.
+fn related(
+    site: &Site,
+    by_group: &[Vec<usize>],
+    group_pos: &BTreeMap<&str, usize>,
+) -> Vec<Vec<usize>> {
+    let incs = &site.incidents;
+    let day = |p: usize| incs[p].date.first_day();
+    let region = |p: usize| {
+        incs[p]
+            .location
+            .admin1
+            .as_deref()
+            .filter(|a| !a.is_empty())
+            .map(|a| (incs[p].location.country.as_str(), a.to_lowercase()))
+    };
+    let mut by_region: BTreeMap<(&str, String), Vec<usize>> = BTreeMap::new();
+    for p in 0..incs.len() {
+        if let Some(r) = region(p) {
+            by_region.entry(r).or_default().push(p);
+        }
+    }
+    let all: Vec<usize> = (0..incs.len()).collect();
+    (0..incs.len())
+        .map(|p| {
+            let groups: Vec<usize> = incs[p]
+                .groups
+                .iter()
+                .filter_map(|g| group_pos.get(g.as_str()).copied())
+                .collect();
+            let reg = region(p);
+            let shares_group = |q: usize| {
+                incs[q]
+                    .groups
+                    .iter()
+                    .any(|g| group_pos.get(g.as_str()).is_some_and(|x| groups.contains(x)))
+            };
+            let same_region = |q: usize| reg.is_some() && region(q) == reg;
+            let mut chosen: Vec<usize> = Vec::new();
+            // Tiers in order; each draws from the lists that can hold its members.
+            let region_list = reg.as_ref().and_then(|r| by_region.get(r));
+            let group_lists: Vec<&Vec<usize>> = groups.iter().map(|&g| &by_group[g]).collect();
+            type Tier<'t> = (Vec<&'t Vec<usize>>, Box<dyn Fn(usize) -> bool + 't>);
+            let tiers: [Tier<'_>; 4] = [
+                (
+                    group_lists.clone(),
+                    Box::new(|q| shares_group(q) && same_region(q)),
+                ),
+                (group_lists.clone(), Box::new(shares_group)),
+                (region_list.into_iter().collect(), Box::new(same_region)),
+                (vec![&all], Box::new(|_| true)),
+            ];
+            for (lists, keep) in tiers {
+                if chosen.len() >= RELATED {
+                    break;
+                }
+                let want = RELATED - chosen.len();
+                let mut cands: Vec<usize> = Vec::new();
+                for list in lists {
+                    nearest_in(list, p, want, &day, &|q| {
+                        q != p && !chosen.contains(&q) && keep(q)
+                    }, &mut cands);
+                }
+                cands.sort_unstable();
+                cands.dedup();
+                cands.sort_by(|&a, &b| {
+                    let d = |q: usize| (day(q) - day(p)).num_days().abs();
+                    d(a).cmp(&d(b)).then_with(|| incs[a].id.cmp(&incs[b].id))
+                });
+                chosen.extend(cands.into_iter().take(want));
+            }
+            chosen
+        })
+        .collect()
+}
+
+/// Pushes onto `out` the members of the date-ordered `list` nearest to `p` in time that pass
+/// `keep`: `want` on each side, and any further ones as near as the last taken (a tie is then
+/// settled by id, so every tied candidate must be seen).
+fn nearest_in(
+    list: &[usize],
+    p: usize,
+    want: usize,
+    day: &dyn Fn(usize) -> chrono::NaiveDate,
+    keep: &dyn Fn(usize) -> bool,
+    out: &mut Vec<usize>,
+) {
+    let at = list.partition_point(|&q| q < p);
+    let d0 = day(p);
+    let side = |iter: &mut dyn Iterator<Item = usize>, out: &mut Vec<usize>| {
+        let mut taken = 0;
+        let mut last = None;
+        for q in iter {
+            if !keep(q) {
+                continue;
+            }
+            let d = (day(q) - d0).num_days().abs();
+            if taken >= want && last != Some(d) {
+                break;
+            }
+            out.push(q);
+            taken += 1;
+            last = Some(d);
+        }
+    };
+    side(&mut list[..at].iter().rev().copied(), out);
+    side(&mut list[at..].iter().copied(), out);
 }
 
 /// Every group's typed relationships, both directions.

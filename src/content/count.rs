@@ -1,7 +1,11 @@
 //! Casualty figures and their totals. The one place that decides how ranges, "at least"
-//! and unknown figures add up, so pages, charts and exports agree.
+//! and unknown figures add up, so pages, charts and exports agree, and (issue 10) which
+//! incidents a total counts at all: none dated after the site's data cutoff, and never a
+//! claim and a suspicion in one figure.
 
 use serde::Serialize;
+
+use super::{Attribution, Incident, PartialDate};
 
 /// One casualty figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -113,6 +117,138 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// What the total leaves out, alone: "3 incidents with unknown figures", or `None`.
+    pub fn unknown_note(&self) -> Option<String> {
+        match self.unknown {
+            0 => None,
+            1 => Some("1 incident with an unknown figure".to_string()),
+            n => Some(format!("{n} incidents with unknown figures")),
+        }
+    }
+
+    /// Nothing was reported and nothing was stated as unknown: the figure was never given.
+    pub fn is_empty(&self) -> bool {
+        self.reported == 0 && self.unknown == 0
+    }
+}
+
+/// Totals over a set of incidents, counted the one way every page counts them: incidents
+/// after the data cutoff are only counted as such, victims and attackers killed apart, and
+/// (for one group) claimed, suspected and disputed incidents apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Incidents counted (dated up to the cutoff).
+    pub incidents: usize,
+    /// Incidents left out because they are dated after the cutoff.
+    pub after_cutoff: usize,
+    /// Victims killed.
+    pub killed: Tally,
+    /// Wounded.
+    pub wounded: Tally,
+    /// Attackers killed, never added to the victims.
+    pub attackers_killed: Tally,
+    /// For one group: incidents it claimed.
+    pub claimed: usize,
+    /// For one group: incidents it is suspected of.
+    pub suspected: usize,
+    /// For one group: incidents whose tie to it is disputed.
+    pub disputed: usize,
+    /// For one group: incidents naming it without any attribution.
+    pub unattributed: usize,
+    /// For one group: victims killed in the incidents it claimed.
+    pub killed_claimed: Tally,
+    /// For one group: victims killed in the incidents it is suspected of.
+    pub killed_suspected: Tally,
+    /// For one group: victims killed in the incidents whose tie to it is disputed.
+    pub killed_disputed: Tally,
+}
+
+impl Totals {
+    /// Adds up `incidents`, leaving out those after `cutoff`. With `group`, also splits the
+    /// count by that group's own attribution on each incident (`Incident::claims`).
+    pub fn over<'a>(
+        incidents: impl IntoIterator<Item = &'a Incident>,
+        cutoff: Option<&PartialDate>,
+        group: Option<&str>,
+    ) -> Totals {
+        let mut t = Totals::default();
+        for i in incidents {
+            t.add(i, cutoff, group);
+        }
+        t
+    }
+
+    /// Adds one incident (see [`Totals::over`]).
+    pub fn add(&mut self, i: &Incident, cutoff: Option<&PartialDate>, group: Option<&str>) {
+        if i.after_cutoff(cutoff) {
+            self.after_cutoff += 1;
+            return;
+        }
+        self.incidents += 1;
+        let killed = i.casualties.killed.as_ref();
+        self.killed.add(killed);
+        self.wounded.add(i.casualties.wounded.as_ref());
+        self.attackers_killed
+            .add(i.casualties.attackers_killed.as_ref());
+        let Some(g) = group else { return };
+        match i.claims.iter().find(|c| c.id == g).map(|c| c.attribution) {
+            Some(Attribution::Claimed) => {
+                self.claimed += 1;
+                self.killed_claimed.add(killed);
+            }
+            Some(Attribution::Suspected) => {
+                self.suspected += 1;
+                self.killed_suspected.add(killed);
+            }
+            Some(Attribution::Disputed) => {
+                self.disputed += 1;
+                self.killed_disputed.add(killed);
+            }
+            Some(Attribution::Unattributed) | None => self.unattributed += 1,
+        }
+    }
+}
+
+/// How one month compares with the month before, for a digest (docs/content.md states the
+/// rule): each of two measures, incidents counted and killed (lower bound), scores +1 when
+/// it rose, −1 when it fell and 0 when level; a positive sum is `Deteriorated`, a negative
+/// one `Improved`, zero `Unchanged`. Lower bounds because they are what is sure: an
+/// "at least 200" month is not worse than a "200–260" month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    /// More violence than the month before.
+    Deteriorated,
+    /// Less violence than the month before.
+    Improved,
+    /// As much (or one measure up, the other down).
+    Unchanged,
+}
+
+impl Trend {
+    /// Compares `now` with `before` by the rule above.
+    pub fn between(now: &Totals, before: &Totals) -> Trend {
+        let sign = |a: u64, b: u64| i8::from(a > b) - i8::from(a < b);
+        let score = sign(now.incidents as u64, before.incidents as u64)
+            + sign(now.killed.min, before.killed.min);
+        match score {
+            s if s > 0 => Trend::Deteriorated,
+            s if s < 0 => Trend::Improved,
+            _ => Trend::Unchanged,
+        }
+    }
+
+    /// The word shown: deteriorated | improved | unchanged.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Trend::Deteriorated => "deteriorated",
+            Trend::Improved => "improved",
+            Trend::Unchanged => "unchanged",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,5 +292,22 @@ mod tests {
             "at least 257"
         );
         assert_eq!(Count::Unknown.display(), "unknown");
+    }
+
+    #[test]
+    fn trend_scores_incidents_and_killed_lower_bounds() {
+        let t = |incidents: usize, killed: u64| Totals {
+            incidents,
+            killed: Tally {
+                min: killed,
+                max: killed,
+                ..Tally::default()
+            },
+            ..Totals::default()
+        };
+        assert_eq!(Trend::between(&t(3, 10), &t(1, 10)), Trend::Deteriorated);
+        assert_eq!(Trend::between(&t(1, 2), &t(2, 9)), Trend::Improved);
+        assert_eq!(Trend::between(&t(3, 2), &t(1, 9)), Trend::Unchanged);
+        assert_eq!(Trend::between(&t(2, 9), &t(2, 9)), Trend::Unchanged);
     }
 }

@@ -7,6 +7,8 @@
 use serde::Serialize;
 
 use crate::content::date::DateView;
+/// Totals as counted, before display.
+pub use crate::content::count::Totals as CountTotals;
 
 /// Site-wide values, the same on every page.
 #[derive(Debug, Clone, Serialize)]
@@ -27,6 +29,9 @@ pub struct SiteMeta {
     pub coverage: Option<String>,
     /// True when Atom feeds and the sitemap are written (they need an absolute `base_url`).
     pub feeds: bool,
+    /// The date the site's data is complete to (`data_cutoff` in site.yaml): pages with
+    /// totals, charts and maps say "Data as of …".
+    pub data_cutoff: Option<DateView>,
 }
 
 /// A titled link.
@@ -87,14 +92,62 @@ pub struct IncidentSummary {
     pub killed: Option<String>,
     /// Wounded, as displayed.
     pub wounded: Option<String>,
+    /// Attackers killed, as displayed, kept apart from `killed`.
+    pub attackers_killed: Option<String>,
     /// One-line summary.
     pub summary: Option<String>,
     /// Groups named.
     pub groups: Vec<GroupRef>,
-    /// claimed | suspected | unattributed.
+    /// How each group of `groups` is tied to it (same order).
+    pub claims: Vec<ClaimView>,
+    /// Two or more groups claim it.
+    pub competing_claim: bool,
+    /// The groups are not all tied to it the same way (listings then mark each group).
+    pub mixed_attribution: bool,
+    /// The record's attribution: claimed | suspected | unattributed | disputed.
     pub attribution: Option<&'static str>,
+    /// exact | near | region | country.
+    pub precision: &'static str,
+    /// The place in words at its precision: "Kangaba, Koulikoro", "near Boulkessi",
+    /// "somewhere in Mopti region", "somewhere in Mali".
+    pub where_phrase: String,
+    /// Dated after the site's data cutoff: published, but left out of totals and charts.
+    pub after_cutoff: bool,
     /// True for drafts (only built with `--drafts`).
     pub draft: bool,
+}
+
+/// One group's tie to an incident.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimView {
+    /// The group.
+    pub group: GroupRef,
+    /// claimed | suspected | disputed | unattributed.
+    pub attribution: &'static str,
+    /// When it claimed it.
+    pub claim_date: Option<DateView>,
+    /// How it claimed it ("statement", "video", …).
+    pub claim_medium: Option<String>,
+}
+
+/// A piece of a sentence in words: text, or a group to link.
+#[derive(Debug, Clone, Serialize)]
+pub struct Words {
+    /// Plain text (empty when `group` is set).
+    pub text: String,
+    /// A group named in the sentence.
+    pub group: Option<GroupRef>,
+}
+
+/// An incident in a table, with what the table's page adds to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentRow<'a> {
+    /// The summary fields.
+    #[serde(flatten)]
+    pub incident: &'a IncidentSummary,
+    /// On a group's page: that group's own attribution (claimed | suspected | disputed |
+    /// unattributed); elsewhere absent.
+    pub role: Option<&'static str>,
 }
 
 /// A briefing as listings show it.
@@ -112,6 +165,8 @@ pub struct BriefingSummary {
     pub authors: Vec<String>,
     /// Standfirst.
     pub summary: Option<String>,
+    /// The date its data runs to (its own `data_cutoff`, else the site's).
+    pub data_cutoff: Option<DateView>,
     /// True for drafts.
     pub draft: bool,
 }
@@ -137,7 +192,7 @@ pub struct YearBlock<'a> {
     /// Number of incidents.
     pub count: usize,
     /// The incidents, oldest first.
-    pub incidents: Vec<&'a IncidentSummary>,
+    pub incidents: Vec<IncidentRow<'a>>,
 }
 
 /// One month (or "date unknown within the year") of a year page.
@@ -181,21 +236,40 @@ pub struct PageLink {
     pub current: bool,
 }
 
-/// Casualty totals as displayed.
+/// Totals as displayed, computed by `content::count::Totals` (incidents after the data
+/// cutoff left out).
 #[derive(Debug, Clone, Serialize)]
 pub struct Totals {
-    /// Number of incidents.
+    /// Number of incidents counted.
     pub incidents: usize,
-    /// Killed, e.g. "312–347" or "at least 312".
+    /// Incidents left out because they are dated after the data cutoff.
+    pub after_cutoff: usize,
+    /// Killed (victims), e.g. "312–347" or "at least 312".
     pub killed: String,
     /// Killed with what the total leaves out ("…, 3 incidents with unknown figures").
     pub killed_full: String,
+    /// "3 incidents with unknown figures", when some killed figure is unknown.
+    pub killed_unknown: Option<String>,
     /// Wounded.
     pub wounded: String,
-    /// Incidents the group(s) claimed.
+    /// Wounded with what the total leaves out.
+    pub wounded_full: String,
+    /// Attackers killed, with what it leaves out; absent when no incident gives the figure.
+    pub attackers_killed: Option<String>,
+    /// On a group's page: incidents it claimed.
     pub claimed: usize,
-    /// Incidents the group(s) are suspected of.
+    /// On a group's page: incidents it is suspected of.
     pub suspected: usize,
+    /// On a group's page: incidents whose tie to it is disputed.
+    pub disputed: usize,
+    /// On a group's page: incidents naming it without any attribution.
+    pub unattributed: usize,
+    /// On a group's page: killed in the incidents it claimed.
+    pub killed_claimed: String,
+    /// On a group's page: killed in the incidents it is suspected of.
+    pub killed_suspected: String,
+    /// On a group's page: killed in the incidents whose tie to it is disputed.
+    pub killed_disputed: String,
 }
 
 /// A leader's term as displayed.
@@ -246,7 +320,7 @@ pub struct HomePage<'a> {
     pub latest_briefings: Vec<&'a BriefingSummary>,
     /// Newest incidents first (up to 10).
     pub latest_incidents: Vec<&'a IncidentSummary>,
-    /// Headline figures.
+    /// Headline figures (incidents after the data cutoff left out).
     pub figures: Figures,
     /// Inline SVG chart of the last 12 months of data (HTML, may be empty).
     pub chart: String,
@@ -255,8 +329,10 @@ pub struct HomePage<'a> {
 /// Headline figures of the home page.
 #[derive(Serialize)]
 pub struct Figures {
-    /// Incidents published.
+    /// Incidents counted (published up to the data cutoff).
     pub incidents: usize,
+    /// Incidents published after the data cutoff, not counted.
+    pub after_cutoff: usize,
     /// Group profiles.
     pub groups: usize,
     /// Briefings.
@@ -267,6 +343,10 @@ pub struct Figures {
     pub killed: String,
     /// Killed with what the total leaves out.
     pub killed_full: String,
+    /// "N incidents with unknown figures", when some killed figure is unknown.
+    pub killed_unknown: Option<String>,
+    /// Attackers killed, kept apart; absent when no incident gives the figure.
+    pub attackers_killed: Option<String>,
     /// First year with incidents.
     pub first_year: Option<i32>,
     /// Last year with incidents.
@@ -299,6 +379,14 @@ pub struct IncidentPage<'a> {
     pub targets: Vec<String>,
     /// Captured, as displayed.
     pub captured: Option<String>,
+    /// Who did it, in words: "Claimed by JNIM on 19 June 2017 in a statement; ISGS is
+    /// suspected." Text and group links in order.
+    pub who: Vec<Words>,
+    /// The same sentence as plain text.
+    pub who_text: String,
+    /// Up to five related incidents: sharing a group first, then the same region, then
+    /// nearest in time (`Index::related`).
+    pub related: Vec<&'a IncidentSummary>,
     /// Sources, numbered in order.
     pub sources: Vec<SourceView>,
     /// Tags.
@@ -311,7 +399,7 @@ pub struct IncidentPage<'a> {
     pub prev: Option<Link>,
     /// Next incident in time.
     pub next: Option<Link>,
-    /// Inline SVG locator map (HTML, empty without coordinates).
+    /// Inline SVG locator map (HTML, empty when the place cannot be drawn).
     pub map: String,
 }
 
@@ -331,6 +419,38 @@ pub struct GroupsPage {
     pub groups: Vec<GroupListItem>,
     /// Inline SVG diagram of all groups and their relations (HTML, may be empty).
     pub lineage: String,
+    /// Every typed relationship once, as written (by the writer's name, then date).
+    pub network: Vec<NetworkRow>,
+}
+
+/// One typed relationship of the whole network.
+#[derive(Serialize)]
+pub struct NetworkRow {
+    /// The group that wrote it.
+    pub group: GroupRef,
+    /// The relationship as it reads from `group`: "rival of", "splinter of", …
+    pub relationship: RelationshipView,
+}
+
+/// A typed relationship as a group's page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelationshipView {
+    /// ally | rival | affiliate | splinter_of | pledged_to (as written by whichever group).
+    pub kind: &'static str,
+    /// True when the other group wrote it (then `label` is the inverse label).
+    pub inverse: bool,
+    /// Reads before the other group's name: "rival of", "splinter group", …
+    pub label: &'static str,
+    /// The other group.
+    pub other: GroupRef,
+    /// Since when.
+    pub from: Option<DateView>,
+    /// Until when.
+    pub to: Option<DateView>,
+    /// Context.
+    pub note: Option<String>,
+    /// Where it is documented.
+    pub sources: Vec<SourceView>,
 }
 
 /// One row of the groups index.
@@ -353,8 +473,10 @@ pub struct GroupListItem {
 pub struct GroupPage<'a> {
     /// The group itself.
     pub group: GroupView,
-    /// Relationships, both directions.
+    /// Mergers and affiliations, both directions.
     pub relations: RelationsView,
+    /// Typed, dated relationships, both directions (`Index::relationships`).
+    pub relationships: Vec<RelationshipView>,
     /// Totals over its incidents.
     pub totals: Totals,
     /// Its incidents by year, oldest first.
@@ -441,6 +563,8 @@ pub struct YearPage<'a> {
     pub count: usize,
     /// Killed, as displayed.
     pub killed: String,
+    /// Totals of the year (incidents after the data cutoff left out).
+    pub totals: Totals,
     /// Months, in order.
     pub months: Vec<MonthBlock<'a>>,
     /// Previous year with incidents.
@@ -461,10 +585,12 @@ pub struct CountriesPage {
 pub struct CountryListItem {
     /// The country.
     pub country: CountryRef,
-    /// Incidents.
+    /// Incidents counted.
     pub count: usize,
     /// Killed, as displayed.
     pub killed: String,
+    /// Incidents after the data cutoff, not counted.
+    pub after_cutoff: usize,
 }
 
 /// `country.html`.
@@ -482,6 +608,61 @@ pub struct CountryPage<'a> {
     pub map: String,
     /// Incidents per year by group, SVG chart with table (HTML).
     pub chart: String,
+    /// Monthly digests, newest first.
+    pub months: Vec<MonthDigestLink>,
+}
+
+/// A monthly digest in a country's archive.
+#[derive(Serialize)]
+pub struct MonthDigestLink {
+    /// "June 2017".
+    pub label: String,
+    /// Path of the digest.
+    pub path: String,
+    /// Incidents counted that month.
+    pub count: usize,
+    /// deteriorated | improved | unchanged; absent for the first month on record.
+    pub trend: Option<&'static str>,
+}
+
+/// `country_month.html`: one country's monthly digest.
+#[derive(Serialize)]
+pub struct CountryMonthPage<'a> {
+    /// The country.
+    pub country: CountryRef,
+    /// "June 2017".
+    pub label: String,
+    /// "2017-06".
+    pub month: String,
+    /// The month's incidents, oldest first (none after the data cutoff).
+    pub incidents: Vec<&'a IncidentSummary>,
+    /// The month's totals.
+    pub totals: Totals,
+    /// The previous calendar month's totals.
+    pub previous: PreviousMonth,
+    /// deteriorated | improved | unchanged; absent for the first month on record.
+    pub trend: Option<&'static str>,
+    /// Why, in words: "4 incidents against 2, at least 31 killed against 5".
+    pub trend_reason: String,
+    /// The previous digest of this country.
+    pub prev: Option<Link>,
+    /// The next digest of this country.
+    pub next: Option<Link>,
+    /// Inline SVG map of the month's incidents (HTML, may be empty).
+    pub map: String,
+}
+
+/// The month a digest compares against.
+#[derive(Serialize)]
+pub struct PreviousMonth {
+    /// "May 2017".
+    pub label: String,
+    /// Its digest, when it has incidents.
+    pub path: Option<String>,
+    /// Incidents counted.
+    pub incidents: usize,
+    /// Killed, as displayed.
+    pub killed: String,
 }
 
 /// A group and a count.
@@ -546,4 +727,281 @@ pub struct FreePage {
     pub body: String,
     /// Headings of the body.
     pub toc: Vec<Heading>,
+}
+
+// ------------------------------------------------------------------ words (issue 10)
+//
+// Sentences a reader sees, built from the data here rather than in templates, so every
+// theme says who did it and where at the same honest precision. Templates get them as
+// `Words` (text and group links in order) and as plain text.
+
+use crate::content::{Attribution, Incident, PlacePrecision};
+
+impl Words {
+    fn text(s: impl Into<String>) -> Words {
+        Words {
+            text: s.into(),
+            group: None,
+        }
+    }
+
+    fn group(g: &GroupRef) -> Words {
+        Words {
+            text: String::new(),
+            group: Some(g.clone()),
+        }
+    }
+}
+
+/// The sentence as plain text (group links by their label).
+pub fn words_text(words: &[Words]) -> String {
+    words
+        .iter()
+        .map(|w| w.group.as_ref().map_or(w.text.as_str(), |g| g.label.as_str()))
+        .collect()
+}
+
+/// "A", "A and B", "A, B and C", with each group a link.
+fn list_of(groups: &[&GroupRef], out: &mut Vec<Words>) {
+    for (k, g) in groups.iter().enumerate() {
+        if k > 0 {
+            out.push(Words::text(if k + 1 == groups.len() {
+                " and "
+            } else {
+                ", "
+            }));
+        }
+        out.push(Words::group(g));
+    }
+}
+
+/// "on 19 June 2017", "in June 2017", "in 2017".
+fn when_claimed(d: &crate::content::PartialDate) -> String {
+    match d.precision() {
+        crate::content::Precision::Day => format!("on {}", d.display()),
+        _ => format!("in {}", d.display()),
+    }
+}
+
+/// "in a statement", "in an audio message", "via Amaq": the medium as a phrase.
+fn medium_phrase(m: &str) -> String {
+    let m = m.trim();
+    let first = m
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match first.as_str() {
+        "via" | "through" | "by" | "on" | "in" => m.to_string(),
+        "a" | "an" | "the" => format!("in {m}"),
+        _ => {
+            let vowel = m
+                .chars()
+                .next()
+                .is_some_and(|c| "aeiouAEIOU".contains(c));
+            format!("in {} {m}", if vowel { "an" } else { "a" })
+        }
+    }
+}
+
+/// Who did it, in words: "Claimed by JNIM on 19 June 2017 in a statement; ISGS is
+/// suspected." A competing claim (two or more claimants) says so: "Competing claims: JNIM
+/// claimed it …; ISGS claimed it …". `groups` are the refs of `i.claims`, in order.
+pub fn who_did_it(i: &Incident, groups: &[GroupRef]) -> Vec<Words> {
+    let mut out: Vec<Words> = Vec::new();
+    let of = |a: Attribution| -> Vec<(usize, &GroupRef)> {
+        i.claims
+            .iter()
+            .zip(groups)
+            .enumerate()
+            .filter(|(_, (c, _))| c.attribution == a)
+            .map(|(k, (_, g))| (k, g))
+            .collect()
+    };
+    if groups.is_empty() {
+        out.push(Words::text(match i.attribution {
+            Some(Attribution::Claimed) => "Claimed, by a group not on record.",
+            Some(Attribution::Suspected) => "A group not on record is suspected.",
+            Some(Attribution::Disputed) => "Its attribution is disputed.",
+            _ => "Unattributed: no group claimed it and none is blamed.",
+        }));
+        return out;
+    }
+    let claim_details = |k: usize, out: &mut Vec<Words>| {
+        let c = &i.claims[k];
+        if let Some(d) = &c.claim_date {
+            out.push(Words::text(format!(" {}", when_claimed(d))));
+        }
+        if let Some(m) = c.claim_medium.as_deref().filter(|m| !m.trim().is_empty()) {
+            out.push(Words::text(format!(" {}", medium_phrase(m))));
+        }
+    };
+    let mut clauses: Vec<Vec<Words>> = Vec::new();
+    let claimed = of(Attribution::Claimed);
+    if claimed.len() >= 2 {
+        let mut c = vec![Words::text("Competing claims: ")];
+        for (n, (k, g)) in claimed.iter().enumerate() {
+            if n > 0 {
+                c.push(Words::text("; "));
+            }
+            c.push(Words::group(g));
+            c.push(Words::text(" claimed it"));
+            claim_details(*k, &mut c);
+        }
+        clauses.push(c);
+    } else if let Some((k, g)) = claimed.first() {
+        let mut c = vec![Words::text("Claimed by "), Words::group(g)];
+        claim_details(*k, &mut c);
+        clauses.push(c);
+    }
+    let mut group_clause = |a: Attribution, one: &str, many: &str, lead: &str| {
+        let gs: Vec<&GroupRef> = of(a).into_iter().map(|(_, g)| g).collect();
+        if gs.is_empty() {
+            return;
+        }
+        let mut c = vec![Words::text(lead)];
+        list_of(&gs, &mut c);
+        c.push(Words::text(if gs.len() == 1 { one } else { many }));
+        clauses.push(c);
+    };
+    group_clause(Attribution::Suspected, " is suspected", " are suspected", "");
+    group_clause(
+        Attribution::Disputed,
+        " is disputed",
+        " are disputed",
+        "the role of ",
+    );
+    group_clause(
+        Attribution::Unattributed,
+        " is named without a firm attribution",
+        " are named without a firm attribution",
+        "",
+    );
+    for (n, c) in clauses.into_iter().enumerate() {
+        if n > 0 {
+            out.push(Words::text("; "));
+        }
+        out.extend(c);
+    }
+    // Capitalise the sentence: the first piece is text unless it opens with a group.
+    if let Some(first) = out.first_mut()
+        && first.group.is_none()
+    {
+        let mut cs = first.text.chars();
+        if let Some(c) = cs.next() {
+            first.text = c.to_uppercase().chain(cs).collect();
+        }
+    }
+    out.push(Words::text("."));
+    out
+}
+
+/// The place in words at its precision: "Kangaba, Koulikoro" (exact), "near Boulkessi,
+/// Mopti" (near), "somewhere in Mopti region" (region), "somewhere in Mali" (country).
+/// Empty for an exact place that names neither place nor region.
+pub fn where_phrase(i: &Incident, country_name: &str) -> String {
+    let l = &i.location;
+    let place = l.place.as_deref().filter(|s| !s.is_empty());
+    let admin1 = l.admin1.as_deref().filter(|s| !s.is_empty());
+    match l.precision {
+        PlacePrecision::Exact => match (place, admin1) {
+            (Some(p), Some(a)) => format!("{p}, {a}"),
+            (Some(p), None) => p.to_string(),
+            (None, Some(a)) => a.to_string(),
+            // Only the country, which every page shows on its own.
+            (None, None) => String::new(),
+        },
+        // A place written "Near Douna" already says so.
+        PlacePrecision::Near => match (place, admin1) {
+            (Some(p), a) if p.to_lowercase().starts_with("near ") => match a {
+                Some(a) => format!("{p}, {a}"),
+                None => p.to_string(),
+            },
+            (Some(p), Some(a)) => format!("near {p}, {a}"),
+            (Some(p), None) => format!("near {p}"),
+            (None, Some(a)) => format!("near a place in {a} region"),
+            (None, None) => format!("near a place in {country_name}"),
+        },
+        PlacePrecision::Region => match admin1 {
+            Some(a) => format!("somewhere in {a} region"),
+            None => format!("somewhere in {country_name}"),
+        },
+        PlacePrecision::Country => format!("somewhere in {country_name}"),
+    }
+}
+
+/// Totals for display.
+pub fn totals_view(t: &CountTotals) -> Totals {
+    // No incident giving a figure is not zero: say so.
+    let shown = |x: &crate::content::Tally, full: bool| {
+        if x.is_empty() {
+            "not recorded".to_string()
+        } else if full {
+            x.display_full()
+        } else {
+            x.display()
+        }
+    };
+    Totals {
+        incidents: t.incidents,
+        after_cutoff: t.after_cutoff,
+        killed: shown(&t.killed, false),
+        killed_full: shown(&t.killed, true),
+        killed_unknown: t.killed.unknown_note(),
+        wounded: shown(&t.wounded, false),
+        wounded_full: shown(&t.wounded, true),
+        attackers_killed: (!t.attackers_killed.is_empty())
+            .then(|| t.attackers_killed.display_full()),
+        claimed: t.claimed,
+        suspected: t.suspected,
+        disputed: t.disputed,
+        unattributed: t.unattributed,
+        killed_claimed: t.killed_claimed.display_full(),
+        killed_suspected: t.killed_suspected.display_full(),
+        killed_disputed: t.killed_disputed.display_full(),
+    }
+}
+
+/// One month of a country's record, compared with the calendar month before: what a
+/// monthly digest page and the country's archive show. Not a template view.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    /// "2017-06".
+    pub key: String,
+    /// "June 2017".
+    pub label: String,
+    /// The month's incidents (none after the data cutoff), oldest first.
+    pub positions: Vec<usize>,
+    /// Their totals.
+    pub totals: CountTotals,
+    /// "2017-05".
+    pub prev_key: String,
+    /// "May 2017".
+    pub prev_label: String,
+    /// The previous month's totals (zero when it had no incident).
+    pub prev: CountTotals,
+    /// The trend word; `None` for the country's first month on record.
+    pub trend: Option<&'static str>,
+    /// The comparison in words.
+    pub reason: String,
+}
+
+/// The months of a country's monthly digests: every (year, month) of `positions` with an
+/// incident dated at least to the month and not after `cutoff`, each with its incidents in
+/// order. The digest pages and the sitemap both list exactly these.
+pub fn digest_months(
+    site: &crate::content::Site,
+    positions: &[usize],
+    cutoff: Option<&crate::content::PartialDate>,
+) -> std::collections::BTreeMap<(i32, u8), Vec<usize>> {
+    let mut months: std::collections::BTreeMap<(i32, u8), Vec<usize>> = Default::default();
+    for &p in positions {
+        let i = &site.incidents[p];
+        if let Some(m) = i.date.month
+            && !i.after_cutoff(cutoff)
+        {
+            months.entry((i.date.year, m)).or_default().push(p);
+        }
+    }
+    months
 }

@@ -78,12 +78,17 @@ pub fn html_pages(site: &Site, index: &Index, config: &Config) -> Vec<String> {
     out.push("chronology/".into());
     out.extend(index.by_year.keys().map(|y| format!("chronology/{y}/")));
     out.push("countries/".into());
-    out.extend(
-        index
-            .by_country
-            .keys()
-            .map(|c| format!("countries/{}/", c.to_ascii_lowercase())),
-    );
+    // Each country page, then its monthly digests (issue 10).
+    for (c, positions) in &index.by_country {
+        let cc = c.to_ascii_lowercase();
+        out.push(format!("countries/{cc}/"));
+        let months = super::context::digest_months(site, positions, config.data_cutoff.as_ref());
+        out.extend(
+            months
+                .keys()
+                .map(|(y, m)| format!("countries/{cc}/{y:04}-{m:02}/")),
+        );
+    }
     out.push("briefings/".into());
     out.extend(
         site.briefings

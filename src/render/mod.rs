@@ -19,7 +19,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::content::country;
 use crate::content::date::DateView;
-use crate::content::{Count, Incident, Site, Tally};
+use crate::content::{Count, Incident, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::index::Index;
 use crate::load::Sources;
@@ -61,6 +61,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "year.html",
     "countries.html",
     "country.html",
+    "country_month.html",
     "briefings.html",
     "briefing.html",
     "tags.html",
@@ -382,29 +383,49 @@ impl<'a> Shared<'a> {
         let incidents = site
             .incidents
             .par_iter()
-            .map(|i| IncidentSummary {
-                id: i.id.clone(),
-                path: format!("incidents/{}/", i.id),
-                title: i.title.clone(),
-                date: DateView::from(&i.date),
-                end_date: i.end_date.as_ref().map(DateView::from),
-                place: place_line(i),
-                country: country_ref(&i.location.country),
-                event_type: i
-                    .event_type
-                    .as_deref()
-                    .and_then(|e| config.event_label(e))
-                    .map(str::to_string),
-                killed: show(&i.casualties.killed),
-                wounded: show(&i.casualties.wounded),
-                summary: i.summary.clone(),
-                groups: i
-                    .groups
+            .map(|i| {
+                let country = country_ref(&i.location.country);
+                let claims: Vec<ClaimView> = i
+                    .claims
                     .iter()
-                    .filter_map(|g| site.group_pos(g).map(|p| groups[p].clone()))
-                    .collect(),
-                attribution: i.attribution.map(|a| a.as_str()),
-                draft: i.draft,
+                    .filter_map(|c| {
+                        site.group_pos(&c.id).map(|p| ClaimView {
+                            group: groups[p].clone(),
+                            attribution: c.attribution.as_str(),
+                            claim_date: c.claim_date.as_ref().map(DateView::from),
+                            claim_medium: c.claim_medium.clone(),
+                        })
+                    })
+                    .collect();
+                IncidentSummary {
+                    id: i.id.clone(),
+                    path: format!("incidents/{}/", i.id),
+                    title: i.title.clone(),
+                    date: DateView::from(&i.date),
+                    end_date: i.end_date.as_ref().map(DateView::from),
+                    place: place_line(i),
+                    where_phrase: where_phrase(i, &country.name),
+                    country,
+                    event_type: i
+                        .event_type
+                        .as_deref()
+                        .and_then(|e| config.event_label(e))
+                        .map(str::to_string),
+                    killed: show(&i.casualties.killed),
+                    wounded: show(&i.casualties.wounded),
+                    attackers_killed: show(&i.casualties.attackers_killed),
+                    summary: i.summary.clone(),
+                    groups: claims.iter().map(|c| c.group.clone()).collect(),
+                    mixed_attribution: claims
+                        .windows(2)
+                        .any(|w| w[0].attribution != w[1].attribution),
+                    competing_claim: i.competing_claim(),
+                    claims,
+                    attribution: i.attribution.map(|a| a.as_str()),
+                    precision: i.location.precision.as_str(),
+                    after_cutoff: i.after_cutoff(config.data_cutoff.as_ref()),
+                    draft: i.draft,
+                }
             })
             .collect();
         let briefings = site
@@ -417,6 +438,11 @@ impl<'a> Shared<'a> {
                 date: DateView::from(&b.date),
                 authors: b.authors.clone(),
                 summary: b.summary.clone(),
+                data_cutoff: b
+                    .data_cutoff
+                    .as_ref()
+                    .or(config.data_cutoff.as_ref())
+                    .map(DateView::from),
                 draft: b.draft,
             })
             .collect();
@@ -444,6 +470,7 @@ impl<'a> Shared<'a> {
                 .collect(),
             coverage,
             feeds: config.base_url.starts_with("http"),
+            data_cutoff: config.data_cutoff.as_ref().map(DateView::from),
         };
         Shared {
             site,
@@ -456,33 +483,108 @@ impl<'a> Shared<'a> {
         }
     }
 
+    /// Counts `positions` the one way (`content::count::Totals`): after-cutoff incidents
+    /// left out, and with `group` that group's claimed, suspected and disputed apart.
+    fn count(&self, positions: &[usize], group: Option<&str>) -> CountTotals {
+        CountTotals::over(
+            positions.iter().map(|&p| &self.site.incidents[p]),
+            self.config.data_cutoff.as_ref(),
+            group,
+        )
+    }
+
     fn totals(&self, positions: &[usize], group: Option<&str>) -> Totals {
-        let mut killed = Tally::default();
-        let mut wounded = Tally::default();
-        let (mut claimed, mut suspected) = (0, 0);
-        for &p in positions {
-            let i = &self.site.incidents[p];
-            killed.add(i.casualties.killed.as_ref());
-            wounded.add(i.casualties.wounded.as_ref());
-            if group.is_some() {
-                match i.attribution {
-                    Some(crate::content::Attribution::Claimed) => claimed += 1,
-                    Some(crate::content::Attribution::Suspected) => suspected += 1,
-                    _ => {}
-                }
-            }
-        }
-        Totals {
-            incidents: positions.len(),
-            killed: killed.display(),
-            killed_full: killed.display_full(),
-            wounded: wounded.display(),
-            claimed,
-            suspected,
+        totals_view(&self.count(positions, group))
+    }
+
+    /// Positions of `positions` dated up to the data cutoff: what charts and digests draw.
+    fn counted(&self, positions: &[usize]) -> Vec<usize> {
+        positions
+            .iter()
+            .copied()
+            .filter(|&p| !self.incidents[p].after_cutoff)
+            .collect()
+    }
+
+    /// A typed relationship as a group page shows it.
+    fn relationship(&self, v: &crate::index::RelationView) -> RelationshipView {
+        RelationshipView {
+            kind: v.kind.as_str(),
+            inverse: v.inverse,
+            label: v.label(),
+            other: self.groups[v.other].clone(),
+            from: v.from.as_ref().map(DateView::from),
+            to: v.to.as_ref().map(DateView::from),
+            note: v.note.clone(),
+            sources: v
+                .sources
+                .iter()
+                .map(|src| SourceView {
+                    title: src.title.clone(),
+                    url: src.url.clone(),
+                    publisher: src.publisher.clone(),
+                    date: src.date.as_ref().map(DateView::from),
+                })
+                .collect(),
         }
     }
 
-    fn chronology(&self, positions: &[usize]) -> Vec<YearBlock<'_>> {
+    /// The monthly digests of a country's incidents `positions`: every month with an
+    /// incident counted (dated to the month or day, up to the data cutoff), oldest first,
+    /// each against the calendar month before it.
+    fn digests(&self, positions: &[usize]) -> Vec<Digest> {
+        let months = digest_months(self.site, positions, self.config.data_cutoff.as_ref());
+        let label = |(y, m): (i32, u8)| {
+            format!("{} {y}", crate::content::PartialDate::month_name(m))
+        };
+        let none = Vec::new();
+        months
+            .iter()
+            .enumerate()
+            .map(|(k, (&(y, m), v))| {
+                let prev_ym = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+                let totals = self.count(v, None);
+                let prev = self.count(months.get(&prev_ym).unwrap_or(&none), None);
+                let trend = (k > 0).then(|| {
+                    crate::content::count::Trend::between(&totals, &prev).as_str()
+                });
+                let plural = |n: usize| if n == 1 { "incident" } else { "incidents" };
+                let reason = match trend {
+                    None => format!(
+                        "The first month on record: {} {}, {} killed.",
+                        totals.incidents,
+                        plural(totals.incidents),
+                        totals.killed.display()
+                    ),
+                    Some(_) => format!(
+                        "{} {} against {} in {}; {} killed against {} (lower bounds compared: {} and {}).",
+                        totals.incidents,
+                        plural(totals.incidents),
+                        prev.incidents,
+                        label(prev_ym),
+                        totals.killed.display(),
+                        prev.killed.display(),
+                        totals.killed.min,
+                        prev.killed.min
+                    ),
+                };
+                Digest {
+                    key: format!("{y:04}-{m:02}"),
+                    label: label((y, m)),
+                    positions: v.clone(),
+                    totals,
+                    prev_key: format!("{:04}-{:02}", prev_ym.0, prev_ym.1),
+                    prev_label: label(prev_ym),
+                    prev,
+                    trend,
+                    reason,
+                }
+            })
+            .collect()
+    }
+
+    /// Incidents by year; with `group`, each row carries that group's own attribution.
+    fn chronology(&self, positions: &[usize], group: Option<&str>) -> Vec<YearBlock<'_>> {
         let mut out: Vec<YearBlock<'_>> = Vec::new();
         for &p in positions {
             let year = self.site.incidents[p].date.year;
@@ -496,7 +598,17 @@ impl<'a> Shared<'a> {
             }
             let b = out.last_mut().expect("just pushed");
             b.count += 1;
-            b.incidents.push(&self.incidents[p]);
+            let role = group.map(|g| {
+                self.site.incidents[p]
+                    .claims
+                    .iter()
+                    .find(|c| c.id == g)
+                    .map_or("unattributed", |c| c.attribution.as_str())
+            });
+            b.incidents.push(IncidentRow {
+                incident: &self.incidents[p],
+                role,
+            });
         }
         out
     }
@@ -827,6 +939,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     let site = sh.site;
     let index = sh.index;
     let config = sh.config;
+    let cutoff = config.data_cutoff.as_ref();
     let mut jobs = Vec::new();
     let mut push = |template: &'static str,
                     path: String,
@@ -861,16 +974,25 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 .unwrap_or_default(),
             latest_briefings: sh.briefings.iter().rev().take(5).collect(),
             latest_incidents: sh.incidents.iter().rev().take(10).collect(),
-            chart: pictures::last_twelve_months(site),
-            figures: Figures {
-                incidents: site.incidents.len(),
-                groups: site.groups.len(),
-                briefings: site.briefings.len(),
-                countries: index.by_country.len(),
-                killed: index.killed_total.display(),
-                killed_full: index.killed_total.display_full(),
-                first_year: index.by_year.keys().next().copied(),
-                last_year: index.by_year.keys().next_back().copied(),
+            chart: pictures::last_twelve_months(site, cutoff),
+            figures: {
+                let t = sh.count(&(0..site.incidents.len()).collect::<Vec<_>>(), None);
+                let counted = site.incidents.iter().filter(|i| !i.after_cutoff(cutoff));
+                let years: Vec<i32> = counted.map(|i| i.date.year).collect();
+                Figures {
+                    incidents: t.incidents,
+                    after_cutoff: t.after_cutoff,
+                    groups: site.groups.len(),
+                    briefings: site.briefings.len(),
+                    countries: index.by_country.len(),
+                    killed: t.killed.display(),
+                    killed_full: t.killed.display_full(),
+                    killed_unknown: t.killed.unknown_note(),
+                    attackers_killed: (!t.attackers_killed.is_empty())
+                        .then(|| t.attackers_killed.display_full()),
+                    first_year: years.iter().min().copied(),
+                    last_year: years.iter().max().copied(),
+                }
             },
         }),
     );
@@ -921,6 +1043,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         &root_of(&pages[n - 1].1),
                         "Incidents on this page",
                         true,
+                        cutoff,
                     ),
                 }
             }),
@@ -940,7 +1063,18 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 if !errors.is_empty() {
                     return Err(errors);
                 }
+                let who = who_did_it(
+                    inc,
+                    &s.claims.iter().map(|c| c.group.clone()).collect::<Vec<_>>(),
+                );
                 let page = IncidentPage {
+                    who_text: words_text(&who),
+                    who,
+                    related: index
+                        .related
+                        .get(p)
+                        .map(|r| r.iter().map(|&q| &sh.incidents[q]).collect())
+                        .unwrap_or_default(),
                     incident: s,
                     place_name: inc.location.place.clone(),
                     admin1: inc.location.admin1.clone(),
@@ -963,7 +1097,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         .map(|&b| &sh.briefings[b])
                         .collect(),
                     body: body.html,
-                    map: pictures::locator(site, inc, "../../"),
+                    map: pictures::locator(inc, "../../"),
                     prev: p.checked_sub(1).map(|q| Link {
                         title: sh.incidents[q].title.clone(),
                         path: sh.incidents[q].path.clone(),
@@ -994,6 +1128,18 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
             });
             GroupsPage {
                 lineage: pictures::lineage_overview(site, index, "../"),
+                network: by_name
+                    .iter()
+                    .flat_map(|&g| {
+                        index.relationships[g]
+                            .iter()
+                            .filter(|v| !v.inverse)
+                            .map(move |v| NetworkRow {
+                                group: sh.groups[g].clone(),
+                                relationship: sh.relationship(v),
+                            })
+                    })
+                    .collect(),
                 groups: by_name
                     .iter()
                     .map(|&g| {
@@ -1050,8 +1196,12 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         affiliated_with: refs(&rel.affiliated_with),
                         affiliates: refs(&rel.affiliates),
                     },
+                    relationships: index.relationships[g]
+                        .iter()
+                        .map(|v| sh.relationship(v))
+                        .collect(),
                     totals: sh.totals(&index.by_group[g], Some(&gr.id)),
-                    chronology: sh.chronology(&index.by_group[g]),
+                    chronology: sh.chronology(&index.by_group[g], Some(&gr.id)),
                     briefings: index.briefings_of_group[g]
                         .iter()
                         .map(|&b| &sh.briefings[b])
@@ -1063,8 +1213,9 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         "../../",
                         &format!("Incidents of {}", gr.label()),
                         false,
+                        cutoff,
                     ),
-                    charts: pictures::group_charts(site, &index.by_group[g], gr.label()),
+                    charts: pictures::group_charts(site, &index.by_group[g], gr.label(), cutoff),
                     lineage: pictures::lineage(site, index, g, "../../"),
                 }
             }),
@@ -1084,13 +1235,11 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 .by_year
                 .iter()
                 .map(|(y, v)| {
-                    let mut k = Tally::default();
-                    v.iter()
-                        .for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
+                    let t = sh.count(v, None);
                     YearCount {
                         year: *y,
-                        count: v.len(),
-                        killed: k.display(),
+                        count: t.incidents,
+                        killed: t.killed.display(),
                         path: format!("chronology/{y}/"),
                     }
                 })
@@ -1100,6 +1249,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 site,
                 &(0..site.incidents.len()).collect::<Vec<_>>(),
                 "Incidents per month, by group",
+                cutoff,
             ),
             timeline: pictures::timeline(site, index, "../"),
         }),
@@ -1136,10 +1286,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         .incidents
                         .push(&sh.incidents[p]);
                 }
-                let mut killed = Tally::default();
-                positions
-                    .iter()
-                    .for_each(|&p| killed.add(site.incidents[p].casualties.killed.as_ref()));
+                let t = sh.count(positions, None);
                 let link = |y: i32| Link {
                     title: y.to_string(),
                     path: format!("chronology/{y}/"),
@@ -1147,7 +1294,8 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 YearPage {
                     year: *year,
                     count: positions.len(),
-                    killed: killed.display(),
+                    killed: t.killed.display(),
+                    totals: totals_view(&t),
                     months,
                     prev: k.checked_sub(1).map(|j| link(year_list[j])),
                     next: year_list.get(k + 1).map(|&y| link(y)),
@@ -1167,13 +1315,12 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 .by_country
                 .iter()
                 .map(|(c, v)| {
-                    let mut k = Tally::default();
-                    v.iter()
-                        .for_each(|&p| k.add(site.incidents[p].casualties.killed.as_ref()));
+                    let t = sh.count(v, None);
                     CountryListItem {
                         country: country_ref(c),
-                        count: v.len(),
-                        killed: k.display(),
+                        count: t.incidents,
+                        killed: t.killed.display(),
+                        after_cutoff: t.after_cutoff,
                     }
                 })
                 .collect(),
@@ -1217,23 +1364,86 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 CountryPage {
                     totals: sh.totals(positions, None),
                     groups,
-                    chronology: sh.chronology(positions),
+                    chronology: sh.chronology(positions, None),
                     map: pictures::overview(
                         site,
                         positions,
                         "../../",
                         &format!("Incidents in {}", cr.name),
                         true,
+                        cutoff,
                     ),
                     chart: pictures::yearly_by_group(
                         site,
                         positions,
                         &format!("Incidents per year in {}, by group", cr.name),
+                        cutoff,
                     ),
+                    months: sh
+                        .digests(positions)
+                        .iter()
+                        .rev()
+                        .map(|d| MonthDigestLink {
+                            label: d.label.clone(),
+                            path: format!("{}{}/", cr.path, d.key),
+                            count: d.totals.incidents,
+                            trend: d.trend,
+                        })
+                        .collect(),
                     country: cr,
                 }
             }),
         );
+        // Monthly digests: one page per month with counted incidents.
+        let digests = std::sync::Arc::new(sh.digests(positions));
+        for k in 0..digests.len() {
+            let digests = digests.clone();
+            let d = &digests[k];
+            let cr = country_ref(c);
+            push(
+                "country_month.html",
+                format!("{}{}/", cr.path, d.key),
+                format!("{}: {}", cr.name, d.label),
+                Some(format!(
+                    "Incidents in {} in {}, against the month before.",
+                    cr.name, d.label
+                )),
+                lazy(move || {
+                    let d = &digests[k];
+                    let cr = country_ref(c);
+                    let link = |x: &Digest| Link {
+                        title: x.label.clone(),
+                        path: format!("{}{}/", cr.path, x.key),
+                    };
+                    CountryMonthPage {
+                        label: d.label.clone(),
+                        month: d.key.clone(),
+                        incidents: d.positions.iter().map(|&p| &sh.incidents[p]).collect(),
+                        totals: totals_view(&d.totals),
+                        previous: PreviousMonth {
+                            label: d.prev_label.clone(),
+                            path: (k > 0 && digests[k - 1].key == d.prev_key)
+                                .then(|| format!("{}{}/", cr.path, d.prev_key)),
+                            incidents: d.prev.incidents,
+                            killed: d.prev.killed.display_full(),
+                        },
+                        trend: d.trend,
+                        trend_reason: d.reason.clone(),
+                        prev: k.checked_sub(1).map(|j| link(&digests[j])),
+                        next: digests.get(k + 1).map(link),
+                        map: pictures::overview(
+                            site,
+                            &d.positions,
+                            "../../../",
+                            &format!("Incidents in {}, {}", cr.name, d.label),
+                            true,
+                            cutoff,
+                        ),
+                        country: cr,
+                    }
+                }),
+            );
+        }
     }
 
     // Briefings.

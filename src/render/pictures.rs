@@ -1,14 +1,49 @@
 //! Builds the inline SVG pictures of each page (maps, charts, lineage, timeline) from the
 //! site and its indexes, through the drawing code in [`super::svg`]. One function per
 //! picture; each returns ready-to-embed HTML, or an empty string when there is nothing to draw.
+//!
+//! Issue 10: incidents after the data cutoff are left out of every chart and overview map,
+//! each picture says "Data as of …", and a map mark is only as precise as the record.
 
 use std::collections::BTreeMap;
 
 use super::svg::{
-    self, Band, BarChart, EdgeKind, LineageEdge, LineageNode, MapOptions, MapPoint, Range, Series,
+    self, Band, BarChart, EdgeKind, LineageEdge, LineageNode, MapOptions, MapPoint, Mark, Range,
+    Series,
 };
-use crate::content::{Count, Incident, Site};
+use crate::content::{Count, Incident, PartialDate, PlacePrecision, RelationKind, Site};
 use crate::index::Index;
+
+/// Radius of the dashed circle that stands for "somewhere in this region": about the size
+/// of a Sahel region, and large enough that nobody reads it as a place.
+const REGION_KM: f64 = 120.0;
+
+/// "Data as of 30 June 2017." for a picture's caption, or nothing without a cutoff.
+fn as_of(cutoff: Option<&PartialDate>) -> String {
+    cutoff.map_or(String::new(), |c| format!(" Data as of {}.", c.display()))
+}
+
+/// `positions` without the incidents after the cutoff (they are published, not counted).
+fn counted(site: &Site, positions: &[usize], cutoff: Option<&PartialDate>) -> Vec<usize> {
+    positions
+        .iter()
+        .copied()
+        .filter(|&p| !site.incidents[p].after_cutoff(cutoff))
+        .collect()
+}
+
+/// A bar chart figure with its "Data as of" line.
+fn chart_figure(chart: &BarChart, cutoff: Option<&PartialDate>) -> String {
+    let fig = svg::bar_chart_figure(chart);
+    let note = as_of(cutoff);
+    match fig.strip_suffix("</figure>") {
+        Some(open) if !note.is_empty() => format!(
+            "{open}<p class=\"bw-asof\">{}</p></figure>",
+            svg::esc(note.trim())
+        ),
+        _ => fig,
+    }
+}
 
 /// Most groups a stacked chart or overview map colours separately; the rest are "other".
 const TOP_GROUPS: usize = 6;
@@ -33,23 +68,41 @@ fn add(a: &mut Range, b: Range) {
     };
 }
 
-fn point(site: &Site, i: &Incident, root: &str, series: Option<String>) -> Option<MapPoint> {
-    let (lat, lon) = i.location.coords?;
-    let place = i
-        .location
-        .place
-        .as_deref()
-        .or(i.location.admin1.as_deref())
-        .unwrap_or(&i.location.country);
-    let _ = site;
+/// The mark of an incident at its precision: a disc or ring at its coordinates, a dashed
+/// circle around a region's given centre, or its whole country. `None` when it cannot be
+/// placed (an exact or near place without coordinates).
+fn point(i: &Incident, root: &str, series: Option<String>) -> Option<MapPoint> {
+    let l = &i.location;
+    let country = || Mark::Country {
+        code: l.country.clone(),
+    };
+    let ((lat, lon), mark) = match l.precision {
+        PlacePrecision::Exact => (l.coords?, Mark::Exact),
+        PlacePrecision::Near => (l.coords?, Mark::Near),
+        // Without a centre for the region there is only the country to show.
+        PlacePrecision::Region => match l.coords {
+            Some(c) => (c, Mark::Region { km: REGION_KM }),
+            None => (svg::country_centre(&l.country)?, country()),
+        },
+        PlacePrecision::Country => (
+            svg::country_centre(&l.country).or(l.coords)?,
+            country(),
+        ),
+    };
+    let country_name = crate::content::country::name(&l.country).unwrap_or(&l.country);
     Some(MapPoint {
         lat,
         lon,
         killed: i.casualties.killed.as_ref().and_then(Count::min),
-        label: format!("{} — {}: {}", i.date.display(), place, i.title),
+        label: format!(
+            "{} — {}: {}",
+            i.date.display(),
+            super::context::where_phrase(i, country_name),
+            i.title
+        ),
         url: format!("{root}incidents/{}/", i.id),
         series,
-        exact: true,
+        mark,
     })
 }
 
@@ -91,10 +144,13 @@ fn top_groups<'a>(site: &'a Site, positions: &[usize], n: usize) -> Vec<&'a str>
 }
 
 /// A small locator map for one incident page.
-pub fn locator(site: &Site, i: &Incident, root: &str) -> String {
-    let Some(p) = point(site, i, root, None) else {
+pub fn locator(i: &Incident, root: &str) -> String {
+    let Some(p) = point(i, root, None) else {
         return String::new();
     };
+    let country_name =
+        crate::content::country::name(&i.location.country).unwrap_or(&i.location.country);
+    let phrase = super::context::where_phrase(i, country_name);
     let svg = svg::map_svg(
         &[p],
         &MapOptions {
@@ -105,12 +161,15 @@ pub fn locator(site: &Site, i: &Incident, root: &str) -> String {
             height: 260,
         },
     );
-    let place = i.location.place.as_deref().unwrap_or("the incident");
-    figure(
-        "bw-map bw-map-locator",
-        svg,
-        format!("Location of {place}."),
-    )
+    let caption = match i.location.precision {
+        PlacePrecision::Exact => format!("Location: {phrase}."),
+        PlacePrecision::Near => format!("Location: {phrase} (the ring marks the place named, not the spot)."),
+        PlacePrecision::Region if i.location.coords.is_some() => {
+            format!("Location: {phrase} (the dashed circle is not the region's outline; the exact place is not known).")
+        }
+        _ => format!("Location: {phrase} (the whole country is hatched; the place is not known)."),
+    };
+    figure("bw-map bw-map-locator", svg, caption)
 }
 
 /// An overview map of `positions`, coloured by group (or by one colour for a single group).
@@ -120,7 +179,11 @@ pub fn overview(
     root: &str,
     title: &str,
     colour_by_group: bool,
+    cutoff: Option<&PartialDate>,
 ) -> String {
+    let later = positions.len();
+    let positions = &counted(site, positions, cutoff)[..];
+    let later = later - positions.len();
     let shown = if colour_by_group {
         top_groups(site, positions, TOP_GROUPS)
     } else {
@@ -135,7 +198,7 @@ pub fn overview(
             } else {
                 None
             };
-            point(site, i, root, series)
+            point(i, root, series)
         })
         .collect();
     let missing = positions.len() - points.len();
@@ -150,7 +213,7 @@ pub fn overview(
         },
     );
     let mut caption = format!(
-        "{title}: {} {} with coordinates; marks sized by people killed.",
+        "{title}: {} {} placed; marks sized by people killed, drawn as precisely as the place is known.",
         points.len(),
         if points.len() == 1 {
             "incident"
@@ -161,11 +224,21 @@ pub fn overview(
     if missing > 0 {
         caption.push_str(&format!(" {missing} without coordinates not shown."));
     }
+    if later > 0 {
+        caption.push_str(&format!(" {later} after the data cutoff not shown."));
+    }
+    caption.push_str(&as_of(cutoff));
     figure("bw-map", svg, caption)
 }
 
 /// Incidents per year and killed per year for a group page.
-pub fn group_charts(site: &Site, positions: &[usize], name: &str) -> String {
+pub fn group_charts(
+    site: &Site,
+    positions: &[usize],
+    name: &str,
+    cutoff: Option<&PartialDate>,
+) -> String {
+    let positions = &counted(site, positions, cutoff)[..];
     let mut years: BTreeMap<i32, (u64, Range)> = BTreeMap::new();
     for &p in positions {
         let i = &site.incidents[p];
@@ -206,8 +279,8 @@ pub fn group_charts(site: &Site, positions: &[usize], name: &str) -> String {
     };
     format!(
         "{}{}",
-        svg::bar_chart_figure(&incidents),
-        svg::bar_chart_figure(&killed)
+        chart_figure(&incidents, cutoff),
+        chart_figure(&killed, cutoff)
     )
 }
 
@@ -217,6 +290,7 @@ fn stacked(
     labels: Vec<String>,
     key: impl Fn(&Incident) -> Option<usize>,
     title: &str,
+    cutoff: Option<&PartialDate>,
 ) -> String {
     let shown = top_groups(site, positions, TOP_GROUPS);
     let mut names: Vec<String> = shown
@@ -245,17 +319,26 @@ fn stacked(
             values: v.into_iter().map(Range::exact).collect(),
         })
         .collect();
-    svg::bar_chart_figure(&BarChart {
-        title: title.to_string(),
-        desc: String::new(),
-        labels,
-        series,
-        y_label: "Incidents".into(),
-    })
+    chart_figure(
+        &BarChart {
+            title: title.to_string(),
+            desc: String::new(),
+            labels,
+            series,
+            y_label: "Incidents".into(),
+        },
+        cutoff,
+    )
 }
 
 /// Incidents per month over the whole period, stacked by the most active groups.
-pub fn monthly(site: &Site, positions: &[usize], title: &str) -> String {
+pub fn monthly(
+    site: &Site,
+    positions: &[usize],
+    title: &str,
+    cutoff: Option<&PartialDate>,
+) -> String {
+    let positions = &counted(site, positions, cutoff)[..];
     let (Some(&f), Some(&l)) = (positions.first(), positions.last()) else {
         return String::new();
     };
@@ -267,7 +350,7 @@ pub fn monthly(site: &Site, positions: &[usize], title: &str) -> String {
         site.incidents[l].date.year,
         site.incidents[l].date.month.unwrap_or(12),
     );
-    monthly_between(site, positions, (fy, fm), (ly, lm), title)
+    monthly_between(site, positions, (fy, fm), (ly, lm), title, cutoff)
 }
 
 fn monthly_between(
@@ -276,6 +359,7 @@ fn monthly_between(
     from: (i32, u8),
     to: (i32, u8),
     title: &str,
+    cutoff: Option<&PartialDate>,
 ) -> String {
     let idx = |y: i32, m: u8| (y - from.0) as i64 * 12 + i64::from(m) - i64::from(from.1);
     let n = idx(to.0, to.1) + 1;
@@ -294,28 +378,40 @@ fn monthly_between(
         let k = idx(i.date.year, m);
         (0..n).contains(&k).then_some(k as usize)
     };
-    stacked(site, positions, labels, key, title)
+    stacked(site, positions, labels, key, title, cutoff)
 }
 
-/// The last 12 months of data (ending with the newest incident's month) at a glance.
-pub fn last_twelve_months(site: &Site) -> String {
-    let Some(last) = site.incidents.iter().rev().find(|i| i.date.month.is_some()) else {
+/// The last 12 months of data (ending with the newest counted incident's month) at a glance.
+pub fn last_twelve_months(site: &Site, cutoff: Option<&PartialDate>) -> String {
+    let Some(last) = site
+        .incidents
+        .iter()
+        .rev()
+        .find(|i| i.date.month.is_some() && !i.after_cutoff(cutoff))
+    else {
         return String::new();
     };
     let (ly, lm) = (last.date.year, last.date.month.unwrap_or(12));
     let (fy, fm) = if lm == 12 { (ly, 1) } else { (ly - 1, lm + 1) };
-    let all: Vec<usize> = (0..site.incidents.len()).collect();
+    let all = counted(site, &(0..site.incidents.len()).collect::<Vec<_>>(), cutoff);
     monthly_between(
         site,
         &all,
         (fy, fm),
         (ly, lm),
         "Incidents in the last 12 months of data, by group",
+        cutoff,
     )
 }
 
 /// Incidents per year in a country, stacked by group.
-pub fn yearly_by_group(site: &Site, positions: &[usize], title: &str) -> String {
+pub fn yearly_by_group(
+    site: &Site,
+    positions: &[usize],
+    title: &str,
+    cutoff: Option<&PartialDate>,
+) -> String {
+    let positions = &counted(site, positions, cutoff)[..];
     let (Some(&f), Some(&l)) = (positions.first(), positions.last()) else {
         return String::new();
     };
@@ -327,6 +423,7 @@ pub fn yearly_by_group(site: &Site, positions: &[usize], title: &str) -> String 
         labels,
         |i| Some((i.date.year - fy) as usize),
         title,
+        cutoff,
     )
 }
 
@@ -366,7 +463,37 @@ fn edges_of(index: &Index, g: usize, site: &Site) -> Vec<LineageEdge> {
             kind: EdgeKind::Affiliate,
         });
     }
+    // Typed relationships, drawn from the group that wrote them.
+    for v in &index.relationships[g] {
+        let (from, to) = if v.inverse { (v.other, g) } else { (g, v.other) };
+        e.push(typed_edge(id(from), id(to), v.kind));
+    }
     e
+}
+
+/// An edge for a typed relationship; a symmetric one (ally, rival, affiliate) always runs
+/// from the smaller id, so both sides writing it make one edge.
+fn typed_edge(from: String, to: String, k: RelationKind) -> LineageEdge {
+    let (from, to) = if k.symmetric() && to < from {
+        (to, from)
+    } else {
+        (from, to)
+    };
+    LineageEdge {
+        from,
+        to,
+        kind: edge_kind(k),
+    }
+}
+
+fn edge_kind(k: RelationKind) -> EdgeKind {
+    match k {
+        RelationKind::Ally => EdgeKind::Ally,
+        RelationKind::Rival => EdgeKind::Rival,
+        RelationKind::Affiliate => EdgeKind::Affiliate,
+        RelationKind::SplinterOf => EdgeKind::SplinterOf,
+        RelationKind::PledgedTo => EdgeKind::PledgedTo,
+    }
 }
 
 /// A group's family: what merged into it, what it merged into, its affiliations.
@@ -377,6 +504,7 @@ pub fn lineage(site: &Site, index: &Index, g: usize, root: &str) -> String {
     members.extend(r.merged_into);
     members.extend(&r.affiliated_with);
     members.extend(&r.affiliates);
+    members.extend(index.relationships[g].iter().map(|v| v.other));
     members.sort_unstable();
     members.dedup();
     if members.len() < 2 {
@@ -394,13 +522,15 @@ pub fn lineage(site: &Site, index: &Index, g: usize, root: &str) -> String {
             kind: EdgeKind::Affiliate,
         });
     }
-    edges.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
-    edges.dedup_by(|a, b| a.from == b.from && a.to == b.to);
+    edges.sort_by(|a, b| (&a.from, &a.to, a.kind).cmp(&(&b.from, &b.to, b.kind)));
+    edges.dedup();
     let name = site.groups[g].label();
     figure(
         "bw-lineage-wrap",
-        svg::lineage_svg(&nodes, &edges, &format!("Lineage of {name}")),
-        format!("{name}: mergers and affiliations, laid out by founding year."),
+        svg::lineage_svg(&nodes, &edges, &format!("Lineage and relationships of {name}")),
+        format!(
+            "{name}: mergers, affiliations and relationships (allies, rivals, splinters, pledges), laid out by founding year."
+        ),
     )
 }
 
@@ -428,14 +558,24 @@ pub fn lineage_overview(site: &Site, index: &Index, root: &str) -> String {
                 kind: EdgeKind::Affiliate,
             });
         }
+        // Each typed relationship once, from the side that wrote it.
+        for v in index.relationships[g].iter().filter(|v| !v.inverse) {
+            edges.push(typed_edge(
+                gr.id.clone(),
+                site.groups[v.other].id.clone(),
+                v.kind,
+            ));
+        }
     }
+    edges.sort_by(|a, b| (&a.from, &a.to, a.kind).cmp(&(&b.from, &b.to, b.kind)));
+    edges.dedup();
     if edges.is_empty() {
         return String::new();
     }
     figure(
         "bw-lineage-wrap",
         svg::lineage_svg(&nodes, &edges, "How the groups are related"),
-        "All groups: mergers and affiliations, laid out by founding year.".to_string(),
+        "All groups: mergers, affiliations and relationships (allies, rivals, splinters, pledges), laid out by founding year.".to_string(),
     )
 }
 

@@ -1,6 +1,12 @@
 //! Incident maps: country borders from embedded Natural Earth data, points
 //! sized by the number killed and coloured by series (group).
 //!
+//! A mark never claims more precision than the record has (issue 10): a filled
+//! disc is an exact place, a hollow ring a place near the point, a large dashed
+//! circle somewhere in a region, and a hatched country somewhere in that country
+//! (no pin at all). The legend names every kind shown, and the description says
+//! how many of each there are.
+//!
 //! Projection: equirectangular with the x axis scaled by cos(latitude) of
 //! the map centre. Over the small windows used here (a country or region in
 //! Africa and its neighbours) the distortion is negligible and the maths
@@ -27,8 +33,51 @@ pub struct MapPoint {
     pub url: String,
     /// Group name used for the colour and legend (`None` = not attributed).
     pub series: Option<String>,
-    /// `false` draws a hollow mark: location known only approximately.
-    pub exact: bool,
+    /// How precisely the place is known, which decides how it is drawn.
+    pub mark: Mark,
+}
+
+/// How precisely a map point is known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mark {
+    /// A filled disc at the coordinates.
+    Exact,
+    /// A hollow ring: near the coordinates.
+    Near,
+    /// A large dashed circle of `km` radius around the coordinates: somewhere in a region.
+    Region {
+        /// Radius in kilometres.
+        km: f64,
+    },
+    /// The country (ISO 3166-1 alpha-2) hatched, with no pin: somewhere in the country.
+    /// The point's coordinates only place the map; the country's outline is drawn.
+    Country {
+        /// Country code.
+        code: String,
+    },
+}
+
+impl Mark {
+    fn rank(&self) -> usize {
+        match self {
+            Mark::Exact => 0,
+            Mark::Near => 1,
+            Mark::Region { .. } => 2,
+            Mark::Country { .. } => 3,
+        }
+    }
+}
+
+/// The label point (lat, lon) of a country on the embedded map, to place a point that is
+/// only known to be somewhere in it.
+pub fn country_centre(code: &str) -> Option<(f64, f64)> {
+    find_country(code).map(|c| (c.label.1, c.label.0))
+}
+
+fn find_country(code: &str) -> Option<&'static Country> {
+    countries()
+        .iter()
+        .find(|c| c.code.eq_ignore_ascii_case(code))
 }
 
 /// Title, size and kind of a map.
@@ -569,12 +618,20 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
     let max_r = radii.iter().copied().fold(0.0, f64::max);
     let mut bbox = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for p in &pts {
-        bbox = (
-            bbox.0.min(p.lon),
-            bbox.1.min(p.lat),
-            bbox.2.max(p.lon),
-            bbox.3.max(p.lat),
-        );
+        // Areas are shown whole, so the view takes in their extent, not just the point.
+        let (w, s, e, n) = match &p.mark {
+            Mark::Region { km } => {
+                let dlat = km.clamp(0.0, 2000.0) / 111.32;
+                let dlon = dlat / p.lat.to_radians().cos().max(0.2);
+                (p.lon - dlon, p.lat - dlat, p.lon + dlon, p.lat + dlat)
+            }
+            Mark::Country { code } => match find_country(code) {
+                Some(c) => c.bbox,
+                None => (p.lon, p.lat, p.lon, p.lat),
+            },
+            _ => (p.lon, p.lat, p.lon, p.lat),
+        };
+        bbox = (bbox.0.min(w), bbox.1.min(s), bbox.2.max(e), bbox.3.max(n));
     }
     let margin = max_r + if opts.locator { 4.0 } else { 6.0 };
     let mut view = View::fit(
@@ -597,10 +654,13 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
     // Which countries hold the points: shaded, labelled first, described.
     let mut counts: Vec<(usize, &'static Country)> = Vec::new();
     for p in &pts {
-        if let Some(c) = countries()
-            .iter()
-            .find(|c| country_contains(c, p.lon, p.lat))
-        {
+        let holder = match &p.mark {
+            Mark::Country { code } => find_country(code),
+            _ => countries()
+                .iter()
+                .find(|c| country_contains(c, p.lon, p.lat)),
+        };
+        if let Some(c) = holder {
             match counts.iter_mut().find(|(_, k)| std::ptr::eq(*k, c)) {
                 Some(e) => e.0 += 1,
                 None => counts.push((1, c)),
@@ -616,15 +676,17 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
     ];
     for p in &pts {
         id_parts.push(format!(
-            "{}|{}|{:?}|{}|{}|{:?}|{}",
-            p.lat, p.lon, p.killed, p.label, p.url, p.series, p.exact
+            "{}|{}|{:?}|{}|{}|{:?}|{:?}",
+            p.lat, p.lon, p.killed, p.label, p.url, p.series, p.mark
         ));
     }
     let id_refs: Vec<&str> = id_parts.iter().map(String::as_str).collect();
     let id = content_id("bw-map", &id_refs);
 
     let desc = if opts.desc.is_empty() {
-        auto_desc(pts.len(), &counts)
+        let mut d = auto_desc(pts.len(), &counts);
+        d.push_str(&precision_desc(&pts));
+        d
     } else {
         opts.desc.clone()
     };
@@ -651,16 +713,26 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
     // Legend first (its box is needed to keep country labels clear of it).
     let mut legend_svg = String::new();
     let mut reserved: Vec<(f64, f64, f64, f64)> = Vec::new();
-    if !opts.locator {
-        let any_approx = pts.iter().any(|p| !p.exact);
-        let max_killed = pts.iter().filter_map(|p| p.killed).max().unwrap_or(0);
+    let mut kinds = [false; 4];
+    for p in &pts {
+        kinds[p.mark.rank()] = true;
+    }
+    // A locator has one incident and no series: its legend only explains an inexact mark.
+    if !opts.locator || kinds[1..].iter().any(|k| *k) {
+        let max_killed = if opts.locator {
+            0
+        } else {
+            pts.iter().filter_map(|p| p.killed).max().unwrap_or(0)
+        };
+        let series: &[(String, &str)] = if opts.locator { &[] } else { &legend };
         if let Some(rect) = write_legend(
             &mut legend_svg,
-            &legend,
-            any_approx,
+            series,
+            kinds,
             max_killed,
             &pts,
             &view,
+            opts.locator,
         ) {
             reserved.push(rect);
         }
@@ -674,12 +746,15 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
     let scale_rect = write_scale_bar(&mut legend_svg, &view);
     reserved.push(scale_rect);
 
-    // Names must not hide under marks either.
-    for (p, r) in pts.iter().zip(&radii) {
-        let (x, y) = view.project(p.lon, p.lat);
-        reserved.push((x - r, y - r, x + r, y + r));
+    // Names must not hide under marks either (areas are see-through: names may sit on them).
+    for ((p, r), _) in pts.iter().zip(&radii).zip(0..) {
+        if matches!(p.mark, Mark::Exact | Mark::Near) {
+            let (x, y) = view.project(p.lon, p.lat);
+            reserved.push((x - r, y - r, x + r, y + r));
+        }
     }
     write_country_labels(&mut out, &clipped[..], &is_focus, &view, &reserved);
+    write_areas(&mut out, &pts, &colours, &view, &clipped[..], &id);
 
     // Points: largest first so small marks stay on top and clickable.
     let mut order: Vec<usize> = (0..pts.len()).collect();
@@ -690,6 +765,9 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
     );
     for i in order {
         let p = pts[i];
+        if !matches!(p.mark, Mark::Exact | Mark::Near) {
+            continue;
+        }
         let (x, y) = view.project(p.lon, p.lat);
         let _ = write!(
             out,
@@ -697,7 +775,7 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
             esc(&p.url),
             esc(&p.label)
         );
-        if p.exact {
+        if p.mark == Mark::Exact {
             let _ = write!(
                 out,
                 "<circle class=\"bw-point\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\"/>",
@@ -730,6 +808,113 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
         n1(h - 1.0)
     );
     out
+}
+
+/// Draws the marks that are areas, under the points: dashed circles for regions, then
+/// hatched countries (each hatched in its series colour).
+fn write_areas(
+    out: &mut String,
+    pts: &[&MapPoint],
+    colours: &[&str],
+    view: &View,
+    clipped: &[Clipped<'_>],
+    id: &str,
+) {
+    let mut body = String::new();
+    let mut patterns: Vec<&str> = Vec::new();
+    // Countries first (largest), so a region's circle stays visible on top.
+    let mut order: Vec<usize> = (0..pts.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(pts[i].mark.rank()), i));
+    for i in order {
+        let p = pts[i];
+        match &p.mark {
+            Mark::Region { km } => {
+                let (x, y) = view.project(p.lon, p.lat);
+                let r = (km / view.km_per_px()).clamp(6.0, view.w.max(view.h));
+                let _ = write!(
+                    body,
+                    "<a href=\"{}\"><title>{}</title><circle class=\"bw-area bw-area-region\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{c}\" fill-opacity=\".12\" stroke=\"{c}\" stroke-width=\"1.6\" stroke-dasharray=\"6 4\"/></a>",
+                    esc(&p.url),
+                    esc(&p.label),
+                    n1(x),
+                    n1(y),
+                    n1(r),
+                    c = colours[i]
+                );
+            }
+            Mark::Country { code } => {
+                let Some(shape) = clipped
+                    .iter()
+                    .find(|c| c.country.code.eq_ignore_ascii_case(code))
+                else {
+                    continue;
+                };
+                let mut d = PathData::default();
+                for r in &shape.rings {
+                    d.ring(r);
+                }
+                if d.is_empty() {
+                    continue;
+                }
+                let k = match patterns.iter().position(|c| *c == colours[i]) {
+                    Some(k) => k,
+                    None => {
+                        patterns.push(colours[i]);
+                        patterns.len() - 1
+                    }
+                };
+                let _ = write!(
+                    body,
+                    "<a href=\"{}\"><title>{}</title><path class=\"bw-area bw-area-country\" d=\"{}\" fill=\"url(#{id}-h{k})\" stroke=\"{c}\" stroke-width=\"1.6\" stroke-dasharray=\"2 3\" fill-rule=\"evenodd\"/></a>",
+                    esc(&p.url),
+                    esc(&p.label),
+                    d.finish(),
+                    c = colours[i]
+                );
+            }
+            Mark::Exact | Mark::Near => {}
+        }
+    }
+    if body.is_empty() {
+        return;
+    }
+    out.push_str("<defs>");
+    for (k, c) in patterns.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<pattern id=\"{id}-h{k}\" width=\"7\" height=\"7\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><path d=\"M0 0V7\" stroke=\"{c}\" stroke-width=\"2\" stroke-opacity=\".55\"/></pattern>"
+        );
+    }
+    let _ = write!(out, "</defs><g class=\"bw-areas\">{body}</g>");
+}
+
+/// "; 2 near the point shown, 1 somewhere in a region (dashed circle)": how precise the
+/// places are, for the description; empty when every place is exact.
+fn precision_desc(pts: &[&MapPoint]) -> String {
+    let mut n = [0usize; 4];
+    for p in pts {
+        n[p.mark.rank()] += 1;
+    }
+    if n[1..].iter().all(|k| *k == 0) {
+        return String::new();
+    }
+    let mut parts = vec![format!("{} at an exact place (filled disc)", n[0])];
+    if n[1] > 0 {
+        parts.push(format!("{} near the place marked (hollow ring)", n[1]));
+    }
+    if n[2] > 0 {
+        parts.push(format!("{} somewhere in a region (dashed circle)", n[2]));
+    }
+    if n[3] > 0 {
+        parts.push(format!(
+            "{} somewhere in a country (country hatched, no point)",
+            n[3]
+        ));
+    }
+    if n[0] == 0 {
+        parts.remove(0);
+    }
+    format!(" Of these: {}.", parts.join(", "))
 }
 
 fn auto_desc(n: usize, counts: &[(usize, &Country)]) -> String {
@@ -915,10 +1100,11 @@ fn interior_point(rings: &[Ring]) -> Option<(f64, f64)> {
 fn write_legend(
     out: &mut String,
     series: &[(String, &str)],
-    any_approx: bool,
+    kinds: [bool; 4],
     max_killed: u32,
     pts: &[&MapPoint],
     view: &View,
+    locator: bool,
 ) -> Option<(f64, f64, f64, f64)> {
     const FS: f64 = 11.0;
     // Rows: (height, svg drawn at local y = row top, text width).
@@ -938,11 +1124,37 @@ fn write_legend(
             text_width(&name, FS),
         ));
     }
-    if any_approx {
-        let t = "Approximate location";
+    // Every kind of inexact mark shown gets a row; an exact one too when it is not alone.
+    let inexact = kinds[1..].iter().any(|k| *k);
+    if kinds[0] && inexact && !locator {
+        let t = "Exact place";
+        rows.push((
+            16.0,
+            format!("<circle cx=\"14\" cy=\"8\" r=\"4\" fill=\"#555\" stroke=\"#1a1a1a\" stroke-width=\".8\"/><text x=\"26\" y=\"12\">{t}</text>"),
+            text_width(t, FS),
+        ));
+    }
+    if kinds[1] {
+        let t = "Near this point";
         rows.push((
             16.0,
             format!("<circle cx=\"14\" cy=\"8\" r=\"4\" fill=\"#fff\" stroke=\"#555\" stroke-width=\"2\"/><text x=\"26\" y=\"12\">{t}</text>"),
+            text_width(t, FS),
+        ));
+    }
+    if kinds[2] {
+        let t = "Somewhere in this region";
+        rows.push((
+            18.0,
+            format!("<circle cx=\"14\" cy=\"9\" r=\"7\" fill=\"#555\" fill-opacity=\".12\" stroke=\"#555\" stroke-width=\"1.4\" stroke-dasharray=\"3 2\"/><text x=\"26\" y=\"13\">{t}</text>"),
+            text_width(t, FS),
+        ));
+    }
+    if kinds[3] {
+        let t = "Somewhere in this country";
+        rows.push((
+            18.0,
+            format!("<rect x=\"6\" y=\"3\" width=\"16\" height=\"12\" fill=\"#fff\" stroke=\"#555\" stroke-dasharray=\"2 2\"/><path d=\"M6 11l8-8M10 15l12-12M18 15l4-4\" stroke=\"#555\" stroke-width=\"1.5\"/><text x=\"26\" y=\"13\">{t}</text>"),
             text_width(t, FS),
         ));
     }
@@ -987,8 +1199,10 @@ fn write_legend(
     let lh = rows.iter().map(|r| r.0).sum::<f64>() + 8.0;
     // Candidate corners; the scale bar owns the bottom right.
     let m = 8.0;
-    let corners =
-        [(m, view.h - lh - m), (view.w - lw - m, m), (m, m)].map(|(x, y)| (x, y, x + lw, y + lh));
+    // A locator's inset owns the top right.
+    let top_right = if locator { m } else { view.w - lw - m };
+    let corners = [(m, view.h - lh - m), (top_right, m), (m, m)]
+        .map(|(x, y)| (x, y, x + lw, y + lh));
     let best = corners
         .iter()
         .min_by_key(|r| {
@@ -1113,7 +1327,7 @@ mod tests {
             label: format!("{lat},{lon}"),
             url: format!("/incidents/{lat}-{lon}/"),
             series: series.map(str::to_string),
-            exact: true,
+            mark: Mark::Exact,
         }
     }
 
@@ -1128,7 +1342,9 @@ mod tests {
                     Some((i * 7) % 40),
                     Some(["JNIM", "ISGS", "AQIM"][i as usize % 3]),
                 );
-                p.exact = i % 4 != 0;
+                if i % 4 == 0 {
+                    p.mark = Mark::Near;
+                }
                 p
             })
             .collect()

@@ -14,7 +14,7 @@ pub mod timeline;
 
 pub use chart::{BarChart, Range, Series, bar_chart_figure, bar_chart_svg, data_table_html};
 pub use lineage::{EdgeKind, LineageEdge, LineageNode, lineage_svg};
-pub use map::{MapOptions, MapPoint, map_svg};
+pub use map::{MapOptions, MapPoint, Mark, country_centre, map_svg};
 pub use timeline::{Band, timeline_css, timeline_html};
 
 use std::fmt::Write as _;
