@@ -235,10 +235,11 @@ fn related(
                 .collect();
             let reg = region(p);
             let shares_group = |q: usize| {
-                incs[q]
-                    .groups
-                    .iter()
-                    .any(|g| group_pos.get(g.as_str()).is_some_and(|x| groups.contains(x)))
+                incs[q].groups.iter().any(|g| {
+                    group_pos
+                        .get(g.as_str())
+                        .is_some_and(|x| groups.contains(x))
+                })
             };
             let same_region = |q: usize| reg.is_some() && region(q) == reg;
             let mut chosen: Vec<usize> = Vec::new();
@@ -262,9 +263,14 @@ fn related(
                 let want = RELATED - chosen.len();
                 let mut cands: Vec<usize> = Vec::new();
                 for list in lists {
-                    nearest_in(list, p, want, &day, &|q| {
-                        q != p && !chosen.contains(&q) && keep(q)
-                    }, &mut cands);
+                    nearest_in(
+                        list,
+                        p,
+                        want,
+                        &day,
+                        &|q| q != p && !chosen.contains(&q) && keep(q),
+                        &mut cands,
+                    );
                 }
                 cands.sort_unstable();
                 cands.dedup();

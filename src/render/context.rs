@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
-use crate::content::date::DateView;
 /// Totals as counted, before display.
 pub use crate::content::count::Totals as CountTotals;
+use crate::content::date::DateView;
 
 /// Site-wide values, the same on every page.
 #[derive(Debug, Clone, Serialize)]
@@ -757,7 +757,11 @@ impl Words {
 pub fn words_text(words: &[Words]) -> String {
     words
         .iter()
-        .map(|w| w.group.as_ref().map_or(w.text.as_str(), |g| g.label.as_str()))
+        .map(|w| {
+            w.group
+                .as_ref()
+                .map_or(w.text.as_str(), |g| g.label.as_str())
+        })
         .collect()
 }
 
@@ -795,10 +799,7 @@ fn medium_phrase(m: &str) -> String {
         "via" | "through" | "by" | "on" | "in" => m.to_string(),
         "a" | "an" | "the" => format!("in {m}"),
         _ => {
-            let vowel = m
-                .chars()
-                .next()
-                .is_some_and(|c| "aeiouAEIOU".contains(c));
+            let vowel = m.chars().next().is_some_and(|c| "aeiouAEIOU".contains(c));
             format!("in {} {m}", if vowel { "an" } else { "a" })
         }
     }
@@ -864,7 +865,12 @@ pub fn who_did_it(i: &Incident, groups: &[GroupRef]) -> Vec<Words> {
         c.push(Words::text(if gs.len() == 1 { one } else { many }));
         clauses.push(c);
     };
-    group_clause(Attribution::Suspected, " is suspected", " are suspected", "");
+    group_clause(
+        Attribution::Suspected,
+        " is suspected",
+        " are suspected",
+        "",
+    );
     group_clause(
         Attribution::Disputed,
         " is disputed",

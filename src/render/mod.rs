@@ -497,15 +497,6 @@ impl<'a> Shared<'a> {
         totals_view(&self.count(positions, group))
     }
 
-    /// Positions of `positions` dated up to the data cutoff: what charts and digests draw.
-    fn counted(&self, positions: &[usize]) -> Vec<usize> {
-        positions
-            .iter()
-            .copied()
-            .filter(|&p| !self.incidents[p].after_cutoff)
-            .collect()
-    }
-
     /// A typed relationship as a group page shows it.
     fn relationship(&self, v: &crate::index::RelationView) -> RelationshipView {
         RelationshipView {
@@ -534,9 +525,8 @@ impl<'a> Shared<'a> {
     /// each against the calendar month before it.
     fn digests(&self, positions: &[usize]) -> Vec<Digest> {
         let months = digest_months(self.site, positions, self.config.data_cutoff.as_ref());
-        let label = |(y, m): (i32, u8)| {
-            format!("{} {y}", crate::content::PartialDate::month_name(m))
-        };
+        let label =
+            |(y, m): (i32, u8)| format!("{} {y}", crate::content::PartialDate::month_name(m));
         let none = Vec::new();
         months
             .iter()

@@ -84,10 +84,7 @@ fn point(i: &Incident, root: &str, series: Option<String>) -> Option<MapPoint> {
             Some(c) => (c, Mark::Region { km: REGION_KM }),
             None => (svg::country_centre(&l.country)?, country()),
         },
-        PlacePrecision::Country => (
-            svg::country_centre(&l.country).or(l.coords)?,
-            country(),
-        ),
+        PlacePrecision::Country => (svg::country_centre(&l.country).or(l.coords)?, country()),
     };
     let country_name = crate::content::country::name(&l.country).unwrap_or(&l.country);
     Some(MapPoint {
@@ -163,9 +160,13 @@ pub fn locator(i: &Incident, root: &str) -> String {
     );
     let caption = match i.location.precision {
         PlacePrecision::Exact => format!("Location: {phrase}."),
-        PlacePrecision::Near => format!("Location: {phrase} (the ring marks the place named, not the spot)."),
+        PlacePrecision::Near => {
+            format!("Location: {phrase} (the ring marks the place named, not the spot).")
+        }
         PlacePrecision::Region if i.location.coords.is_some() => {
-            format!("Location: {phrase} (the dashed circle is not the region's outline; the exact place is not known).")
+            format!(
+                "Location: {phrase} (the dashed circle is not the region's outline; the exact place is not known)."
+            )
         }
         _ => format!("Location: {phrase} (the whole country is hatched; the place is not known)."),
     };
@@ -465,7 +466,11 @@ fn edges_of(index: &Index, g: usize, site: &Site) -> Vec<LineageEdge> {
     }
     // Typed relationships, drawn from the group that wrote them.
     for v in &index.relationships[g] {
-        let (from, to) = if v.inverse { (v.other, g) } else { (g, v.other) };
+        let (from, to) = if v.inverse {
+            (v.other, g)
+        } else {
+            (g, v.other)
+        };
         e.push(typed_edge(id(from), id(to), v.kind));
     }
     e
@@ -527,7 +532,11 @@ pub fn lineage(site: &Site, index: &Index, g: usize, root: &str) -> String {
     let name = site.groups[g].label();
     figure(
         "bw-lineage-wrap",
-        svg::lineage_svg(&nodes, &edges, &format!("Lineage and relationships of {name}")),
+        svg::lineage_svg(
+            &nodes,
+            &edges,
+            &format!("Lineage and relationships of {name}"),
+        ),
         format!(
             "{name}: mergers, affiliations and relationships (allies, rivals, splinters, pledges), laid out by founding year."
         ),

@@ -1201,8 +1201,8 @@ fn write_legend(
     let m = 8.0;
     // A locator's inset owns the top right.
     let top_right = if locator { m } else { view.w - lw - m };
-    let corners = [(m, view.h - lh - m), (top_right, m), (m, m)]
-        .map(|(x, y)| (x, y, x + lw, y + lh));
+    let corners =
+        [(m, view.h - lh - m), (top_right, m), (m, m)].map(|(x, y)| (x, y, x + lw, y + lh));
     let best = corners
         .iter()
         .min_by_key(|r| {
