@@ -428,14 +428,21 @@ pub fn yearly_by_group(
     )
 }
 
-fn lineage_node(site: &Site, g: usize, root: &str, current: bool) -> LineageNode {
+/// A group's box; `focus` marks the group whose page it is. Merged, defunct and dissolved
+/// groups are drawn as no longer active.
+fn lineage_node(site: &Site, g: usize, root: &str, focus: bool) -> LineageNode {
     let gr = &site.groups[g];
+    let gone = matches!(
+        gr.status,
+        Some(crate::content::Status::Defunct | crate::content::Status::Merged)
+    ) || gr.dissolved.is_some();
     LineageNode {
         id: gr.id.clone(),
         name: gr.label().to_string(),
         url: format!("{root}groups/{}/", gr.id),
         founded: gr.founded.map(|d| d.year),
-        current,
+        current: !gone,
+        focus,
     }
 }
 

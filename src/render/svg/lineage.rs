@@ -20,8 +20,10 @@ pub struct LineageNode {
     pub url: String,
     /// Founding year; unknown years go into a last column.
     pub founded: Option<i32>,
-    /// Still active; defunct groups get a dashed grey box.
+    /// Still active; merged or defunct groups get a dashed grey box.
     pub current: bool,
+    /// The group whose page this is: drawn with a heavier outline.
+    pub focus: bool,
 }
 
 /// A relation between two groups; `from` is the subject ("A merged into B").
@@ -224,9 +226,9 @@ fn layout<'a>(nodes: &[&'a LineageNode], edges: &[(usize, usize, EdgeKind)]) -> 
             };
             if !n.current {
                 sub.push_str(if sub.is_empty() {
-                    "defunct"
+                    "inactive"
                 } else {
-                    " · defunct"
+                    " · inactive"
                 });
             }
             let col = n.founded.map_or(unknown_col, col_of_year);
@@ -449,7 +451,7 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
     let mut items: Vec<(Option<EdgeKind>, &str)> =
         kinds.iter().map(|k| (Some(*k), k.style().legend)).collect();
     if any_defunct {
-        items.push((None, "defunct group"));
+        items.push((None, "inactive (merged or defunct)"));
     }
     let width = width.max(200.0);
     let mut legend_pos: Vec<(f64, f64)> = Vec::new();
@@ -472,8 +474,8 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
     let mut id_parts: Vec<String> = vec![title.to_string()];
     for n in &uniq {
         id_parts.push(format!(
-            "{}|{}|{}|{:?}|{}",
-            n.id, n.name, n.url, n.founded, n.current
+            "{}|{}|{}|{:?}|{}|{}",
+            n.id, n.name, n.url, n.founded, n.current, n.focus
         ));
     }
     for e in &es {
@@ -669,14 +671,21 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
         };
         let _ = write!(
             out,
-            "<a href=\"{}\" class=\"bw-lineage-node{}\"><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"{dash}/>",
+            "<a href=\"{}\" class=\"bw-lineage-node{}{}\"{}><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"{dash}/>",
             esc(&node.url),
             if node.current { "" } else { " bw-defunct" },
+            if node.focus { " bw-focus" } else { "" },
+            if node.focus {
+                " aria-current=\"page\" font-weight=\"700\""
+            } else {
+                ""
+            },
             esc(&tip),
             n1(p.x),
             n1(p.y),
             n1(p.w),
-            n1(p.h)
+            n1(p.h),
+            if node.focus { "3" } else { "1.5" }
         );
         let cx = p.x + p.w / 2.0;
         // Boxes grown for many edges keep their text vertically centred.
@@ -791,6 +800,7 @@ mod tests {
             url: format!("/groups/{id}/"),
             founded: year,
             current,
+            focus: false,
         }
     }
 
