@@ -200,63 +200,77 @@ impl Index {
 
 /// Each incident's related incidents (see [`Index::related`]).
 ///
-/// Ranked by (shares a group, same region, days apart, id). Positions are in date order,
-/// so within any list of positions the nearest in time sit next to an incident's place:
-/// each tier looks only at a few neighbours on either side instead of at every incident,
-/// which keeps this linear in the number of incidents rather than quadratic.
+/// Ranked by (shares a group, same region, days apart, id). Each tier draws from a list
+/// that holds exactly its members — a group's incidents in the region, the group's
+/// incidents, the region's incidents, all incidents — and positions are in date order, so
+/// within a list the nearest in time sit next to the incident's place: a tier looks at a
+/// few neighbours on either side (skipping at most the five already chosen), never at every
+/// incident. That keeps it linear in the number of incidents, where comparing every pair
+/// would take hours at 100,000.
 fn related(
     site: &Site,
     by_group: &[Vec<usize>],
     group_pos: &BTreeMap<&str, usize>,
 ) -> Vec<Vec<usize>> {
     let incs = &site.incidents;
-    let day = |p: usize| incs[p].date.first_day();
-    let region = |p: usize| {
-        incs[p]
-            .location
-            .admin1
-            .as_deref()
-            .filter(|a| !a.is_empty())
-            .map(|a| (incs[p].location.country.as_str(), a.to_lowercase()))
-    };
-    let mut by_region: BTreeMap<(&str, String), Vec<usize>> = BTreeMap::new();
-    for p in 0..incs.len() {
-        if let Some(r) = region(p) {
-            by_region.entry(r).or_default().push(p);
+    let days: Vec<i64> = incs
+        .iter()
+        .map(|i| i64::from(chrono::Datelike::num_days_from_ce(&i.date.first_day())))
+        .collect();
+    // Regions are (country, admin1 without case), numbered.
+    let mut region_ids: BTreeMap<(&str, String), usize> = BTreeMap::new();
+    let region: Vec<Option<usize>> = incs
+        .iter()
+        .map(|i| {
+            let a = i.location.admin1.as_deref().filter(|a| !a.is_empty())?;
+            let next = region_ids.len();
+            Some(
+                *region_ids
+                    .entry((i.location.country.as_str(), a.to_lowercase()))
+                    .or_insert(next),
+            )
+        })
+        .collect();
+    let mut by_region: Vec<Vec<usize>> = vec![Vec::new(); region_ids.len()];
+    let mut by_group_region: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    let mut groups_of: Vec<Vec<usize>> = Vec::with_capacity(incs.len());
+    for (p, i) in incs.iter().enumerate() {
+        let mut gs: Vec<usize> = i
+            .groups
+            .iter()
+            .filter_map(|g| group_pos.get(g.as_str()).copied())
+            .collect();
+        gs.sort_unstable();
+        gs.dedup();
+        if let Some(r) = region[p] {
+            by_region[r].push(p);
+            for &g in &gs {
+                by_group_region.entry((g, r)).or_default().push(p);
+            }
         }
+        groups_of.push(gs);
     }
     let all: Vec<usize> = (0..incs.len()).collect();
     (0..incs.len())
         .map(|p| {
-            let groups: Vec<usize> = incs[p]
-                .groups
-                .iter()
-                .filter_map(|g| group_pos.get(g.as_str()).copied())
-                .collect();
-            let reg = region(p);
-            let shares_group = |q: usize| {
-                incs[q].groups.iter().any(|g| {
-                    group_pos
-                        .get(g.as_str())
-                        .is_some_and(|x| groups.contains(x))
-                })
-            };
-            let same_region = |q: usize| reg.is_some() && region(q) == reg;
-            let mut chosen: Vec<usize> = Vec::new();
-            // Tiers in order; each draws from the lists that can hold its members.
-            let region_list = reg.as_ref().and_then(|r| by_region.get(r));
-            let group_lists: Vec<&Vec<usize>> = groups.iter().map(|&g| &by_group[g]).collect();
-            type Tier<'t> = (Vec<&'t Vec<usize>>, Box<dyn Fn(usize) -> bool + 't>);
-            let tiers: [Tier<'_>; 4] = [
-                (
-                    group_lists.clone(),
-                    Box::new(|q| shares_group(q) && same_region(q)),
-                ),
-                (group_lists.clone(), Box::new(shares_group)),
-                (region_list.into_iter().collect(), Box::new(same_region)),
-                (vec![&all], Box::new(|_| true)),
+            let gs = &groups_of[p];
+            let tiers: [Vec<&[usize]>; 4] = [
+                match region[p] {
+                    Some(r) => gs
+                        .iter()
+                        .filter_map(|&g| by_group_region.get(&(g, r)).map(Vec::as_slice))
+                        .collect(),
+                    None => Vec::new(),
+                },
+                gs.iter().map(|&g| by_group[g].as_slice()).collect(),
+                region[p]
+                    .map(|r| by_region[r].as_slice())
+                    .into_iter()
+                    .collect(),
+                vec![all.as_slice()],
             ];
-            for (lists, keep) in tiers {
+            let mut chosen: Vec<usize> = Vec::new();
+            for lists in tiers {
                 if chosen.len() >= RELATED {
                     break;
                 }
@@ -267,16 +281,18 @@ fn related(
                         list,
                         p,
                         want,
-                        &day,
-                        &|q| q != p && !chosen.contains(&q) && keep(q),
+                        &days,
+                        &|q| q != p && !chosen.contains(&q),
                         &mut cands,
                     );
                 }
                 cands.sort_unstable();
                 cands.dedup();
+                let apart = |q: usize| (days[q] - days[p]).abs();
                 cands.sort_by(|&a, &b| {
-                    let d = |q: usize| (day(q) - day(p)).num_days().abs();
-                    d(a).cmp(&d(b)).then_with(|| incs[a].id.cmp(&incs[b].id))
+                    apart(a)
+                        .cmp(&apart(b))
+                        .then_with(|| incs[a].id.cmp(&incs[b].id))
                 });
                 chosen.extend(cands.into_iter().take(want));
             }
@@ -292,12 +308,11 @@ fn nearest_in(
     list: &[usize],
     p: usize,
     want: usize,
-    day: &dyn Fn(usize) -> chrono::NaiveDate,
+    days: &[i64],
     keep: &dyn Fn(usize) -> bool,
     out: &mut Vec<usize>,
 ) {
     let at = list.partition_point(|&q| q < p);
-    let d0 = day(p);
     let side = |iter: &mut dyn Iterator<Item = usize>, out: &mut Vec<usize>| {
         let mut taken = 0;
         let mut last = None;
@@ -305,7 +320,7 @@ fn nearest_in(
             if !keep(q) {
                 continue;
             }
-            let d = (day(q) - d0).num_days().abs();
+            let d = (days[q] - days[p]).abs();
             if taken >= want && last != Some(d) {
                 break;
             }
@@ -362,7 +377,7 @@ fn relationships(site: &Site, group_pos: &BTreeMap<&str, usize>) -> Vec<Vec<Rela
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{Group, Origin, Relationship};
+    use crate::content::{Group, Incident, Location, Origin, Relationship};
 
     fn group(id: &str, rels: Vec<Relationship>) -> Group {
         Group {
@@ -443,5 +458,81 @@ mod tests {
         assert_eq!(shown(&ix, &site, 0), ["pledged allegiance to jnim"]);
         assert!(ix.relationships[3][0].inverse);
         assert!(!ix.relationships[2][1].inverse);
+    }
+
+    fn incident(id: &str, date: &str, groups: &[&str], admin1: Option<&str>) -> Incident {
+        Incident {
+            id: id.into(),
+            title: id.into(),
+            date: PartialDate::parse(date).unwrap(),
+            end_date: None,
+            location: Location {
+                place: None,
+                admin1: admin1.map(str::to_string),
+                country: "ML".into(),
+                coords: None,
+                precision: crate::content::PlacePrecision::Region,
+            },
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            claims: vec![],
+            attribution: None,
+            event_type: None,
+            targets: vec![],
+            casualties: Default::default(),
+            tags: vec![],
+            summary: None,
+            sources: vec![],
+            draft: false,
+            body: String::new(),
+            origin: Origin {
+                file: 0,
+                body_offset: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn related_incidents_rank_group_then_region_then_time_then_id() {
+        let mut incidents = vec![
+            incident("a-self", "2017-05-10", &["jnim"], Some("Mopti")),
+            // Same group, other region, 1 day apart: after every same-group same-region one.
+            incident("b-group-near", "2017-05-11", &["jnim"], Some("Gao")),
+            // Same group and region, far in time: first tier all the same.
+            incident("c-both-far", "2015-01-01", &["jnim"], Some("mopti")),
+            // Region only, two at the same distance: ties by id.
+            incident("e-region", "2017-05-20", &["isgs"], Some("Mopti")),
+            incident("d-region", "2017-04-30", &["isgs"], Some("Mopti")),
+            // Nothing shared: only when the other tiers run out.
+            incident("f-nothing", "2017-05-10", &["isgs"], None),
+            incident("g-year", "2017", &["jnim"], Some("Mopti")),
+        ];
+        incidents.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+        let site = Site {
+            incidents,
+            groups: vec![group("isgs", vec![]), group("jnim", vec![])],
+            ..Site::default()
+        };
+        let ix = Index::build(&site);
+        let of = |id: &str| -> Vec<&str> {
+            ix.related[ix.incident_pos[id]]
+                .iter()
+                .map(|&q| site.incidents[q].id.as_str())
+                .collect()
+        };
+        // "2017" counts from 1 January: 129 days from 10 May, nearer than 2015.
+        assert_eq!(
+            of("a-self"),
+            [
+                "g-year",
+                "c-both-far",
+                "b-group-near",
+                "d-region",
+                "e-region"
+            ]
+        );
+        assert_eq!(
+            of("f-nothing"),
+            ["d-region", "e-region", "a-self", "b-group-near", "g-year"]
+        );
     }
 }
