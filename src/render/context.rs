@@ -117,6 +117,38 @@ pub struct IncidentSummary {
     pub draft: bool,
 }
 
+/// A related incident, as an incident page lists it: only what the list shows, because
+/// every incident page carries five, and whole summaries (claims, groups, figures) would be
+/// converted into the template context for nothing.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelatedIncident<'a> {
+    /// Path of its page.
+    pub path: &'a str,
+    /// Headline.
+    pub title: &'a str,
+    /// Start date.
+    pub date: &'a DateView,
+    /// The place in words at its precision.
+    pub where_phrase: &'a str,
+    /// Dated after the data cutoff.
+    pub after_cutoff: bool,
+    /// A draft.
+    pub draft: bool,
+}
+
+impl<'a> From<&'a IncidentSummary> for RelatedIncident<'a> {
+    fn from(s: &'a IncidentSummary) -> Self {
+        RelatedIncident {
+            path: &s.path,
+            title: &s.title,
+            date: &s.date,
+            where_phrase: &s.where_phrase,
+            after_cutoff: s.after_cutoff,
+            draft: s.draft,
+        }
+    }
+}
+
 /// One group's tie to an incident.
 #[derive(Debug, Clone, Serialize)]
 pub struct ClaimView {
@@ -386,7 +418,7 @@ pub struct IncidentPage<'a> {
     pub who_text: String,
     /// Up to five related incidents: sharing a group first, then the same region, then
     /// nearest in time (`Index::related`).
-    pub related: Vec<&'a IncidentSummary>,
+    pub related: Vec<RelatedIncident<'a>>,
     /// Sources, numbered in order.
     pub sources: Vec<SourceView>,
     /// Tags.

@@ -1063,7 +1063,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                     related: index
                         .related
                         .get(p)
-                        .map(|r| r.iter().map(|&q| &sh.incidents[q]).collect())
+                        .map(|r| r.iter().map(|&q| (&sh.incidents[q]).into()).collect())
                         .unwrap_or_default(),
                     incident: s,
                     place_name: inc.location.place.clone(),
