@@ -1077,7 +1077,18 @@ fn make_incident(seed: u64, i: usize, width: usize) -> Incident {
     };
 
     // Groups active that year in that country (fallback: active anywhere).
-    let active = |g: &GroupDef| founded_year(g) <= year && g.until >= year;
+    // Active on the incident's date, compared at the coarser precision of the two (as
+    // `check` does), so that no record is dated before its group was founded.
+    let active = |g: &GroupDef| {
+        let fy = founded_year(g);
+        let started = fy < year
+            || (fy == year && {
+                let fm: u32 = g.founded.get(5..7).map_or(0, |m| m.parse().expect("month"));
+                let fd: u32 = g.founded.get(8..10).map_or(0, |d| d.parse().expect("day"));
+                date.m == 0 || fm == 0 || fm < date.m || (fm == date.m && (date.d == 0 || fd == 0 || fd <= date.d))
+            });
+        started && g.until >= year
+    };
     let mut pool: Vec<usize> = (0..GROUPS.len())
         .filter(|&k| active(&GROUPS[k]) && GROUPS[k].area.contains(&country.code))
         .collect();
