@@ -43,8 +43,8 @@ pub struct SourceFile {
     pub stem: String,
     /// What it holds.
     pub kind: Kind,
-    /// The text, BOM removed.
-    pub text: String,
+    /// The text, BOM removed (shared: a rebuild reuses an unchanged file's text).
+    pub text: std::sync::Arc<str>,
     /// Size and modification time when read, so a rebuild can reuse an unchanged file's
     /// text without reading it again (`None` when unknown: never reused).
     pub stamp: Option<(u64, std::time::SystemTime)>,
@@ -363,7 +363,7 @@ fn read_one(path: &Path, rel: String, stem: String, kind: Kind) -> Result<Source
         rel,
         stem,
         kind,
-        text,
+        text: text.into(),
         stamp: meta.modified().ok().map(|m| (meta.len(), m)),
     })
 }
@@ -418,7 +418,8 @@ pub fn parse_files(
                     .files
                     .binary_search_by(|o| o.rel.as_str().cmp(&f.rel))
                     .ok()?;
-                (ps.files[j].text == f.text && ps.files[j].kind == f.kind)
+                ((std::sync::Arc::ptr_eq(&ps.files[j].text, &f.text) || ps.files[j].text == f.text)
+                    && ps.files[j].kind == f.kind)
                     .then(|| pp.get(j).cloned())
                     .flatten()
             });

@@ -337,16 +337,19 @@ const OVERVIEWS: &[&str] = &[
 
 /// Files whose text differs between two readings, or that exist in only one.
 fn touched_files(old: &Sources, new: &Sources) -> HashSet<String> {
-    fn text(s: &Sources) -> HashMap<&str, &str> {
-        s.files
-            .iter()
-            .map(|f| (f.rel.as_str(), f.text.as_str()))
-            .collect()
+    fn text(s: &Sources) -> HashMap<&str, &std::sync::Arc<str>> {
+        s.files.iter().map(|f| (f.rel.as_str(), &f.text)).collect()
     }
     let (a, b) = (text(old), text(new));
+    // A reused file shares its text: the pointer comparison settles most files at once.
+    let same = |x: Option<&&std::sync::Arc<str>>, y: Option<&&std::sync::Arc<str>>| match (x, y) {
+        (Some(x), Some(y)) => std::sync::Arc::ptr_eq(x, y) || x == y,
+        (None, None) => true,
+        _ => false,
+    };
     a.keys()
         .chain(b.keys())
-        .filter(|r| a.get(*r) != b.get(*r))
+        .filter(|r| !same(a.get(*r), b.get(*r)))
         .map(|r| r.to_string())
         .collect()
 }
@@ -473,6 +476,26 @@ pub fn dirty_pages(
             d.incident_places(i);
         }
     }
+    // Digests link to the months on either side: when an incident enters or leaves a month,
+    // that country's whole archive of months may change.
+    let month_of = |s: &Site, ix: &Index, id: &str| {
+        ix.incident_pos.get(id).map(|&p| {
+            let i = &s.incidents[p];
+            (
+                i.location.country.to_ascii_lowercase(),
+                i.date.year,
+                i.date.month,
+            )
+        })
+    };
+    for id in &shown {
+        let (a, b) = (month_of(old, old_index, id), month_of(new, index, id));
+        if a != b {
+            for (cc, _, _) in a.into_iter().chain(b) {
+                d.prefixes.push(format!("countries/{cc}/"));
+            }
+        }
+    }
     let briefings_citing = |s: &Site, ix: &Index, id: &str| -> Vec<String> {
         ix.incident_pos
             .get(id)
@@ -512,6 +535,23 @@ pub fn dirty_pages(
             .flatten()
             .any(|n| changed.contains(n));
         if before != Some(now) || shows_changed {
+            d.add(format!("incidents/{}/", i.id));
+        }
+    }
+
+    // Related incidents: each page lists up to five others, with their titles and dates.
+    for (p, i) in new.incidents.iter().enumerate() {
+        let now: Vec<&str> = index.related[p]
+            .iter()
+            .map(|&q| new.incidents[q].id.as_str())
+            .collect();
+        let before: Option<Vec<&str>> = old_index.incident_pos.get(&i.id).map(|&q| {
+            old_index.related[q]
+                .iter()
+                .map(|&r| old.incidents[r].id.as_str())
+                .collect()
+        });
+        if before.as_ref() != Some(&now) || now.iter().any(|id| changed.contains(id)) {
             d.add(format!("incidents/{}/", i.id));
         }
     }

@@ -932,7 +932,7 @@ mod robustness {
                 rel: path_of(kind).to_string(),
                 stem: "x".to_string(),
                 kind,
-                text: text.to_string(),
+                text: text.into(),
                 stamp: None,
             }],
             unreadable: Vec::new(),

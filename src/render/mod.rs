@@ -735,6 +735,8 @@ pub struct Caches {
     pub search: std::sync::Mutex<search::Cache>,
     /// Encoded export rows.
     pub export: std::sync::Mutex<export::Cache>,
+    /// The compiled templates (the theme does not change between partial renders).
+    pub templates: std::sync::Mutex<Option<Tera>>,
 }
 
 /// Output file of the page at `path` (`x/` → `x/index.html`).
@@ -771,7 +773,14 @@ pub fn render(
         parts.push((name, clock.elapsed()));
         clock = std::time::Instant::now();
     };
-    let tera = compile(theme).map_err(crate::Error::Invalid)?;
+    let reused = match (partial, caches) {
+        (Some(_), Some(c)) => c.templates.lock().unwrap_or_else(|p| p.into_inner()).take(),
+        _ => None,
+    };
+    let tera = match reused {
+        Some(t) => t,
+        None => compile(theme).map_err(crate::Error::Invalid)?,
+    };
     let page_updated = page_dates(site, sources, updated);
     let bodies = render_bodies(site, index, sources, config).map_err(crate::Error::Invalid)?;
     let sh = Shared::new(site, index, config);
@@ -891,6 +900,9 @@ pub fn render(
             path: format!("static/{path}"),
             bytes: bytes.clone(),
         })?;
+    }
+    if let Some(c) = caches {
+        *c.templates.lock().unwrap_or_else(|p| p.into_inner()) = Some(tera);
     }
     Ok(Rendered {
         pages,
