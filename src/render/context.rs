@@ -940,7 +940,16 @@ pub fn who_did_it(i: &Incident, groups: &[GroupRef]) -> Vec<Words> {
 pub fn where_phrase(i: &Incident, country_name: &str) -> String {
     let l = &i.location;
     let place = l.place.as_deref().filter(|s| !s.is_empty());
-    let admin1 = l.admin1.as_deref().filter(|s| !s.is_empty());
+    // "Gao, Gao" and "Radisson Blu hotel, Bamako, Bamako" say the region twice.
+    let region = l.admin1.as_deref().filter(|a| !a.is_empty());
+    let admin1 = region.filter(|a| {
+        !a.is_empty()
+            && place.is_none_or(|p| {
+                p.rsplit(',')
+                    .next()
+                    .is_none_or(|last| !last.trim().eq_ignore_ascii_case(a))
+            })
+    });
     match l.precision {
         PlacePrecision::Exact => match (place, admin1) {
             (Some(p), Some(a)) => format!("{p}, {a}"),
@@ -960,7 +969,7 @@ pub fn where_phrase(i: &Incident, country_name: &str) -> String {
             (None, Some(a)) => format!("near a place in {a} region"),
             (None, None) => format!("near a place in {country_name}"),
         },
-        PlacePrecision::Region => match admin1 {
+        PlacePrecision::Region => match region {
             Some(a) => format!("somewhere in {a} region"),
             None => format!("somewhere in {country_name}"),
         },
@@ -1042,4 +1051,78 @@ pub fn digest_months(
         }
     }
     months
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Location, Origin, PartialDate};
+
+    fn at(place: Option<&str>, admin1: Option<&str>, precision: PlacePrecision) -> Incident {
+        Incident {
+            id: "x".into(),
+            title: "x".into(),
+            date: PartialDate::parse("2017-06-18").unwrap(),
+            end_date: None,
+            location: Location {
+                place: place.map(str::to_string),
+                admin1: admin1.map(str::to_string),
+                country: "ML".into(),
+                coords: None,
+                precision,
+            },
+            groups: vec![],
+            claims: vec![],
+            attribution: None,
+            event_type: None,
+            targets: vec![],
+            casualties: Default::default(),
+            tags: vec![],
+            summary: None,
+            sources: vec![],
+            draft: false,
+            body: String::new(),
+            origin: Origin {
+                file: 0,
+                body_offset: 0,
+            },
+        }
+    }
+
+    #[test]
+    fn places_read_at_their_precision_without_saying_the_region_twice() {
+        use PlacePrecision::*;
+        let w = |p, a, k| where_phrase(&at(p, a, k), "Mali");
+        assert_eq!(
+            w(Some("Kangaba"), Some("Koulikoro"), Exact),
+            "Kangaba, Koulikoro"
+        );
+        assert_eq!(w(Some("Gao"), Some("Gao"), Exact), "Gao");
+        assert_eq!(
+            w(Some("Radisson Blu hotel, Bamako"), Some("Bamako"), Near),
+            "near Radisson Blu hotel, Bamako"
+        );
+        assert_eq!(
+            w(Some("Near Douna"), Some("Mopti"), Near),
+            "Near Douna, Mopti"
+        );
+        assert_eq!(
+            w(Some("Mopti"), Some("Mopti"), Region),
+            "somewhere in Mopti region"
+        );
+        assert_eq!(w(None, None, Region), "somewhere in Mali");
+        assert_eq!(
+            w(Some("Boulkessi"), Some("Mopti"), Country),
+            "somewhere in Mali"
+        );
+        assert_eq!(w(None, None, Exact), "");
+    }
+
+    #[test]
+    fn claim_media_read_as_phrases() {
+        assert_eq!(medium_phrase("statement"), "in a statement");
+        assert_eq!(medium_phrase("audio message"), "in an audio message");
+        assert_eq!(medium_phrase("a video"), "in a video");
+        assert_eq!(medium_phrase("via Amaq"), "via Amaq");
+    }
 }
