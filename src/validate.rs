@@ -929,10 +929,30 @@ pub fn validate(
     }
     incidents.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
 
-    // Groups no incident names.
+    // Groups no incident names. A profile tied to others (a merger, an affiliation, a typed
+    // relationship, either way) is there for the lineage, not for incidents: no warning.
+    let mut linked: BTreeSet<&str> = BTreeSet::new();
+    for g in &out_groups {
+        let others: Vec<&str> = g
+            .affiliations
+            .iter()
+            .chain(&g.merged_from)
+            .chain(&g.merged_into)
+            .map(String::as_str)
+            .chain(g.relationships.iter().map(|r| r.group.as_str()))
+            .collect();
+        if !others.is_empty() {
+            linked.insert(g.id.as_str());
+            linked.extend(others);
+        }
+    }
     for g in &out_groups {
         // An incident file that did not parse may name the group; say nothing rather than guess.
-        if !named.contains(&g.id) && !cx.suggested_groups.contains(&g.id) && !incidents_lost {
+        if !named.contains(&g.id)
+            && !linked.contains(g.id.as_str())
+            && !cx.suggested_groups.contains(&g.id)
+            && !incidents_lost
+        {
             let f = &sources.files[g.origin.file];
             cx.err(
                 Diagnostic::warning(
