@@ -174,6 +174,19 @@ fn an_incident_after_the_cutoff_is_published_marked_and_not_counted() {
         texts(&t.page("groups/jnim/index.html"), ".as-of")[0],
         "Data as of 30 June 2017. 1 later incident is published but not counted."
     );
+    // Per-group counts leave it out too: JNIM has 4 incidents listed, 3 counted.
+    let groups = t.page("groups/index.html");
+    assert_eq!(
+        texts(&groups, ".groups-table td.num"),
+        ["1", "1", "3", "3"],
+        "Mourabitoun, AQIM, JNIM, ISGS"
+    );
+    let ml = t.page("countries/ml/index.html");
+    assert_eq!(
+        texts(&ml, ".groups-count-table td.num"),
+        ["3", "3", "1", "1"],
+        "ISGS, JNIM, AQIM, Mourabitoun"
+    );
     // No digest for a month with only later incidents.
     assert!(!t.has("countries/ml/2017-07/index.html"));
 }

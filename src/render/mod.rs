@@ -1150,7 +1150,11 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                             group: sh.groups[g].clone(),
                             status: gr.status.map(status_word),
                             founded: gr.founded.as_ref().map(DateView::from),
-                            incidents: index.by_group[g].len(),
+                            // Counted like every total: none after the data cutoff.
+                            incidents: index.by_group[g]
+                                .iter()
+                                .filter(|&&p| !sh.incidents[p].after_cutoff)
+                                .count(),
                             aliases: gr.aliases.clone(),
                         }
                     })
@@ -1343,7 +1347,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         counts.entry(gp).or_default();
                     }
                 }
-                for &p in positions {
+                for &p in positions.iter().filter(|&&p| !sh.incidents[p].after_cutoff) {
                     for g in &site.incidents[p].groups {
                         if let Some(gp) = site.group_pos(g) {
                             *counts.entry(gp).or_default() += 1;
