@@ -1085,7 +1085,10 @@ fn make_incident(seed: u64, i: usize, width: usize) -> Incident {
             || (fy == year && {
                 let fm: u32 = g.founded.get(5..7).map_or(0, |m| m.parse().expect("month"));
                 let fd: u32 = g.founded.get(8..10).map_or(0, |d| d.parse().expect("day"));
-                date.m == 0 || fm == 0 || fm < date.m || (fm == date.m && (date.d == 0 || fd == 0 || fd <= date.d))
+                date.m == 0
+                    || fm == 0
+                    || fm < date.m
+                    || (fm == date.m && (date.d == 0 || fd == 0 || fd <= date.d))
             });
         started && g.until >= year
     };

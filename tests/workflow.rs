@@ -14,6 +14,16 @@ fn bin() -> Command {
 }
 
 fn run(cmd: &mut Command) -> Output {
+    // A binary copied a moment ago can be "busy" (ETXTBSY) while another test thread's
+    // fork still holds the copy's write descriptor until that child execs: try again.
+    for _ in 0..50 {
+        match cmd.output() {
+            Err(e) if e.raw_os_error() == Some(26) => {
+                std::thread::sleep(std::time::Duration::from_millis(100))
+            }
+            other => return other.expect("run briefwerk"),
+        }
+    }
     cmd.output().expect("run briefwerk")
 }
 
