@@ -200,23 +200,32 @@ impl Index {
 
 /// Each incident's related incidents (see [`Index::related`]).
 ///
-/// Ranked by (shares a group, same region, days apart, id). Each tier draws from a list
-/// that holds exactly its members — a group's incidents in the region, the group's
-/// incidents, the region's incidents, all incidents — and positions are in date order, so
-/// within a list the nearest in time sit next to the incident's place: a tier looks at a
-/// few neighbours on either side (skipping at most the five already chosen), never at every
-/// incident. That keeps it linear in the number of incidents, where comparing every pair
-/// would take hours at 100,000.
+/// Ranked by (shares a group, same region, days apart, id). Each tier draws from lists that
+/// hold exactly its members — a group's incidents in the region, the group's incidents, the
+/// region's incidents, all incidents — each sorted by (day, id), so the candidates at one
+/// distance in days are two runs of ascending ids found by binary search. A tier takes runs
+/// outward from the incident's day until it has enough, whatever the number of incidents on
+/// one day (at a million incidents, hundreds share the first of a month). That keeps it
+/// linear in the number of incidents, where comparing every pair would take hours at
+/// 100,000.
 fn related(
     site: &Site,
     by_group: &[Vec<usize>],
     group_pos: &BTreeMap<&str, usize>,
 ) -> Vec<Vec<usize>> {
+    use rayon::prelude::*;
     let incs = &site.incidents;
     let days: Vec<i64> = incs
         .iter()
         .map(|i| i64::from(chrono::Datelike::num_days_from_ce(&i.date.first_day())))
         .collect();
+    let by_day_id = |v: &mut Vec<usize>| {
+        v.sort_by(|&a, &b| {
+            days[a]
+                .cmp(&days[b])
+                .then_with(|| incs[a].id.cmp(&incs[b].id))
+        });
+    };
     // Regions are (country, admin1 without case), numbered.
     let mut region_ids: BTreeMap<(&str, String), usize> = BTreeMap::new();
     let region: Vec<Option<usize>> = incs
@@ -250,8 +259,20 @@ fn related(
         }
         groups_of.push(gs);
     }
-    let all: Vec<usize> = (0..incs.len()).collect();
+    by_region.iter_mut().for_each(&by_day_id);
+    by_group_region.values_mut().for_each(&by_day_id);
+    let by_group: Vec<Vec<usize>> = by_group
+        .iter()
+        .map(|v| {
+            let mut v = v.clone();
+            by_day_id(&mut v);
+            v
+        })
+        .collect();
+    let mut all: Vec<usize> = (0..incs.len()).collect();
+    by_day_id(&mut all);
     (0..incs.len())
+        .into_par_iter()
         .map(|p| {
             let gs = &groups_of[p];
             let tiers: [Vec<&[usize]>; 4] = [
@@ -279,9 +300,10 @@ fn related(
                 for list in lists {
                     nearest_in(
                         list,
-                        p,
+                        days[p],
                         want,
                         &days,
+                        site,
                         &|q| q != p && !chosen.contains(&q),
                         &mut cands,
                     );
@@ -301,36 +323,68 @@ fn related(
         .collect()
 }
 
-/// Pushes onto `out` the members of the date-ordered `list` nearest to `p` in time that pass
-/// `keep`: `want` on each side, and any further ones as near as the last taken (a tie is then
-/// settled by id, so every tied candidate must be seen).
+/// Pushes onto `out` the `want` members of `list` (sorted by day, then id) nearest to day
+/// `day` that pass `keep`, ties by id: distance by distance, the run of that day before and
+/// the run after, merged by id.
 fn nearest_in(
     list: &[usize],
-    p: usize,
+    day: i64,
     want: usize,
     days: &[i64],
+    site: &Site,
     keep: &dyn Fn(usize) -> bool,
     out: &mut Vec<usize>,
 ) {
-    let at = list.partition_point(|&q| q < p);
-    let side = |iter: &mut dyn Iterator<Item = usize>, out: &mut Vec<usize>| {
-        let mut taken = 0;
-        let mut last = None;
-        for q in iter {
-            if !keep(q) {
-                continue;
+    let id = |q: usize| site.incidents[q].id.as_str();
+    let first = |v: i64| list.partition_point(|&q| days[q] < v);
+    let after = |v: i64| list.partition_point(|&q| days[q] <= v);
+    let mut taken = 0;
+    let mut take_runs = |a: &[usize], b: &[usize], taken: &mut usize| {
+        let (mut i, mut j) = (0, 0);
+        while *taken < want && (i < a.len() || j < b.len()) {
+            let q = if j >= b.len() || (i < a.len() && id(a[i]) <= id(b[j])) {
+                i += 1;
+                a[i - 1]
+            } else {
+                j += 1;
+                b[j - 1]
+            };
+            if keep(q) {
+                out.push(q);
+                *taken += 1;
             }
-            let d = (days[q] - days[p]).abs();
-            if taken >= want && last != Some(d) {
-                break;
-            }
-            out.push(q);
-            taken += 1;
-            last = Some(d);
         }
     };
-    side(&mut list[..at].iter().rev().copied(), out);
-    side(&mut list[at..].iter().copied(), out);
+    let (lo, hi) = (first(day), after(day));
+    take_runs(&list[lo..hi], &[], &mut taken);
+    let (mut left_end, mut right_start) = (lo, hi);
+    while taken < want && (left_end > 0 || right_start < list.len()) {
+        let dl = (left_end > 0).then(|| day - days[list[left_end - 1]]);
+        let dr = (right_start < list.len()).then(|| days[list[right_start]] - day);
+        let d = match (dl, dr) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            (None, None) => break,
+        };
+        let left: &[usize] = if dl == Some(d) {
+            let s = first(day - d);
+            let run = &list[s..left_end];
+            left_end = s;
+            run
+        } else {
+            &[]
+        };
+        let right: &[usize] = if dr == Some(d) {
+            let e = after(day + d);
+            let run = &list[right_start..e];
+            right_start = e;
+            run
+        } else {
+            &[]
+        };
+        take_runs(left, right, &mut taken);
+    }
 }
 
 /// Every group's typed relationships, both directions.
