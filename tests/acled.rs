@@ -199,3 +199,20 @@ fn importing_a_sites_own_export_into_it_changes_nothing() {
         report.skipped
     );
 }
+
+#[test]
+fn the_incident_list_links_the_acled_file() {
+    let site = example(false);
+    site.build().expect("example builds");
+    let page = site.page("incidents/index.html");
+    let sel = scraper::Selector::parse("a[href$='acled.csv']").unwrap();
+    let hrefs: Vec<&str> = page
+        .select(&sel)
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(hrefs, ["../data/acled.csv"]);
+    assert!(site.out.join("incidents").join(hrefs[0]).is_file());
+    // Group pages link their own exports only: ACLED's format is one site-wide file.
+    let group = site.page("groups/jnim/index.html");
+    assert_eq!(group.select(&sel).count(), 0);
+}
