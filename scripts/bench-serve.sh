@@ -5,7 +5,7 @@
 # usage: scripts/bench-serve.sh [N]        (default N = 10000 incidents)
 #
 # Environment (optional): EDITS=6 (edits timed), BUILDS=3 (clean builds timed), SEED=42,
-# BENCH_TMP=/work/bench-tmp, SKIP_BUILD=1 (do not run `cargo build --release`), PORT=18555.
+# BENCH_TMP=/work/bench-tmp, SKIP_BUILD=1 (do not run `cargo build --release`), PORT=0 (a free one).
 #
 # The corpus comes from examples/gen_corpus.rs. Each clean build writes into a fresh directory
 # that is deleted afterwards. The edits alternate between a body change (a sentence appended)
@@ -20,7 +20,7 @@ N=${1:-10000}
 EDITS=${EDITS:-6}
 BUILDS=${BUILDS:-3}
 SEED=${SEED:-42}
-PORT=${PORT:-18555}
+PORT=${PORT:-0}
 BENCH_TMP=${BENCH_TMP:-/work/bench-tmp}
 BIN=$ROOT/target/release/briefwerk
 
