@@ -480,6 +480,7 @@ pub fn render(
     let cutoff = config.data_cutoff.as_ref();
     let mut guard = cache.map(|c| c.lock().unwrap_or_else(|p| p.into_inner()));
     let mut own = Cache::default();
+    let keep_acled = guard.is_some();
     let c: &mut Cache = match (guard.as_deref_mut(), changed) {
         (Some(c), Some(_)) => c,
         (Some(c), None) => {
@@ -494,19 +495,23 @@ pub fn render(
         .iter()
         .filter(|i| !i.draft && (stale(&i.id) || !c.rows.contains_key(&i.id)))
         .collect();
-    let fresh: Vec<(String, Encoded, Vec<u8>)> = todo
+    // Without a cache the ACLED rows are made at the end, after the other rows are freed:
+    // holding both for 100,000 incidents cost a few hundred megabytes.
+    let fresh: Vec<(String, Encoded, Option<Vec<u8>>)> = todo
         .par_iter()
         .map(|i| {
             (
                 i.id.clone(),
                 encode(i, site, base),
-                csv_line(&acled_row(i, site, cutoff)),
+                keep_acled.then(|| csv_line(&acled_row(i, site, cutoff))),
             )
         })
         .collect();
     for (id, e, a) in fresh {
-        c.rows.insert(id.clone(), e);
-        c.acled.insert(id, a);
+        if let Some(a) = a {
+            c.acled.insert(id.clone(), a);
+        }
+        c.rows.insert(id, e);
     }
     let live: HashSet<&str> = site
         .incidents
@@ -574,9 +579,22 @@ pub fn render(
             .map(|c| (*c).to_string())
             .collect::<Vec<_>>(),
     );
-    for i in site.incidents.iter().filter(|i| !i.draft) {
-        if let Some(r) = c.acled.get(&i.id) {
-            acled.extend_from_slice(r);
+    if keep_acled {
+        for i in site.incidents.iter().filter(|i| !i.draft) {
+            if let Some(r) = c.acled.get(&i.id) {
+                acled.extend_from_slice(r);
+            }
+        }
+    } else {
+        drop(enc);
+        c.rows = HashMap::new();
+        let published: Vec<&Incident> = site.incidents.iter().filter(|i| !i.draft).collect();
+        for chunk in published.chunks(4096) {
+            let rows: Vec<Vec<u8>> = chunk
+                .par_iter()
+                .map(|i| csv_line(&acled_row(i, site, cutoff)))
+                .collect();
+            rows.iter().for_each(|r| acled.extend_from_slice(r));
         }
     }
     put(OutputFile {
