@@ -266,6 +266,9 @@ pub struct PageLink {
     pub path: String,
     /// True for the page being shown.
     pub current: bool,
+    /// True for a gap ("…") between non-adjacent page numbers; `number` and `path` are then
+    /// empty.
+    pub gap: bool,
 }
 
 /// Totals as displayed, computed by `content::count::Totals` (incidents after the data

@@ -921,6 +921,39 @@ fn ctx<T: Serialize>(v: &T) -> Result<Context, Diagnostic> {
         .map_err(|e| Diagnostic::error("internal", format!("cannot build template context: {e}")))
 }
 
+/// Page links around page `n`: the first and last pages, the two on either side of `n`, and
+/// a gap where numbers are skipped. Listing every page would make each listing page as long
+/// as the number of pages, and the listings together quadratic (50,000 pages of links on
+/// each of 50,000 pages at a million incidents).
+fn page_window(pages: &[(usize, String)], n: usize) -> Vec<PageLink> {
+    const AROUND: usize = 2;
+    let last = pages.len();
+    let mut out: Vec<PageLink> = Vec::new();
+    let mut prev = 0;
+    for (m, path) in pages {
+        let m = *m;
+        if m != 1 && m != last && m.abs_diff(n) > AROUND {
+            continue;
+        }
+        if m > prev + 1 {
+            out.push(PageLink {
+                number: 0,
+                path: String::new(),
+                current: false,
+                gap: true,
+            });
+        }
+        out.push(PageLink {
+            number: m,
+            path: path.clone(),
+            current: m == n,
+            gap: false,
+        });
+        prev = m;
+    }
+    out
+}
+
 fn paginate(total: usize, per: usize, base: &str) -> Vec<(usize, String)> {
     let pages = total.div_ceil(per).max(1);
     (1..=pages)
@@ -1030,14 +1063,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         total_items: total,
                         prev: (n > 1).then(|| pages[n - 2].1.clone()),
                         next: pages.get(n).map(|p| p.1.clone()),
-                        pages: pages
-                            .iter()
-                            .map(|(m, p)| PageLink {
-                                number: *m,
-                                path: p.clone(),
-                                current: *m == n,
-                            })
-                            .collect(),
+                        pages: page_window(&pages, n),
                     },
                     map: pictures::overview(
                         site,
@@ -1582,6 +1608,31 @@ fn status_word(s: crate::content::Status) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use super::{page_window, paginate};
+
+    #[test]
+    fn page_links_are_a_window_with_gaps() {
+        let pages = paginate(100, 10, "incidents/");
+        let shown = |n| {
+            page_window(&pages, n)
+                .iter()
+                .map(|p| {
+                    if p.gap {
+                        "…".to_string()
+                    } else {
+                        p.number.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(shown(1), "1 2 3 … 10");
+        assert_eq!(shown(5), "1 … 3 4 5 6 7 … 10");
+        assert_eq!(shown(4), "1 2 3 4 5 6 … 10");
+        assert_eq!(shown(10), "1 … 8 9 10");
+        assert_eq!(page_window(&paginate(3, 10, "x/"), 1).len(), 1);
+    }
+
     #[test]
     fn root_prefix_follows_depth() {
         assert_eq!(super::root_of(""), "./");
