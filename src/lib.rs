@@ -61,14 +61,8 @@ pub struct BuildReport {
 pub struct Rendered {
     /// The configuration used.
     pub config: Config,
-    /// Pages and files produced.
-    pub output: render::Rendered,
-    /// Warnings.
-    pub warnings: Diagnostics,
-    /// Counts for the report.
-    counts: (usize, usize, usize),
-    /// Wall time per stage.
-    pub timings: Timings,
+    /// What the stages produced: counts, warnings, timings.
+    pub built: rebuild::Built,
 }
 
 /// Runs every stage, handing the files to `sink`. Errors carry every diagnostic found.
@@ -82,61 +76,28 @@ pub fn render_site(
     render_config(config, timings, sink)
 }
 
-/// [`render_site`] for an already loaded configuration.
+/// [`render_site`] for an already loaded configuration: the same stages `serve` runs
+/// ([`rebuild::stages`]), from nothing and keeping nothing.
 fn render_config(
     config: Config,
     mut timings: Timings,
     sink: &dyn render::Sink,
 ) -> Result<Rendered, Error> {
-    let (sources, mut diags) = timings.stage("read", || load::read_sources(&config.root))?;
-    let (raw, parse_diags) = timings.stage("parse", || load::parse(&sources));
-    diags.extend(parse_diags);
-    let today = chrono::Local::now().date_naive();
-    let (site, validate_diags) = timings.stage("validate", || {
-        validate::validate(raw, &sources, &config, today)
-    });
-    diags.extend(validate_diags);
     let theme = timings.stage("theme", || render::theme::load(&config))?;
-    let site = match site {
-        Some(s) if !diags.has_errors() => s,
-        _ => {
-            // Template problems are worth reporting alongside content ones.
-            if let Err(t) = render::compile(&theme) {
-                diags.extend(t);
-            }
-            diags.sort();
-            return Err(Error::Invalid(diags));
-        }
-    };
+    let mut diags = Diagnostics::default();
     let updated = git_dates(&config, &mut diags);
-    let index = timings.stage("index", || index::Index::build(&site));
-    let rendered = timings.stage("render", || {
-        render::render(
-            &site, &index, &sources, &config, &theme, &updated, None, None, sink,
-        )
-    });
-    let output = match rendered {
-        Ok(r) => r,
-        Err(Error::Invalid(d)) => {
-            diags.extend(d);
-            diags.sort();
-            return Err(Error::Invalid(diags));
-        }
-        Err(e) => return Err(e),
-    };
-    diags.sort();
-    let counts = (
-        site.incidents.len(),
-        site.groups.len(),
-        site.briefings.len(),
-    );
-    Ok(Rendered {
-        config,
-        output,
-        warnings: diags,
-        counts,
+    let (built, _) = rebuild::stages(
+        &config,
+        &theme,
+        &updated,
+        None,
+        &[],
+        None,
+        diags,
         timings,
-    })
+        sink,
+    )?;
+    Ok(Rendered { config, built })
 }
 
 /// Last-commit dates of the content files when `git_info` is on; a warning when they
@@ -187,21 +148,21 @@ pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
     let config = timings.stage("config", || config::load(root, opts))?;
     let writer = output::Writer::begin(&config.output_dir)?;
     let mut r = render_config(config, timings, &writer)?;
-    let stats = r.timings.stage("write", || writer.commit())?;
+    let stats = r.built.timings.stage("write", || writer.commit())?;
     Ok(report(r, stats, start))
 }
 
 fn report(r: Rendered, written: output::WriteStats, start: Instant) -> BuildReport {
     BuildReport {
-        pages: r.output.pages,
-        files: r.output.files,
-        incidents: r.counts.0,
-        groups: r.counts.1,
-        briefings: r.counts.2,
-        warnings: r.warnings,
+        pages: r.built.pages,
+        files: r.built.files,
+        incidents: r.built.counts.0,
+        groups: r.built.counts.1,
+        briefings: r.built.counts.2,
+        warnings: r.built.warnings,
         written,
         elapsed: start.elapsed(),
         output_dir: r.config.output_dir,
-        timings: r.timings,
+        timings: r.built.timings,
     }
 }

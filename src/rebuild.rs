@@ -37,6 +37,8 @@ pub struct Built {
     pub skipped: Vec<String>,
     /// Whether every page was rendered.
     pub full: bool,
+    /// Incidents, groups and briefings published.
+    pub counts: (usize, usize, usize),
     /// Warnings.
     pub warnings: Diagnostics,
     /// Wall time per stage.
@@ -48,6 +50,13 @@ struct Last {
     config: Config,
     theme: ThemeFiles,
     updated: BTreeMap<String, chrono::NaiveDate>,
+    /// Warnings of the configuration-level stages (git dates), repeated on every rebuild.
+    notes: Diagnostics,
+    state: State,
+}
+
+/// What the content stages produced, kept to compare the next build with.
+pub(crate) struct State {
     sources: Sources,
     parses: Vec<std::sync::Arc<FileParse>>,
     site: Site,
@@ -91,187 +100,192 @@ impl Session {
         let changed = changed.as_slice();
         let content_only = changed.iter().all(|p| p.starts_with("content/"));
         let mut t = crate::Timings::default();
-        let (config, theme, updated, prev) = match self.last.take() {
-            Some(last) if content_only => {
-                let Last {
-                    config,
-                    theme,
-                    updated,
-                    sources,
-                    parses,
-                    site,
-                    index,
-                } = last;
-                (config, theme, updated, Some((sources, parses, site, index)))
-            }
+        let (config, theme, updated, notes, prev) = match self.last.take() {
+            Some(last) if content_only => (
+                last.config,
+                last.theme,
+                last.updated,
+                last.notes,
+                Some(last.state),
+            ),
             _ => {
                 let config = t.stage("config", || config::load(&self.root, &self.opts))?;
                 let theme = t.stage("theme", || render::theme::load(&config))?;
-                let updated = crate::git_dates(&config, &mut Diagnostics::default());
-                (config, theme, updated, None)
+                let mut notes = Diagnostics::default();
+                let updated = crate::git_dates(&config, &mut notes);
+                (config, theme, updated, notes, None)
             }
         };
-        let result = self.run(
+        let result = stages(
             &config,
             &theme,
             &updated,
             prev.as_ref(),
             changed,
-            &mut t,
+            Some(&self.caches),
+            notes.clone(),
+            t,
             sink,
         );
-        match result {
-            Ok((built, sources, parses, site, index)) => {
+        let (result, keep) = match result {
+            Ok((built, state)) => {
                 self.pending.clear();
                 // Freeing a large site takes a while and nobody waits for it.
                 if let Some(old) = prev {
                     std::thread::spawn(move || drop(old));
                 }
-                self.last = Some(Last {
-                    config,
-                    theme,
-                    updated,
-                    sources,
-                    parses,
-                    site,
-                    index,
-                });
-                Ok(Built {
-                    timings: t,
-                    ..built
-                })
+                (Ok(built), Some(state))
             }
-            Err(e) => {
-                // Keep the last good state (if there was one) as the reference.
-                if let Some((sources, parses, site, index)) = prev {
-                    self.last = Some(Last {
-                        config,
-                        theme,
-                        updated,
-                        sources,
-                        parses,
-                        site,
-                        index,
-                    });
-                }
-                Err(e)
-            }
-        }
-    }
-
-    #[allow(clippy::type_complexity, clippy::too_many_arguments)]
-    fn run(
-        &self,
-        config: &Config,
-        theme: &ThemeFiles,
-        updated: &BTreeMap<String, chrono::NaiveDate>,
-        prev: Option<&(Sources, Vec<std::sync::Arc<FileParse>>, Site, Index)>,
-        changed: &[String],
-        t: &mut crate::Timings,
-        sink: &dyn Sink,
-    ) -> Result<(Built, Sources, Vec<std::sync::Arc<FileParse>>, Site, Index), Error> {
-        let (sources, mut diags) = t.stage("read", || match prev {
-            Some(p) if !changed.is_empty() => {
-                match load::update_sources(&config.root, &p.0, changed) {
-                    Some(r) => Ok(r),
-                    None => load::read_sources_reusing(&config.root, Some(&p.0), changed),
-                }
-            }
-            _ => load::read_sources_reusing(&config.root, prev.map(|p| &p.0), changed),
-        })?;
-        let parses = t.stage("parse", || {
-            load::parse_files(&sources, prev.map(|p| (&p.0, p.1.as_slice())))
-        });
-        let (raw, parse_diags) = t.stage("assemble", || load::assemble(&sources, &parses));
-        diags.extend(parse_diags);
-        let today = chrono::Local::now().date_naive();
-        let (site, validate_diags) = t.stage("validate", || {
-            validate::validate(raw, &sources, config, today)
-        });
-        diags.extend(validate_diags);
-        let site = match site {
-            Some(s) if !diags.has_errors() => s,
-            _ => {
-                if let Err(te) = render::compile(theme) {
-                    diags.extend(te);
-                }
-                diags.sort();
-                return Err(Error::Invalid(diags));
-            }
+            // The last good state (if there was one) stays the reference.
+            Err(e) => (Err(e), prev),
         };
-        let index = t.stage("index", || Index::build(&site));
-        let dirty = t.stage("compare", || match prev {
-            Some((old_src, _, old_site, old_index)) => {
-                let touched = touched_files(old_src, &sources);
-                dirty_pages(
-                    old_site,
-                    old_index,
-                    old_src,
-                    &site,
-                    &index,
-                    &sources,
-                    Some(&touched),
-                    config.paginate_by,
-                )
-            }
-            None => None,
-        });
-        let rendered_count = std::sync::atomic::AtomicUsize::new(0);
-        let filter = |path: &str| {
-            let keep = dirty.as_ref().is_none_or(|d| d.wants(path));
-            if keep {
-                rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            keep
-        };
-        let partial = dirty.as_ref().map(|d| render::Partial {
-            pages: &filter,
-            changed: &d.records,
-        });
-        let out = t.stage("render", || {
-            render::render(
-                &site,
-                &index,
-                &sources,
+        if let Some(state) = keep {
+            self.last = Some(Last {
                 config,
                 theme,
                 updated,
-                partial.as_ref(),
-                Some(&self.caches),
-                sink,
-            )
-        });
-        let out = match out {
-            Ok(o) => {
-                if dirty.is_none() {
-                    rendered_count.store(o.pages, std::sync::atomic::Ordering::Relaxed);
-                }
-                o
-            }
-            Err(e) => {
-                // The caches may hold part of this failed render: start them afresh.
-                *self.caches.search.lock().unwrap_or_else(|p| p.into_inner()) = Default::default();
-                if let Error::Invalid(d) = e {
-                    diags.extend(d);
-                    diags.sort();
-                    return Err(Error::Invalid(diags));
-                }
-                return Err(e);
-            }
-        };
-        diags.sort();
-        t.0.extend(out.parts.iter().map(|(n, d)| (*n, *d)));
-        let built = Built {
-            pages: out.pages,
-            rendered: rendered_count.into_inner(),
-            files: out.files,
-            skipped: out.skipped,
-            full: dirty.is_none(),
-            warnings: diags,
-            timings: crate::Timings::default(),
-        };
-        Ok((built, sources, parses, site, index))
+                notes,
+                state,
+            });
+        }
+        result
     }
+}
+
+/// Runs the content stages — read, parse, validate, index, compare, render — for a loaded
+/// configuration and theme: once from nothing (`prev` is `None`: `build`, `check`), or
+/// after `changed` files changed since `prev` (`serve`). `diags` holds warnings found
+/// before (git dates). With `caches`, the search index and exports are kept for the next
+/// render.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn stages(
+    config: &Config,
+    theme: &ThemeFiles,
+    updated: &BTreeMap<String, chrono::NaiveDate>,
+    prev: Option<&State>,
+    changed: &[String],
+    caches: Option<&render::Caches>,
+    mut diags: Diagnostics,
+    mut t: crate::Timings,
+    sink: &dyn Sink,
+) -> Result<(Built, State), Error> {
+    let (sources, read_diags) = t.stage("read", || match prev {
+        Some(p) if !changed.is_empty() => {
+            match load::update_sources(&config.root, &p.sources, changed) {
+                Some(r) => Ok(r),
+                None => load::read_sources_reusing(&config.root, Some(&p.sources), changed),
+            }
+        }
+        _ => load::read_sources_reusing(&config.root, prev.map(|p| &p.sources), changed),
+    })?;
+    diags.extend(read_diags);
+    let parses = t.stage("parse", || {
+        load::parse_files(&sources, prev.map(|p| (&p.sources, p.parses.as_slice())))
+    });
+    let (raw, parse_diags) = t.stage("assemble", || load::assemble(&sources, &parses));
+    diags.extend(parse_diags);
+    let today = chrono::Local::now().date_naive();
+    let (site, validate_diags) = t.stage("validate", || {
+        validate::validate(raw, &sources, config, today)
+    });
+    diags.extend(validate_diags);
+    let site = match site {
+        Some(s) if !diags.has_errors() => s,
+        _ => {
+            // Template problems are worth reporting alongside content ones.
+            if let Err(te) = render::compile(theme) {
+                diags.extend(te);
+            }
+            diags.sort();
+            return Err(Error::Invalid(diags));
+        }
+    };
+    let index = t.stage("index", || Index::build(&site));
+    let dirty = match prev {
+        Some(p) => t.stage("compare", || {
+            let touched = touched_files(&p.sources, &sources);
+            dirty_pages(
+                &p.site,
+                &p.index,
+                &p.sources,
+                &site,
+                &index,
+                &sources,
+                Some(&touched),
+                config.paginate_by,
+            )
+        }),
+        None => None,
+    };
+    let rendered_count = std::sync::atomic::AtomicUsize::new(0);
+    let filter = |path: &str| {
+        let keep = dirty.as_ref().is_none_or(|d| d.wants(path));
+        if keep {
+            rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        keep
+    };
+    let partial = dirty.as_ref().map(|d| render::Partial {
+        pages: &filter,
+        changed: &d.records,
+    });
+    let out = t.stage("render", || {
+        render::render(
+            &site,
+            &index,
+            &sources,
+            config,
+            theme,
+            updated,
+            partial.as_ref(),
+            caches,
+            sink,
+        )
+    });
+    let out = match out {
+        Ok(o) => o,
+        Err(e) => {
+            // The caches may hold part of this failed render: start them afresh.
+            if let Some(c) = caches {
+                *c.search.lock().unwrap_or_else(|p| p.into_inner()) = Default::default();
+            }
+            if let Error::Invalid(d) = e {
+                diags.extend(d);
+                diags.sort();
+                return Err(Error::Invalid(diags));
+            }
+            return Err(e);
+        }
+    };
+    diags.sort();
+    t.0.extend(out.parts.iter().map(|(n, d)| (*n, *d)));
+    let built = Built {
+        pages: out.pages,
+        rendered: if dirty.is_none() {
+            out.pages
+        } else {
+            rendered_count.into_inner()
+        },
+        files: out.files,
+        skipped: out.skipped,
+        full: dirty.is_none(),
+        counts: (
+            site.incidents.len(),
+            site.groups.len(),
+            site.briefings.len(),
+        ),
+        warnings: diags,
+        timings: t,
+    };
+    Ok((
+        built,
+        State {
+            sources,
+            parses,
+            site,
+            index,
+        },
+    ))
 }
 
 /// Pages to render again: exact page paths, and path prefixes (every page below).

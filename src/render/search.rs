@@ -363,35 +363,47 @@ fn documents(
     let briefings: Vec<_> = site.briefings.iter().rev().filter(|b| !b.draft).collect();
     let incidents: Vec<_> = site.incidents.iter().rev().filter(|i| !i.draft).collect();
     let mut n = 0u32;
-    for chunk in groups.chunks(BATCH) {
+    batches(&groups, "g", |g| &g.id, group_doc, want, &mut n, &mut each);
+    batches(
+        &briefings,
+        "b",
+        |b| &b.id,
+        briefing_doc,
+        want,
+        &mut n,
+        &mut each,
+    );
+    batches(
+        &incidents,
+        "i",
+        |i| &i.id,
+        incident_doc,
+        want,
+        &mut n,
+        &mut each,
+    );
+}
+
+/// Tokenises the `items` whose key (`kind/id`) `want` accepts, a batch at a time in
+/// parallel, handing each document on with its position (`n` counts every item).
+fn batches<T: Sync>(
+    items: &[&T],
+    kind: &str,
+    id: impl Fn(&T) -> &str + Sync,
+    doc: impl Fn(&T) -> Doc + Sync,
+    want: &(dyn Fn(&str) -> bool + Sync),
+    n: &mut u32,
+    each: &mut impl FnMut(u32, Doc),
+) {
+    for chunk in items.chunks(BATCH) {
         let docs: Vec<(u32, Doc)> = chunk
             .par_iter()
             .enumerate()
-            .filter(|(_, g)| want(&format!("g/{}", g.id)))
-            .map(|(k, g)| (n + k as u32, group_doc(g)))
+            .filter(|(_, x)| want(&format!("{kind}/{}", id(x))))
+            .map(|(k, x)| (*n + k as u32, doc(x)))
             .collect();
         docs.into_iter().for_each(|(k, d)| each(k, d));
-        n += chunk.len() as u32;
-    }
-    for chunk in briefings.chunks(BATCH) {
-        let docs: Vec<(u32, Doc)> = chunk
-            .par_iter()
-            .enumerate()
-            .filter(|(_, b)| want(&format!("b/{}", b.id)))
-            .map(|(k, b)| (n + k as u32, briefing_doc(b)))
-            .collect();
-        docs.into_iter().for_each(|(k, d)| each(k, d));
-        n += chunk.len() as u32;
-    }
-    for chunk in incidents.chunks(BATCH) {
-        let docs: Vec<(u32, Doc)> = chunk
-            .par_iter()
-            .enumerate()
-            .filter(|(_, i)| want(&format!("i/{}", i.id)))
-            .map(|(k, i)| (n + k as u32, incident_doc(i)))
-            .collect();
-        docs.into_iter().for_each(|(k, d)| each(k, d));
-        n += chunk.len() as u32;
+        *n += chunk.len() as u32;
     }
 }
 
