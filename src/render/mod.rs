@@ -716,7 +716,8 @@ pub struct Rendered {
     /// Files of the site that were not handed to the sink because they cannot have changed
     /// (partial renders only): they stay as the last render left them.
     pub skipped: Vec<String>,
-    /// Wall time of each part of the render (pages, feeds, exports, search index).
+    /// Wall time of each part of the render (pages, feeds, exports, search index), named
+    /// with a two-space indent so that stage listings show them inside `render`.
     pub parts: Vec<(&'static str, std::time::Duration)>,
 }
 
@@ -785,7 +786,7 @@ pub fn render(
     let bodies = render_bodies(site, index, sources, config).map_err(crate::Error::Invalid)?;
     let sh = Shared::new(site, index, config);
     let jobs = jobs(&sh, &bodies);
-    lap("prepare");
+    lap("  prepare");
     let site_value = to_value(&sh.meta);
     let files = AtomicUsize::new(0);
     let put = |f: OutputFile| {
@@ -873,16 +874,16 @@ pub fn render(
     };
     // Each of these returns its files at once; they are handed over one producer at a
     // time so that only one producer's files are in memory together.
-    lap("pages");
+    lap("  pages");
     feeds::render(&inputs).into_iter().try_for_each(&put)?;
-    lap("feeds");
+    lap("  feeds");
     skipped.extend(export::render(
         &inputs,
         &put,
         caches.map(|c| &c.export),
         partial.map(|p| p.changed),
     )?);
-    lap("exports");
+    lap("  exports");
     search::render(
         &inputs,
         caches.map(|c| &c.search),
@@ -890,7 +891,7 @@ pub fn render(
     )
     .into_iter()
     .try_for_each(&put)?;
-    lap("search");
+    lap("  search");
     put(OutputFile {
         path: "static/pictures.css".into(),
         bytes: pictures::stylesheet().into_bytes(),
