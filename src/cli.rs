@@ -3,9 +3,45 @@
 //!
 //! Standard output carries only what a script may want to capture (the URL of `serve`, the
 //! path written by `new`, JSON diagnostics); everything for people goes to standard error.
-#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::IsTerminal;
+
+// Printing never fails a command. `briefwerk build | head -0`, `check 2>&-` or a log
+// collector that went away turn every write into EPIPE; `println!` would panic (exit 101)
+// and a build that published the site would look failed. Output is a courtesy: the exit
+// status alone says whether the command worked, so write errors are ignored.
+
+/// `print!` to standard output, ignoring write errors.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `println!` to standard output, ignoring write errors.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `eprint!` to standard error, ignoring write errors.
+macro_rules! err {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// `eprintln!` to standard error, ignoring write errors.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -192,8 +228,8 @@ fn print_diags(d: &Diagnostics, format: Format) {
         return;
     }
     match format {
-        Format::Json => print!("{}", d.to_json_lines()),
-        Format::Human => eprint!("{}", d.render(color())),
+        Format::Json => out!("{}", d.to_json_lines()),
+        Format::Human => err!("{}", d.render(color())),
     }
 }
 
@@ -201,11 +237,11 @@ fn fail(e: Error, format: Format) -> ExitCode {
     match e {
         Error::Invalid(d) => {
             print_diags(&d, format);
-            eprintln!("{}", d.summary());
+            errln!("{}", d.summary());
             ExitCode::from(1)
         }
         other => {
-            eprintln!("error: {other}");
+            errln!("error: {other}");
             ExitCode::from(2)
         }
     }
@@ -223,7 +259,7 @@ fn no_site(root: &Path) -> Option<ExitCode> {
     if root.join("site.yaml").is_file() {
         return None;
     }
-    eprintln!(
+    errln!(
         "error: no site.yaml in `{}` (use --root to point at a site)",
         root.display()
     );
@@ -279,10 +315,10 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
     match briefwerk::import::import_acled(&a.root, &a.file, &a.into) {
         Ok(r) => {
             for m in &r.malformed {
-                eprintln!("warning: {}:{}: {}", a.file.display(), m.line, m.message);
+                errln!("warning: {}:{}: {}", a.file.display(), m.line, m.message);
             }
             for s in &r.skipped {
-                eprintln!(
+                errln!(
                     "note: {}:{}: `{}` is already defined in {}; left alone",
                     a.file.display(),
                     s.line,
@@ -291,15 +327,15 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
                 );
             }
             if !r.unmatched_actors.is_empty() {
-                eprintln!(
+                errln!(
                     "actors matched to no group (left out of `groups`; add them as a group's name or alias):"
                 );
                 for u in &r.unmatched_actors {
-                    eprintln!("  {:>5} × {}", u.rows, u.name);
+                    errln!("  {:>5} × {}", u.rows, u.name);
                 }
             }
             if !ui.quiet {
-                eprintln!(
+                errln!(
                     "imported {} rows: {} created, {} updated, {} unchanged, {} malformed",
                     r.rows,
                     r.created,
@@ -308,7 +344,7 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
                     r.malformed.len()
                 );
                 for f in &r.files_written {
-                    eprintln!("wrote {}", f.display());
+                    errln!("wrote {}", f.display());
                 }
             }
             ExitCode::SUCCESS
@@ -333,10 +369,10 @@ fn build(a: BuildArgs, ui: Ui) -> ExitCode {
         match checked {
             Ok(r) if !r.warnings.is_empty() => {
                 print_diags(&r.warnings, a.format);
-                eprintln!("{} (denied by --deny-warnings)", r.warnings.summary());
+                errln!("{} (denied by --deny-warnings)", r.warnings.summary());
                 return ExitCode::from(1);
             }
-            Ok(r) if ui.verbose => eprintln!("checked in {}", ms(r.elapsed)),
+            Ok(r) if ui.verbose => errln!("checked in {}", ms(r.elapsed)),
             Ok(_) => {}
             Err(e) => return fail(e, a.format),
         }
@@ -350,7 +386,7 @@ fn build(a: BuildArgs, ui: Ui) -> ExitCode {
                 print_diags(&r.warnings, a.format);
             }
             if !ui.quiet {
-                eprintln!(
+                errln!(
                     "built {} ({}, {}, {}) in {}",
                     count(r.pages, "page", "pages"),
                     count(r.incidents, "incident", "incidents"),
@@ -361,7 +397,7 @@ fn build(a: BuildArgs, ui: Ui) -> ExitCode {
             }
             if ui.verbose {
                 print_timings(&r.timings);
-                eprintln!(
+                errln!(
                     "wrote {} into {} ({} unchanged, {} removed)",
                     count(r.written.written, "file", "files"),
                     r.output_dir.display(),
@@ -386,7 +422,7 @@ fn check_built_links(a: &CheckArgs, opts: &BuildOptions) -> ExitCode {
         .clone()
         .unwrap_or_else(|| config.output_dir.clone());
     if !out.join("index.html").is_file() {
-        eprintln!(
+        errln!(
             "error: no built site in `{}`: run `briefwerk build` first",
             out.display()
         );
@@ -395,7 +431,7 @@ fn check_built_links(a: &CheckArgs, opts: &BuildOptions) -> ExitCode {
     match briefwerk::links::check_links(&out, &config.base_url) {
         Ok(report) => {
             print_diags(&report.diagnostics, a.format);
-            eprintln!("{}", report.summary());
+            errln!("{}", report.summary());
             if report.broken() > 0 {
                 ExitCode::from(1)
             } else {
@@ -408,7 +444,7 @@ fn check_built_links(a: &CheckArgs, opts: &BuildOptions) -> ExitCode {
 
 fn print_timings(t: &briefwerk::Timings) {
     for (stage, d) in &t.0 {
-        eprintln!("  {stage:<9} {:>8.1} ms", d.as_secs_f64() * 1000.0);
+        errln!("  {stage:<9} {:>8.1} ms", d.as_secs_f64() * 1000.0);
     }
 }
 
@@ -427,11 +463,11 @@ fn check(a: CheckArgs, ui: Ui) -> ExitCode {
         Ok(r) => {
             print_diags(&r.warnings, a.format);
             if !ui.quiet || !r.warnings.is_empty() {
-                eprintln!("{}", r.warnings.summary());
+                errln!("{}", r.warnings.summary());
             }
             if ui.verbose {
                 print_timings(&r.timings);
-                eprintln!(
+                errln!(
                     "checked {} in {}",
                     count(r.files, "file", "files"),
                     ms(r.elapsed)
@@ -471,12 +507,10 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
     };
     let stop = server.stop_handle();
     if let Err(e) = ctrlc::set_handler(move || stop.stop()) {
-        eprintln!(
-            "warning: cannot catch Ctrl-C ({e}); stopping may leave a temporary folder behind"
-        );
+        errln!("warning: cannot catch Ctrl-C ({e}); stopping may leave a temporary folder behind");
     }
     if !a.bind.is_loopback() && !ui.quiet {
-        eprintln!(
+        errln!(
             "warning: listening on {}: anyone who can reach this address can read the site",
             a.bind
         );
@@ -489,12 +523,12 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
                 p.done();
             }
             // The one line on standard output, so scripts and tests can read the URL.
-            println!("serving {url}");
+            outln!("serving {url}");
             if ui.verbose {
-                eprintln!("output in {}", output_dir.display());
+                errln!("output in {}", output_dir.display());
             }
             if !ui.quiet {
-                eprintln!("watching for changes; Ctrl-C stops");
+                errln!("watching for changes; Ctrl-C stops");
             }
             if a.open {
                 open_browser(&url);
@@ -502,7 +536,7 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
         }
         Event::Changed(paths) => {
             if ui.verbose {
-                eprintln!("changed: {}", paths.join(", "));
+                errln!("changed: {}", paths.join(", "));
             }
         }
         Event::Built(r) => {
@@ -535,7 +569,7 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
                         ms(r.write)
                     ));
                 }
-                eprintln!("{line}");
+                errln!("{line}");
             }
         }
         Event::Failed(e) => {
@@ -545,19 +579,19 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
             match e {
                 Error::Invalid(d) => {
                     print_diags(&d, Format::Human);
-                    eprintln!("{}", d.summary());
+                    errln!("{}", d.summary());
                 }
-                other => eprintln!("error: {other}"),
+                other => errln!("error: {other}"),
             }
             last_warnings = Diagnostics::default();
-            eprintln!(
+            errln!(
                 "still serving the last good build; pages show the errors until the files are fixed"
             );
         }
-        Event::WatchError(e) => eprintln!("warning: file watcher: {e}"),
+        Event::WatchError(e) => errln!("warning: file watcher: {e}"),
         Event::Stopped => {
             if !ui.quiet {
-                eprintln!("stopped");
+                errln!("stopped");
             }
         }
     });
@@ -587,7 +621,7 @@ fn open_browser(url: &str) {
         Ok(mut child) => {
             std::thread::spawn(move || child.wait());
         }
-        Err(e) => eprintln!("could not open a browser ({program}: {e}); open {url} yourself"),
+        Err(e) => errln!("could not open a browser ({program}: {e}); open {url} yourself"),
     }
 }
 
@@ -615,9 +649,9 @@ fn new(a: NewArgs, ui: Ui) -> ExitCode {
     match briefwerk::new::create(&a.root, &rec, today) {
         Ok(path) => {
             let shown = path.strip_prefix(".").unwrap_or(&path);
-            println!("{}", shown.display());
+            outln!("{}", shown.display());
             if ui.verbose {
-                eprintln!(
+                errln!(
                     "fill in the fields, then `briefwerk check` (or keep `briefwerk serve` open)"
                 );
             }
@@ -636,32 +670,32 @@ fn init(a: InitArgs, ui: Ui) -> ExitCode {
     match briefwerk::init::init(&a.dir, a.force) {
         Ok(r) => {
             if !ui.quiet {
-                eprintln!(
+                errln!(
                     "created a new site in {} ({})",
                     a.dir.display(),
                     count(r.written.len(), "file", "files")
                 );
                 if !r.kept.is_empty() {
-                    eprintln!(
+                    errln!(
                         "kept {} that already existed",
                         count(r.kept.len(), "file", "files")
                     );
                 }
-                eprintln!("next: cd {} && briefwerk serve --open", a.dir.display());
+                errln!("next: cd {} && briefwerk serve --open", a.dir.display());
             }
             if ui.verbose {
                 for f in &r.written {
-                    eprintln!("  wrote {f}");
+                    errln!("  wrote {f}");
                 }
                 for f in &r.kept {
-                    eprintln!("  kept  {f}");
+                    errln!("  kept  {f}");
                 }
             }
             ExitCode::SUCCESS
         }
         // A refusal (non-empty directory) is the editor's to resolve; I/O is not.
         Err(Error::Other(msg)) => {
-            eprintln!("error: {msg}");
+            errln!("error: {msg}");
             ExitCode::from(1)
         }
         Err(e) => fail(e, Format::Human),
