@@ -350,7 +350,7 @@ fn csv_round_trips_with_one_row_per_published_incident() {
         };
         assert_eq!(rows.len(), published, "drafts = {drafts}");
         assert!(rows.iter().all(|r| r["event_id"] != "2017-draft"));
-        assert!(rows.iter().all(|r| r["schema_version"] == "1"));
+        assert!(rows.iter().all(|r| r["schema_version"] == "2"));
         let ids: Vec<&str> = rows.iter().map(|r| r["event_id"].as_str()).collect();
         assert!(ids.windows(2).all(|w| w[0] != w[1]));
         let k = rows
@@ -358,7 +358,7 @@ fn csv_round_trips_with_one_row_per_published_incident() {
             .find(|r| r["event_id"] == "2017-06-18-kangaba")
             .unwrap();
         assert_eq!(k["event_date"], "2017-06-18");
-        assert_eq!(k["time_precision"], "1");
+        assert_eq!(k["date_precision"], "day");
         assert_eq!(k["iso"], "ML");
         assert_eq!(k["country"], "Mali");
         assert_eq!(k["url"], format!("{BASE}incidents/2017-06-18-kangaba/"));
@@ -380,8 +380,8 @@ fn csv_keeps_precision_ranges_and_unknowns_apart() {
     assert_eq!(r["title"], "Figures, \"quoted\"; with a comma");
     assert_eq!(r["location"], "Gao, north");
     assert_eq!(
-        (r["event_date"].as_str(), r["time_precision"].as_str()),
-        ("2016-05", "2")
+        (r["event_date"].as_str(), r["date_precision"].as_str()),
+        ("2016-05", "month")
     );
     assert_eq!(
         (
@@ -415,10 +415,17 @@ fn csv_keeps_precision_ranges_and_unknowns_apart() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|o| o["event_id"] == "zz-figures")
+        .find(|o| o["id"] == "zz-figures")
         .unwrap();
-    assert_eq!(o["killed_max"], serde_json::Value::Null);
-    assert_eq!(o["actor_ids"], serde_json::json!(["jnim", "aqim"]));
+    assert_eq!(o["casualties"]["killed"]["max"], serde_json::Value::Null);
+    assert_eq!(o["casualties"]["killed"]["min"], 257);
+    let ids: Vec<&str> = o["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["jnim", "aqim"]);
 }
 
 #[test]
@@ -436,28 +443,32 @@ fn json_and_geojson_agree_with_the_csv() {
         let list = json(&read(&t, &format!("{dir}incidents.json")));
         let list = list.as_array().unwrap();
         assert_eq!(list.len(), rows.len(), "{dir}");
-        let with_coords: Vec<&serde_json::Value> =
-            list.iter().filter(|o| !o["latitude"].is_null()).collect();
         let geo = json(&read(&t, &format!("{dir}incidents.geojson")));
         assert_eq!(geo["type"], "FeatureCollection");
         let features = geo["features"].as_array().unwrap();
         assert_eq!(
             features.len(),
-            with_coords.len(),
-            "{dir}: one feature per record with coordinates"
+            list.len(),
+            "{dir}: one feature per published incident"
         );
-        for (f, o) in features.iter().zip(with_coords) {
+        for (f, o) in features.iter().zip(list) {
             assert_eq!(f["type"], "Feature");
-            assert_eq!(f["geometry"]["type"], "Point");
-            assert_eq!(
-                f["geometry"]["coordinates"],
-                serde_json::json!([o["longitude"], o["latitude"]])
-            );
+            assert_eq!(f["id"], o["id"]);
+            if o["location"]["lat"].is_null() {
+                // RFC 7946 §3.2: an unlocated feature has a null geometry.
+                assert!(f["geometry"].is_null(), "{dir}: {}", o["id"]);
+            } else {
+                assert_eq!(f["geometry"]["type"], "Point");
+                assert_eq!(
+                    f["geometry"]["coordinates"],
+                    serde_json::json!([o["location"]["lon"], o["location"]["lat"]])
+                );
+            }
             assert_eq!(&f["properties"], o);
         }
         for (row, o) in rows.iter().zip(list) {
-            assert_eq!(o["event_id"], row["event_id"].as_str());
-            assert_eq!(o.as_object().unwrap().len(), COLUMNS.len());
+            assert_eq!(o["id"], row["event_id"].as_str());
+            assert_eq!(row.len(), COLUMNS.len());
         }
     }
     // Every group and country page has its exports beside it.
@@ -519,7 +530,7 @@ fn groups_json_resolves_relationships_both_ways() {
     assert_eq!(by_id["ansar-dine"]["merged_into"], "jnim");
     assert!(ids(&jnim["affiliated_with"]).contains(&"al-qaeda".to_string()));
     assert!(ids(&by_id["al-qaeda"]["affiliates"]).contains(&"jnim".to_string()));
-    assert_eq!(jnim["schema_version"], 1);
+    assert_eq!(jnim["schema_version"], 2);
     assert_eq!(jnim["url"], format!("{BASE}groups/jnim/"));
 }
 
@@ -867,8 +878,8 @@ fn acled_fixture_round_trips() {
     };
     let a = row("acled-mli90001");
     assert_eq!(
-        (a["event_date"].as_str(), a["time_precision"].as_str()),
-        ("2018-03-14", "1")
+        (a["event_date"].as_str(), a["date_precision"].as_str()),
+        ("2018-03-14", "day")
     );
     assert_eq!(a["actor_ids"], "jnim; katiba-macina; ansar-dine");
     assert_eq!(

@@ -45,7 +45,7 @@ use crate::content::raw::{
 };
 use crate::content::{Count, PartialDate, PlacePrecision};
 use crate::error::Error;
-use crate::render::export::{parse_count_tag, parse_tags, place_precision};
+use crate::render::export::{parse_count_tag, parse_tags, place_precision, restore_cell};
 use crate::render::search::fold;
 
 /// First line of every file the importer writes; a file without it is not the importer's.
@@ -832,12 +832,13 @@ struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    /// The trimmed value of a column, `""` when the column or value is missing.
+    /// The trimmed value of a column, `""` when the column or value is missing, without the
+    /// apostrophe our exporter puts before a cell a spreadsheet would run as a formula.
     fn get(&self, c: &str) -> &'a str {
         self.col
             .get(c)
             .and_then(|&i| self.rec.get(i))
-            .map_or("", str::trim)
+            .map_or("", |v| restore_cell(v.trim()))
     }
 }
 

