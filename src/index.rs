@@ -68,7 +68,7 @@ pub struct Index {
     pub by_group: Vec<Vec<usize>>,
     /// Incidents per year.
     pub by_year: BTreeMap<i32, Vec<usize>>,
-    /// Incidents per country code.
+    /// Incidents per country code: only countries with at least one incident.
     pub by_country: BTreeMap<String, Vec<usize>>,
     /// Tag slug → (display name, incident positions, briefing positions).
     pub by_tag: BTreeMap<String, (String, Vec<usize>, Vec<usize>)>,
@@ -169,13 +169,9 @@ impl Index {
         for (p, page) in site.pages.iter().enumerate() {
             ix.page_pos.insert(page.id.clone(), p);
         }
-        // Countries named only in a group's `area` get a page too, so the link from the
-        // group's facts box leads somewhere (it lists the groups operating there).
-        for g in &site.groups {
-            for c in &g.area {
-                ix.by_country.entry(c.clone()).or_default();
-            }
-        }
+        // Only countries with incidents are indexed: a group's `area` names where it is said
+        // to operate, and a page (and a count on the home page) for a country without any
+        // recorded incident would say the site covers it (issue 15).
         for (gi, g) in site.groups.iter().enumerate() {
             if let Some(&into) = g.merged_into.as_deref().and_then(|m| group_pos.get(m)) {
                 ix.relations[gi].merged_into = Some(into);

@@ -272,25 +272,34 @@ pub struct PageLink {
 }
 
 /// Totals as displayed, computed by `content::count::Totals` (incidents after the data
-/// cutoff left out).
+/// cutoff left out). Every figure says how many counted incidents give no figure for it, and
+/// "not known" when none does: a total is never "0" for want of figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct Totals {
     /// Number of incidents counted.
     pub incidents: usize,
     /// Incidents left out because they are dated after the data cutoff.
     pub after_cutoff: usize,
-    /// Killed (victims), e.g. "312–347" or "at least 312".
+    /// Killed (victims), e.g. "312–347", "at least 312", or "not known" when no counted
+    /// incident gives a figure.
     pub killed: String,
-    /// Killed with what the total leaves out ("…, 3 incidents with unknown figures").
+    /// Killed with what the total leaves out: "312–347 (3 incidents give no figure)".
     pub killed_full: String,
-    /// "3 incidents with unknown figures", when some killed figure is unknown.
+    /// "3 incidents give no figure", when some counted incident gives no killed figure.
     pub killed_unknown: Option<String>,
-    /// Wounded.
+    /// Wounded, as `killed`.
     pub wounded: String,
     /// Wounded with what the total leaves out.
     pub wounded_full: String,
+    /// "3 incidents give no figure", when some counted incident gives no wounded figure.
+    pub wounded_unknown: Option<String>,
+    /// Captured with what it leaves out; absent when no counted incident mentions captives.
+    pub captured: Option<String>,
     /// Attackers killed, with what it leaves out; absent when no incident gives the figure.
     pub attackers_killed: Option<String>,
+    /// Every figure in order (killed, wounded, then captured and attackers killed when
+    /// any incident mentions them), for templates that list them all.
+    pub figures: Vec<FigureTotal>,
     /// On a group's page: incidents it claimed.
     pub claimed: usize,
     /// On a group's page: incidents it is suspected of.
@@ -299,12 +308,33 @@ pub struct Totals {
     pub disputed: usize,
     /// On a group's page: incidents naming it without any attribution.
     pub unattributed: usize,
-    /// On a group's page: killed in the incidents it claimed.
+    /// On a group's page: killed in the incidents it claimed (with what it leaves out).
     pub killed_claimed: String,
     /// On a group's page: killed in the incidents it is suspected of.
     pub killed_suspected: String,
     /// On a group's page: killed in the incidents whose tie to it is disputed.
     pub killed_disputed: String,
+}
+
+/// One total of one figure over the counted incidents, in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureTotal {
+    /// killed | wounded | captured | attackers_killed.
+    pub key: &'static str,
+    /// "Killed", "Wounded", "Captured", "Attackers killed".
+    pub label: &'static str,
+    /// "312–347", "at least 312", "0", or "not known" when no counted incident gives one.
+    pub total: String,
+    /// The total with what it leaves out: "at least 312 (3 incidents give no figure)".
+    pub full: String,
+    /// "3 incidents give no figure", when some do.
+    pub note: Option<String>,
+    /// True when at least one counted incident gives the figure (then `total` is a number).
+    pub known: bool,
+    /// Counted incidents giving the figure.
+    pub given: usize,
+    /// Counted incidents giving no figure (stated `unknown`, or not recorded at all).
+    pub no_figure: usize,
 }
 
 /// A leader's term as displayed.
@@ -382,6 +412,9 @@ pub struct Figures {
     pub killed_unknown: Option<String>,
     /// Attackers killed, kept apart; absent when no incident gives the figure.
     pub attackers_killed: Option<String>,
+    /// The figures the home page shows, in order: killed, then attackers killed when any
+    /// incident mentions them.
+    pub figures: Vec<FigureTotal>,
     /// First year with incidents.
     pub first_year: Option<i32>,
     /// Last year with incidents.
@@ -544,7 +577,8 @@ pub struct GroupView {
     pub status: Option<&'static str>,
     /// Ideology.
     pub ideology: Option<String>,
-    /// Countries of operation.
+    /// Countries of operation as the profile gives them (`area`). Only countries with
+    /// incidents have a page, so `path` may lead nowhere: the default theme shows names.
     pub area: Vec<CountryRef>,
     /// Leaders.
     pub leaders: Vec<LeaderView>,
@@ -583,8 +617,10 @@ pub struct YearCount {
     pub year: i32,
     /// Incidents.
     pub count: usize,
-    /// Killed, as displayed.
+    /// Killed, as displayed ("not known" when no counted incident gives a figure).
     pub killed: String,
+    /// "2 incidents give no figure", when some counted incident gives no killed figure.
+    pub killed_note: Option<String>,
     /// Path of the year page.
     pub path: String,
 }
@@ -611,7 +647,7 @@ pub struct YearPage<'a> {
 /// `countries.html`.
 #[derive(Serialize)]
 pub struct CountriesPage {
-    /// Countries with incidents.
+    /// Countries with incidents, by name.
     pub countries: Vec<CountryListItem>,
 }
 
@@ -622,8 +658,10 @@ pub struct CountryListItem {
     pub country: CountryRef,
     /// Incidents counted.
     pub count: usize,
-    /// Killed, as displayed.
+    /// Killed, as displayed ("not known" when no counted incident gives a figure).
     pub killed: String,
+    /// "2 incidents give no figure", when some counted incident gives no killed figure.
+    pub killed_note: Option<String>,
     /// Incidents after the data cutoff, not counted.
     pub after_cutoff: usize,
 }
@@ -635,8 +673,11 @@ pub struct CountryPage<'a> {
     pub country: CountryRef,
     /// Totals.
     pub totals: Totals,
-    /// Groups active there, with counts, most active first.
+    /// Groups named in its counted incidents, with counts, most active first.
     pub groups: Vec<GroupCount>,
+    /// Groups that list it in their `area` but are named in none of its counted incidents,
+    /// by label: "also active here", not counted.
+    pub also_active: Vec<GroupRef>,
     /// Incidents by year.
     pub chronology: Vec<YearBlock<'a>>,
     /// Inline SVG overview map (HTML, may be empty).
@@ -656,8 +697,14 @@ pub struct MonthDigestLink {
     pub path: String,
     /// Incidents counted that month.
     pub count: usize,
-    /// deteriorated | improved | unchanged; absent for the first month on record.
+    /// deteriorated | improved | unchanged, when the month could be compared with the one
+    /// before (docs/content.md, *Monthly digests*); absent otherwise.
     pub trend: Option<&'static str>,
+    /// The trend word, or why there is none: first | too-few | incomplete.
+    pub status: &'static str,
+    /// The same in words: "deteriorated", "first month on record", "too few incidents to
+    /// compare", "figures too incomplete to compare".
+    pub status_words: &'static str,
 }
 
 /// `country_month.html`: one country's monthly digest.
@@ -675,10 +722,17 @@ pub struct CountryMonthPage<'a> {
     pub totals: Totals,
     /// The previous calendar month's totals.
     pub previous: PreviousMonth,
-    /// deteriorated | improved | unchanged; absent for the first month on record.
+    /// deteriorated | improved | unchanged, when the month could be compared with the one
+    /// before; absent otherwise (see `status`).
     pub trend: Option<&'static str>,
-    /// Why, in words: "4 incidents against 2, at least 31 killed against 5".
+    /// The trend word, or why there is none: first | too-few | incomplete.
+    pub status: &'static str,
+    /// The same in words ("too few incidents to compare").
+    pub status_words: &'static str,
+    /// Why, in words: "4 incidents against 3 in January 2016, a rise; …".
     pub trend_reason: String,
+    /// How the trend is computed, in one paragraph (`digest::rule`).
+    pub trend_rule: String,
     /// The previous digest of this country.
     pub prev: Option<Link>,
     /// The next digest of this country.
@@ -696,7 +750,7 @@ pub struct PreviousMonth {
     pub path: Option<String>,
     /// Incidents counted.
     pub incidents: usize,
-    /// Killed, as displayed.
+    /// Killed, with what the total leaves out.
     pub killed: String,
 }
 
@@ -980,80 +1034,101 @@ pub fn where_phrase(i: &Incident, country_name: &str) -> String {
     }
 }
 
+/// "1 incident", "3 incidents".
+pub fn incidents_word(n: usize) -> String {
+    if n == 1 {
+        "1 incident".to_string()
+    } else {
+        format!("{n} incidents")
+    }
+}
+
+/// "1 incident gives no figure", "3 incidents give no figure".
+pub fn no_figure_note(n: usize) -> String {
+    if n == 1 {
+        "1 incident gives no figure".to_string()
+    } else {
+        format!("{n} incidents give no figure")
+    }
+}
+
+/// One figure's total over `counted` incidents, in words. `counted` is how many incidents
+/// the tally was taken over: those that did not give the figure (stated `unknown`, or not
+/// recorded) are said, and a total no incident gives a figure for is "not known", never 0.
+pub fn figure_total(
+    key: &'static str,
+    label: &'static str,
+    t: &crate::content::Tally,
+    counted: usize,
+) -> FigureTotal {
+    let given = t.reported as usize;
+    let no_figure = counted.saturating_sub(given);
+    let known = given > 0;
+    let total = if known || counted == 0 {
+        t.display()
+    } else {
+        "not known".to_string()
+    };
+    let note = (no_figure > 0).then(|| no_figure_note(no_figure));
+    let full = match &note {
+        Some(n) => format!("{total} ({n})"),
+        None => total.clone(),
+    };
+    FigureTotal {
+        key,
+        label,
+        total,
+        full,
+        note,
+        known,
+        given,
+        no_figure,
+    }
+}
+
 /// Totals for display.
 pub fn totals_view(t: &CountTotals) -> Totals {
-    // No incident giving a figure is not zero: say so.
-    let shown = |x: &crate::content::Tally, full: bool| {
-        if x.is_empty() {
-            "not recorded".to_string()
-        } else if full {
-            x.display_full()
-        } else {
-            x.display()
-        }
-    };
+    let n = t.incidents;
+    let killed = figure_total("killed", "Killed", &t.killed, n);
+    let wounded = figure_total("wounded", "Wounded", &t.wounded, n);
+    // Captives and attackers killed are not part of most incidents: shown only when some
+    // counted incident mentions them (a figure or `unknown`), and then with what is missing.
+    let mentioned = |x: &crate::content::Tally| !x.is_empty();
+    // PENDING(model): `Totals::captured` lands with the issue 15 model.
+    let captured_tally = crate::content::Tally::default();
+    let captured = mentioned(&captured_tally)
+        .then(|| figure_total("captured", "Captured", &captured_tally, n));
+    let attackers = mentioned(&t.attackers_killed).then(|| {
+        figure_total(
+            "attackers_killed",
+            "Attackers killed",
+            &t.attackers_killed,
+            n,
+        )
+    });
+    let mut figures = vec![killed.clone(), wounded.clone()];
+    figures.extend(captured.clone());
+    figures.extend(attackers.clone());
     Totals {
-        incidents: t.incidents,
+        incidents: n,
         after_cutoff: t.after_cutoff,
-        killed: shown(&t.killed, false),
-        killed_full: shown(&t.killed, true),
-        killed_unknown: t.killed.unknown_note(),
-        wounded: shown(&t.wounded, false),
-        wounded_full: shown(&t.wounded, true),
-        attackers_killed: (!t.attackers_killed.is_empty())
-            .then(|| t.attackers_killed.display_full()),
+        killed: killed.total,
+        killed_full: killed.full,
+        killed_unknown: killed.note,
+        wounded: wounded.total,
+        wounded_full: wounded.full,
+        wounded_unknown: wounded.note,
+        captured: captured.map(|c| c.full),
+        attackers_killed: attackers.map(|a| a.full),
+        figures,
         claimed: t.claimed,
         suspected: t.suspected,
         disputed: t.disputed,
         unattributed: t.unattributed,
-        killed_claimed: t.killed_claimed.display_full(),
-        killed_suspected: t.killed_suspected.display_full(),
-        killed_disputed: t.killed_disputed.display_full(),
+        killed_claimed: figure_total("killed", "Killed", &t.killed_claimed, t.claimed).full,
+        killed_suspected: figure_total("killed", "Killed", &t.killed_suspected, t.suspected).full,
+        killed_disputed: figure_total("killed", "Killed", &t.killed_disputed, t.disputed).full,
     }
-}
-
-/// One month of a country's record, compared with the calendar month before: what a
-/// monthly digest page and the country's archive show. Not a template view.
-#[derive(Debug, Clone)]
-pub struct Digest {
-    /// "2017-06".
-    pub key: String,
-    /// "June 2017".
-    pub label: String,
-    /// The month's incidents (none after the data cutoff), oldest first.
-    pub positions: Vec<usize>,
-    /// Their totals.
-    pub totals: CountTotals,
-    /// "2017-05".
-    pub prev_key: String,
-    /// "May 2017".
-    pub prev_label: String,
-    /// The previous month's totals (zero when it had no incident).
-    pub prev: CountTotals,
-    /// The trend word; `None` for the country's first month on record.
-    pub trend: Option<&'static str>,
-    /// The comparison in words.
-    pub reason: String,
-}
-
-/// The months of a country's monthly digests: every (year, month) of `positions` with an
-/// incident dated at least to the month and not after `cutoff`, each with its incidents in
-/// order. The digest pages and the sitemap both list exactly these.
-pub fn digest_months(
-    site: &crate::content::Site,
-    positions: &[usize],
-    cutoff: Option<&crate::content::PartialDate>,
-) -> std::collections::BTreeMap<(i32, u8), Vec<usize>> {
-    let mut months: std::collections::BTreeMap<(i32, u8), Vec<usize>> = Default::default();
-    for &p in positions {
-        let i = &site.incidents[p];
-        if let Some(m) = i.date.month
-            && !i.after_cutoff(cutoff)
-        {
-            months.entry((i.date.year, m)).or_default().push(p);
-        }
-    }
-    months
 }
 
 #[cfg(test)]

@@ -82,7 +82,7 @@ pub fn html_pages(site: &Site, index: &Index, config: &Config) -> Vec<String> {
     for (c, positions) in &index.by_country {
         let cc = c.to_ascii_lowercase();
         out.push(format!("countries/{cc}/"));
-        let months = super::context::digest_months(site, positions, config.data_cutoff.as_ref());
+        let months = super::digest::digest_months(site, positions, config.data_cutoff.as_ref());
         out.extend(
             months
                 .keys()

@@ -3,6 +3,7 @@
 //! as data, `output` writes them.
 
 pub mod context;
+pub mod digest;
 pub mod export;
 pub mod feeds;
 pub mod pictures;
@@ -26,6 +27,7 @@ use crate::load::Sources;
 use crate::markdown::{self, BodySource, LinkResolver};
 use crate::validate::slug;
 use context::*;
+use digest::{Digest, digest_months};
 use theme::ThemeFiles;
 
 /// One file of the built site.
@@ -522,55 +524,10 @@ impl<'a> Shared<'a> {
 
     /// The monthly digests of a country's incidents `positions`: every month with an
     /// incident counted (dated to the month or day, up to the data cutoff), oldest first,
-    /// each against the calendar month before it.
+    /// each against the calendar month before it (`digest::digests`).
     fn digests(&self, positions: &[usize]) -> Vec<Digest> {
         let months = digest_months(self.site, positions, self.config.data_cutoff.as_ref());
-        let label =
-            |(y, m): (i32, u8)| format!("{} {y}", crate::content::PartialDate::month_name(m));
-        let none = Vec::new();
-        months
-            .iter()
-            .enumerate()
-            .map(|(k, (&(y, m), v))| {
-                let prev_ym = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
-                let totals = self.count(v, None);
-                let prev = self.count(months.get(&prev_ym).unwrap_or(&none), None);
-                let trend = (k > 0).then(|| {
-                    crate::content::count::Trend::between(&totals, &prev).as_str()
-                });
-                let plural = |n: usize| if n == 1 { "incident" } else { "incidents" };
-                let reason = match trend {
-                    None => format!(
-                        "The first month on record: {} {}, {} killed.",
-                        totals.incidents,
-                        plural(totals.incidents),
-                        totals.killed.display()
-                    ),
-                    Some(_) => format!(
-                        "{} {} against {} in {}; {} killed against {} (lower bounds compared: {} and {}).",
-                        totals.incidents,
-                        plural(totals.incidents),
-                        prev.incidents,
-                        label(prev_ym),
-                        totals.killed.display(),
-                        prev.killed.display(),
-                        totals.killed.min,
-                        prev.killed.min
-                    ),
-                };
-                Digest {
-                    key: format!("{y:04}-{m:02}"),
-                    label: label((y, m)),
-                    positions: v.clone(),
-                    totals,
-                    prev_key: format!("{:04}-{:02}", prev_ym.0, prev_ym.1),
-                    prev_label: label(prev_ym),
-                    prev,
-                    trend,
-                    reason,
-                }
-            })
-            .collect()
+        digest::digests(&months, |v| self.count(v, None))
     }
 
     /// Incidents by year; with `group`, each row carries that group's own attribution.
@@ -1015,17 +972,22 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 let t = sh.count(&(0..site.incidents.len()).collect::<Vec<_>>(), None);
                 let counted = site.incidents.iter().filter(|i| !i.after_cutoff(cutoff));
                 let years: Vec<i32> = counted.map(|i| i.date.year).collect();
+                let v = totals_view(&t);
                 Figures {
                     incidents: t.incidents,
                     after_cutoff: t.after_cutoff,
                     groups: site.groups.len(),
                     briefings: site.briefings.len(),
                     countries: index.by_country.len(),
-                    killed: t.killed.display(),
-                    killed_full: t.killed.display_full(),
-                    killed_unknown: t.killed.unknown_note(),
-                    attackers_killed: (!t.attackers_killed.is_empty())
-                        .then(|| t.attackers_killed.display_full()),
+                    killed: v.killed,
+                    killed_full: v.killed_full,
+                    killed_unknown: v.killed_unknown,
+                    attackers_killed: v.attackers_killed,
+                    figures: v
+                        .figures
+                        .into_iter()
+                        .filter(|f| matches!(f.key, "killed" | "attackers_killed"))
+                        .collect(),
                     first_year: years.iter().min().copied(),
                     last_year: years.iter().max().copied(),
                 }
@@ -1269,10 +1231,12 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 .iter()
                 .map(|(y, v)| {
                     let t = sh.count(v, None);
+                    let k = figure_total("killed", "Killed", &t.killed, t.incidents);
                     YearCount {
                         year: *y,
                         count: t.incidents,
-                        killed: t.killed.display(),
+                        killed: k.total,
+                        killed_note: k.note,
                         path: format!("chronology/{y}/"),
                     }
                 })
@@ -1324,11 +1288,12 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                     title: y.to_string(),
                     path: format!("chronology/{y}/"),
                 };
+                let totals = totals_view(&t);
                 YearPage {
                     year: *year,
                     count: positions.len(),
-                    killed: t.killed.display(),
-                    totals: totals_view(&t),
+                    killed: totals.killed.clone(),
+                    totals,
                     months,
                     prev: k.checked_sub(1).map(|j| link(year_list[j])),
                     next: year_list.get(k + 1).map(|&y| link(y)),
@@ -1343,20 +1308,25 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
         "countries/".into(),
         "Countries".into(),
         None,
-        lazy(move || CountriesPage {
-            countries: index
+        lazy(move || {
+            let mut countries: Vec<CountryListItem> = index
                 .by_country
                 .iter()
                 .map(|(c, v)| {
                     let t = sh.count(v, None);
+                    let k = figure_total("killed", "Killed", &t.killed, t.incidents);
                     CountryListItem {
                         country: country_ref(c),
                         count: t.incidents,
-                        killed: t.killed.display(),
+                        killed: k.total,
+                        killed_note: k.note,
                         after_cutoff: t.after_cutoff,
                     }
                 })
-                .collect(),
+                .collect();
+            // Readers look a country up by its name, not its code (DZ is Algeria).
+            countries.sort_by(|a, b| by_name(&a.country.name, &b.country.name));
+            CountriesPage { countries }
         }),
     );
     for (c, positions) in &index.by_country {
@@ -1367,13 +1337,9 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
             cr.name.clone(),
             None,
             lazy(move || {
+                // Groups named in the country's counted incidents, with their counts; groups
+                // that only list the country in their `area` are shown apart, uncounted.
                 let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-                // Groups that list the country in their area appear even without incidents there.
-                for (gp, g) in site.groups.iter().enumerate() {
-                    if g.area.iter().any(|a| a == c) {
-                        counts.entry(gp).or_default();
-                    }
-                }
                 for &p in positions.iter().filter(|&&p| !sh.incidents[p].after_cutoff) {
                     for g in &site.incidents[p].groups {
                         if let Some(gp) = site.group_pos(g) {
@@ -1381,6 +1347,14 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         }
                     }
                 }
+                let mut also: Vec<usize> = site
+                    .groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(gp, g)| !counts.contains_key(gp) && g.area.iter().any(|a| a == c))
+                    .map(|(gp, _)| gp)
+                    .collect();
+                also.sort_by(|&a, &b| by_name(site.groups[a].label(), site.groups[b].label()));
                 let mut groups: Vec<GroupCount> = counts
                     .into_iter()
                     .map(|(g, count)| GroupCount {
@@ -1397,6 +1371,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 CountryPage {
                     totals: sh.totals(positions, None),
                     groups,
+                    also_active: also.into_iter().map(|g| sh.groups[g].clone()).collect(),
                     chronology: sh.chronology(positions, None),
                     map: pictures::overview(
                         site,
@@ -1420,7 +1395,9 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                             label: d.label.clone(),
                             path: format!("{}{}/", cr.path, d.key),
                             count: d.totals.incidents,
-                            trend: d.trend,
+                            trend: d.verdict.trend(),
+                            status: d.verdict.status(),
+                            status_words: d.verdict.words(),
                         })
                         .collect(),
                     country: cr,
@@ -1458,10 +1435,19 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                             path: (k > 0 && digests[k - 1].key == d.prev_key)
                                 .then(|| format!("{}{}/", cr.path, d.prev_key)),
                             incidents: d.prev.incidents,
-                            killed: d.prev.killed.display_full(),
+                            killed: figure_total(
+                                "killed",
+                                "Killed",
+                                &d.prev.killed,
+                                d.prev.incidents,
+                            )
+                            .full,
                         },
-                        trend: d.trend,
+                        trend: d.verdict.trend(),
+                        status: d.verdict.status(),
+                        status_words: d.verdict.words(),
                         trend_reason: d.reason.clone(),
+                        trend_rule: digest::rule(),
                         prev: k.checked_sub(1).map(|j| link(&digests[j])),
                         next: digests.get(k + 1).map(link),
                         map: pictures::overview(
@@ -1597,6 +1583,13 @@ fn headings(r: &markdown::Rendered) -> Vec<Heading> {
             text: t.clone(),
         })
         .collect()
+}
+
+/// Orders names as a reader expects: accents and case do not move a name ("Côte d'Ivoire"
+/// sorts with the Cs), ties by the names as written.
+pub(crate) fn by_name(a: &str, b: &str) -> std::cmp::Ordering {
+    let key = |s: &str| deunicode::deunicode(s).to_lowercase();
+    key(a).cmp(&key(b)).then_with(|| a.cmp(b))
 }
 
 fn status_word(s: crate::content::Status) -> &'static str {

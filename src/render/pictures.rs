@@ -241,12 +241,14 @@ pub fn group_charts(
 ) -> String {
     let positions = &counted(site, positions, cutoff)[..];
     let mut years: BTreeMap<i32, (u64, Range)> = BTreeMap::new();
+    let mut no_figure = 0;
     for &p in positions {
         let i = &site.incidents[p];
         let e = years.entry(i.date.year).or_insert((0, Range::exact(0)));
         e.0 += 1;
-        if let Some(r) = killed_range(i.casualties.killed.as_ref()) {
-            add(&mut e.1, r);
+        match killed_range(i.casualties.killed.as_ref()) {
+            Some(r) => add(&mut e.1, r),
+            None => no_figure += 1,
         }
     }
     if years.is_empty() {
@@ -267,6 +269,14 @@ pub fn group_charts(
             values: (first..=last).map(|y| Range::exact(get(y).0)).collect(),
         }],
         y_label: "Incidents".into(),
+        note: String::new(),
+    };
+    // A year whose incidents give no killed figure would otherwise read as a year without
+    // deaths.
+    let note = match no_figure {
+        0 => String::new(),
+        1 => "1 incident gives no killed figure and adds nothing to its year.".to_string(),
+        n => format!("{n} incidents give no killed figure and add nothing to their years."),
     };
     let killed = BarChart {
         title: format!("People killed per year: {name}"),
@@ -277,6 +287,7 @@ pub fn group_charts(
             values: (first..=last).map(|y| get(y).1).collect(),
         }],
         y_label: "Killed".into(),
+        note,
     };
     format!(
         "{}{}",
@@ -301,9 +312,13 @@ fn stacked(
     let other = names.len();
     names.push("Other or unattributed".to_string());
     let mut values = vec![vec![0u64; labels.len()]; names.len()];
+    let mut several = 0;
     for &p in positions {
         let i = &site.incidents[p];
         let Some(k) = key(i) else { continue };
+        if i.groups.len() > 1 {
+            several += 1;
+        }
         let s = i
             .groups
             .first()
@@ -320,6 +335,16 @@ fn stacked(
             values: v.into_iter().map(Range::exact).collect(),
         })
         .collect();
+    // Stacking counts each incident once, so an incident naming two groups shows in one
+    // colour only: say which, and how many incidents that hides.
+    let mut note =
+        "Each incident is counted once, in the colour of the first group its record names"
+            .to_string();
+    note.push_str(&match several {
+        0 => ".".to_string(),
+        1 => "; 1 incident shown names more than one group.".to_string(),
+        n => format!("; {n} incidents shown name more than one group."),
+    });
     chart_figure(
         &BarChart {
             title: title.to_string(),
@@ -327,6 +352,7 @@ fn stacked(
             labels,
             series,
             y_label: "Incidents".into(),
+            note,
         },
         cutoff,
     )

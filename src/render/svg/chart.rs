@@ -81,6 +81,9 @@ pub struct BarChart {
     pub series: Vec<Series>,
     /// What is counted, shown above the y axis (e.g. "Killed").
     pub y_label: String,
+    /// A caveat every reader must see (how incidents are coloured, what is left out):
+    /// appended to the description and printed under the chart's table.
+    pub note: String,
 }
 
 const W: f64 = 720.0;
@@ -270,7 +273,7 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
     let plot_w = right - left;
     let y_of = |v: u64| plot_bottom - v as f64 / y_max as f64 * plot_h;
 
-    let mut parts: Vec<&str> = vec![&chart.title, &chart.desc, &chart.y_label];
+    let mut parts: Vec<&str> = vec![&chart.title, &chart.desc, &chart.y_label, &chart.note];
     parts.extend(chart.labels.iter().map(String::as_str));
     parts.extend(chart.series.iter().map(|s| s.name.as_str()));
     let values_key: String = chart
@@ -281,11 +284,15 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
     parts.push(&values_key);
     let id = content_id("bw-chart", &parts);
 
-    let desc = if chart.desc.is_empty() {
+    let mut desc = if chart.desc.is_empty() {
         auto_desc(chart)
     } else {
         chart.desc.clone()
     };
+    if !chart.note.is_empty() {
+        desc.push(' ');
+        desc.push_str(&chart.note);
+    }
     let title = if chart.title.is_empty() {
         "Chart"
     } else {
@@ -609,8 +616,13 @@ pub fn bar_chart_figure(chart: &BarChart) -> String {
     if svg.is_empty() {
         return svg;
     }
+    let note = if chart.note.is_empty() {
+        String::new()
+    } else {
+        format!("<p class=\"bw-note\">{}</p>", esc(&chart.note))
+    };
     format!(
-        "<figure class=\"bw-chart-figure\">{svg}{}</figure>",
+        "<figure class=\"bw-chart-figure\">{svg}{}{note}</figure>",
         data_table_html(chart)
     )
 }
@@ -643,6 +655,7 @@ mod tests {
                 },
             ],
             y_label: "Killed".into(),
+            note: String::new(),
         }
     }
 

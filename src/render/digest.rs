@@ -1,0 +1,338 @@
+//! Monthly country digests: which months get a page, and how a month compares with the
+//! calendar month before it. docs/content.md (*Monthly digests*) states the rule in prose
+//! with worked examples; keep the two in step.
+//!
+//! The rule is deliberately shy. A computed word ("deteriorated") on a briefing site reads
+//! as an analyst's judgement, so it is given only when the record can carry it: both months
+//! need enough incidents to be more than noise, every incident of both months must give a
+//! killed figure (an `unknown` could hide any number, so no fall and no rise is inferred
+//! from it), and a measure moves only when it changed by a material share. Otherwise the
+//! page says why it does not compare.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::content::count::{Totals, Trend};
+use crate::content::{PartialDate, Site};
+
+/// Counted incidents each of the two months needs before they are compared.
+pub const MIN_INCIDENTS: usize = 3;
+
+/// A measure rose or fell only when it changed by at least 1/`MATERIAL_SHARE` (a quarter)
+/// of the larger of the two months' values; smaller changes are level.
+pub const MATERIAL_SHARE: u64 = 4;
+
+/// The rule in one paragraph, for the digest page.
+pub fn rule() -> String {
+    format!(
+        "How the trend is computed: only when both months have at least {MIN_INCIDENTS} counted incidents and every one of them gives a killed figure. Incidents and people killed (lower bounds) each count as risen or fallen when they changed by at least a quarter of the larger month's figure; on balance the month is deteriorated, improved or unchanged."
+    )
+}
+
+/// How one measure moved between two months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Move {
+    /// Rose by a material share.
+    Rose,
+    /// Fell by a material share.
+    Fell,
+    /// Changed by less than a material share, or not at all.
+    Level,
+}
+
+impl Move {
+    /// `now` against `before`, by the material-share rule.
+    pub fn between(now: u64, before: u64) -> Move {
+        let (hi, lo) = (now.max(before), now.min(before));
+        if hi - lo == 0 || (hi - lo) * MATERIAL_SHARE < hi {
+            Move::Level
+        } else if now > before {
+            Move::Rose
+        } else {
+            Move::Fell
+        }
+    }
+
+    /// +1, −1 or 0.
+    fn score(self) -> i8 {
+        match self {
+            Move::Rose => 1,
+            Move::Fell => -1,
+            Move::Level => 0,
+        }
+    }
+
+    /// "rose", "fell", "level".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Move::Rose => "rose",
+            Move::Fell => "fell",
+            Move::Level => "level",
+        }
+    }
+}
+
+/// What the comparison of a month with the month before concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Both months could be compared.
+    Trend(Trend),
+    /// The country's first month on record: nothing before it.
+    FirstMonth,
+    /// One of the two months has fewer than [`MIN_INCIDENTS`] counted incidents.
+    TooFew,
+    /// Some counted incident of either month gives no killed figure.
+    Incomplete,
+}
+
+impl Verdict {
+    /// `deteriorated`, `improved`, `unchanged`, `first`, `too-few` or `incomplete`.
+    pub fn status(&self) -> &'static str {
+        match self {
+            Verdict::Trend(t) => t.as_str(),
+            Verdict::FirstMonth => "first",
+            Verdict::TooFew => "too-few",
+            Verdict::Incomplete => "incomplete",
+        }
+    }
+
+    /// The trend word, when there is one.
+    pub fn trend(&self) -> Option<&'static str> {
+        match self {
+            Verdict::Trend(t) => Some(t.as_str()),
+            _ => None,
+        }
+    }
+
+    /// What an archive shows beside the month: the trend word, or why there is none.
+    pub fn words(&self) -> &'static str {
+        match self {
+            Verdict::Trend(t) => t.as_str(),
+            Verdict::FirstMonth => "first month on record",
+            Verdict::TooFew => "too few incidents to compare",
+            Verdict::Incomplete => "figures too incomplete to compare",
+        }
+    }
+}
+
+/// Compares a month's totals with the calendar month before by the rule above.
+pub fn compare(now: &Totals, before: &Totals) -> Verdict {
+    if now.incidents < MIN_INCIDENTS || before.incidents < MIN_INCIDENTS {
+        return Verdict::TooFew;
+    }
+    let complete = |t: &Totals| t.killed.reported as usize == t.incidents;
+    if !complete(now) || !complete(before) {
+        return Verdict::Incomplete;
+    }
+    let (incidents, killed) = moves(now, before);
+    match incidents.score() + killed.score() {
+        s if s > 0 => Verdict::Trend(Trend::Deteriorated),
+        s if s < 0 => Verdict::Trend(Trend::Improved),
+        _ => Verdict::Trend(Trend::Unchanged),
+    }
+}
+
+/// How incidents and killed (lower bounds) moved.
+fn moves(now: &Totals, before: &Totals) -> (Move, Move) {
+    (
+        Move::between(now.incidents as u64, before.incidents as u64),
+        Move::between(now.killed.min, before.killed.min),
+    )
+}
+
+/// One month of a country's record, compared with the calendar month before: what a
+/// monthly digest page and the country's archive show. Not a template view.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    /// "2017-06".
+    pub key: String,
+    /// "June 2017".
+    pub label: String,
+    /// The month's incidents (none after the data cutoff), oldest first.
+    pub positions: Vec<usize>,
+    /// Their totals.
+    pub totals: Totals,
+    /// "2017-05".
+    pub prev_key: String,
+    /// "May 2017".
+    pub prev_label: String,
+    /// The previous month's totals (zero when it had no incident).
+    pub prev: Totals,
+    /// What the comparison concluded.
+    pub verdict: Verdict,
+    /// The comparison in words.
+    pub reason: String,
+}
+
+/// "June 2017".
+pub fn month_label((y, m): (i32, u8)) -> String {
+    format!("{} {y}", PartialDate::month_name(m))
+}
+
+/// The months of a country's monthly digests: every (year, month) of `positions` with an
+/// incident dated at least to the month and not after `cutoff`, each with its incidents in
+/// order. The digest pages and the sitemap both list exactly these.
+pub fn digest_months(
+    site: &Site,
+    positions: &[usize],
+    cutoff: Option<&PartialDate>,
+) -> BTreeMap<(i32, u8), Vec<usize>> {
+    let mut months: BTreeMap<(i32, u8), Vec<usize>> = Default::default();
+    for &p in positions {
+        let i = &site.incidents[p];
+        if let Some(m) = i.date.month
+            && !i.after_cutoff(cutoff)
+        {
+            months.entry((i.date.year, m)).or_default().push(p);
+        }
+    }
+    months
+}
+
+/// The digests of one country's `months` (from [`digest_months`]), oldest first, each
+/// compared with the calendar month before it; `count` totals a list of positions.
+pub fn digests(
+    months: &BTreeMap<(i32, u8), Vec<usize>>,
+    count: impl Fn(&[usize]) -> Totals,
+) -> Vec<Digest> {
+    let none = Vec::new();
+    months
+        .iter()
+        .enumerate()
+        .map(|(k, (&(y, m), v))| {
+            let prev_ym = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+            let totals = count(v);
+            let prev = count(months.get(&prev_ym).unwrap_or(&none));
+            let verdict = if k == 0 {
+                Verdict::FirstMonth
+            } else {
+                compare(&totals, &prev)
+            };
+            let reason = reason(&totals, &prev, &month_label(prev_ym), verdict);
+            Digest {
+                key: format!("{y:04}-{m:02}"),
+                label: month_label((y, m)),
+                positions: v.clone(),
+                totals,
+                prev_key: format!("{:04}-{:02}", prev_ym.0, prev_ym.1),
+                prev_label: month_label(prev_ym),
+                prev,
+                verdict,
+                reason,
+            }
+        })
+        .collect()
+}
+
+/// The comparison in words, e.g. "4 incidents against 3 in January 2016, a rise; 17
+/// killed against 6 (lower bounds), a rise."
+fn reason(now: &Totals, before: &Totals, prev_label: &str, verdict: Verdict) -> String {
+    use super::context::{figure_total, incidents_word};
+    let k_now = figure_total("killed", "Killed", &now.killed, now.incidents);
+    let k_before = figure_total("killed", "Killed", &before.killed, before.incidents);
+    let moved = |m: Move| match m {
+        Move::Rose => "a rise",
+        Move::Fell => "a fall",
+        Move::Level => "about level",
+    };
+    match verdict {
+        Verdict::FirstMonth => format!(
+            "The first month on record: {}; killed: {}.",
+            incidents_word(now.incidents),
+            k_now.full
+        ),
+        Verdict::TooFew => format!(
+            "Too few incidents to compare: {} against {} in {prev_label}. A trend needs at least {MIN_INCIDENTS} counted incidents in each of the two months.",
+            incidents_word(now.incidents),
+            before.incidents
+        ),
+        Verdict::Incomplete => {
+            let mut gaps = Vec::new();
+            if k_now.no_figure > 0 {
+                gaps.push(format!("{} this month", incidents_word(k_now.no_figure)));
+            }
+            if k_before.no_figure > 0 {
+                gaps.push(format!(
+                    "{} in {prev_label}",
+                    incidents_word(k_before.no_figure)
+                ));
+            }
+            let one = k_now.no_figure + k_before.no_figure == 1;
+            format!(
+                "Figures too incomplete to compare: {} {} no killed figure, which could hide any number ({} against {} in {prev_label}).",
+                gaps.join(" and "),
+                if one { "gives" } else { "give" },
+                incidents_word(now.incidents),
+                before.incidents
+            )
+        }
+        Verdict::Trend(_) => {
+            let (incidents, killed) = moves(now, before);
+            format!(
+                "{} against {} in {prev_label}, {}; {} killed against {} (lower bounds compared: {} and {}), {}.",
+                incidents_word(now.incidents),
+                before.incidents,
+                moved(incidents),
+                k_now.total,
+                k_before.total,
+                now.killed.min,
+                before.killed.min,
+                moved(killed)
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::Tally;
+
+    fn t(incidents: usize, killed: u64, reported: u32) -> Totals {
+        Totals {
+            incidents,
+            killed: Tally {
+                min: killed,
+                max: killed,
+                reported,
+                ..Tally::default()
+            },
+            ..Totals::default()
+        }
+    }
+
+    #[test]
+    fn a_measure_moves_only_by_a_material_share() {
+        assert_eq!(Move::between(4, 3), Move::Rose);
+        assert_eq!(Move::between(3, 4), Move::Fell);
+        assert_eq!(Move::between(14, 12), Move::Level);
+        assert_eq!(Move::between(16, 12), Move::Rose);
+        assert_eq!(Move::between(0, 0), Move::Level);
+        assert_eq!(Move::between(1, 0), Move::Rose);
+    }
+
+    #[test]
+    fn sparse_or_incomplete_months_are_not_compared() {
+        // After an empty month: not "deteriorated".
+        assert_eq!(compare(&t(3, 9, 3), &t(0, 0, 0)), Verdict::TooFew);
+        // One incident with an unknown figure: not "improved".
+        assert_eq!(compare(&t(1, 0, 0), &t(3, 9, 3)), Verdict::TooFew);
+        assert_eq!(compare(&t(3, 2, 2), &t(3, 9, 3)), Verdict::Incomplete);
+        assert_eq!(compare(&t(3, 9, 3), &t(3, 2, 2)), Verdict::Incomplete);
+        assert_eq!(
+            compare(&t(4, 17, 4), &t(3, 6, 3)),
+            Verdict::Trend(Trend::Deteriorated)
+        );
+        assert_eq!(
+            compare(&t(3, 2, 3), &t(3, 9, 3)),
+            Verdict::Trend(Trend::Improved)
+        );
+        // One measure up, the other down.
+        assert_eq!(
+            compare(&t(4, 2, 4), &t(3, 9, 3)),
+            Verdict::Trend(Trend::Unchanged)
+        );
+    }
+}
