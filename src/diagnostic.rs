@@ -29,10 +29,21 @@ pub struct Location {
     pub start: LineCol,
     /// End of the span, on the same line as `start` (clamped to that line).
     pub end: LineCol,
-    /// The text of the line holding `start`, for the snippet.
+    /// The text of the line holding `start`, for the snippet (only the part around the
+    /// span when the line is very long).
     #[serde(skip)]
     pub source_line: String,
+    /// Characters of the line left out before `source_line` (less the `…` marking the cut):
+    /// column `c` of the line is column `c - line_cut` of `source_line`.
+    #[serde(skip)]
+    pub line_cut: usize,
 }
+
+/// Lines longer than this (in characters) are shown only around the span of a diagnostic.
+pub const MAX_SHOWN_CHARS: usize = 240;
+
+/// Characters shown on either side of a span on a line longer than [`MAX_SHOWN_CHARS`].
+const SHOWN_CONTEXT: usize = 60;
 
 impl Location {
     /// Locates the byte range `start..end` in `text` of the file `path`.
@@ -41,6 +52,8 @@ impl Location {
     }
 
     /// Like [`Location::new`] with a [`LineIndex`] of `text` made once for many locations.
+    /// Costs time in the length of the span shown, never in the length of the file or
+    /// of the line: a line longer than [`MAX_SHOWN_CHARS`] is kept only around the span.
     pub fn indexed(
         path: &str,
         text: &str,
@@ -50,11 +63,9 @@ impl Location {
     ) -> Location {
         let s = index.line_col(text, start);
         let line_begin = index.line_start(text, s.line);
-        let rest = &text[line_begin..];
-        let line_len = rest.find('\n').unwrap_or(rest.len());
-        let source_line = rest[..line_len].trim_end_matches('\r').to_string();
-        let line_chars = source_line.chars().count();
-        let end = if end.max(start) <= line_begin + line_len {
+        let line_end = index.line_end(text, s.line);
+        let line_chars = index.chars_between(text, line_begin, line_end);
+        let end = if end.max(start) <= line_end {
             index.line_col(text, end.max(start))
         } else {
             LineCol {
@@ -62,15 +73,53 @@ impl Location {
                 col: line_chars + 1,
             }
         };
-        let end = LineCol {
-            line: end.line,
+        let mut end = LineCol {
+            line: s.line,
             col: end.col.min(line_chars + 1).max(s.col),
         };
+        if line_chars <= MAX_SHOWN_CHARS {
+            return Location {
+                path: path.to_string(),
+                start: s,
+                end,
+                source_line: text[line_begin..line_end].to_string(),
+                line_cut: 0,
+            };
+        }
+        // A very long line (a minified page, a whole list on one line): show the span with
+        // some context on either side, marked as cut with `…`.
+        let first = s.col.saturating_sub(SHOWN_CONTEXT).max(1);
+        let last = (end.col.max(s.col + 1) - 1 + SHOWN_CONTEXT)
+            .min(line_chars)
+            .min(first + MAX_SHOWN_CHARS - 1);
+        end.col = end.col.min(last + 1);
+        let start = crate::source::floor_char_boundary(text, start.min(line_end));
+        let from = match s.col - first {
+            0 => start,
+            back => text[line_begin..start]
+                .char_indices()
+                .rev()
+                .nth(back - 1)
+                .map_or(line_begin, |(i, _)| line_begin + i),
+        };
+        let to = text[start..line_end]
+            .char_indices()
+            .nth(last + 1 - s.col)
+            .map_or(line_end, |(i, _)| start + i);
+        let mut shown = String::with_capacity(to - from + 8);
+        if first > 1 {
+            shown.push('…');
+        }
+        shown.push_str(&text[from..to]);
+        if last < line_chars {
+            shown.push('…');
+        }
         Location {
             path: path.to_string(),
             start: s,
             end,
-            source_line,
+            source_line: shown,
+            line_cut: if first > 1 { first - 2 } else { 0 },
         }
     }
 
@@ -81,6 +130,7 @@ impl Location {
             start: LineCol { line: 1, col: 1 },
             end: LineCol { line: 1, col: 1 },
             source_line: String::new(),
+            line_cut: 0,
         }
     }
 }
@@ -269,12 +319,26 @@ pub fn render_one(d: &Diagnostic, color: bool) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
+    // Headers of snippets cut from a long line, as annotate-snippets writes them (counting
+    // columns in the cut line) and as they must read.
+    let mut fix_headers: Vec<(String, String)> = Vec::new();
+    let mut cut = |loc: &Location| {
+        if loc.line_cut > 0 {
+            let at = |col: usize| format!("{}:{}:{col}", loc.path, loc.start.line);
+            fix_headers.push((at(loc.start.col - loc.line_cut), at(loc.start.col)));
+        }
+        char_span_to_bytes(
+            &loc.source_line,
+            loc.start.col - loc.line_cut,
+            loc.end.col - loc.line_cut,
+        )
+    };
     let mut title = Group::with_title(level.primary_title(d.message.as_str()));
     if let Some(loc) = &d.location {
         if loc.source_line.is_empty() {
             title = title.element(origin(loc));
         } else {
-            let (s, e) = char_span_to_bytes(&loc.source_line, loc.start.col, loc.end.col);
+            let (s, e) = cut(loc);
             title = title.element(
                 Snippet::source(loc.source_line.as_str())
                     .line_start(loc.start.line)
@@ -290,7 +354,7 @@ pub fn render_one(d: &Diagnostic, color: bool) -> String {
             if loc.source_line.is_empty() {
                 g = g.element(origin(loc));
             } else {
-                let (s, e) = char_span_to_bytes(&loc.source_line, loc.start.col, loc.end.col);
+                let (s, e) = cut(loc);
                 g = g.element(
                     Snippet::source(loc.source_line.as_str())
                         .line_start(loc.start.line)
@@ -310,6 +374,9 @@ pub fn render_one(d: &Diagnostic, color: bool) -> String {
         Renderer::plain()
     };
     let mut s = renderer.render(&groups);
+    for (wrong, right) in fix_headers {
+        s = s.replacen(&format!("{wrong}\n"), &format!("{right}\n"), 1);
+    }
     s.push('\n');
     s
 }
@@ -411,6 +478,36 @@ mod tests {
         assert_eq!(edit_distance("ab", "ba"), 1);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn a_very_long_line_is_shown_around_the_span_at_its_true_column() {
+        // 40,000 group ids on one line: each of thousands of diagnostics on it used to copy
+        // and print the whole line (quadratic in the line's length).
+        let ids: Vec<String> = (0..40_000).map(|i| format!("g{i}é")).collect();
+        let text = format!("---\ngroups: [{}]\n---\n", ids.join(", "));
+        let index = LineIndex::new(&text);
+        let off = text.find("g30000é").unwrap();
+        let loc = Location::indexed("a.md", &text, &index, off, off + "g30000é".len());
+        assert_eq!(loc.start, crate::source::line_col(&text, off));
+        assert!(
+            loc.source_line.chars().count() <= MAX_SHOWN_CHARS + 2,
+            "{} characters shown",
+            loc.source_line.chars().count()
+        );
+        assert!(loc.source_line.starts_with('…') && loc.source_line.ends_with('…'));
+        let d = Diagnostic::error("unknown-group", "unknown group").at(loc.clone(), "here");
+        let out = render_one(&d, false);
+        assert!(
+            out.contains(&format!("a.md:2:{}\n", loc.start.col)),
+            "{out}"
+        );
+        assert!(out.contains("^^^^^^^ here"), "{out}");
+        assert!(out.len() < 1000, "{out}");
+        // At the start of the line nothing is cut on the left.
+        let loc = Location::indexed("a.md", &text, &index, 4, 10);
+        assert_eq!((loc.start.col, loc.line_cut), (1, 0));
+        assert!(loc.source_line.starts_with("groups") && loc.source_line.ends_with('…'));
     }
 
     #[test]

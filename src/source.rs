@@ -23,12 +23,23 @@ pub fn line_col(text: &str, offset: usize) -> LineCol {
     LineCol { line, col }
 }
 
-/// Where every line of a text starts, so that many offsets in one file (thousands of
-/// diagnostics in a large list file) cost a binary search each instead of a scan from the
-/// top of the file.
+/// Where every line of a text starts, and how many characters come before every
+/// [`CHUNK`]th byte, so that many offsets in one file (thousands of diagnostics in a large
+/// list file, or on one very long line) cost a binary search and a short count each instead
+/// of a scan from the top of the file or the start of the line.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    chars_before: Vec<usize>,
+}
+
+/// Bytes between two character-count checkpoints of a [`LineIndex`].
+const CHUNK: usize = 1024;
+
+/// Characters in `bytes` (of valid UTF-8 text, possibly cut mid-character): every byte that
+/// is not a continuation byte starts one.
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
@@ -41,7 +52,23 @@ impl LineIndex {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| i + 1),
         );
-        LineIndex { starts }
+        let mut chars_before = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut n = 0;
+        chars_before.push(0);
+        for chunk in text.as_bytes().chunks(CHUNK) {
+            n += chars_in(chunk);
+            chars_before.push(n);
+        }
+        LineIndex {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// Characters before byte `offset` (a character boundary) of the indexed text.
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let k = offset / CHUNK;
+        self.chars_before[k] + chars_in(&text.as_bytes()[k * CHUNK..offset])
     }
 
     /// Same as [`line_col`] for the text this index was made from.
@@ -51,7 +78,27 @@ impl LineIndex {
         let start = self.starts[line - 1];
         LineCol {
             line,
-            col: text[start..offset].chars().count() + 1,
+            col: self.chars_to(text, offset) - self.chars_to(text, start) + 1,
+        }
+    }
+
+    /// Characters in `text[a..b]` (character boundaries of the indexed text).
+    pub fn chars_between(&self, text: &str, a: usize, b: usize) -> usize {
+        self.chars_to(text, b)
+            .saturating_sub(self.chars_to(text, a))
+    }
+
+    /// Byte offset where 1-based `line` ends: before its `\n` (and a `\r` before that).
+    pub fn line_end(&self, text: &str, line: usize) -> usize {
+        let end = match self.starts.get(line) {
+            Some(&next) => next - 1,
+            None => text.len(),
+        };
+        let begin = self.line_start(text, line).min(end);
+        if text[begin..end].ends_with('\r') {
+            end - 1
+        } else {
+            end
         }
     }
 
@@ -97,7 +144,8 @@ pub fn char_index_to_byte(text: &str, n: usize) -> usize {
     text.char_indices().nth(n).map_or(text.len(), |(i, _)| i)
 }
 
-fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+/// The largest character boundary of `text` at or before byte `i`.
+pub(crate) fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
     }
@@ -133,6 +181,16 @@ mod tests {
             assert_eq!(ix.line_col(t, off), line_col(t, off), "offset {off}");
         }
         assert_eq!(ix.line_start(t, 2), line_start_offset(t, 2));
+        // Across checkpoints, on a line far longer than one.
+        let long = format!("a\n{}x\n", "é—b".repeat(2000));
+        let ix = LineIndex::new(&long);
+        for off in (0..=long.len()).step_by(97) {
+            assert_eq!(
+                ix.line_col(&long, off),
+                line_col(&long, off),
+                "offset {off}"
+            );
+        }
         assert_eq!(ix.line_start(t, 9), t.len());
     }
 
