@@ -256,7 +256,9 @@ fn ms(d: Duration) -> String {
 }
 
 fn no_site(root: &Path) -> Option<ExitCode> {
-    if root.join("site.yaml").is_file() {
+    // Present in any form: a link or a FIFO in its place is refused by `config::load`
+    // with its own message, not called missing.
+    if root.join("site.yaml").symlink_metadata().is_ok() {
         return None;
     }
     errln!(

@@ -138,14 +138,32 @@ impl Config {
     }
 }
 
-/// Reads and checks `root/site.yaml`, applying `opts`.
+/// Largest `site.yaml` read: a real one is a few kilobytes.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// Reads and checks `root/site.yaml`, applying `opts`. A `site.yaml` that is a link out of
+/// the site (`-> /proc/self/environ`), a FIFO or a device is refused without being read, so
+/// nothing from outside the site can appear in a message.
 pub fn load(root: &Path, opts: &BuildOptions) -> Result<Config, Error> {
     let path = root.join("site.yaml");
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => crate::source::strip_bom(t),
-        Err(e) => return Err(Error::Io { path, source: e }),
+    if let Err(e) = std::fs::symlink_metadata(&path) {
+        return Err(Error::Io { path, source: e });
+    }
+    let site = crate::site_files::SiteDir::new(root)?;
+    let refuse = |d: Diagnostic| {
+        let mut all = Diagnostics::default();
+        all.push(d);
+        Error::Invalid(all)
     };
-    parse(root, &text, opts)
+    let bytes = site.read(&path, MAX_CONFIG_BYTES).map_err(refuse)?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        refuse(
+            Diagnostic::error("not-utf8", "`site.yaml` is not valid UTF-8")
+                .at(Location::file("site.yaml"), "")
+                .help("save it as UTF-8 text in your editor"),
+        )
+    })?;
+    parse(root, &crate::source::strip_bom(text), opts)
 }
 
 /// Parses the text of `site.yaml` (separate from [`load`] so tests need no files).

@@ -142,9 +142,17 @@ pub fn init(dir: &Path, force: bool) -> Result<InitReport, Error> {
         .iter()
         .map(|(rel, text)| ((*rel).to_string(), text.as_bytes()));
     let mut report = InitReport::default();
+    let guard = crate::site_files::SiteDir::new(dir)?;
     for (rel, bytes) in site.chain(theme) {
         let path: PathBuf = rel.split('/').fold(dir.to_path_buf(), |p, c| p.join(c));
         if let Some(parent) = path.parent() {
+            // `init --force` in a folder whose `content/` or `themes/` is a link out of it
+            // would otherwise write the example site wherever the link points.
+            guard.resolve(parent).map_err(|d| {
+                let mut all = crate::diagnostic::Diagnostics::default();
+                all.push(d);
+                Error::Invalid(all)
+            })?;
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         match std::fs::OpenOptions::new()

@@ -20,6 +20,7 @@ pub mod output;
 pub mod rebuild;
 pub mod render;
 pub mod serve;
+pub mod site_files;
 pub mod source;
 pub mod validate;
 pub mod yaml;
@@ -83,8 +84,7 @@ fn render_config(
     mut timings: Timings,
     sink: &dyn render::Sink,
 ) -> Result<Rendered, Error> {
-    let theme = timings.stage("theme", || render::theme::load(&config))?;
-    let mut diags = Diagnostics::default();
+    let (theme, mut diags) = timings.stage("theme", || render::theme::load_reporting(&config))?;
     let updated = git_dates(&config, &mut diags);
     let (built, _) = rebuild::stages(
         &config,

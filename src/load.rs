@@ -131,6 +131,31 @@ fn kind_of(rel_in_content: &Path) -> Option<Kind> {
     }
 }
 
+/// A content file whose extension differs from `.md` / `.yaml` only in case or spelling
+/// (`x.MD`, `x.Yaml`, `x.markdown`): it would otherwise be skipped without a word and its
+/// record silently missing from the site. Returns what it would hold and the error.
+fn misnamed(in_content: &Path, rel: &str) -> Option<(Kind, Diagnostic)> {
+    let ext = in_content.extension()?.to_str()?;
+    let fixed = match ext.to_ascii_lowercase().as_str() {
+        "md" | "markdown" | "mdown" => "md",
+        "yaml" => "yaml",
+        "yml" => "yml",
+        _ => return None,
+    };
+    let renamed = in_content.with_extension(fixed);
+    let kind = kind_of(&renamed)?;
+    let name = renamed.file_name()?.to_string_lossy().into_owned();
+    Some((
+        kind,
+        Diagnostic::error(
+            "misnamed-file",
+            format!("`{rel}` is not read: content files end in `.{fixed}`"),
+        )
+        .at(Location::file(rel), "")
+        .help(format!("rename it to `{name}`")),
+    ))
+}
+
 /// Reads every content file under `root/content`. Problems with single files (not UTF-8,
 /// too large, a symlink leading out of the site) become diagnostics; only an unreadable
 /// content directory is an `Err`.
@@ -149,69 +174,39 @@ pub fn read_sources_reusing(
 ) -> Result<(Sources, Diagnostics), Error> {
     let content = root.join("content");
     let mut diags = Diagnostics::default();
-    if !content.is_dir() {
+    if !content.is_dir() && !content.is_symlink() {
         return Ok((Sources::default(), diags));
     }
-    let canon_root = root.canonicalize().map_err(|e| Error::io(root, e))?;
+    let site = crate::site_files::SiteDir::new(root)?;
     let mut paths: Vec<(PathBuf, String, String, Kind)> = Vec::new();
     let mut unreadable = Vec::new();
-    // Folders reached through a symbolic link: files below them are checked like links.
-    let mut linked_dirs: Vec<PathBuf> = Vec::new();
-    for entry in walkdir::WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| rel_path(root, p))
-                    .unwrap_or_else(|| "content".into());
-                diags.push(
-                    Diagnostic::error("unreadable", format!("cannot read `{p}`: {e}"))
-                        .at(Location::file(&p), ""),
-                );
-                continue;
-            }
-        };
-        if entry.file_type().is_dir() && entry.path_is_symlink() {
-            linked_dirs.push(entry.path().to_path_buf());
+    // Editor swap and backup files are not content.
+    let skip = |name: &str| name.starts_with('.') || name.ends_with('~');
+    let (found, refused) = site.walk(&content, &skip);
+    for d in refused {
+        // A record behind a refused link or special file is reported once, not again as
+        // unknown wherever it is cited.
+        if let Some(rel) = d.location.as_ref().map(|l| l.path.clone())
+            && let Some(in_content) = rel.strip_prefix("content/")
+            && let Some(kind) = kind_of(Path::new(in_content))
+        {
+            unreadable.push((rel.clone(), stem_of(Path::new(&rel)), kind));
         }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') || name.ends_with('~') {
-            continue; // editor swap and backup files
-        }
-        let rel = rel_path(root, path);
-        let Ok(in_content) = path.strip_prefix(&content) else {
+        diags.push(d);
+    }
+    for f in found {
+        let rel = site.rel(&f.path);
+        let Ok(in_content) = f.path.strip_prefix(&content) else {
             continue;
         };
         let Some(kind) = kind_of(in_content) else {
+            if let Some((kind, d)) = misnamed(in_content, &rel) {
+                unreadable.push((rel, stem_of(&f.path), kind));
+                diags.push(d);
+            }
             continue;
         };
-        let via_link = entry.path_is_symlink() || linked_dirs.iter().any(|d| path.starts_with(d));
-        if via_link {
-            match path.canonicalize() {
-                Ok(real) if real.starts_with(&canon_root) => {}
-                _ => {
-                    unreadable.push((rel.clone(), stem_of(path), kind));
-                    diags.push(
-                        Diagnostic::error(
-                            "symlink-outside",
-                            format!("`{rel}` is a symbolic link leading outside the site"),
-                        )
-                        .at(Location::file(&rel), "")
-                        .help("copy the file into the site instead of linking to it"),
-                    );
-                    continue;
-                }
-            }
-        }
-        paths.push((path.to_path_buf(), rel, stem_of(path), kind));
+        paths.push((f.real, rel, stem_of(&f.path), kind));
     }
     let read: Vec<(Result<SourceFile, Diagnostic>, String, String, Kind)> = paths
         .into_par_iter()
@@ -317,26 +312,27 @@ fn reuse(prev: &Sources, path: &Path, rel: &str, kind: Kind) -> Option<SourceFil
 }
 
 fn read_one(path: &Path, rel: String, stem: String, kind: Kind) -> Result<SourceFile, Diagnostic> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error("unreadable", format!("cannot read `{rel}`: {e}"))
-            .at(Location::file(&rel), "")
-    })?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            "file-too-large",
-            format!(
-                "`{rel}` is {} MB; content files may be at most {} MB",
-                meta.len() / 1_000_000,
-                MAX_FILE_BYTES / 1_000_000
-            ),
-        )
-        .at(Location::file(&rel), "")
-        .help("split the records over several files"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("unreadable", format!("cannot read `{rel}`: {e}"))
-            .at(Location::file(&rel), "")
-    })?;
+    // `path` is real (no link in it): opened without following a link or waiting on a
+    // FIFO, and never read past the limit.
+    let (bytes, meta) =
+        crate::site_files::read_regular_meta(path, &rel, MAX_FILE_BYTES).map_err(|d| {
+            if d.code == "file-too-large" {
+                let mb = |n: u64| n / 1_000_000;
+                let len = std::fs::metadata(path).map_or(MAX_FILE_BYTES + 1, |m| m.len());
+                Diagnostic::error(
+                    "file-too-large",
+                    format!(
+                        "`{rel}` is {} MB; content files may be at most {} MB",
+                        mb(len),
+                        mb(MAX_FILE_BYTES)
+                    ),
+                )
+                .at(Location::file(&rel), "")
+                .help("split the records over several files")
+            } else {
+                d
+            }
+        })?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => crate::source::strip_bom(t),
         Err(e) => {
@@ -364,7 +360,8 @@ fn read_one(path: &Path, rel: String, stem: String, kind: Kind) -> Result<Source
         stem,
         kind,
         text: text.into(),
-        stamp: meta.modified().ok().map(|m| (meta.len(), m)),
+        // From the open file itself: the stamp is that of the text read.
+        stamp: meta.modified().ok().map(|t| (meta.len(), t)),
     })
 }
 
@@ -373,14 +370,6 @@ fn stem_of(path: &Path) -> String {
         .and_then(|s| s.to_str())
         .unwrap_or("")
         .to_string()
-}
-
-fn rel_path(root: &Path, p: &Path) -> String {
-    let r = p.strip_prefix(root).unwrap_or(p);
-    r.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// One file's parse: its records or the error that stopped it.

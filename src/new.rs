@@ -180,6 +180,14 @@ pub fn create(root: &Path, rec: &NewRecord, today: NaiveDate) -> Result<PathBuf,
     })?;
 
     let dir = path.parent().unwrap_or(root);
+    // Never write through a link out of the site (`content/incidents -> /elsewhere`).
+    crate::site_files::SiteDir::new(root)?
+        .resolve(dir)
+        .map_err(|d| {
+            let mut all = Diagnostics::default();
+            all.push(d);
+            Error::Invalid(all)
+        })?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     // `create_new` makes the check and the creation one step: a file that appeared since the
     // check above is still not overwritten.
@@ -381,11 +389,27 @@ fn archetype(root: &Path, theme: &str, kind: Kind) -> Result<(String, String), E
     ];
     for rel in candidates {
         let path = root.join(&rel);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => return Ok((rel, crate::source::strip_bom(text))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(Error::io(path, e)),
+        if std::fs::symlink_metadata(&path).is_err() {
+            continue;
         }
+        // Through the site's guard: an archetype linked to a file outside the site (or a
+        // FIFO) is refused, never read into a new record.
+        let site = crate::site_files::SiteDir::new(root)?;
+        let text = site
+            .read(&path, crate::load::MAX_FILE_BYTES)
+            .and_then(|b| {
+                String::from_utf8(b).map_err(|_| {
+                    Diagnostic::error("not-utf8", format!("`{rel}` is not valid UTF-8"))
+                        .at(crate::diagnostic::Location::file(&rel), "")
+                        .help("save it as UTF-8 text in your editor")
+                })
+            })
+            .map_err(|d| {
+                let mut all = Diagnostics::default();
+                all.push(d);
+                Error::Invalid(all)
+            })?;
+        return Ok((rel, crate::source::strip_bom(text)));
     }
     let rel = format!("archetypes/{file}");
     crate::render::theme::embedded()

@@ -110,8 +110,8 @@ impl Session {
             ),
             _ => {
                 let config = t.stage("config", || config::load(&self.root, &self.opts))?;
-                let theme = t.stage("theme", || render::theme::load(&config))?;
-                let mut notes = Diagnostics::default();
+                let (theme, mut notes) =
+                    t.stage("theme", || render::theme::load_reporting(&config))?;
                 let updated = crate::git_dates(&config, &mut notes);
                 (config, theme, updated, notes, None)
             }

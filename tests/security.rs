@@ -193,3 +193,367 @@ fn build_with_stderr_closed_by_the_shell_succeeds_and_writes_nothing_into_the_si
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Symlinks, special files and host files. A pull request can hold any file a git tree can:
+// links to anywhere, and (in a workspace prepared by a hostile step) FIFOs and devices.
+
+#[cfg(unix)]
+mod host_files {
+    use super::*;
+    use std::os::unix::fs::symlink;
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Output, Stdio};
+    use std::time::{Duration, Instant};
+
+    const SECRET: &str = "hunter2-ci-token-7f3a";
+
+    /// A fixture site beside a folder of "host" files holding the secret.
+    fn site_with_host() -> (SiteTest, PathBuf) {
+        let t = SiteTest::fixture("basic");
+        let host = t.dir.path().join("host");
+        std::fs::create_dir_all(&host).unwrap();
+        std::fs::write(host.join("shadow"), format!("root:{SECRET}:19000::::::\n")).unwrap();
+        std::fs::write(
+            host.join("page.html"),
+            format!("<html><body>{SECRET}</body></html>\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            host.join("incident.md"),
+            format!("---\ntitle: {SECRET}\n---\n{SECRET}\n"),
+        )
+        .unwrap();
+        (t, host)
+    }
+
+    /// Runs the binary with `args` in `dir`, with the secret in its environment, killed
+    /// after 60 s (a FIFO read would hang for ever).
+    fn run(dir: &Path, args: &[&str]) -> Output {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_briefwerk"))
+            .args(args)
+            .current_dir(dir)
+            .env("BW_TEST_SECRET", SECRET)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > Duration::from_secs(60) {
+                child.kill().unwrap();
+                panic!("`briefwerk {}` hung", args.join(" "));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child.wait_with_output().unwrap()
+    }
+
+    fn stderr(o: &Output) -> String {
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    }
+
+    /// Every byte under `dir`, for "the secret is nowhere in the output".
+    fn all_bytes(dir: &Path) -> Vec<u8> {
+        let mut v = Vec::new();
+        if dir.exists() {
+            for e in walkdir::WalkDir::new(dir) {
+                let e = e.unwrap();
+                if e.file_type().is_file() {
+                    v.extend(std::fs::read(e.path()).unwrap());
+                }
+            }
+        }
+        v
+    }
+
+    fn contains(hay: &[u8], needle: &str) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+    }
+
+    /// Builds through the binary and asserts: exit 1, an error naming `link` (and, when
+    /// given, its target), nothing published, the secret in neither output nor messages.
+    fn refused(t: &SiteTest, link: &str, target: Option<&str>) {
+        let out = t.out.to_str().unwrap().to_string();
+        let root = t.root.to_str().unwrap().to_string();
+        let o = run(t.dir.path(), &["build", "--root", &root, "--output", &out]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{link}: {err}");
+        assert!(
+            err.contains(&format!("`{link}` is a symbolic link to `"))
+                || err.contains(&format!("`{link}` is a")),
+            "{link}: {err}"
+        );
+        if let Some(target) = target {
+            assert!(err.contains(target), "{link}: {err}");
+        }
+        assert!(err.contains(&format!("--> {link}")), "{link}: {err}");
+        assert!(!contains(o.stdout.as_slice(), SECRET) && !err.contains(SECRET));
+        assert!(!t.out.exists(), "{link}: something was published");
+        assert!(!contains(&all_bytes(&t.out), SECRET));
+    }
+
+    #[test]
+    fn static_linked_to_a_host_folder_publishes_nothing() {
+        let (t, host) = site_with_host();
+        symlink(&host, t.root.join("static")).unwrap();
+        refused(&t, "static", Some(host.to_str().unwrap()));
+    }
+
+    #[test]
+    fn a_file_in_static_linked_out_of_the_site_is_refused() {
+        let (t, host) = site_with_host();
+        std::fs::create_dir_all(t.root.join("static/img")).unwrap();
+        std::fs::write(t.root.join("static/img/ok.txt"), "fine").unwrap();
+        symlink(host.join("shadow"), t.root.join("static/img/shadow")).unwrap();
+        refused(&t, "static/img/shadow", Some("shadow"));
+        // A link that stays inside the site is followed as before.
+        std::fs::remove_file(t.root.join("static/img/shadow")).unwrap();
+        symlink("ok.txt", t.root.join("static/img/alias.txt")).unwrap();
+        t.build().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(t.out.join("static/img/alias.txt")).unwrap(),
+            "fine"
+        );
+    }
+
+    #[test]
+    fn templates_and_themes_linked_out_of_the_site_are_refused() {
+        let (t, host) = site_with_host();
+        std::fs::create_dir_all(t.root.join("templates")).unwrap();
+        symlink(host.join("page.html"), t.root.join("templates/page.html")).unwrap();
+        refused(&t, "templates/page.html", None);
+
+        let (t, host) = site_with_host();
+        std::fs::create_dir_all(t.root.join("themes")).unwrap();
+        std::fs::create_dir_all(host.join("theme/templates")).unwrap();
+        std::fs::write(host.join("theme/templates/page.html"), SECRET).unwrap();
+        symlink(host.join("theme"), t.root.join("themes/default")).unwrap();
+        refused(&t, "themes/default", None);
+
+        // The whole `themes/` folder as a link out.
+        let (t, host) = site_with_host();
+        std::fs::create_dir_all(host.join("themes/default/static")).unwrap();
+        std::fs::write(host.join("themes/default/static/x.txt"), SECRET).unwrap();
+        symlink(host.join("themes"), t.root.join("themes")).unwrap();
+        refused(&t, "themes", None);
+    }
+
+    #[test]
+    fn site_yaml_linked_to_the_process_environment_prints_nothing_of_it() {
+        let (t, _) = site_with_host();
+        std::fs::remove_file(t.root.join("site.yaml")).unwrap();
+        symlink("/proc/self/environ", t.root.join("site.yaml")).unwrap();
+        let root = t.root.to_str().unwrap();
+        for args in [
+            vec!["build", "--root", root],
+            vec!["check", "--root", root],
+            vec!["check", "--root", root, "--format", "json"],
+        ] {
+            let o = run(t.dir.path(), &args);
+            // Human diagnostics go to stderr, JSON ones to stdout: look at both.
+            let err = stderr(&o) + &String::from_utf8_lossy(&o.stdout);
+            assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+            assert!(
+                err.contains("`site.yaml` is a symbolic link to `/proc/self/environ`"),
+                "{err}"
+            );
+            assert!(
+                !err.contains(SECRET),
+                "{args:?} printed the environment: {err}"
+            );
+            assert!(!contains(&o.stdout, SECRET), "{args:?}");
+            assert!(!err.contains("PATH="), "{err}");
+        }
+    }
+
+    #[test]
+    fn fifos_and_dev_zero_are_errors_never_read() {
+        let (t, _) = site_with_host();
+        let fifo = t.root.join("content/incidents/2017-06-20-pipe.md");
+        assert!(
+            Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        symlink(
+            "/dev/zero",
+            t.root.join("content/incidents/2017-06-21-zero.md"),
+        )
+        .unwrap();
+        std::fs::create_dir_all(t.root.join("static")).unwrap();
+        assert!(
+            Command::new("mkfifo")
+                .arg(t.root.join("static/feed"))
+                .status()
+                .unwrap()
+                .success()
+        );
+        let root = t.root.to_str().unwrap();
+        let out = t.out.to_str().unwrap();
+        let start = Instant::now();
+        let o = run(t.dir.path(), &["check", "--root", root]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains(
+                "`content/incidents/2017-06-20-pipe.md` is a named pipe (FIFO), not a regular file"
+            ),
+            "{err}"
+        );
+        assert!(
+            err.contains(
+                "`content/incidents/2017-06-21-zero.md` is a symbolic link to `/dev/zero`"
+            ),
+            "{err}"
+        );
+        assert!(
+            err.contains("`static/feed` is a named pipe (FIFO)"),
+            "{err}"
+        );
+        // Every problem in one run, and one mistake gives one error: the records behind
+        // them are not also reported unknown where they are cited.
+        assert!(err.contains("3 errors, 0 warnings in 3 files"), "{err}");
+        let o = run(t.dir.path(), &["build", "--root", root, "--output", out]);
+        let err2 = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err2}");
+        assert_eq!(err, err2);
+        assert!(start.elapsed() < Duration::from_secs(50));
+        assert!(!t.out.exists());
+    }
+
+    #[test]
+    fn upper_case_extensions_are_reported_with_the_name_to_use() {
+        let (t, _) = site_with_host();
+        let text = std::fs::read_to_string(t.root.join("content/incidents/2017-06-18-kangaba.md"))
+            .unwrap();
+        std::fs::remove_file(t.root.join("content/incidents/2017-06-18-kangaba.md")).unwrap();
+        t.write("content/incidents/2017-06-18-kangaba.MD", &text);
+        t.write("content/pages/about.Md", "---\ntitle: About\n---\n");
+        let Err(Error::Invalid(d)) = briefwerk::check(&t.root, &BuildOptions::default()) else {
+            panic!("check passed");
+        };
+        let got: Vec<_> =
+            d.0.iter()
+                .map(|d| {
+                    (
+                        d.code,
+                        d.message.clone(),
+                        d.help.as_deref().map(str::to_string),
+                    )
+                })
+                .collect();
+        // Exactly these two: the briefing citing the incident is not told it is unknown.
+        assert_eq!(
+            got,
+            [
+                (
+                    "misnamed-file",
+                    "`content/incidents/2017-06-18-kangaba.MD` is not read: content files end in `.md`".to_string(),
+                    Some("rename it to `2017-06-18-kangaba.md`".to_string())
+                ),
+                (
+                    "misnamed-file",
+                    "`content/pages/about.Md` is not read: content files end in `.md`".to_string(),
+                    Some("rename it to `about.md`".to_string())
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn new_and_archetypes_never_read_or_write_outside_the_site() {
+        let (t, host) = site_with_host();
+        std::fs::create_dir_all(t.root.join("archetypes")).unwrap();
+        symlink(
+            host.join("incident.md"),
+            t.root.join("archetypes/incident.md"),
+        )
+        .unwrap();
+        let root = t.root.to_str().unwrap();
+        let args = [
+            "new",
+            "incident",
+            "Raid",
+            "--date",
+            "2017-07-01",
+            "--country",
+            "ML",
+            "--root",
+            root,
+        ];
+        let o = run(t.dir.path(), &args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("`archetypes/incident.md` is a symbolic link to `"),
+            "{err}"
+        );
+        assert!(!err.contains(SECRET) && !contains(&o.stdout, SECRET));
+        assert!(!contains(&all_bytes(&t.root.join("content")), SECRET));
+
+        // `content/pages` linked to a folder outside: `new page` must not create a file there.
+        let (t, host) = site_with_host();
+        let elsewhere = host.join("pages");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::remove_dir_all(t.root.join("content/pages")).unwrap();
+        symlink(&elsewhere, t.root.join("content/pages")).unwrap();
+        let root = t.root.to_str().unwrap();
+        let o = run(t.dir.path(), &["new", "page", "Contact", "--root", root]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(
+            err.contains("`content/pages` is a symbolic link to `"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn import_into_a_folder_linked_out_of_the_site_writes_nothing_there() {
+        let (t, host) = site_with_host();
+        let elsewhere = host.join("imports");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        symlink(&elsewhere, t.root.join("content/incidents/acled")).unwrap();
+        let csv =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/acled/sahel-sample.csv");
+        let root = t.root.to_str().unwrap();
+        let o = run(
+            t.dir.path(),
+            &[
+                "import",
+                "acled",
+                csv.to_str().unwrap(),
+                "--root",
+                root,
+                "--into",
+                "content/incidents/acled",
+            ],
+        );
+        let err = stderr(&o);
+        assert_ne!(o.status.code(), Some(0), "{err}");
+        assert!(
+            err.contains("`content/incidents/acled` is a symbolic link to `"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn init_force_never_writes_through_a_link_out_of_the_folder() {
+        let (t, host) = site_with_host();
+        let dir = t.dir.path().join("fresh");
+        std::fs::create_dir_all(&dir).unwrap();
+        let elsewhere = host.join("content");
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        symlink(&elsewhere, dir.join("content")).unwrap();
+        let o = run(t.dir.path(), &["init", dir.to_str().unwrap(), "--force"]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.contains("`content` is a symbolic link to `"), "{err}");
+        assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    }
+}

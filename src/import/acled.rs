@@ -129,6 +129,15 @@ pub fn import_acled(root: &Path, csv: &Path, into: &Path) -> Result<ImportReport
             into.display()
         )));
     }
+    // The check above is lexical; a link on the way (`content/incidents/x -> /elsewhere`)
+    // must not make the importer read or write outside the site.
+    crate::site_files::SiteDir::new(&root)?
+        .resolve(&into_abs)
+        .map_err(|d| {
+            let mut all = crate::diagnostic::Diagnostics::default();
+            all.push(d);
+            Error::Invalid(all)
+        })?;
     let rel = |p: &Path| p.strip_prefix(&root).unwrap_or(p).to_path_buf();
 
     // The site as it is: groups to match, and ids defined outside the importer's files.
@@ -275,6 +284,14 @@ fn own_files(dir: &Path) -> Result<BTreeMap<PathBuf, OwnFile>, Error> {
         let path = entry.map_err(|e| Error::io(dir, e))?.path();
         if year_of_file(&path).is_none() {
             continue;
+        }
+        // Its own files are regular files; a link or FIFO in their place is not read.
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            return Err(Error::Other(format!(
+                "`{}` is not a regular file (a link, a pipe or a device); the importer reads \
+                 and replaces only regular files it wrote",
+                path.display()
+            )));
         }
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         if !text.starts_with(HEADER.lines().next().unwrap_or_default()) {

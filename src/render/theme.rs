@@ -8,6 +8,7 @@ use std::path::Path;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::error::Error;
+use crate::site_files::{SiteDir, read_regular};
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
@@ -36,8 +37,24 @@ pub fn embedded() -> &'static [(&'static str, &'static [u8])] {
     DEFAULT_THEME
 }
 
-/// Reads the theme named in `config`, with the site's overrides.
+/// Largest static or data file copied from a theme or the site's `static/` (a PDF report, a
+/// video still fits; a sparse 1 TB file does not).
+pub const MAX_STATIC_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads the theme named in `config`, with the site's overrides. Files are read only from
+/// inside the site: a link out of it, a FIFO, a socket or a device under `themes/`,
+/// `templates/` or `static/` is an error naming it (all of them at once), never read.
 pub fn load(config: &Config) -> Result<ThemeFiles, Error> {
+    let (files, diags) = load_reporting(config)?;
+    if diags.has_errors() {
+        return Err(Error::Invalid(diags));
+    }
+    Ok(files)
+}
+
+/// [`load`], returning the files that could be read together with the refusals, so that a
+/// build reports them alongside the content's errors (one run shows every problem).
+pub fn load_reporting(config: &Config) -> Result<(ThemeFiles, Diagnostics), Error> {
     let mut files = ThemeFiles::default();
     // Lowest priority first; later layers replace earlier ones.
     for (rel, bytes) in DEFAULT_THEME {
@@ -48,17 +65,19 @@ pub fn load(config: &Config) -> Result<ThemeFiles, Error> {
             &format!("<embedded default theme>/{rel}"),
         );
     }
+    let site = SiteDir::new(&config.root)?;
+    let mut diags = Diagnostics::default();
     let theme_dir = config.root.join("themes").join(&config.theme);
-    if theme_dir.is_dir() {
+    if theme_dir.is_dir() || theme_dir.is_symlink() {
         read_layer(
             &mut files,
+            &site,
             &theme_dir,
-            &config.root,
             &["templates", "static", "data"],
-        )?;
+            &mut diags,
+        );
     } else if config.theme != "default" {
-        let mut d = Diagnostics::default();
-        d.push(
+        diags.push(
             Diagnostic::error(
                 "unknown-theme",
                 format!("theme `{}` not found", config.theme),
@@ -69,15 +88,17 @@ pub fn load(config: &Config) -> Result<ThemeFiles, Error> {
                 config.theme
             )),
         );
-        return Err(Error::Invalid(d));
+        return Err(Error::Invalid(diags));
     }
     read_layer(
         &mut files,
-        &config.root,
+        &site,
         &config.root,
         &["templates", "static"],
-    )?;
-    Ok(files)
+        &mut diags,
+    );
+    diags.sort();
+    Ok((files, diags))
 }
 
 fn add(files: &mut ThemeFiles, rel: &str, bytes: Vec<u8>, origin: &str) {
@@ -99,40 +120,36 @@ fn add(files: &mut ThemeFiles, rel: &str, bytes: Vec<u8>, origin: &str) {
 
 fn read_layer(
     files: &mut ThemeFiles,
+    site: &SiteDir,
     dir: &Path,
-    root: &Path,
     subdirs: &[&str],
-) -> Result<(), Error> {
+    diags: &mut Diagnostics,
+) {
+    let skip = |name: &str| name.starts_with('.') || name.ends_with('~');
     for sub in subdirs {
         let base = dir.join(sub);
-        if !base.is_dir() {
+        if !base.is_dir() && !base.is_symlink() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&base).sort_by_file_name() {
-            let entry =
-                entry.map_err(|e| Error::Other(format!("cannot read {}: {e}", base.display())))?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let name = entry.file_name().to_string_lossy();
-            if name.starts_with('.') || name.ends_with('~') {
-                continue;
-            }
-            let path = entry.path();
-            let rel_in_dir = path.strip_prefix(dir).unwrap_or(path);
+        let max = if *sub == "templates" {
+            crate::load::MAX_FILE_BYTES
+        } else {
+            MAX_STATIC_BYTES
+        };
+        let (found, refused) = site.walk(&base, &skip);
+        refused.into_iter().for_each(|d| diags.push(d));
+        for f in found {
+            let rel_in_dir = f.path.strip_prefix(dir).unwrap_or(&f.path);
             let rel = rel_in_dir
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            let origin = path
-                .strip_prefix(root)
-                .unwrap_or(path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            add(files, &rel, bytes, &origin);
+            let origin = site.rel(&f.path);
+            match read_regular(&f.real, &origin, max) {
+                Ok(bytes) => add(files, &rel, bytes, &origin),
+                Err(d) => diags.push(d),
+            }
         }
     }
-    Ok(())
 }
