@@ -502,6 +502,7 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
         bind: a.bind,
         port: a.port,
         drafts: a.drafts,
+        ..ServeOptions::default()
     };
     let server = match Server::bind(opts) {
         Ok(s) => s,

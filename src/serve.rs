@@ -13,15 +13,18 @@
 //! output never contains it.
 //!
 //! The library never prints: what happens is reported through [`Event`]s to the caller.
-//! One thread per connection (bounded), so a long-lived event stream never holds up a page
-//! request. The only shared state is [`Live`], behind one mutex and a condvar.
+//! One thread per connection, so a long-lived event stream never holds up a page request.
+//! What a client may hold is bounded by [`Limits`] (issue 14): the whole request head must
+//! arrive within a deadline, connections and event streams are capped in all and per peer
+//! address, and a connection still waiting for its head is closed to make room for a new
+//! one, so slow clients cannot starve the others. The shared state is [`Live`] (behind one
+//! mutex and a condvar) and the table of open connections.
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash as _, Hasher as _};
-use std::io::{BufRead, BufReader, Read as _, Write as _};
+use std::io::{BufRead, BufReader, Write as _};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -38,19 +41,19 @@ use crate::render::OutputFile;
 const DEBOUNCE: Duration = Duration::from_millis(150);
 /// Longest a rebuild waits for events to settle.
 const MAX_DEBOUNCE: Duration = Duration::from_secs(1);
-/// Connections served at once; more get 503. Each costs one thread.
-const MAX_CONNECTIONS: usize = 1024;
-/// Event streams open at once, kept well under [`MAX_CONNECTIONS`] so that page requests
-/// always have room.
-const MAX_EVENT_STREAMS: usize = 256;
 /// Requests served on one keep-alive connection before it is closed.
 const MAX_REQUESTS_PER_CONNECTION: usize = 1000;
-/// How long a connection may sit idle or stall mid-request.
+/// Longest a single write may stall (the whole response has [`Limits::write_deadline`]).
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often an idle event stream checks whether its page went away, so a closed tab gives
+/// its place back within a second rather than at the next ping.
+const STREAM_CHECK: Duration = Duration::from_secs(1);
 /// Interval of keep-alive comments on event streams (finds clients that went away).
 const PING: Duration = Duration::from_secs(15);
-/// Longest request head (request line and headers) accepted.
-const MAX_HEAD: u64 = 16 * 1024;
+/// Longest request head (request line and headers) accepted; browsers send 1–2 KiB.
+const MAX_HEAD: usize = 16 * 1024;
+/// Most header lines in a request head.
+const MAX_HEADER_LINES: usize = 100;
 /// URL prefix of the server's own endpoints (no site path can start with `_`).
 const INTERNAL: &str = "/__briefwerk/";
 
@@ -106,6 +109,40 @@ pub struct ServeOptions {
     pub port: u16,
     /// Include drafts.
     pub drafts: bool,
+    /// Bounds on what clients may hold.
+    pub limits: Limits,
+}
+
+/// Bounds on what clients may hold. The defaults are what `briefwerk serve` uses; tests
+/// shorten them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest wait for a complete request head, counted from the moment the server starts
+    /// waiting for it (also how long a kept-alive connection may sit idle).
+    pub head_deadline: Duration,
+    /// Longest time to send one response (or one event).
+    pub write_deadline: Duration,
+    /// Connections served at once; each costs one thread.
+    pub max_connections: usize,
+    /// Connections at once from one peer address.
+    pub max_connections_per_peer: usize,
+    /// Live-reload event streams open at once.
+    pub max_event_streams: usize,
+    /// Live-reload event streams open at once from one peer address.
+    pub max_event_streams_per_peer: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            head_deadline: Duration::from_secs(10),
+            write_deadline: Duration::from_secs(60),
+            max_connections: 1024,
+            max_connections_per_peer: 256,
+            max_event_streams: 256,
+            max_event_streams_per_peer: 64,
+        }
+    }
 }
 
 impl Default for ServeOptions {
@@ -115,6 +152,7 @@ impl Default for ServeOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1111,
             drafts: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -303,10 +341,10 @@ impl Server {
         let out_canon = out.canonicalize().map_err(|e| Error::io(&out, e))?;
         let shared = Arc::new(Shared {
             out: out_canon,
+            limits: opts.limits.clone(),
             live: Mutex::new(Live::default()),
             changed: Condvar::new(),
-            connections: AtomicUsize::new(0),
-            streams: AtomicUsize::new(0),
+            conns: Mutex::default(),
         });
         for problem in watch_problems {
             on_event(Event::WatchError(problem));
@@ -700,11 +738,11 @@ fn relevant(root: &Path, path: &Path) -> Option<String> {
 struct Shared {
     /// Canonical output directory: every file served lies under it.
     out: PathBuf,
+    limits: Limits,
     live: Mutex<Live>,
     /// Signalled whenever `live` changes.
     changed: Condvar,
-    connections: AtomicUsize,
-    streams: AtomicUsize,
+    conns: Mutex<Conns>,
 }
 
 #[derive(Debug, Default)]
@@ -722,14 +760,154 @@ impl Shared {
     fn lock(&self) -> MutexGuard<'_, Live> {
         self.live.lock().unwrap_or_else(PoisonError::into_inner)
     }
+
+    fn conns(&self) -> MutexGuard<'_, Conns> {
+        self.conns.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
-/// Decrements a counter when dropped, even if the connection thread panics.
-struct CountGuard<'a>(&'a AtomicUsize);
+/// One open connection, as admission sees it.
+#[derive(Debug)]
+struct Conn {
+    peer: IpAddr,
+    /// A second handle on the socket, to close it when the connection is evicted.
+    socket: TcpStream,
+    /// Since when its thread has been waiting for a request head; `None` before the thread
+    /// starts reading (its request may be there already, unread) and while a response or an
+    /// event stream is being sent.
+    waiting_since: Option<Instant>,
+    /// A live-reload event stream.
+    stream: bool,
+}
 
-impl Drop for CountGuard<'_> {
+/// Every open connection. Who gets in, who is closed to make room and the per-peer caps are
+/// decided here, under one lock, so the counts can never drift.
+#[derive(Debug, Default)]
+struct Conns {
+    next: u64,
+    open: HashMap<u64, Conn>,
+}
+
+/// What [`Conns::admit`] decided.
+#[derive(Debug, PartialEq, Eq)]
+enum Admit {
+    /// Admitted under this id.
+    Accepted(u64),
+    /// Refused, with the message for the 503.
+    Refused(&'static str),
+}
+
+impl Conns {
+    /// Admits a new connection from `peer`, closing a stalled one if a cap is reached.
+    ///
+    /// A connection still waiting for its request head costs the server a thread and gives
+    /// nothing back, so it is the one that goes when room is needed (slowloris): a peer at
+    /// its cap makes room from its own stalled heads; the server at its cap from those of
+    /// the peer holding the most connections. A connection busy with a response or an event
+    /// stream is never closed for a newcomer, nor one admitted so recently that its thread
+    /// has not started reading (on a busy machine a burst of arrivals would otherwise close
+    /// a request that had arrived whole); if nothing can go, the newcomer is refused.
+    fn admit(&mut self, peer: IpAddr, socket: TcpStream, limits: &Limits) -> Admit {
+        while self.from(peer) >= limits.max_connections_per_peer.max(1) {
+            match self.stalled(Some(peer)) {
+                Some(id) => self.evict(id),
+                None => return Admit::Refused("too many connections from your address\n"),
+            }
+        }
+        while self.open.len() >= limits.max_connections.max(1) {
+            match self.stalled(None) {
+                Some(id) => self.evict(id),
+                None => return Admit::Refused("too many connections\n"),
+            }
+        }
+        self.next += 1;
+        self.open.insert(
+            self.next,
+            Conn {
+                peer,
+                socket,
+                waiting_since: None,
+                stream: false,
+            },
+        );
+        Admit::Accepted(self.next)
+    }
+
+    fn from(&self, peer: IpAddr) -> usize {
+        self.open.values().filter(|c| c.peer == peer).count()
+    }
+
+    /// The connection to close for room: among those waiting for a head (of `peer` only,
+    /// if given), one of the peer with the most connections, the longest waiting.
+    fn stalled(&self, peer: Option<IpAddr>) -> Option<u64> {
+        let mut per_peer: HashMap<IpAddr, usize> = HashMap::new();
+        if peer.is_none() {
+            for c in self.open.values() {
+                *per_peer.entry(c.peer).or_default() += 1;
+            }
+        }
+        self.open
+            .iter()
+            .filter(|(_, c)| peer.is_none_or(|p| c.peer == p))
+            .filter_map(|(id, c)| Some((*id, c.peer, c.waiting_since?)))
+            .max_by_key(|&(id, p, since)| {
+                (
+                    per_peer.get(&p).copied().unwrap_or(0),
+                    std::cmp::Reverse(since),
+                    std::cmp::Reverse(id),
+                )
+            })
+            .map(|(id, _, _)| id)
+    }
+
+    /// Closes a connection: its thread's blocked read returns at once and the thread ends.
+    fn evict(&mut self, id: u64) {
+        if let Some(c) = self.open.remove(&id) {
+            let _ = c.socket.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    /// Marks a connection as waiting for a head (`Some`) or busy (`None`). False if it was
+    /// evicted meanwhile (its thread must stop).
+    fn set_waiting(&mut self, id: u64, since: Option<Instant>) -> bool {
+        match self.open.get_mut(&id) {
+            Some(c) => {
+                c.waiting_since = since;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Turns a connection into an event stream, within the caps; the message for a 503 if not.
+    fn start_stream(&mut self, id: u64, limits: &Limits) -> Result<(), &'static str> {
+        let Some(peer) = self.open.get(&id).map(|c| c.peer) else {
+            return Err("closed\n");
+        };
+        let streams = || self.open.values().filter(|c| c.stream);
+        if streams().count() >= limits.max_event_streams {
+            return Err("too many live-reload streams\n");
+        }
+        if streams().filter(|c| c.peer == peer).count() >= limits.max_event_streams_per_peer {
+            return Err("too many live-reload streams from your address\n");
+        }
+        if let Some(c) = self.open.get_mut(&id) {
+            c.stream = true;
+            c.waiting_since = None;
+        }
+        Ok(())
+    }
+}
+
+/// Removes a connection from [`Conns`] when its thread ends, even by a panic.
+struct ConnGuard<'a> {
+    shared: &'a Shared,
+    id: u64,
+}
+
+impl Drop for ConnGuard<'_> {
     fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
+        self.shared.conns().open.remove(&self.id);
     }
 }
 
@@ -738,7 +916,7 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
         if shared.lock().shutdown {
             break;
         }
-        let mut stream = match stream {
+        let stream = match stream {
             Ok(s) => s,
             Err(_) => {
                 // Out of file descriptors and the like: back off instead of spinning.
@@ -746,26 +924,28 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
                 continue;
             }
         };
-        if shared.connections.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
-            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
-            let _ = stream.write_all(&simple(
-                503,
-                "Service Unavailable",
-                "too many connections\n",
-                false,
-            ));
+        let (Ok(peer), Ok(handle)) = (stream.peer_addr(), stream.try_clone()) else {
             continue;
-        }
+        };
+        let admitted = shared.conns().admit(peer.ip(), handle, &shared.limits);
+        let id = match admitted {
+            Admit::Accepted(id) => id,
+            Admit::Refused(why) => {
+                let mut stream = stream;
+                let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+                let _ = stream.write_all(&simple(503, "Service Unavailable", why, false));
+                continue;
+            }
+        };
         let sh = Arc::clone(shared);
         let spawned = std::thread::Builder::new()
             .name("briefwerk-http".into())
             .spawn(move || {
-                let _guard = CountGuard(&sh.connections);
-                serve_connection(stream, &sh);
+                let guard = ConnGuard { shared: &sh, id };
+                serve_connection(stream, &sh, guard.id);
             });
         if spawned.is_err() {
-            shared.connections.fetch_sub(1, Ordering::SeqCst);
+            shared.conns().evict(id);
         }
     }
 }
@@ -779,39 +959,88 @@ struct Request {
     has_body: bool,
 }
 
+#[derive(Debug)]
 enum ReadError {
-    /// The client closed the connection or went quiet: just close.
+    /// The client closed the connection, went quiet between requests, or was evicted:
+    /// just close.
     Closed,
-    /// Malformed or oversized: answer 400, then close.
+    /// The head did not arrive in time: answer 408, then close.
+    TimedOut,
+    /// Malformed: answer 400, then close.
     Bad(&'static str),
+    /// Over the size or line limit: answer 431, then close.
+    TooLarge,
 }
 
-fn read_request(reader: &mut BufReader<TcpStream>) -> Result<Request, ReadError> {
+/// Reads one request head within `deadline` (the whole head, not each read: a client that
+/// sends a byte now and then cannot hold the connection longer), at most [`MAX_HEAD`] bytes
+/// and [`MAX_HEADER_LINES`] header lines.
+fn read_head(reader: &mut BufReader<TcpStream>, deadline: Instant) -> Result<Vec<u8>, ReadError> {
     let mut head = Vec::new();
-    let mut limited = reader.by_ref().take(MAX_HEAD);
+    let mut line_start = 0;
+    let mut lines = 0;
     loop {
-        let before = head.len();
-        match limited.read_until(b'\n', &mut head) {
-            Ok(0) if head.is_empty() => return Err(ReadError::Closed),
-            Ok(0) => return Err(ReadError::Bad("incomplete or oversized request head")),
-            Ok(_) => {}
-            Err(_) => return Err(ReadError::Closed),
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(if head.is_empty() {
+                ReadError::Closed
+            } else {
+                ReadError::TimedOut
+            });
         }
-        let line = &head[before..];
+        let _ = reader.get_ref().set_read_timeout(Some(left));
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                continue;
+            }
+            Err(_) => return Err(ReadError::Closed),
+        };
+        if buf.is_empty() {
+            return Err(if head.is_empty() {
+                ReadError::Closed
+            } else {
+                ReadError::Bad("incomplete request head")
+            });
+        }
+        let (take, ends_line) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (buf.len(), false),
+        };
+        if head.len() + take > MAX_HEAD {
+            return Err(ReadError::TooLarge);
+        }
+        head.extend_from_slice(&buf[..take]);
+        reader.consume(take);
+        if !ends_line {
+            continue;
+        }
+        let line = &head[line_start..];
         if line == b"\r\n" || line == b"\n" {
-            if before == 0 {
+            if line_start == 0 {
                 // Blank lines before a request are tolerated (RFC 9112 §2.2).
                 head.clear();
                 continue;
             }
-            break;
+            return Ok(head);
         }
-        if !line.ends_with(b"\n") {
-            return Err(ReadError::Bad("incomplete or oversized request head"));
+        lines += 1;
+        if lines > MAX_HEADER_LINES + 1 {
+            return Err(ReadError::TooLarge);
         }
+        line_start = head.len();
     }
+}
+
+fn parse_head(head: &[u8]) -> Result<Request, ReadError> {
     let text =
-        std::str::from_utf8(&head).map_err(|_| ReadError::Bad("request head is not UTF-8"))?;
+        std::str::from_utf8(head).map_err(|_| ReadError::Bad("request head is not UTF-8"))?;
     let mut lines = text.split('\n').map(|l| l.trim_end_matches('\r'));
     let request_line = lines.next().unwrap_or("");
     let mut parts = request_line.split(' ');
@@ -851,9 +1080,22 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Result<Request, ReadError>
     })
 }
 
-fn serve_connection(stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
+/// Writes all of `bytes` by `deadline` (a client reading a byte now and then cannot hold a
+/// thread for long); each write may stall at most [`IO_TIMEOUT`].
+fn send(stream: &mut TcpStream, bytes: &[u8], deadline: Instant) -> std::io::Result<()> {
+    for chunk in bytes.chunks(64 * 1024) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        stream.set_write_timeout(Some(left.min(IO_TIMEOUT)))?;
+        stream.write_all(chunk)?;
+    }
+    Ok(())
+}
+
+fn serve_connection(stream: TcpStream, shared: &Shared, id: u64) {
+    let limits = &shared.limits;
     let _ = stream.set_nodelay(true);
     let Ok(read_half) = stream.try_clone() else {
         return;
@@ -861,55 +1103,86 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
     let mut reader = BufReader::new(read_half);
     let mut writer = stream;
     for served in 1..=MAX_REQUESTS_PER_CONNECTION {
-        let req = match read_request(&mut reader) {
-            Ok(r) => r,
-            Err(ReadError::Closed) => return,
-            Err(ReadError::Bad(why)) => {
-                let _ = writer.write_all(&simple(400, "Bad Request", &format!("{why}\n"), false));
-                return;
-            }
-        };
-        // A request body is never read, so the connection cannot be reused after one.
-        let keep = req.keep_alive && !req.has_body && served < MAX_REQUESTS_PER_CONNECTION;
-        let head_only = req.method == "HEAD";
-        if req.method != "GET" && !head_only {
-            let mut r = Response::text(405, "Method Not Allowed", "only GET and HEAD\n");
-            r.headers.push(("Allow", "GET, HEAD".to_string()));
-            let _ = writer.write_all(&r.to_bytes(false, false));
+        let waiting = Instant::now();
+        if !shared.conns().set_waiting(id, Some(waiting)) {
             return;
         }
-        if let Some(internal) = req.target.strip_prefix(INTERNAL) {
-            let (name, query) = internal.split_once('?').unwrap_or((internal, ""));
-            match name {
-                "events" if !head_only => {
-                    event_stream(writer, shared, query);
+        let head = read_head(&mut reader, waiting + limits.head_deadline);
+        if !shared.conns().set_waiting(id, None) {
+            return;
+        }
+        let refusal = match head.and_then(|h| parse_head(&h)) {
+            Ok(req) => {
+                if !handle(req, &mut writer, shared, id, served) {
                     return;
                 }
-                "live.js" => {
-                    let mut r = Response::new(
-                        200,
-                        "OK",
-                        "text/javascript; charset=utf-8",
-                        LIVE_JS.as_bytes().to_vec(),
-                    );
-                    r.headers.push(("Cache-Control", "no-store".into()));
-                    if writer.write_all(&r.to_bytes(keep, head_only)).is_err() || !keep {
-                        return;
-                    }
-                    continue;
-                }
-                _ => {}
+                continue;
             }
-        }
-        let response = respond(shared, &req.target);
-        if writer
-            .write_all(&response.to_bytes(keep, head_only))
-            .is_err()
-            || !keep
-        {
-            return;
+            Err(ReadError::Closed) => return,
+            Err(ReadError::TimedOut) => simple(
+                408,
+                "Request Timeout",
+                "the request head did not arrive in time\n",
+                false,
+            ),
+            Err(ReadError::TooLarge) => simple(
+                431,
+                "Request Header Fields Too Large",
+                "request head too large\n",
+                false,
+            ),
+            Err(ReadError::Bad(why)) => simple(400, "Bad Request", &format!("{why}\n"), false),
+        };
+        let _ = send(
+            &mut writer,
+            &refusal,
+            Instant::now() + Duration::from_secs(1),
+        );
+        return;
+    }
+}
+
+/// Answers one request; false when the connection is to be closed.
+fn handle(req: Request, writer: &mut TcpStream, shared: &Shared, id: u64, served: usize) -> bool {
+    let deadline = Instant::now() + shared.limits.write_deadline;
+    // A request body is never read, so the connection cannot be reused after one.
+    let keep = req.keep_alive && !req.has_body && served < MAX_REQUESTS_PER_CONNECTION;
+    let head_only = req.method == "HEAD";
+    if req.method != "GET" && !head_only {
+        let mut r = Response::text(405, "Method Not Allowed", "only GET and HEAD\n");
+        r.headers.push(("Allow", "GET, HEAD".to_string()));
+        let _ = send(writer, &r.to_bytes(false, false), deadline);
+        return false;
+    }
+    if let Some(internal) = req.target.strip_prefix(INTERNAL) {
+        let (name, query) = internal.split_once('?').unwrap_or((internal, ""));
+        match name {
+            "events" if !head_only => {
+                let started = shared.conns().start_stream(id, &shared.limits);
+                match started {
+                    Ok(()) => event_stream(writer, shared, query),
+                    Err(why) => {
+                        let r = simple(503, "Service Unavailable", why, false);
+                        let _ = send(writer, &r, deadline);
+                    }
+                }
+                return false;
+            }
+            "live.js" => {
+                let mut r = Response::new(
+                    200,
+                    "OK",
+                    "text/javascript; charset=utf-8",
+                    LIVE_JS.as_bytes().to_vec(),
+                );
+                r.headers.push(("Cache-Control", "no-store".into()));
+                return send(writer, &r.to_bytes(keep, head_only), deadline).is_ok() && keep;
+            }
+            _ => {}
         }
     }
+    let response = respond(shared, &req.target);
+    send(writer, &response.to_bytes(keep, head_only), deadline).is_ok() && keep
 }
 
 /// An HTTP response about to be sent.
@@ -1158,21 +1431,12 @@ fn inject(mut html: Vec<u8>, generation: u64) -> Vec<u8> {
 
 /// Serves `/__briefwerk/events`: `reload` once the page is older than the site, `error` while
 /// the sources are broken (at once for a client that connects then), comments as keep-alive.
-fn event_stream(mut stream: TcpStream, shared: &Shared, query: &str) {
-    if shared.streams.fetch_add(1, Ordering::SeqCst) >= MAX_EVENT_STREAMS {
-        shared.streams.fetch_sub(1, Ordering::SeqCst);
-        let _ = stream.write_all(&simple(
-            503,
-            "Service Unavailable",
-            "too many event streams\n",
-            false,
-        ));
-        return;
-    }
-    let _guard = CountGuard(&shared.streams);
+/// Returns when the page goes away or the server stops.
+fn event_stream(stream: &mut TcpStream, shared: &Shared, query: &str) {
+    let write = shared.limits.write_deadline;
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
-    if stream.write_all(head.as_bytes()).is_err() {
+    if send(stream, head.as_bytes(), Instant::now() + write).is_err() {
         return;
     }
     let page_generation = query
@@ -1182,6 +1446,7 @@ fn event_stream(mut stream: TcpStream, shared: &Shared, query: &str) {
     let mut live = shared.lock();
     let mut seen_generation = page_generation.unwrap_or(live.generation);
     let mut seen_version = None;
+    let mut last_write = Instant::now();
     loop {
         if live.shutdown {
             return;
@@ -1196,27 +1461,49 @@ fn event_stream(mut stream: TcpStream, shared: &Shared, query: &str) {
                 message = Some(sse("reload", &live.generation.to_string()));
             }
         }
-        let ping = message.is_none();
+        if message.is_none() && last_write.elapsed() >= PING {
+            message = Some(": ping\n\n".to_string());
+        }
         if let Some(m) = message {
             drop(live);
-            if stream.write_all(m.as_bytes()).is_err() {
+            if send(stream, m.as_bytes(), Instant::now() + write).is_err() {
                 return;
             }
+            last_write = Instant::now();
             live = shared.lock();
             continue;
         }
-        let (guard, timeout) = shared
+        let (guard, _) = shared
             .changed
-            .wait_timeout(live, PING)
+            .wait_timeout(live, STREAM_CHECK)
             .unwrap_or_else(PoisonError::into_inner);
-        live = guard;
-        if ping && timeout.timed_out() && seen_version == Some(live.version) {
-            drop(live);
-            if stream.write_all(b": ping\n\n").is_err() {
-                return;
-            }
-            live = shared.lock();
+        drop(guard);
+        if page_gone(stream) {
+            return;
         }
+        live = shared.lock();
+    }
+}
+
+/// True when the other end of an event stream has closed it (the page was closed or
+/// reloaded). The page never sends anything after its request, so a read that ends the
+/// stream is the only thing to look for; it waits a millisecond at most.
+fn page_gone(stream: &TcpStream) -> bool {
+    if stream
+        .set_read_timeout(Some(Duration::from_millis(1)))
+        .is_err()
+    {
+        return true;
+    }
+    match stream.peek(&mut [0u8; 1]) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock
+                | std::io::ErrorKind::TimedOut
+                | std::io::ErrorKind::Interrupted
+        ),
     }
 }
 
@@ -1246,6 +1533,182 @@ mod tests {
         std::fs::write(dir.path().join("secret"), "no").unwrap();
         let out = out.canonicalize().unwrap();
         (dir, out)
+    }
+
+    /// The defaults are what `briefwerk serve` uses; tests shorten them, so pin them here.
+    #[test]
+    fn production_limits() {
+        assert_eq!(
+            Limits::default(),
+            Limits {
+                head_deadline: Duration::from_secs(10),
+                write_deadline: Duration::from_secs(60),
+                max_connections: 1024,
+                max_connections_per_peer: 256,
+                max_event_streams: 256,
+                max_event_streams_per_peer: 64,
+            }
+        );
+        assert_eq!(ServeOptions::default().limits, Limits::default());
+        assert_eq!((MAX_HEAD, MAX_HEADER_LINES), (16 * 1024, 100));
+    }
+
+    /// A connected pair of loopback sockets: (client, server side).
+    fn pair() -> (TcpStream, TcpStream) {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (s, _) = l.accept().unwrap();
+        (c, s)
+    }
+
+    fn ip(last: u8) -> IpAddr {
+        IpAddr::V4(Ipv4Addr::new(127, 0, 0, last))
+    }
+
+    #[test]
+    fn a_stalled_head_makes_room_and_busy_connections_never_do() {
+        let limits = Limits {
+            max_connections: 4,
+            max_connections_per_peer: 2,
+            ..Limits::default()
+        };
+        let t0 = Instant::now();
+        let at = |ms| t0 + Duration::from_millis(ms);
+        let mut conns = Conns::default();
+        let clients = std::cell::RefCell::new(Vec::new());
+        // Admitted, then its thread starts waiting for the head.
+        let admit = |conns: &mut Conns, peer, ms| {
+            let (c, s) = pair();
+            clients.borrow_mut().push(c);
+            let admitted = conns.admit(peer, s, &limits);
+            if let Admit::Accepted(id) = admitted {
+                assert!(conns.set_waiting(id, Some(at(ms))));
+            }
+            admitted
+        };
+        assert_eq!(admit(&mut conns, ip(2), 0), Admit::Accepted(1));
+        assert_eq!(admit(&mut conns, ip(2), 1), Admit::Accepted(2));
+        // Peer 2 at its cap: its longest-waiting head goes.
+        assert_eq!(admit(&mut conns, ip(2), 2), Admit::Accepted(3));
+        assert!(!conns.open.contains_key(&1));
+        let mut buf = [0u8; 1];
+        let mut first = clients.borrow_mut().remove(0);
+        first
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        assert_eq!(
+            std::io::Read::read(&mut first, &mut buf).unwrap(),
+            0,
+            "the evicted connection is closed"
+        );
+        // Busy connections are never closed for a newcomer.
+        assert!(conns.set_waiting(2, None) && conns.set_waiting(3, None));
+        assert_eq!(
+            admit(&mut conns, ip(2), 3),
+            Admit::Refused("too many connections from your address\n")
+        );
+        // Other peers get in; at the server's cap, the stalled head of the peer with the
+        // most connections goes, not the oldest one overall.
+        assert_eq!(admit(&mut conns, ip(3), 4), Admit::Accepted(4));
+        assert_eq!(admit(&mut conns, ip(4), 5), Admit::Accepted(5));
+        assert!(conns.set_waiting(2, Some(at(6))));
+        assert_eq!(admit(&mut conns, ip(5), 7), Admit::Accepted(6));
+        assert!(!conns.open.contains_key(&2), "peer 2 held two");
+        assert!(conns.open.contains_key(&4) && conns.open.contains_key(&5));
+        // Nothing stalled: refused.
+        for id in [3, 4, 5, 6] {
+            assert!(conns.set_waiting(id, None));
+        }
+        assert_eq!(
+            admit(&mut conns, ip(6), 8),
+            Admit::Refused("too many connections\n")
+        );
+        assert!(!conns.set_waiting(1, None), "an evicted connection stops");
+        // A connection whose thread has not started reading is not closed either.
+        let mut conns = Conns::default();
+        let (_c, s) = pair();
+        assert_eq!(conns.admit(ip(2), s, &limits), Admit::Accepted(1));
+        let (_c2, s) = pair();
+        assert_eq!(conns.admit(ip(2), s, &limits), Admit::Accepted(2));
+        let (_c3, s) = pair();
+        assert_eq!(
+            conns.admit(ip(2), s, &limits),
+            Admit::Refused("too many connections from your address\n")
+        );
+    }
+
+    #[test]
+    fn event_streams_are_capped_in_all_and_per_peer() {
+        let limits = Limits {
+            max_event_streams: 3,
+            max_event_streams_per_peer: 2,
+            ..Limits::default()
+        };
+        let mut conns = Conns::default();
+        let mut keep = Vec::new();
+        let mut open = |conns: &mut Conns, peer| {
+            let (c, s) = pair();
+            keep.push(c);
+            let Admit::Accepted(id) = conns.admit(peer, s, &limits) else {
+                panic!("refused");
+            };
+            conns.start_stream(id, &limits)
+        };
+        assert_eq!(open(&mut conns, ip(2)), Ok(()));
+        assert_eq!(open(&mut conns, ip(2)), Ok(()));
+        assert_eq!(
+            open(&mut conns, ip(2)),
+            Err("too many live-reload streams from your address\n")
+        );
+        assert_eq!(open(&mut conns, ip(3)), Ok(()));
+        assert_eq!(
+            open(&mut conns, ip(4)),
+            Err("too many live-reload streams\n")
+        );
+    }
+
+    #[test]
+    fn a_request_head_is_bounded_in_time_and_size() {
+        // One byte every 50 ms: each read is quick, the head never ends.
+        let (mut c, s) = pair();
+        let dripping = std::thread::spawn(move || {
+            for b in b"GET / HTTP/1.1\r\nX-a: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" {
+                if c.write_all(&[*b]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let started = Instant::now();
+        let r = read_head(&mut BufReader::new(s), started + Duration::from_millis(400));
+        assert!(matches!(r, Err(ReadError::TimedOut)), "{r:?}");
+        assert!(started.elapsed() < Duration::from_millis(1500));
+        drop(r);
+        let _ = dripping.join();
+
+        let head = |text: String| {
+            let (mut c, s) = pair();
+            c.write_all(text.as_bytes()).unwrap();
+            read_head(
+                &mut BufReader::new(s),
+                Instant::now() + Duration::from_secs(5),
+            )
+        };
+        let lines = |n: usize| {
+            let mut t = String::from("GET / HTTP/1.1\r\n");
+            for i in 0..n {
+                t.push_str(&format!("X-{i}: 1\r\n"));
+            }
+            t + "\r\n"
+        };
+        assert!(head(lines(MAX_HEADER_LINES)).is_ok());
+        assert!(matches!(
+            head(lines(MAX_HEADER_LINES + 1)),
+            Err(ReadError::TooLarge)
+        ));
+        let big = |n: usize| format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(n));
+        assert!(head(big(MAX_HEAD - 100)).is_ok());
+        assert!(matches!(head(big(MAX_HEAD)), Err(ReadError::TooLarge)));
     }
 
     #[test]

@@ -525,7 +525,7 @@ fn statuses_methods_redirects_and_content_types() {
     ] {
         std::fs::write(s.out_dir.join(name), "x").unwrap();
         let r = s.get(&format!("/{name}"));
-        assert_eq!(r.status, 200, "{name}");
+        assert_eq!(r.status, 200, "{name}; stderr:\n{}", s.stderr());
         assert!(
             r.header("content-type").unwrap().starts_with(ty),
             "{name}: {:?}",
@@ -556,7 +556,11 @@ fn statuses_methods_redirects_and_content_types() {
 fn stops_cleanly_on_ctrl_c_and_removes_its_output() {
     let t = SiteTest::fixture("basic");
     let mut s = Served::start(&t.root);
-    assert!(s.out_dir.join("index.html").is_file());
+    assert!(
+        s.out_dir.join("index.html").is_file(),
+        "no index.html; stderr:\n{}",
+        s.stderr()
+    );
     let _events = Events::connect(s.port, None);
     Command::new("kill")
         .args(["-INT", &s.child.id().to_string()])
@@ -670,4 +674,344 @@ fn holds_200_concurrent_clients_for_10_seconds() {
         requests as f64 / 10.0
     );
     assert_eq!(errors, 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 14: hostile clients. These run the server in this process through the library, with
+// limits shortened so that the tests take seconds; `Limits::default()` (what the binary
+// uses) is pinned by a unit test in src/serve.rs.
+
+/// A server run in this process, stopped (and joined) when dropped.
+struct InProcess {
+    port: u16,
+    stop: briefwerk::serve::StopHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _site: SiteTest,
+}
+
+impl InProcess {
+    fn start(limits: briefwerk::serve::Limits) -> InProcess {
+        use briefwerk::serve::{Event, ServeOptions, Server};
+        let site = SiteTest::fixture("basic");
+        let server = Server::bind(ServeOptions {
+            root: site.root.clone(),
+            port: 0,
+            limits,
+            ..ServeOptions::default()
+        })
+        .unwrap();
+        let port = server
+            .url()
+            .strip_prefix("http://127.0.0.1:")
+            .and_then(|r| r.strip_suffix('/'))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let stop = server.stop_handle();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            server
+                .run(|e| {
+                    if let Event::Listening { .. } = e {
+                        let _ = tx.send(());
+                    }
+                })
+                .unwrap();
+        });
+        rx.recv_timeout(WAIT).expect("the server listens");
+        InProcess {
+            port,
+            stop,
+            thread: Some(thread),
+            _site: site,
+        }
+    }
+}
+
+impl Drop for InProcess {
+    fn drop(&mut self) {
+        self.stop.stop();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// True once the server has closed `s` (or answered on it: a slow head is only ever answered
+/// with a refusal). `s` is non-blocking.
+fn closed_by_server(s: &mut TcpStream) -> bool {
+    let mut buf = [0u8; 512];
+    match s.read(&mut buf) {
+        // End of stream, or an answer (408 or 503): either way the server is done with it.
+        Ok(0 | 1..) => true,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    }
+}
+
+/// One `GET` on a fresh connection from `conn`; returns the status (or why there was none)
+/// and how long it took. A server that refuses a connection may answer and close before
+/// the request is sent, so a failed write still reads the answer.
+fn timed_get(mut conn: TcpStream, path: &str) -> (Result<u16, String>, Duration) {
+    let started = Instant::now();
+    conn.set_read_timeout(Some(WAIT)).unwrap();
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    let _ = conn.write_all(request.as_bytes());
+    let result = read_response(&mut BufReader::new(conn), false)
+        .map(|r| r.status)
+        .map_err(|e| e.to_string());
+    (result, started.elapsed())
+}
+
+#[test]
+fn slow_request_heads_are_cut_off_and_never_starve_other_clients() {
+    // The issue's attack, scaled to the test's limits: half as many connections again as
+    // the server takes, each sending one header line every 300 ms (well inside any per-read
+    // timeout) and never the blank line that ends the head; every one the server closes is
+    // opened again at once.
+    let head_deadline = Duration::from_millis(1500);
+    let s = InProcess::start(briefwerk::serve::Limits {
+        head_deadline,
+        max_connections: 64,
+        max_connections_per_peer: 64,
+        ..Default::default()
+    });
+    let port = s.port;
+    let attacking = Arc::new(AtomicBool::new(true));
+    let attacker = {
+        let attacking = Arc::clone(&attacking);
+        std::thread::spawn(move || {
+            let mut open: Vec<(TcpStream, Instant)> = Vec::new();
+            let mut lifetimes: Vec<Duration> = Vec::new();
+            let mut opened = 0usize;
+            let drain_until = Arc::new(Mutex::new(None::<Instant>));
+            loop {
+                let draining = !attacking.load(Ordering::Relaxed);
+                if draining {
+                    let mut until = drain_until.lock().unwrap();
+                    let until = until.get_or_insert_with(|| Instant::now() + head_deadline * 3);
+                    if open.is_empty() || Instant::now() > *until {
+                        break;
+                    }
+                } else {
+                    while open.len() < 96 {
+                        let Ok(mut c) = TcpStream::connect(("127.0.0.1", port)) else {
+                            break;
+                        };
+                        if c.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+                            .is_err()
+                        {
+                            continue;
+                        }
+                        c.set_nonblocking(true).unwrap();
+                        opened += 1;
+                        open.push((c, Instant::now()));
+                    }
+                }
+                open.retain_mut(|(c, since)| {
+                    let _ = c.write_all(b"X-Slow: 1\r\n");
+                    if closed_by_server(c) {
+                        lifetimes.push(since.elapsed());
+                        false
+                    } else {
+                        true
+                    }
+                });
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            let longest_still_open = open.iter().map(|(_, since)| since.elapsed()).max();
+            (opened, lifetimes, longest_still_open)
+        })
+    };
+    // Let the attack fill the server first.
+    std::thread::sleep(Duration::from_millis(800));
+    let mut failures = Vec::new();
+    let mut served = 0;
+    let mut slowest = Duration::ZERO;
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(4) {
+        let (status, took) = timed_get(TcpStream::connect(("127.0.0.1", port)).unwrap(), "/");
+        slowest = slowest.max(took);
+        match status {
+            Ok(200) if took < Duration::from_secs(2) => served += 1,
+            other => failures.push(format!("{other:?} after {} ms", took.as_millis())),
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    attacking.store(false, Ordering::Relaxed);
+    let (opened, lifetimes, longest_still_open) = attacker.join().unwrap();
+    let longest = lifetimes.iter().max().copied().unwrap_or_default();
+    eprintln!(
+        "slowloris: {opened} slow connections opened; a normal client served {served} times, \
+         slowest {} ms; longest slow connection {} ms",
+        slowest.as_millis(),
+        longest.as_millis()
+    );
+    assert!(
+        failures.is_empty(),
+        "the normal client was not served ({} of {}): {failures:?}",
+        failures.len(),
+        failures.len() + served
+    );
+    assert!(opened > 96, "the attack went on: {opened}");
+    assert_eq!(
+        longest_still_open, None,
+        "slow connections still open {:?} after the head deadline",
+        longest_still_open
+    );
+    // Detection is at 300 ms intervals; the rest is slack for a loaded machine.
+    assert!(
+        longest <= head_deadline + Duration::from_secs(2),
+        "a slow connection lived {} ms with a {} ms head deadline",
+        longest.as_millis(),
+        head_deadline.as_millis()
+    );
+}
+
+/// A TCP connection to 127.0.0.1:`port` from the loopback address `source`, so a test can be
+/// two peers at once (Linux routes all of 127.0.0.0/8 to the loopback interface).
+#[cfg(target_os = "linux")]
+fn connect_from(source: std::net::Ipv4Addr, port: u16) -> TcpStream {
+    use std::os::fd::FromRawFd;
+    let sockaddr = |ip: std::net::Ipv4Addr, port: u16| libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: port.to_be(),
+        sin_addr: libc::in_addr {
+            s_addr: u32::from(ip).to_be(),
+        },
+        sin_zero: [0; 8],
+    };
+    let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+    // SAFETY: plain socket calls on a descriptor this function owns until it is handed to
+    // TcpStream; the addresses live across the calls that read them.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        assert!(fd >= 0, "socket: {}", std::io::Error::last_os_error());
+        let stream = TcpStream::from_raw_fd(fd);
+        let from = sockaddr(source, 0);
+        let rc = libc::bind(fd, (&raw const from).cast(), len);
+        assert_eq!(rc, 0, "bind {source}: {}", std::io::Error::last_os_error());
+        let to = sockaddr(std::net::Ipv4Addr::LOCALHOST, port);
+        let rc = libc::connect(fd, (&raw const to).cast(), len);
+        assert_eq!(rc, 0, "connect: {}", std::io::Error::last_os_error());
+        stream
+    }
+}
+
+/// Opens an event stream on `conn`; returns it and the response's status line.
+#[cfg(target_os = "linux")]
+fn open_events(mut conn: TcpStream) -> (TcpStream, String) {
+    conn.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        conn,
+        "GET /__briefwerk/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut line = String::new();
+    let _ = reader.read_line(&mut line);
+    (conn, line)
+}
+
+/// Retries `attempt` (a connection just closed frees its place a moment later) until it
+/// returns `Some`, for at most five seconds.
+#[cfg(target_os = "linux")]
+fn within_5s<T>(what: &str, mut attempt: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(t) = attempt() {
+            return t;
+        }
+        assert!(Instant::now() < deadline, "{what}: not within 5 s");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_peer_at_its_connection_cap_is_refused_while_others_are_served() {
+    use std::net::Ipv4Addr;
+    let s = InProcess::start(briefwerk::serve::Limits {
+        max_connections_per_peer: 3,
+        max_event_streams_per_peer: 3,
+        ..Default::default()
+    });
+    let greedy = Ipv4Addr::new(127, 0, 0, 2);
+    // Two live-reload streams and a request head that never ends: the peer's three places.
+    let mut streams = Vec::new();
+    for _ in 0..2 {
+        let (conn, status) = open_events(connect_from(greedy, s.port));
+        assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+        streams.push(conn);
+    }
+    let mut slow = connect_from(greedy, s.port);
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    // A new request from the same peer takes the place of its stalled head.
+    let (status, _) = timed_get(connect_from(greedy, s.port), "/");
+    assert_eq!(status, Ok(200), "a new request from a peer at its cap");
+    slow.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let mut rest = Vec::new();
+    assert!(
+        slow.read_to_end(&mut rest).is_ok(),
+        "the stalled head was closed"
+    );
+    // Three busy connections (event streams): the next one from this peer is refused...
+    within_5s("a third stream", || {
+        let (conn, status) = open_events(connect_from(greedy, s.port));
+        status
+            .starts_with("HTTP/1.1 200")
+            .then(|| streams.push(conn))
+    });
+    let (status, _) = timed_get(connect_from(greedy, s.port), "/");
+    assert!(
+        matches!(status, Ok(503) | Err(_)),
+        "a fourth connection from a peer capped at three: {status:?}"
+    );
+    // ...while another peer is served, pages and live reload alike (the same cap applies to
+    // it: each request waits until the previous connection's place is free).
+    for page in ["/", "/groups/jnim/", "/static/style.css"] {
+        within_5s(page, || {
+            let (status, _) = timed_get(TcpStream::connect(("127.0.0.1", s.port)).unwrap(), page);
+            (status == Ok(200)).then_some(())
+        });
+    }
+    within_5s("another peer's stream", || {
+        let (conn, status) = open_events(TcpStream::connect(("127.0.0.1", s.port)).unwrap());
+        status.starts_with("HTTP/1.1 200").then_some(conn)
+    });
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn live_reload_streams_are_capped_per_peer_and_freed_when_a_page_closes() {
+    use std::net::Ipv4Addr;
+    let s = InProcess::start(briefwerk::serve::Limits {
+        max_event_streams_per_peer: 2,
+        ..Default::default()
+    });
+    let greedy = Ipv4Addr::new(127, 0, 0, 2);
+    let mut streams: Vec<TcpStream> = (0..2)
+        .map(|_| {
+            let (conn, status) = open_events(connect_from(greedy, s.port));
+            assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+            conn
+        })
+        .collect();
+    let (_, status) = open_events(connect_from(greedy, s.port));
+    assert!(
+        status.starts_with("HTTP/1.1 503"),
+        "a third stream: {status}"
+    );
+    // Pages of that peer are still served, and other peers get their own streams.
+    let (status, _) = timed_get(connect_from(greedy, s.port), "/");
+    assert_eq!(status, Ok(200));
+    let (_other, status) = open_events(TcpStream::connect(("127.0.0.1", s.port)).unwrap());
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    // A closed tab gives its place back promptly (not at the next keep-alive ping).
+    drop(streams.pop());
+    within_5s("a stream after one closed", || {
+        let (conn, status) = open_events(connect_from(greedy, s.port));
+        status.starts_with("HTTP/1.1 200").then_some(conn)
+    });
 }
