@@ -85,11 +85,15 @@ impl Served {
         // `--verbose` names the output directory on stderr, just after the URL.
         let deadline = Instant::now() + WAIT;
         loop {
+            // Whole lines only: the pipe may have delivered half of this one so far.
             if let Some(dir) = served
                 .stderr()
-                .lines()
+                .split_inclusive('\n')
+                .filter_map(|l| l.strip_suffix('\n'))
                 .find_map(|l| l.strip_prefix("output in ").map(PathBuf::from))
             {
+                // Tests write into it: never anywhere else (such as the repository).
+                assert!(dir.is_absolute() && dir.is_dir(), "output dir {dir:?}");
                 served.out_dir = dir;
                 return served;
             }
