@@ -55,6 +55,9 @@ if [ -f "$work/browser.log" ]; then
   done
 fi
 expect feeds 'feeds_failed=1 .*sitemaps_failed=1' -- python3 "$here/feeds.py" "$fixture" https://fixture.example/
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+expect xss 'xss_dialogs=[1-9][0-9]* xss_markers=[1-9][0-9]* xss_dom=[1-9]' -- \
+  node "$here/hostile.mjs" --root "$fixture" --port "$port" --pages /xss/
 cp -r "$fixture" "$work/copy"
 printf ' ' >> "$work/copy/groups/jnim/index.html"
 expect determinism 'deterministic=0' -- bash "$here/same-tree.sh" "$fixture" "$work/copy" fixture
