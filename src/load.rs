@@ -695,6 +695,16 @@ fn yaml_error(f: &SourceFile, base: usize, yaml_text: &str, e: Box<yaml::YamlErr
             }
             d
         }
+        K::AliasLimit => Diagnostic::error("alias-limit", e.detail.clone())
+            .at(at(s, end), "this alias goes over the limit")
+            .help(format!(
+                "write the values out instead of aliasing large parts of the file: a file may use at most {} aliases and reach {} MB once they are expanded",
+                yaml::MAX_ALIASES,
+                yaml::MAX_EXPANDED_BYTES / (1024 * 1024)
+            )),
+        K::ControlCharacter => Diagnostic::error("control-character", e.detail.clone())
+            .at(at(s, end), "invisible character here")
+            .help("delete it: most editors do not show it (it often comes with text pasted from a PDF or a terminal); YAML allows only tabs and line breaks"),
         K::TooDeep => Diagnostic::error(
             "too-deep",
             format!("YAML nested more than {} levels deep", yaml::MAX_DEPTH),

@@ -18,6 +18,11 @@ pub enum ErrorKind {
     Syntax,
     /// The document nests deeper than [`MAX_DEPTH`].
     TooDeep,
+    /// The document uses more than [`MAX_ALIASES`] aliases, or its aliases would expand it
+    /// beyond [`MAX_EXPANDED_BYTES`].
+    AliasLimit,
+    /// The text holds a character YAML does not allow (a control character).
+    ControlCharacter,
     /// A mapping has a key the record does not know.
     UnknownField {
         /// The key as written.
@@ -69,20 +74,131 @@ pub struct YamlError {
 /// so that hostile input cannot exhaust the stack.
 pub const MAX_DEPTH: usize = 64;
 
+/// Most aliases (`*name`) one YAML text may use: honest content repeats a source or a
+/// location with an alias now and then, never thousands of times.
+pub const MAX_ALIASES: usize = 10_000;
+
+/// Largest size (in bytes of scalar text, plus one per node) a YAML text may reach once
+/// every alias is replaced by what it names: twice the largest content file. Without it a
+/// 2 MB file aliasing a 2 MB string 20,000 times expands to 40 GB in the parser.
+pub const MAX_EXPANDED_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Parses `text` into `T`, or explains where and why it could not.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, Box<YamlError>> {
-    if let Some(offset) = too_deep(text) {
-        let message = format!("YAML nested more than {MAX_DEPTH} levels deep");
-        return Err(Box::new(YamlError {
+    guard(text)?;
+    serde_yaml::from_str(text).map_err(|e| Box::new(convert(text, &e)))
+}
+
+/// Refuses, before any parser builds anything, a text that nests deeper than [`MAX_DEPTH`]
+/// or whose aliases exceed [`MAX_ALIASES`] or [`MAX_EXPANDED_BYTES`].
+fn guard(text: &str) -> Result<(), Box<YamlError>> {
+    let refuse = |kind: ErrorKind, message: String, offset: usize| {
+        Err(Box::new(YamlError {
             detail: message.clone(),
             message,
             offset: Some(offset),
             path: String::new(),
             context: None,
-            kind: ErrorKind::TooDeep,
-        }));
+            kind,
+        }))
+    };
+    if let Some(offset) = too_deep(text) {
+        return refuse(
+            ErrorKind::TooDeep,
+            format!("YAML nested more than {MAX_DEPTH} levels deep"),
+            offset,
+        );
     }
-    serde_yaml::from_str(text).map_err(|e| Box::new(convert(text, &e)))
+    match alias_excess(text) {
+        Some(Excess::Count(offset)) => refuse(
+            ErrorKind::AliasLimit,
+            format!("more than {MAX_ALIASES} YAML aliases in one file"),
+            offset,
+        ),
+        Some(Excess::Size(offset)) => refuse(
+            ErrorKind::AliasLimit,
+            format!(
+                "YAML aliases expand this file beyond {} MB",
+                MAX_EXPANDED_BYTES / (1024 * 1024)
+            ),
+            offset,
+        ),
+        None => Ok(()),
+    }
+}
+
+/// Which alias limit a text exceeds, at the byte offset of the alias that crossed it.
+enum Excess {
+    Count(usize),
+    Size(usize),
+}
+
+/// Walks the parser's events once, counting aliases and the size each anchored node would
+/// have once expanded (an anchor holding aliases counts what they name), and stops at the
+/// first alias that crosses a limit. A text with no `&` or no `*` has no alias to expand and
+/// is not walked at all. Syntax errors end the walk: the parsers report them.
+fn alias_excess(text: &str) -> Option<Excess> {
+    use saphyr_parser::{Event, Parser};
+
+    if !text.contains('&') || !text.contains('*') {
+        return None;
+    }
+    let mut anchors: std::collections::HashMap<usize, u64> = std::collections::HashMap::new();
+    // Open collections: anchor id and expanded size so far.
+    let mut open: Vec<(usize, u64)> = Vec::new();
+    let mut total: u64 = 0;
+    let mut aliases = 0usize;
+    let at =
+        |span: saphyr_parser::Span| crate::source::char_index_to_byte(text, span.start.index());
+    for event in Parser::new_from_str(text) {
+        let Ok((event, span)) = event else {
+            return None;
+        };
+        let (anchor, size) = match event {
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                total += 1;
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some((anchor, size)) = open.pop() else {
+                    continue;
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, size);
+                }
+                if let Some(parent) = open.last_mut() {
+                    parent.1 = parent.1.saturating_add(size);
+                }
+                continue;
+            }
+            Event::Scalar(value, _, anchor, _) => {
+                let size = value.len() as u64 + 1;
+                total = total.saturating_add(size);
+                (anchor, size)
+            }
+            Event::Alias(id) => {
+                aliases += 1;
+                if aliases > MAX_ALIASES {
+                    return Some(Excess::Count(at(span)));
+                }
+                let size = anchors.get(&id).copied().unwrap_or(1);
+                total = total.saturating_add(size);
+                if total > MAX_EXPANDED_BYTES {
+                    return Some(Excess::Size(at(span)));
+                }
+                (0, size)
+            }
+            _ => continue,
+        };
+        if anchor > 0 {
+            anchors.insert(anchor, size);
+        }
+        if let Some(parent) = open.last_mut() {
+            parent.1 = parent.1.saturating_add(size);
+        }
+    }
+    None
 }
 
 /// Serialises a value to YAML (for files that briefwerk writes, e.g. `new` and `import`).
@@ -125,6 +241,24 @@ fn convert(text: &str, e: &serde_yaml::Error) -> YamlError {
         None => (c.to_string(), None),
     });
     let (path, detail) = split_path(problem);
+    // libyaml refuses a control character where its reader stops, far from the character;
+    // point at the character itself.
+    if detail.starts_with("control characters are not allowed")
+        && let Some((at, c)) = text.char_indices().find(|&(_, c)| !allowed_in_yaml(c))
+    {
+        let detail = format!(
+            "control character U+{:04X} is not allowed in YAML",
+            c as u32
+        );
+        return YamlError {
+            message: detail.clone(),
+            detail,
+            offset: Some(at),
+            path: String::new(),
+            context: None,
+            kind: ErrorKind::ControlCharacter,
+        };
+    }
     // serde_yaml shows libyaml's own errors (the scanner's and parser's) as a struct in
     // `Debug`, and every other error as a tuple; that is the one way to tell them apart.
     let from_libyaml = format!("{e:?}").starts_with("Error {");
@@ -136,6 +270,14 @@ fn convert(text: &str, e: &serde_yaml::Error) -> YamlError {
         kind: kind_of(detail, from_libyaml),
         context,
     }
+}
+
+/// Characters YAML allows in a text (libyaml's `IS_PRINTABLE`): tab, line breaks,
+/// printable ASCII, NEL, and the rest of Unicode but for C1 controls, surrogates and
+/// U+FFFE/U+FFFF.
+pub fn allowed_in_yaml(c: char) -> bool {
+    matches!(c as u32,
+        0x09 | 0x0A | 0x0D | 0x20..=0x7E | 0x85 | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
 }
 
 fn parse_line_col(s: &str) -> Option<(usize, usize)> {
@@ -318,8 +460,9 @@ impl<'a> Tree<'a> {
     pub fn parse(text: &'a str) -> Option<Tree<'a>> {
         use saphyr::{LoadableYamlNode, MarkedYaml};
 
-        // Guard the tree as the parse is guarded: a deep tree is dropped recursively.
-        if too_deep(text).is_some() {
+        // Guard the tree as the parse is guarded: a deep tree is dropped recursively, and
+        // aliases are expanded by copying.
+        if guard(text).is_err() {
             return None;
         }
         let docs = MarkedYaml::load_from_str(text).ok()?;
@@ -438,8 +581,21 @@ pub fn locate_error(text: &str, e: &YamlError) -> Option<(usize, usize)> {
         // Only trust the tree walk when it reached the node the parser meant.
         found.complete.then(|| tree.span_of(&found, part))
     };
+    let alias = || {
+        let rest = &text[off.min(text.len())..];
+        let name = rest
+            .char_indices()
+            .skip(1)
+            .find(|&(_, c)| c.is_whitespace() || matches!(c, ',' | '[' | ']' | '{' | '}'))
+            .map_or(rest.len(), |(i, _)| i);
+        (off, off + name)
+    };
     let span = match &e.kind {
-        ErrorKind::Syntax | ErrorKind::TooDeep => None,
+        ErrorKind::AliasLimit if text[off.min(text.len())..].starts_with('*') => Some(alias()),
+        ErrorKind::Syntax
+        | ErrorKind::TooDeep
+        | ErrorKind::AliasLimit
+        | ErrorKind::ControlCharacter => None,
         ErrorKind::DuplicateField { .. } => duplicate_keys(text, e).map(|(_, second)| second),
         ErrorKind::UnknownField { .. } => by_path(Part::Key),
         ErrorKind::MissingField { .. } if e.path.is_empty() => None,
@@ -526,7 +682,7 @@ pub fn duplicate_keys(text: &str, e: &YamlError) -> Option<((usize, usize), (usi
 pub fn list_ids(text: &str, list_key: &str, id_key: &str) -> Option<Vec<String>> {
     use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
 
-    if too_deep(text).is_some() {
+    if guard(text).is_err() {
         return None;
     }
     let docs = MarkedYaml::load_from_str(text).ok()?;
@@ -762,6 +918,55 @@ mod tests {
         assert_eq!(&text[s..e], "mli");
         let (s, e) = locate(text, &[Seg::Key("place")], Part::Value).unwrap();
         assert_eq!(&text[s..e], "\"Ségou — Kangaba\"");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_at_the_alias_before_any_parser_expands_them() {
+        // One big string aliased many times: 64 KB × 300 = 19 MB expanded.
+        let big = "x".repeat(64 * 1024);
+        let mut text = format!("a: &big {big}\nlist:\n");
+        for _ in 0..300 {
+            text.push_str("  - *big\n");
+        }
+        let e = from_str::<serde_yaml::Value>(&text).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::AliasLimit, "{}", e.message);
+        assert!(e.message.contains("16 MB"), "{}", e.message);
+        // The alias that crossed the limit: the 255th (the string itself and 255 copies
+        // pass 16 MB).
+        let off = e.offset.unwrap();
+        assert!(text[off..].starts_with("*big"));
+        assert_eq!(text[..off].matches("*big").count(), 254);
+        assert!(Tree::parse(&text).is_none());
+        // Nested anchors (billion laughs) are measured, not expanded.
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let e = from_str::<serde_yaml::Value>(&text).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::AliasLimit, "{}", e.message);
+        // Too many small aliases.
+        let text = format!("a: &a x\nl: [{}]\n", vec!["*a"; MAX_ALIASES + 1].join(", "));
+        let e = from_str::<serde_yaml::Value>(&text).unwrap_err();
+        assert!(
+            e.message.contains("more than 10000 YAML aliases"),
+            "{}",
+            e.message
+        );
+        // Honest use is untouched: a source repeated by alias.
+        let text = "s: &s {title: UN report}\nl: [*s, *s, *s]\ntitle: \"AQIM & *friends*\"\n";
+        assert!(from_str::<serde_yaml::Value>(text).is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_placed_at_the_character() {
+        let text = "title: a\nsummary: \"x\u{7}y\"\n";
+        let e = from_str::<T>(text).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::ControlCharacter, "{}", e.message);
+        assert_eq!(e.offset, Some(text.find('\u{7}').unwrap()));
+        assert_eq!(e.message, "control character U+0007 is not allowed in YAML");
     }
 
     #[test]

@@ -65,6 +65,18 @@ fn site(case: &str) -> Site {
             )
             .unwrap();
         }
+        "alias-limit" => {
+            // The input: a 2 MB string aliased 20,000 times (40 GB expanded), which
+            // used to abort the process; generated here rather than committed.
+            let mut text = format!(
+                "incidents:\n  - id: 2017-01-01-bomb\n    title: &t \"{}\"\n    date: \"2017-01-01\"\n    location: {{country: ML}}\n    tags:\n",
+                "x".repeat(2 * 1024 * 1024)
+            );
+            for _ in 0..20_000 {
+                text.push_str("      - *t\n");
+            }
+            std::fs::write(root.join("content/incidents/2017-bomb.yaml"), text).unwrap();
+        }
         "large-file" => {
             // Sparse: 50 MB long, no disk used; the size alone must stop it.
             let f =
@@ -233,6 +245,8 @@ cases! {
     deep_nesting_block: "deep-nesting-block" => Error "too-deep" at INC, 265:256, "nested more than 64 levels";
     symlink_outside: "symlink-outside" => Error "symlink-outside" at "content/incidents/2017-06-19-linked.md", 1:1, "is a symbolic link to `../../../outside.md`, outside the site";
     large_file: "large-file" => Error "file-too-large" at "content/incidents/2017-06-19-huge.md", 1:1, "content files may be at most";
+    alias_limit: "alias-limit" => Error "alias-limit" at "content/incidents/2017-bomb.yaml", 13:9, "YAML aliases expand this file beyond 16 MB";
+    control_character: "control-character" => Error "control-character" at INC, 2:30, "control character U+0007 is not allowed in YAML";
     // Fields.
     unknown_field: "unknown-field" => Error "unknown-field" at INC, 12:1, "unknown field `casualites`";
     unknown_field_nested: "unknown-field-nested" => Error "unknown-field" at INC, 8:3, "unknown field `long` in `location`";
