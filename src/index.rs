@@ -528,6 +528,7 @@ mod tests {
             location: Location {
                 place: None,
                 admin1: admin1.map(str::to_string),
+                admin2: None,
                 country: "ML".into(),
                 coords: None,
                 precision: crate::content::PlacePrecision::Region,
@@ -535,12 +536,15 @@ mod tests {
             groups: groups.iter().map(|g| g.to_string()).collect(),
             claims: vec![],
             attribution: None,
+            claim_relation: None,
             event_type: None,
             targets: vec![],
             casualties: Default::default(),
             tags: vec![],
             summary: None,
             sources: vec![],
+            distinct_from: vec![],
+            same_event_as: None,
             draft: false,
             body: String::new(),
             origin: Origin {

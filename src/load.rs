@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::content::frontmatter::{self, SplitError};
-use crate::content::raw::{RawBriefing, RawGroup, RawIncident, RawIncidentFile, RawPage};
+use crate::content::raw::{
+    RawAssessment, RawBriefing, RawGroup, RawIncident, RawIncidentFile, RawPage,
+};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::error::Error;
 use crate::yaml::{self, Seg};
@@ -32,6 +34,9 @@ pub enum Kind {
     Page,
     /// `content/_index.md`
     Home,
+    /// `content/digests/**/*.md`: an analyst's monthly assessment, meant to live at
+    /// `digests/<cc>/<yyyy-mm>.md` (`validate` reports any other place).
+    Digest,
 }
 
 /// One content file's text.
@@ -98,6 +103,8 @@ pub struct RawSite {
     pub pages: Vec<Record<RawPage>>,
     /// Home introduction.
     pub home: Option<Record<RawPage>>,
+    /// Analysts' monthly assessments.
+    pub assessments: Vec<Record<RawAssessment>>,
     /// Files that could not be parsed (their error is already reported), with the ids they
     /// seem to define, so that validation does not also call every reference to them unknown.
     pub unparsed: Vec<Unparsed>,
@@ -127,6 +134,7 @@ fn kind_of(rel_in_content: &Path) -> Option<Kind> {
         ("briefings", "md", 2) => Some(Kind::Briefing),
         ("pages", "md", 2) => Some(Kind::Page),
         ("_index.md", _, 1) => Some(Kind::Home),
+        ("digests", "md", _) => Some(Kind::Digest),
         _ => None,
     }
 }
@@ -383,6 +391,7 @@ enum Parsed {
     Briefing(Record<RawBriefing>),
     Page(Record<RawPage>),
     Home(Record<RawPage>),
+    Assessment(Record<RawAssessment>),
 }
 
 /// Parses every file into raw records (in parallel), collecting all syntax and type errors.
@@ -443,6 +452,7 @@ pub fn assemble(sources: &Sources, parses: &[std::sync::Arc<FileParse>]) -> (Raw
             Ok(Parsed::Briefing(b)) => site.briefings.push(at(b, i)),
             Ok(Parsed::Page(p)) => site.pages.push(at(p, i)),
             Ok(Parsed::Home(p)) => site.home = Some(at(p, i)),
+            Ok(Parsed::Assessment(a)) => site.assessments.push(at(a, i)),
             Err(d) => {
                 site.unparsed.push(unparsed(&sources.files[i]));
                 diags.push(d.clone());
@@ -486,6 +496,11 @@ fn parse_file(index: usize, f: &SourceFile) -> Result<Parsed, Diagnostic> {
             loc,
         }),
         Kind::Page => Parsed::Page(Record {
+            raw: yaml::from_str(yaml_text).map_err(err)?,
+            body,
+            loc,
+        }),
+        Kind::Digest => Parsed::Assessment(Record {
             raw: yaml::from_str(yaml_text).map_err(err)?,
             body,
             loc,
@@ -778,6 +793,10 @@ fn yaml_error(f: &SourceFile, base: usize, yaml_text: &str, e: Box<yaml::YamlErr
                 "wounded",
                 "captured",
                 "attackers_killed",
+                "fatalities",
+                "claimed_killed",
+                "claimed_wounded",
+                "claimed_captured",
                 "min",
                 "max",
             ]

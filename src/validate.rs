@@ -10,15 +10,22 @@ use std::rc::Rc;
 use crate::config::Config;
 use crate::content::count::Count;
 use crate::content::date::{DateError, PartialDate};
-use crate::content::raw::{RawCount, RawGroupRef, RawLocation, RawRelationship, RawSource, Text};
+use crate::content::raw::{
+    RawCount, RawGroupRef, RawLocation, RawRelationship, RawSource, RawTarget, Text,
+};
 use crate::content::{
-    Attribution, Briefing, Casualties, Group, GroupClaim, Incident, Leader, Location as Place,
-    Origin, Page, PlacePrecision, RelationKind, Relationship, Site, Source, Status, country,
+    Attribution, Briefing, Casualties, ClaimedFigures, Group, GroupClaim, Incident, Leader,
+    Location as Place, Origin, Page, PlacePrecision, RelationKind, Relationship, Site, Source,
+    Status, country,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::load::{Kind, RawSite, RecordLoc, Sources};
 use crate::source::LineIndex;
 use crate::yaml::{self, Part, Seg};
+
+mod digest;
+mod duplicates;
+mod incident;
 
 /// True for ids made of `[a-z0-9-]+` that cannot escape a path.
 pub fn is_valid_id(s: &str) -> bool {
@@ -313,6 +320,17 @@ impl<'a> Ctx<'a> {
         field: &'static str,
         c: Option<RawCount>,
     ) -> Option<Count> {
+        self.count_at(loc, &[Seg::Key("casualties"), Seg::Key(field)], field, c)
+    }
+
+    /// A casualty figure found at `path` (a `casualties` field, or a group's `claimed_*`).
+    fn count_at(
+        &mut self,
+        loc: &RecordLoc,
+        path: &[Seg],
+        field: &'static str,
+        c: Option<RawCount>,
+    ) -> Option<Count> {
         match c? {
             RawCount::Exact(n) => Some(Count::Exact { n }),
             RawCount::Unknown => Some(Count::Unknown),
@@ -320,7 +338,7 @@ impl<'a> Ctx<'a> {
                 if let Some(max) = max
                     && min > max
                 {
-                    let l = self.at(loc, &[Seg::Key("casualties"), Seg::Key(field)], Part::Value);
+                    let l = self.at(loc, path, Part::Value);
                     self.err(
                         Diagnostic::error(
                             "invalid-range",
@@ -709,6 +727,7 @@ pub fn validate(
     let mut draft_ids: BTreeSet<String> = BTreeSet::new();
     let mut incidents = Vec::new();
     let mut named: BTreeSet<String> = BTreeSet::new();
+    let mut links: Vec<incident::SameEventLinks> = Vec::new();
     for rec in raw.incidents {
         let r = rec.raw;
         let loc = &rec.loc;
@@ -719,8 +738,13 @@ pub fn validate(
             continue;
         }
         // Every published record counts as naming its groups, even one with errors of its
-        // own, so that a bad date does not also make its groups "unused".
+        // own, so that a bad date does not also make its groups "unused". A group named as
+        // a target is used too: its page lists the incidents in which it was targeted.
         named.extend(r.groups.iter().map(|g| g.id().to_string()));
+        named.extend(r.targets.iter().filter_map(|t| match t {
+            RawTarget::Actor(a) => a.group.as_ref().map(|g| g.trim().to_string()),
+            RawTarget::Name(_) => None,
+        }));
         if let Some(first) = incident_ids.get(&id) {
             let first = cx.record_start(first);
             let here = if r.id.is_some() {
@@ -809,6 +833,7 @@ pub fn validate(
                         attribution: attribution.unwrap_or(Attribution::Unattributed),
                         claim_date: None,
                         claim_medium: None,
+                        claimed: ClaimedFigures::default(),
                     }
                 }
                 RawGroupRef::Claim(c) => {
@@ -840,15 +865,44 @@ pub fn validate(
                             }
                         }
                     });
+                    let resolved = own.or(attribution).unwrap_or(Attribution::Unattributed);
+                    let claimed = ClaimedFigures {
+                        killed: cx.count_at(
+                            loc,
+                            &path(Some("claimed_killed")),
+                            "claimed_killed",
+                            c.claimed_killed,
+                        ),
+                        wounded: cx.count_at(
+                            loc,
+                            &path(Some("claimed_wounded")),
+                            "claimed_wounded",
+                            c.claimed_wounded,
+                        ),
+                        captured: cx.count_at(
+                            loc,
+                            &path(Some("claimed_captured")),
+                            "claimed_captured",
+                            c.claimed_captured,
+                        ),
+                    };
+                    if resolved != Attribution::Claimed {
+                        incident::claimed_without_claim(&mut cx, loc, &path, c, resolved);
+                    }
                     GroupClaim {
                         id: c.id.clone(),
-                        attribution: own.or(attribution).unwrap_or(Attribution::Unattributed),
+                        attribution: resolved,
                         claim_date: cx.date(loc, &path(Some("claim_date")), c.claim_date.as_ref()),
                         claim_medium: c
                             .claim_medium
                             .as_ref()
                             .map(|m| m.trim().to_string())
                             .filter(|m| !m.is_empty()),
+                        claimed: if resolved == Attribution::Claimed {
+                            claimed
+                        } else {
+                            ClaimedFigures::default()
+                        },
                     }
                 }
             };
@@ -872,13 +926,31 @@ pub fn validate(
             let allowed: Vec<&str> = config.event_types.iter().map(|e| e.id.as_str()).collect();
             cx.vocab(loc, "event_type", et, &allowed);
         }
+        let claim_relation = incident::claim_relation(&mut cx, loc, r.claims.as_deref(), &claims);
+        let targets = incident::targets(&mut cx, loc, r.targets, &check_group_ref);
         let c = r.casualties.unwrap_or_default();
         let casualties = Casualties {
             killed: cx.count(loc, "killed", c.killed),
             wounded: cx.count(loc, "wounded", c.wounded),
             captured: cx.count(loc, "captured", c.captured),
             attackers_killed: cx.count(loc, "attackers_killed", c.attackers_killed),
+            fatalities: cx.count(loc, "fatalities", c.fatalities),
         };
+        incident::fatalities_below_parts(&mut cx, loc, &casualties);
+        let distinct_from: Vec<String> = r
+            .distinct_from
+            .iter()
+            .map(|d| d.trim().to_string())
+            .collect();
+        let same_event_as = r.same_event_as.as_deref().map(|s| s.trim().to_string());
+        if !id.is_empty() {
+            links.push(incident::SameEventLinks {
+                id: id.clone(),
+                loc: loc.clone(),
+                distinct_from: distinct_from.clone(),
+                same_event_as: same_event_as.clone(),
+            });
+        }
         let sources_out = sources_at(&mut cx, loc, &[], r.sources);
         if let Some(d) = date {
             sources_predate(&mut cx, loc, d, &sources_out);
@@ -916,18 +988,33 @@ pub fn validate(
             groups: claims.iter().map(|c| c.id.clone()).collect(),
             claims,
             attribution,
+            claim_relation,
             event_type: r.event_type,
-            targets: r.targets,
+            targets,
             casualties,
             tags,
             summary: r.summary.filter(|s| !s.trim().is_empty()),
             sources: sources_out,
+            distinct_from: distinct_from
+                .into_iter()
+                .filter(|d| !d.is_empty())
+                .collect(),
+            same_event_as: same_event_as.filter(|s| !s.is_empty()),
             draft: r.draft,
             body: rec.body,
             origin: origin(loc),
         });
     }
     incidents.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+    incident::check_links(
+        &mut cx,
+        &links,
+        &incident_ids,
+        &draft_ids,
+        &unparsed_incidents,
+        incident_ids_lost,
+    );
+    duplicates::check(&mut cx, &incidents, &incident_ids);
 
     // Groups no incident names. A profile tied to others (a merger, an affiliation, a typed
     // relationship, either way) is there for the lineage, not for incidents: no warning.
@@ -1098,6 +1185,8 @@ pub fn validate(
         origin: origin(&rec.loc),
     });
 
+    let assessments = digest::assessments(&mut cx, raw.assessments, config, today);
+
     let diags = cx.diags;
     if diags.has_errors() {
         return (None, diags);
@@ -1109,6 +1198,7 @@ pub fn validate(
             briefings,
             pages,
             home,
+            assessments,
         }),
         diags,
     )
@@ -1222,6 +1312,7 @@ fn incident_location(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Option<RawLocation>
     Some(Place {
         place: r.place,
         admin1: r.admin1,
+        admin2: r.admin2.filter(|a| !a.trim().is_empty()),
         country,
         coords,
         precision,

@@ -940,6 +940,7 @@ mod robustness {
             Kind::Briefing => "content/briefings/x.md",
             Kind::Page => "content/pages/x.md",
             Kind::Home => "content/_index.md",
+            Kind::Digest => "content/digests/ml/2017-06.md",
         }
     }
 

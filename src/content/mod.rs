@@ -11,7 +11,7 @@ pub mod raw;
 
 use serde::Serialize;
 
-pub use count::{Count, Tally};
+pub use count::{Count, Tally, Trend};
 pub use date::{PartialDate, Precision};
 
 /// Where a record came from, for diagnostics found after validation (e.g. `@` links).
@@ -78,6 +78,193 @@ pub struct GroupClaim {
     pub claim_date: Option<PartialDate>,
     /// How it claimed it ("statement", "video", …).
     pub claim_medium: Option<String>,
+    /// The group's own figures (`claimed_killed`, …): only on a `claimed` tie, shown beside
+    /// the independent figures and never added to any total.
+    pub claimed: ClaimedFigures,
+}
+
+/// What a group said it killed, wounded or captured, in its claim.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ClaimedFigures {
+    /// `claimed_killed`.
+    pub killed: Option<Count>,
+    /// `claimed_wounded`.
+    pub wounded: Option<Count>,
+    /// `claimed_captured`.
+    pub captured: Option<Count>,
+}
+
+impl ClaimedFigures {
+    /// No figure claimed.
+    pub fn is_empty(&self) -> bool {
+        self.killed.is_none() && self.wounded.is_none() && self.captured.is_none()
+    }
+}
+
+/// How two or more claims of one incident relate (YAML key `claims`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimRelation {
+    /// The claimants claimed it together (one joint statement, or statements naming each
+    /// other), as AQIM and al-Mourabitoun claimed Ouagadougou in January 2016.
+    Joint,
+    /// Each claimant says it alone did it.
+    Competing,
+}
+
+impl ClaimRelation {
+    /// The allowed words.
+    pub const ALL: &'static [&'static str] = &["joint", "competing"];
+
+    /// Parses one of [`Self::ALL`].
+    pub fn parse(s: &str) -> Option<ClaimRelation> {
+        match s {
+            "joint" => Some(ClaimRelation::Joint),
+            "competing" => Some(ClaimRelation::Competing),
+            _ => None,
+        }
+    }
+
+    /// The word as written.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ClaimRelation::Joint => "joint",
+            ClaimRelation::Competing => "competing",
+        }
+    }
+}
+
+/// How an incident is claimed, all claims taken together: what its words should say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClaimKind {
+    /// No group claimed it.
+    None,
+    /// One group claimed it.
+    Single,
+    /// Two or more claimed it together (`claims: joint`).
+    Joint,
+    /// Two or more each claimed it alone (`claims: competing`).
+    Competing,
+    /// Two or more claimed it and the record does not say how the claims relate: neutral
+    /// words, neither "jointly" nor "competing".
+    Several,
+}
+
+/// The kind of actor a target is, after ACLED's `inter` codes 1–8 (in that order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    /// 1: state forces (army, police, gendarmerie).
+    StateForces,
+    /// 2: rebel groups.
+    Rebels,
+    /// 3: political militias.
+    PoliticalMilitia,
+    /// 4: identity (communal, ethnic) militias.
+    IdentityMilitia,
+    /// 5: rioters.
+    Rioters,
+    /// 6: protesters.
+    Protesters,
+    /// 7: civilians.
+    Civilians,
+    /// 8: external or other forces (peacekeepers, foreign troops, contractors).
+    ExternalForces,
+}
+
+impl TargetKind {
+    /// The allowed words, in ACLED `inter` order.
+    pub const ALL: &'static [&'static str] = &[
+        "state_forces",
+        "rebels",
+        "political_militia",
+        "identity_militia",
+        "rioters",
+        "protesters",
+        "civilians",
+        "external_forces",
+    ];
+
+    const VARIANTS: [TargetKind; 8] = [
+        TargetKind::StateForces,
+        TargetKind::Rebels,
+        TargetKind::PoliticalMilitia,
+        TargetKind::IdentityMilitia,
+        TargetKind::Rioters,
+        TargetKind::Protesters,
+        TargetKind::Civilians,
+        TargetKind::ExternalForces,
+    ];
+
+    /// Parses one of [`Self::ALL`].
+    pub fn parse(s: &str) -> Option<TargetKind> {
+        Self::ALL
+            .iter()
+            .position(|w| *w == s)
+            .map(|i| Self::VARIANTS[i])
+    }
+
+    /// The word as written.
+    pub fn as_str(&self) -> &'static str {
+        Self::ALL[self.inter() as usize - 1]
+    }
+
+    /// ACLED's `inter` code, 1–8.
+    pub fn inter(&self) -> u8 {
+        match self {
+            TargetKind::StateForces => 1,
+            TargetKind::Rebels => 2,
+            TargetKind::PoliticalMilitia => 3,
+            TargetKind::IdentityMilitia => 4,
+            TargetKind::Rioters => 5,
+            TargetKind::Protesters => 6,
+            TargetKind::Civilians => 7,
+            TargetKind::ExternalForces => 8,
+        }
+    }
+
+    /// The kind of ACLED `inter` code `n`, if it is one (1–8).
+    pub fn from_inter(n: u8) -> Option<TargetKind> {
+        Self::VARIANTS.get(usize::from(n).checked_sub(1)?).copied()
+    }
+
+    /// In words, for prose: "state forces", "external forces".
+    pub fn label(&self) -> &'static str {
+        match self {
+            TargetKind::StateForces => "state forces",
+            TargetKind::Rebels => "rebels",
+            TargetKind::PoliticalMilitia => "political militia",
+            TargetKind::IdentityMilitia => "identity militia",
+            TargetKind::Rioters => "rioters",
+            TargetKind::Protesters => "protesters",
+            TargetKind::Civilians => "civilians",
+            TargetKind::ExternalForces => "external forces",
+        }
+    }
+}
+
+/// Who or what an incident targeted: a plain name as before, or a typed actor, possibly a
+/// profiled group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Target {
+    /// The actor as named ("Malian armed forces", "civilians").
+    pub actor: String,
+    /// Its kind, when given.
+    pub kind: Option<TargetKind>,
+    /// The profiled group targeted, when it is one (exists).
+    pub group: Option<String>,
+}
+
+impl From<&str> for Target {
+    /// A plain name, as `targets: [civilians]` gives it.
+    fn from(actor: &str) -> Target {
+        Target {
+            actor: actor.to_string(),
+            kind: None,
+            group: None,
+        }
+    }
 }
 
 /// How precisely an incident's place is known.
@@ -168,6 +355,8 @@ pub struct Location {
     pub place: Option<String>,
     /// First-level administrative region.
     pub admin1: Option<String>,
+    /// Second-level administrative region (ACLED's `admin2`: cercle, province, department).
+    pub admin2: Option<String>,
     /// ISO 3166-1 alpha-2 code.
     pub country: String,
     /// Coordinates, when both are known.
@@ -187,6 +376,19 @@ pub struct Casualties {
     pub captured: Option<Count>,
     /// Attackers killed, never added to the victims.
     pub attackers_killed: Option<Count>,
+    /// Every death, victims and attackers not separated (ACLED's `fatalities`): never added
+    /// to the victims, counted apart.
+    pub fatalities: Option<Count>,
+}
+
+impl Casualties {
+    /// The deaths are known only as the not-separated `fatalities` figure: neither
+    /// `killed` nor `attackers_killed` gives a number. Only then is `fatalities` counted
+    /// (see [`count::Totals`]); otherwise its parts are counted and it would count them twice.
+    pub fn fatalities_only(&self) -> bool {
+        let known = |c: &Option<Count>| c.as_ref().and_then(Count::min).is_some();
+        self.fatalities.is_some() && !known(&self.killed) && !known(&self.attackers_killed)
+    }
 }
 
 /// A cited source.
@@ -221,10 +423,12 @@ pub struct Incident {
     pub claims: Vec<GroupClaim>,
     /// How sure the attribution is, for the record as a whole.
     pub attribution: Option<Attribution>,
+    /// How two or more claims relate (YAML `claims`); only with two or more claimants.
+    pub claim_relation: Option<ClaimRelation>,
     /// Event type key (in the site's vocabulary).
     pub event_type: Option<String>,
-    /// Targets.
-    pub targets: Vec<String>,
+    /// Targets, as written (plain names become a `Target` with no kind and no group).
+    pub targets: Vec<Target>,
     /// Casualty figures.
     pub casualties: Casualties,
     /// Tags.
@@ -233,6 +437,11 @@ pub struct Incident {
     pub summary: Option<String>,
     /// Sources.
     pub sources: Vec<Source>,
+    /// Ids of incidents this one is known not to duplicate (silences `possible-duplicate`).
+    pub distinct_from: Vec<String>,
+    /// The incident this record describes again (exists, is not itself linked on): this
+    /// record is published but counted in no total; the other one is.
+    pub same_event_as: Option<String>,
     /// Draft (only present with `--drafts`).
     pub draft: bool,
     /// Markdown body.
@@ -242,18 +451,41 @@ pub struct Incident {
 }
 
 impl Incident {
-    /// Two or more groups claim it.
-    pub fn competing_claim(&self) -> bool {
-        let mut claimed = self
+    /// How many different groups claimed it.
+    pub fn claimants(&self) -> usize {
+        let mut ids: Vec<&str> = self
             .claims
             .iter()
             .filter(|c| c.attribution == Attribution::Claimed)
-            .map(|c| c.id.as_str());
+            .map(|c| c.id.as_str())
+            .collect();
         // Ids are distinct in valid content, but a repeated id is still one claimant.
-        match claimed.next() {
-            Some(first) => claimed.any(|id| id != first),
-            None => false,
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len()
+    }
+
+    /// How its claims read together (see [`ClaimKind`]).
+    pub fn claim_kind(&self) -> ClaimKind {
+        match (self.claimants(), self.claim_relation) {
+            (0, _) => ClaimKind::None,
+            (1, _) => ClaimKind::Single,
+            (_, Some(ClaimRelation::Joint)) => ClaimKind::Joint,
+            (_, Some(ClaimRelation::Competing)) => ClaimKind::Competing,
+            (_, None) => ClaimKind::Several,
         }
+    }
+
+    /// Two or more groups each claim it alone (`claims: competing`). Two claims without
+    /// `claims:` are not called competing: joint claims are routine.
+    pub fn competing_claim(&self) -> bool {
+        self.claim_kind() == ClaimKind::Competing
+    }
+
+    /// Counted in totals, charts and digests: not after the cutoff, and not a second
+    /// record of an event counted through another record (`same_event_as`).
+    pub fn counted(&self, cutoff: Option<&PartialDate>) -> bool {
+        !self.after_cutoff(cutoff) && self.same_event_as.is_none()
     }
 
     /// Dated after the cutoff, compared at the coarser precision of the two
@@ -486,8 +718,33 @@ pub struct Page {
     pub origin: Origin,
 }
 
+/// An analyst's assessment of one country's month (`content/digests/<cc>/<yyyy-mm>.md`),
+/// shown on that month's digest instead of the computed trend, marked as an assessment.
+#[derive(Debug, Clone)]
+pub struct Assessment {
+    /// Upper-case ISO 3166-1 alpha-2 code (the folder name).
+    pub country: String,
+    /// (year, month 1–12) (the file stem).
+    pub month: (i32, u32),
+    /// The analyst's word for the month.
+    pub trend: Trend,
+    /// Who assessed it.
+    pub author: Option<String>,
+    /// The assessment in Markdown.
+    pub body: String,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+impl Assessment {
+    /// `YYYY-MM`, as in the digest's URL.
+    pub fn month_iso(&self) -> String {
+        format!("{:04}-{:02}", self.month.0, self.month.1)
+    }
+}
+
 /// Everything the site publishes, sorted: incidents oldest first (ties by id), groups,
-/// briefings and pages by id.
+/// briefings and pages by id, assessments by country then month.
 #[derive(Debug, Clone, Default)]
 pub struct Site {
     /// Incidents in chronological order.
@@ -500,6 +757,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     /// Home page introduction (`content/_index.md`).
     pub home: Option<Page>,
+    /// Analysts' monthly assessments, by country then month.
+    pub assessments: Vec<Assessment>,
 }
 
 impl Site {
@@ -511,6 +770,14 @@ impl Site {
     /// Finds a group by id.
     pub fn group(&self, id: &str) -> Option<&Group> {
         self.group_pos(id).map(|i| &self.groups[i])
+    }
+
+    /// The analyst's assessment of `country`'s month, if there is one.
+    pub fn assessment(&self, country: &str, month: (i32, u32)) -> Option<&Assessment> {
+        self.assessments
+            .binary_search_by(|a| (a.country.as_str(), a.month).cmp(&(country, month)))
+            .ok()
+            .map(|i| &self.assessments[i])
     }
 }
 
@@ -528,6 +795,7 @@ mod tests {
             attribution,
             claim_date: None,
             claim_medium: None,
+            claimed: ClaimedFigures::default(),
         }
     }
 
@@ -540,6 +808,7 @@ mod tests {
             location: Location {
                 place: None,
                 admin1: None,
+                admin2: None,
                 country: "ML".into(),
                 coords: None,
                 precision: PlacePrecision::Country,
@@ -547,12 +816,15 @@ mod tests {
             groups: claims.iter().map(|c| c.id.clone()).collect(),
             claims,
             attribution: None,
+            claim_relation: None,
             event_type: None,
             targets: vec![],
             casualties: Casualties::default(),
             tags: vec![],
             summary: None,
             sources: vec![],
+            distinct_from: vec![],
+            same_event_as: None,
             draft: false,
             body: String::new(),
             origin: Origin {
@@ -576,22 +848,79 @@ mod tests {
     }
 
     #[test]
-    fn two_claimants_make_a_competing_claim_a_claimant_and_a_suspect_do_not() {
+    fn only_claims_competing_makes_a_competing_claim() {
         use Attribution::*;
         let one = incident(
             "2017",
             vec![claim("jnim", Claimed), claim("isgs", Suspected)],
         );
+        assert_eq!(one.claim_kind(), ClaimKind::Single);
         assert!(!one.competing_claim());
-        let two = incident("2017", vec![claim("jnim", Claimed), claim("isgs", Claimed)]);
+        // Two claimants and no `claims:`: several claims, read neutrally.
+        let mut two = incident("2017", vec![claim("jnim", Claimed), claim("isgs", Claimed)]);
+        assert_eq!(two.claim_kind(), ClaimKind::Several);
+        assert!(!two.competing_claim());
+        two.claim_relation = Some(ClaimRelation::Joint);
+        assert_eq!(two.claim_kind(), ClaimKind::Joint);
+        assert!(!two.competing_claim());
+        two.claim_relation = Some(ClaimRelation::Competing);
+        assert_eq!(two.claim_kind(), ClaimKind::Competing);
         assert!(two.competing_claim());
         let disputed = incident(
             "2017",
             vec![claim("jnim", Claimed), claim("isgs", Disputed)],
         );
-        assert!(!disputed.competing_claim());
-        let same = incident("2017", vec![claim("jnim", Claimed), claim("jnim", Claimed)]);
-        assert!(!same.competing_claim());
+        assert_eq!(disputed.claim_kind(), ClaimKind::Single);
+        let mut same = incident("2017", vec![claim("jnim", Claimed), claim("jnim", Claimed)]);
+        same.claim_relation = Some(ClaimRelation::Competing);
+        assert_eq!(
+            same.claim_kind(),
+            ClaimKind::Single,
+            "one claimant named twice"
+        );
+        assert_eq!(incident("2017", vec![]).claim_kind(), ClaimKind::None);
+    }
+
+    #[test]
+    fn target_kinds_follow_acled_inter_codes() {
+        for (i, w) in TargetKind::ALL.iter().enumerate() {
+            let k = TargetKind::parse(w).unwrap();
+            assert_eq!(k.as_str(), *w);
+            assert_eq!(usize::from(k.inter()), i + 1);
+            assert_eq!(TargetKind::from_inter(k.inter()), Some(k));
+        }
+        assert_eq!(TargetKind::from_inter(0), None);
+        assert_eq!(TargetKind::from_inter(9), None);
+        assert_eq!(TargetKind::parse("state forces"), None);
+    }
+
+    #[test]
+    fn same_event_records_and_records_after_the_cutoff_are_not_counted() {
+        let cutoff = date("2017-06-30");
+        let mut i = incident("2017-06", vec![]);
+        assert!(i.counted(Some(&cutoff)));
+        i.same_event_as = Some("other".into());
+        assert!(!i.counted(Some(&cutoff)));
+        assert!(!i.counted(None));
+        let late = incident("2017-07", vec![]);
+        assert!(!late.counted(Some(&cutoff)));
+        assert!(late.counted(None));
+    }
+
+    #[test]
+    fn fatalities_count_only_when_the_parts_are_not_given() {
+        let n = |n| Some(Count::Exact { n });
+        let c = |killed, attackers_killed, fatalities| Casualties {
+            killed,
+            attackers_killed,
+            fatalities,
+            ..Casualties::default()
+        };
+        assert!(c(None, None, n(9)).fatalities_only());
+        assert!(c(Some(Count::Unknown), None, n(9)).fatalities_only());
+        assert!(!c(n(5), None, n(9)).fatalities_only());
+        assert!(!c(None, n(4), n(9)).fatalities_only());
+        assert!(!c(None, None, None).fatalities_only());
     }
 
     #[test]

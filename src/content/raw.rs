@@ -154,6 +154,8 @@ pub struct RawLocation {
     pub place: Option<String>,
     /// First-level administrative region.
     pub admin1: Option<String>,
+    /// Second-level administrative region (free text, e.g. ACLED's `admin2`).
+    pub admin2: Option<String>,
     /// ISO 3166-1 alpha-2.
     pub country: Option<String>,
     /// Latitude in degrees.
@@ -176,6 +178,8 @@ pub struct RawCasualties {
     pub captured: Option<RawCount>,
     /// Attackers killed, kept apart from the victims (GTD's `nkillter`).
     pub attackers_killed: Option<RawCount>,
+    /// Every death, victims and attackers not separated (ACLED's `fatalities`).
+    pub fatalities: Option<RawCount>,
 }
 
 /// One entry of `sources:`.
@@ -211,11 +215,13 @@ pub struct RawIncident {
     pub groups: Vec<RawGroupRef>,
     /// claimed | suspected | unattributed | disputed.
     pub attribution: Option<String>,
+    /// joint | competing: how two or more claims relate.
+    pub claims: Option<String>,
     /// One of the site's event types.
     pub event_type: Option<String>,
-    /// Who or what was targeted.
+    /// Who or what was targeted: plain names or `{actor, kind, group}` objects.
     #[serde(default)]
-    pub targets: Vec<String>,
+    pub targets: Vec<RawTarget>,
     /// Killed, wounded, captured.
     pub casualties: Option<RawCasualties>,
     /// Free tags.
@@ -226,11 +232,77 @@ pub struct RawIncident {
     /// Where the facts come from.
     #[serde(default)]
     pub sources: Vec<RawSource>,
+    /// Ids of incidents this one is known not to duplicate.
+    #[serde(default)]
+    pub distinct_from: Vec<String>,
+    /// Id of the incident this record describes again (this one is then not counted).
+    pub same_event_as: Option<String>,
     /// Left out of builds unless `--drafts`.
     #[serde(default)]
     pub draft: bool,
     /// Markdown body (only in multi-record `.yaml` files).
     pub body: Option<String>,
+}
+
+/// One entry of an incident's `targets:`: a plain name, or a typed actor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawTarget {
+    /// `- civilians`.
+    Name(String),
+    /// `- {actor: "Malian armed forces", kind: state_forces, group: …}`.
+    Actor(RawTargetActor),
+}
+
+/// The object form of a `targets:` entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTargetActor {
+    /// Who was targeted, as named (required; checked by `validate`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// One of the eight ACLED actor kinds (`state_forces`, …, `external_forces`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// A profiled group's id, when the target is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+impl From<String> for RawTarget {
+    fn from(name: String) -> RawTarget {
+        RawTarget::Name(name)
+    }
+}
+
+// As for `RawGroupRef`: a plain name is written back as a plain string.
+impl Serialize for RawTarget {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RawTarget::Name(n) => s.serialize_str(n),
+            RawTarget::Actor(a) => a.serialize(s),
+        }
+    }
+}
+
+// Hand-written for the same reason as `RawGroupRef`'s: keeps an unknown key's name and place.
+impl<'de> Deserialize<'de> for RawTarget {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RawTarget, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawTarget;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a target's name or `{actor: …, kind: …}`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawTarget, E> {
+                Ok(RawTarget::Name(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawTarget, A::Error> {
+                RawTargetActor::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawTarget::Actor)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// One entry of an incident's `groups:`: a plain id, or an object saying how this group
@@ -274,6 +346,15 @@ pub struct RawGroupClaim {
     /// How it claimed it, e.g. "statement", "video".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claim_medium: Option<String>,
+    /// The group's own figure of the killed, as claimed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimed_killed: Option<RawCount>,
+    /// The group's own figure of the wounded, as claimed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimed_wounded: Option<RawCount>,
+    /// The group's own figure of the captured, as claimed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimed_captured: Option<RawCount>,
 }
 
 // A plain id is written back as a plain string, so a file read and written again by
@@ -430,6 +511,20 @@ pub struct RawBriefing {
     pub draft: bool,
 }
 
+/// An analyst's monthly assessment's front matter (`content/digests/<cc>/<yyyy-mm>.md`);
+/// the country and the month are the file's path.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAssessment {
+    /// deteriorated | improved | unchanged (required).
+    pub trend: Option<String>,
+    /// Who assessed the month.
+    pub author: Option<String>,
+    /// Left out of builds unless `--drafts`.
+    #[serde(default)]
+    pub draft: bool,
+}
+
 /// A free page's front matter (about, methodology) and the home page's `_index.md`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -466,6 +561,35 @@ mod tests {
         let out = crate::yaml::to_string(&r.groups).unwrap();
         assert!(out.starts_with("- jnim\n- id: isgs\n"), "{out}");
         assert!(!out.contains("claim_medium"), "{out}");
+    }
+
+    #[test]
+    fn targets_are_names_or_typed_actors_and_write_back_as_written() {
+        let yaml = "targets:\n  - civilians\n  - {actor: MNLA fighters, kind: rebels, group: mnla}\ngroups:\n  - {id: jnim, attribution: claimed, claimed_killed: {min: 12}}\n";
+        let r: RawIncident = crate::yaml::from_str(yaml).unwrap();
+        assert_eq!(r.targets[0], RawTarget::Name("civilians".into()));
+        let RawTarget::Actor(a) = &r.targets[1] else {
+            panic!("{:?}", r.targets[1])
+        };
+        assert_eq!(
+            (a.actor.as_deref(), a.kind.as_deref(), a.group.as_deref()),
+            (Some("MNLA fighters"), Some("rebels"), Some("mnla"))
+        );
+        let RawGroupRef::Claim(c) = &r.groups[0] else {
+            panic!()
+        };
+        assert_eq!(
+            c.claimed_killed,
+            Some(RawCount::Range { min: 12, max: None })
+        );
+        let out = crate::yaml::to_string(&r.targets).unwrap();
+        assert!(
+            out.starts_with("- civilians\n- actor: MNLA fighters\n"),
+            "{out}"
+        );
+        let e = crate::yaml::from_str::<RawIncident>("targets:\n  - {actor: a, knd: rebels}\n")
+            .unwrap_err();
+        assert!(e.message.contains("unknown field `knd`"), "{}", e.message);
     }
 
     #[test]

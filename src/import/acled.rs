@@ -41,7 +41,7 @@ use crate::config::{self, BuildOptions, Config};
 use crate::content::country::COUNTRIES;
 use crate::content::raw::{
     RawCasualties, RawCount, RawGroupClaim, RawGroupRef, RawIncident, RawIncidentFile, RawLocation,
-    RawSource, Text,
+    RawSource, RawTarget, Text,
 };
 use crate::content::{Count, PartialDate, PlacePrecision};
 use crate::error::Error;
@@ -372,9 +372,11 @@ struct OutIncident<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     attribution: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    claims: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     event_type: Option<&'a str>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    targets: &'a [String],
+    targets: &'a [RawTarget],
     #[serde(skip_serializing_if = "Option::is_none")]
     casualties: Option<OutCasualties>,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
@@ -383,6 +385,10 @@ struct OutIncident<'a> {
     summary: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     sources: Vec<OutSource<'a>>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    distinct_from: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    same_event_as: Option<&'a str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     draft: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -395,6 +401,8 @@ struct OutLocation<'a> {
     place: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     admin1: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    admin2: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     country: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -415,6 +423,8 @@ struct OutCasualties {
     captured: Option<RawCount>,
     #[serde(skip_serializing_if = "Option::is_none")]
     attackers_killed: Option<RawCount>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fatalities: Option<RawCount>,
 }
 
 #[derive(Serialize)]
@@ -440,12 +450,15 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
             location,
             groups,
             attribution,
+            claims,
             event_type,
             targets,
             casualties,
             tags,
             summary,
             sources,
+            distinct_from,
+            same_event_as,
             draft,
             body,
         } = r;
@@ -458,6 +471,7 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
                 let RawLocation {
                     place,
                     admin1,
+                    admin2,
                     country,
                     lat,
                     lon,
@@ -466,6 +480,7 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
                 OutLocation {
                     place: place.as_deref(),
                     admin1: admin1.as_deref(),
+                    admin2: admin2.as_deref(),
                     country: country.as_deref(),
                     lat: *lat,
                     lon: *lon,
@@ -474,6 +489,7 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
             }),
             groups,
             attribution: attribution.as_deref(),
+            claims: claims.as_deref(),
             event_type: event_type.as_deref(),
             targets,
             casualties: casualties.as_ref().map(|c| {
@@ -482,12 +498,14 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
                     wounded,
                     captured,
                     attackers_killed,
+                    fatalities,
                 } = c;
                 OutCasualties {
                     killed: *killed,
                     wounded: *wounded,
                     captured: *captured,
                     attackers_killed: *attackers_killed,
+                    fatalities: *fatalities,
                 }
             }),
             tags,
@@ -509,6 +527,8 @@ impl<'a> From<&'a RawIncident> for OutIncident<'a> {
                     }
                 })
                 .collect(),
+            distinct_from,
+            same_event_as: same_event_as.as_deref(),
             draft: *draft,
             body: body.as_deref().filter(|b| !b.is_empty()),
         }
@@ -1012,7 +1032,7 @@ fn row(
         format!("ACLED event {event_id}: {source}")
     };
     let targets = if get("civilian_targeting").eq_ignore_ascii_case("civilian targeting") {
-        vec!["civilians".to_string()]
+        vec![RawTarget::Name("civilians".to_string())]
     } else {
         Vec::new()
     };
@@ -1030,12 +1050,14 @@ fn row(
             ),
             place,
             admin1,
+            admin2: None,
             country: Some(country.to_string()),
             lat,
             lon,
         }),
         groups: ids.into_iter().map(RawGroupRef::Id).collect(),
         attribution: None,
+        claims: None,
         event_type: event_type(config, get("event_type"), get("sub_event_type")),
         targets,
         casualties: killed.map(|k| RawCasualties {
@@ -1043,7 +1065,10 @@ fn row(
             wounded: None,
             captured: None,
             attackers_killed: None,
+            fatalities: None,
         }),
+        distinct_from: Vec::new(),
+        same_event_as: None,
         tags: vec![TAG.to_string()],
         summary: Some(get("notes").to_string()).filter(|s| !s.is_empty()),
         sources: vec![RawSource {
@@ -1228,6 +1253,9 @@ impl Own {
                             attribution,
                             claim_date: g.claim_date.clone().map(Text),
                             claim_medium: g.claim_medium.clone(),
+                            claimed_killed: None,
+                            claimed_wounded: None,
+                            claimed_captured: None,
                         })
                     },
                 );
@@ -1247,6 +1275,7 @@ impl Own {
             wounded: self.wounded,
             captured: self.captured,
             attackers_killed: self.attackers_killed,
+            fatalities: None,
         };
         let has_casualties = {
             let RawCasualties {
@@ -1254,11 +1283,13 @@ impl Own {
                 wounded,
                 captured,
                 attackers_killed,
+                fatalities,
             } = &casualties;
             killed.is_some()
                 || wounded.is_some()
                 || captured.is_some()
                 || attackers_killed.is_some()
+                || fatalities.is_some()
         };
         let event_type = self
             .event_type
@@ -1275,6 +1306,7 @@ impl Own {
             location: Some(RawLocation {
                 place: text("location"),
                 admin1: text("admin1"),
+                admin2: None,
                 country: Some(place.country.to_string()),
                 lat: place.lat,
                 lon: place.lon,
@@ -1287,12 +1319,15 @@ impl Own {
             }),
             groups: ids,
             attribution: self.attribution,
+            claims: None,
             event_type,
-            targets: self.targets,
+            targets: self.targets.into_iter().map(RawTarget::Name).collect(),
             casualties: has_casualties.then_some(casualties),
             tags: self.tags,
             summary: text("notes"),
             sources: self.sources.into_values().collect(),
+            distinct_from: Vec::new(),
+            same_event_as: None,
             draft: false,
             body: None,
         };

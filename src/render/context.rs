@@ -1145,6 +1145,7 @@ mod tests {
             location: Location {
                 place: place.map(str::to_string),
                 admin1: admin1.map(str::to_string),
+                admin2: None,
                 country: "ML".into(),
                 coords: None,
                 precision,
@@ -1152,12 +1153,15 @@ mod tests {
             groups: vec![],
             claims: vec![],
             attribution: None,
+            claim_relation: None,
             event_type: None,
             targets: vec![],
             casualties: Default::default(),
             tags: vec![],
             summary: None,
             sources: vec![],
+            distinct_from: vec![],
+            same_event_as: None,
             draft: false,
             body: String::new(),
             origin: Origin {

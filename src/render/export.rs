@@ -369,7 +369,7 @@ impl<'a> IncidentJson<'a> {
                 .targets
                 .iter()
                 .map(|t| TargetRecord {
-                    actor: t,
+                    actor: &t.actor,
                     kind: None,
                     group: None,
                 })
@@ -1188,7 +1188,7 @@ fn acled_tags(i: &Incident, cutoff: Option<&crate::content::PartialDate>) -> Vec
         push("precision", PlacePrecision::Country.as_str());
     }
     for x in &i.targets {
-        push("target", x);
+        push("target", &x.actor);
     }
     for x in &i.tags {
         push("tag", x);
@@ -1228,7 +1228,7 @@ pub fn acled_row(
 ) -> Vec<String> {
     let code = i.location.country.as_str();
     let (_, numeric, cname) = country::by_code(code).unwrap_or((code, 0, code));
-    let civilians = i.targets.iter().any(|t| is_civilian(t));
+    let civilians = i.targets.iter().any(|t| is_civilian(&t.actor));
     let (disorder, event, sub) = acled_event(i.event_type.as_deref(), civilians);
     let (event_date, time_precision) = acled_date(&i.date);
     let groups: Vec<&crate::content::Group> =
@@ -1389,6 +1389,7 @@ mod tests {
             location: crate::content::Location {
                 place: Some("Boni".into()),
                 admin1: Some("Mopti".into()),
+                admin2: None,
                 country: "ML".into(),
                 coords: None,
                 precision: crate::content::PlacePrecision::Near,
@@ -1396,12 +1397,15 @@ mod tests {
             groups: vec![],
             claims: vec![],
             attribution: None,
+            claim_relation: None,
             event_type: None,
             targets: vec![],
             casualties: crate::content::Casualties::default(),
             tags: vec![],
             summary: None,
             sources: vec![],
+            distinct_from: vec![],
+            same_event_as: None,
             draft: false,
             body: String::new(),
             origin: crate::content::Origin {
@@ -1499,12 +1503,14 @@ mod tests {
                 attribution: crate::content::Attribution::Claimed,
                 claim_date: crate::content::PartialDate::parse("2017-06-19").ok(),
                 claim_medium: Some("statement".into()),
+                claimed: Default::default(),
             },
             crate::content::GroupClaim {
                 id: "isgs".into(),
                 attribution: crate::content::Attribution::Suspected,
                 claim_date: None,
                 claim_medium: None,
+                claimed: Default::default(),
             },
         ];
         let t = acled(&i).1;

@@ -970,7 +970,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
             chart: pictures::last_twelve_months(site, cutoff),
             figures: {
                 let t = sh.count(&(0..site.incidents.len()).collect::<Vec<_>>(), None);
-                let counted = site.incidents.iter().filter(|i| !i.after_cutoff(cutoff));
+                let counted = site.incidents.iter().filter(|i| i.counted(cutoff));
                 let years: Vec<i32> = counted.map(|i| i.date.year).collect();
                 let v = totals_view(&t);
                 Figures {
@@ -1070,7 +1070,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                     place_name: inc.location.place.clone(),
                     admin1: inc.location.admin1.clone(),
                     coords: inc.location.coords.map(|(lat, lon)| Coords { lat, lon }),
-                    targets: inc.targets.clone(),
+                    targets: inc.targets.iter().map(|t| t.actor.clone()).collect(),
                     captured: show(&inc.casualties.captured),
                     sources: inc
                         .sources

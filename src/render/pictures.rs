@@ -23,12 +23,13 @@ fn as_of(cutoff: Option<&PartialDate>) -> String {
     cutoff.map_or(String::new(), |c| format!(" Data as of {}.", c.display()))
 }
 
-/// `positions` without the incidents after the cutoff (they are published, not counted).
+/// `positions` without the incidents after the cutoff and those repeating another record
+/// (`same_event_as`): they are published, not counted.
 fn counted(site: &Site, positions: &[usize], cutoff: Option<&PartialDate>) -> Vec<usize> {
     positions
         .iter()
         .copied()
-        .filter(|&p| !site.incidents[p].after_cutoff(cutoff))
+        .filter(|&p| site.incidents[p].counted(cutoff))
         .collect()
 }
 
@@ -414,7 +415,7 @@ pub fn last_twelve_months(site: &Site, cutoff: Option<&PartialDate>) -> String {
         .incidents
         .iter()
         .rev()
-        .find(|i| i.date.month.is_some() && !i.after_cutoff(cutoff))
+        .find(|i| i.date.month.is_some() && i.counted(cutoff))
     else {
         return String::new();
     };

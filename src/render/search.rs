@@ -339,7 +339,7 @@ fn documents(
         if let Some(et) = &i.event_type {
             c.add(config.event_label(et).unwrap_or(et), W_META);
         }
-        for t in i.targets.iter().chain(&i.tags) {
+        for t in i.targets.iter().map(|t| &t.actor).chain(&i.tags) {
             c.add(t, W_META);
         }
         let text = plain_text(&i.body);

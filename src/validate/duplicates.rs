@@ -1,0 +1,362 @@
+//! The `possible-duplicate` warning (issue 15 §4): two published incidents in the same
+//! country, with a group in common, whose dates overlap at their precision (`date` to
+//! `end_date`, each at the precision written) and which lie in the same first-level region
+//! (`admin1`, without case) or within [`NEAR_KM`] of each other.
+//!
+//! A hand-written record and an imported row of the same attack are the commonest source
+//! of double counting. The check must stay fast at a million incidents, so it never
+//! compares every pair: incidents are bucketed by (country, group) and then by region, or
+//! by a grid of cells at least [`NEAR_KM`] wide; in each bucket they are sorted by first
+//! day, and each is compared only with those that start before it ends. The work is the
+//! number of incidents (times a logarithm) plus the number of pairs whose dates overlap
+//! in one bucket, which are (for regions) exactly the pairs reported.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::Ctx;
+use crate::content::Incident;
+use crate::diagnostic::{Diagnostic, Location};
+use crate::load::RecordLoc;
+use crate::yaml::Part;
+
+/// Two places at most this far apart (in km) may be one place.
+pub const NEAR_KM: f64 = 25.0;
+
+/// How many of a record's possible duplicates are shown as notes; the rest are counted.
+const NOTES: usize = 3;
+
+/// How many more are named, without a place, after the notes.
+const ALSO: usize = 10;
+
+/// Positions of incidents by grid cell (latitude band, longitude cell).
+type Grid = HashMap<(i64, i64), Vec<u32>>;
+
+/// What the check needs of one incident.
+struct Key {
+    /// First and last day the dates can mean (days from the common era).
+    start: i32,
+    end: i32,
+}
+
+/// Reports every possible duplicate among `incidents` (published, valid, sorted by date
+/// then id): one warning per record that may repeat earlier ones, at that record, with a
+/// note at each earlier one.
+pub(super) fn check(
+    cx: &mut Ctx<'_>,
+    incidents: &[Incident],
+    ids: &std::collections::BTreeMap<String, RecordLoc>,
+) {
+    let pairs = pairs(incidents);
+    if pairs.is_empty() {
+        return;
+    }
+    // Grouped by the later record of each pair (pairs are sorted by it).
+    let mut start = 0;
+    while start < pairs.len() {
+        let later = pairs[start].1;
+        let end = start + pairs[start..].partition_point(|p| p.1 == later);
+        let earlier: Vec<usize> = pairs[start..end].iter().map(|p| p.0 as usize).collect();
+        report(cx, incidents, ids, later as usize, &earlier);
+        start = end;
+    }
+}
+
+/// Every pair (earlier, later) of possible duplicates, as positions in `incidents`, sorted
+/// by the later then the earlier, each once, silenced ones left out.
+fn pairs(incidents: &[Incident]) -> Vec<(u32, u32)> {
+    use chrono::Datelike;
+    let keys: Vec<Key> = incidents
+        .iter()
+        .map(|i| Key {
+            start: i.date.first_day().num_days_from_ce(),
+            end: i
+                .end_date
+                .unwrap_or(i.date)
+                .last_day()
+                .num_days_from_ce()
+                .max(i.date.last_day().num_days_from_ce()),
+        })
+        .collect();
+
+    // Buckets: (country, group, region) and (country, group, cell), each a list of positions.
+    let mut by_region: HashMap<(&str, &str, String), Vec<u32>> = HashMap::new();
+    let mut by_cell: HashMap<(&str, &str), Grid> = HashMap::new();
+    // Longitude cells are NEAR_KM wide at the highest latitude of the country's points, so
+    // two points within NEAR_KM are at most one cell apart in each direction anywhere in it.
+    let mut max_lat: HashMap<&str, f64> = HashMap::new();
+    for i in incidents {
+        if let Some((lat, _)) = i.location.coords {
+            let m = max_lat.entry(i.location.country.as_str()).or_insert(0.0);
+            *m = m.max(lat.abs());
+        }
+    }
+    let lat_cell = NEAR_KM / KM_PER_DEGREE;
+    for (p, i) in incidents.iter().enumerate() {
+        let p = p as u32;
+        let country = i.location.country.as_str();
+        let mut groups: Vec<&str> = i.groups.iter().map(String::as_str).collect();
+        groups.sort_unstable();
+        groups.dedup();
+        let region = i
+            .location
+            .admin1
+            .as_deref()
+            .map(|a| a.trim().to_lowercase())
+            .filter(|a| !a.is_empty());
+        let cell = i.location.coords.map(|(lat, lon)| {
+            let lon_cell = lat_cell / cos_at(max_lat.get(country).copied().unwrap_or(0.0));
+            (
+                (lat / lat_cell).floor() as i64,
+                (lon / lon_cell).floor() as i64,
+            )
+        });
+        for g in groups {
+            if let Some(r) = &region {
+                by_region
+                    .entry((country, g, r.clone()))
+                    .or_default()
+                    .push(p);
+            }
+            if let Some(c) = cell {
+                by_cell
+                    .entry((country, g))
+                    .or_default()
+                    .entry(c)
+                    .or_default()
+                    .push(p);
+            }
+        }
+    }
+    let by_start = |v: &mut Vec<u32>| {
+        v.sort_unstable_by_key(|&p| (keys[p as usize].start, p));
+    };
+    // The pair (a, b) with `b` starting at or after `a` (ties by position): each pair is
+    // found once per bucket, from its earlier-starting side.
+    let after = |a: u32, b: u32| (keys[b as usize].start, b) > (keys[a as usize].start, a);
+
+    let mut regions: Vec<Vec<u32>> = by_region.into_values().collect();
+    let mut found: Vec<(u32, u32)> = regions
+        .par_iter_mut()
+        .flat_map_iter(|list| {
+            by_start(list);
+            let list = &*list;
+            let mut out = Vec::new();
+            for (x, &a) in list.iter().enumerate() {
+                let end = keys[a as usize].end;
+                for &b in list[x + 1..]
+                    .iter()
+                    .take_while(|&&b| keys[b as usize].start <= end)
+                {
+                    out.push(ordered(a, b));
+                }
+            }
+            out
+        })
+        .collect();
+
+    let mut grids: Vec<Grid> = by_cell.into_values().collect();
+    found.par_extend(grids.par_iter_mut().flat_map_iter(|cells| {
+        cells.values_mut().for_each(by_start);
+        let cells = &*cells;
+        let mut out = Vec::new();
+        for (&(y, x), list) in cells {
+            for dy in -1..=1 {
+                for dx in -1..=1 {
+                    let Some(other) = cells.get(&(y + dy, x + dx)) else {
+                        continue;
+                    };
+                    for &a in list {
+                        let ka = &keys[a as usize];
+                        let from = other.partition_point(|&b| keys[b as usize].start < ka.start);
+                        for &b in other[from..]
+                            .iter()
+                            .take_while(|&&b| keys[b as usize].start <= ka.end)
+                        {
+                            if after(a, b) && near(&incidents[a as usize], &incidents[b as usize]) {
+                                out.push(ordered(a, b));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out.into_iter()
+    }));
+    found.par_sort_unstable_by_key(|&(a, b)| (b, a));
+    found.dedup();
+    found.retain(|&(a, b)| !silenced(&incidents[a as usize], &incidents[b as usize]));
+    found
+}
+
+fn ordered(a: u32, b: u32) -> (u32, u32) {
+    (a.min(b), a.max(b))
+}
+
+const KM_PER_DEGREE: f64 = 111.2;
+
+/// Cosine of a latitude, kept away from zero so that cells near a pole stay finite.
+fn cos_at(lat: f64) -> f64 {
+    // One cell more of latitude, so that a point just beyond the highest one is covered.
+    (lat + NEAR_KM / KM_PER_DEGREE).min(89.0).to_radians().cos()
+}
+
+/// Great-circle distance in km.
+fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().min(1.0).asin()
+}
+
+fn near(a: &Incident, b: &Incident) -> bool {
+    match (a.location.coords, b.location.coords) {
+        (Some(x), Some(y)) => distance_km(x, y) <= NEAR_KM,
+        _ => false,
+    }
+}
+
+fn same_region(a: &Incident, b: &Incident) -> Option<String> {
+    let norm = |i: &Incident| {
+        i.location
+            .admin1
+            .as_deref()
+            .map(|r| r.trim().to_lowercase())
+            .filter(|r| !r.is_empty())
+    };
+    match (norm(a), norm(b)) {
+        (Some(x), Some(y)) if x == y => a.location.admin1.as_deref().map(|r| r.trim().to_string()),
+        _ => None,
+    }
+}
+
+/// The editor said they are different events, or linked them as one; or they share an
+/// id, which is reported as `duplicate-id` already.
+fn silenced(a: &Incident, b: &Incident) -> bool {
+    a.id == b.id
+        || a.distinct_from.contains(&b.id)
+        || b.distinct_from.contains(&a.id)
+        || a.same_event_as.as_deref() == Some(b.id.as_str())
+        || b.same_event_as.as_deref() == Some(a.id.as_str())
+        || (a.same_event_as.is_some() && a.same_event_as == b.same_event_as)
+}
+
+/// Why `a` and `b` may be one event, in a few words.
+fn why(a: &Incident, b: &Incident) -> String {
+    let common: Vec<&str> = a
+        .groups
+        .iter()
+        .filter(|g| b.groups.contains(g))
+        .map(String::as_str)
+        .collect();
+    let groups = match common.as_slice() {
+        [one] => format!("group `{one}`"),
+        many => format!(
+            "groups {}",
+            many.iter()
+                .map(|g| format!("`{g}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    let place = match (same_region(a, b), a.location.coords.zip(b.location.coords)) {
+        (_, Some((x, y))) if distance_km(x, y) < 1.0 => "same place".to_string(),
+        (_, Some((x, y))) if distance_km(x, y) <= NEAR_KM => {
+            format!("{:.0} km apart", distance_km(x, y))
+        }
+        (Some(r), _) => format!("both in {r}"),
+        _ => String::new(),
+    };
+    let one_day = |i: &Incident| i.date.day.is_some() && i.end_date.is_none_or(|e| e == i.date);
+    let when = if one_day(a) && one_day(b) && a.date == b.date {
+        "same day".to_string()
+    } else {
+        "dates overlap".to_string()
+    };
+    format!("{groups}, {when}, {place}")
+}
+
+/// Where a record starts, cheaply: the opening `---` of a one-record file (no YAML parse:
+/// at a million incidents most warned records are such files), else its list entry.
+fn record_at(cx: &Ctx<'_>, loc: &RecordLoc) -> Location {
+    if loc.prefix.is_empty() {
+        let f = &cx.sources.files[loc.file];
+        Location::new(&f.rel, &f.text[..f.text.len().min(loc.yaml.start)], 0, 3)
+    } else {
+        cx.at(loc, &[], Part::Value)
+    }
+}
+
+fn report(
+    cx: &mut Ctx<'_>,
+    incidents: &[Incident],
+    ids: &std::collections::BTreeMap<String, RecordLoc>,
+    later: usize,
+    earlier: &[usize],
+) {
+    let b = &incidents[later];
+    let Some(here) = ids.get(&b.id) else { return };
+    let first = &incidents[earlier[0]];
+    let message = match earlier.len() {
+        1 => format!("`{}` may be the same event as `{}`", b.id, first.id),
+        n => format!(
+            "`{}` may be the same event as `{}` and {} other incidents",
+            b.id,
+            first.id,
+            n - 1
+        ),
+    };
+    let at = record_at(cx, here);
+    let mut d = Diagnostic::warning("possible-duplicate", message).at(at, why(first, b));
+    for &e in earlier.iter().take(NOTES) {
+        let a = &incidents[e];
+        let Some(there) = ids.get(&a.id) else {
+            continue;
+        };
+        let l = record_at(cx, there);
+        d = d.note(
+            Some(l),
+            format!("`{}` ({}): {}", a.id, a.date.iso(), why(a, b)),
+        );
+    }
+    if earlier.len() > NOTES {
+        let rest = &earlier[NOTES..];
+        let named: Vec<&str> = rest
+            .iter()
+            .take(ALSO)
+            .map(|&e| incidents[e].id.as_str())
+            .collect();
+        let more = rest.len().saturating_sub(ALSO);
+        let tail = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        d = d.note(None, format!("also: {}{tail}", named.join(", ")));
+    }
+    d = d.help(format!(
+        "if both describe one event, add `same_event_as: {}` to this record (it is then counted once); if they are different events, add `distinct_from: [{}]`",
+        first.id, first.id
+    ));
+    cx.err(d);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_are_great_circle_km() {
+        // Bamako to Kati, about 15 km.
+        let d = distance_km((12.65, -8.0), (12.74, -8.07));
+        assert!((10.0..15.0).contains(&d), "{d}");
+        assert!(distance_km((0.0, 0.0), (0.0, 1.0)) > 110.0);
+        assert_eq!(distance_km((12.0, -8.0), (12.0, -8.0)), 0.0);
+    }
+}
