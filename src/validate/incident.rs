@@ -104,19 +104,15 @@ pub(super) fn targets(
             p
         };
         match t {
-            RawTarget::Name(name) => {
-                let name = name.trim();
-                if !name.is_empty() {
-                    out.push(Target {
-                        actor: name.to_string(),
-                        kind: None,
-                        group: None,
-                    });
-                }
-            }
+            // Kept exactly as written, as before issue 15 (the exports round-trip it).
+            RawTarget::Name(actor) => out.push(Target {
+                actor,
+                kind: None,
+                group: None,
+            }),
             RawTarget::Actor(a) => {
-                let actor = a.actor.as_deref().map(str::trim).unwrap_or_default();
-                if actor.is_empty() {
+                let actor = a.actor.unwrap_or_default();
+                if actor.trim().is_empty() {
                     let l = cx.at(loc, &path(None), Part::Value);
                     cx.err(
                         Diagnostic::error("missing-field", "target without an `actor`")
@@ -135,12 +131,8 @@ pub(super) fn targets(
                 if let Some(g) = &group {
                     check_group_ref(cx, loc, &path(Some("group")), "targets", g);
                 }
-                if !actor.is_empty() {
-                    out.push(Target {
-                        actor: actor.to_string(),
-                        kind,
-                        group,
-                    });
+                if !actor.trim().is_empty() {
+                    out.push(Target { actor, kind, group });
                 }
             }
         }
