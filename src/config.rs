@@ -317,6 +317,14 @@ fn word_end(text: &str, off: usize) -> usize {
 /// Returns (absolute base URL ending in `/`, path part starting and ending in `/`).
 fn normalise_base_url(s: &str) -> Result<(String, String), String> {
     let s = s.trim();
+    if s.chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return Err(format!(
+            "`{}` holds spaces, backslashes or control characters",
+            s.escape_debug()
+        ));
+    }
     let with_slash = if s.ends_with('/') {
         s.to_string()
     } else {
@@ -331,6 +339,12 @@ fn normalise_base_url(s: &str) -> Result<(String, String), String> {
             return Err("the URL has no host".to_string());
         }
         Ok((with_slash.clone(), path.to_string()))
+    } else if with_slash.starts_with("//") {
+        // Browsers read `//host/` as another host: the 404 page's links and every absolute
+        // URL would lead off the site.
+        Err(format!(
+            "`{s}` starts with `//`, which browsers read as another host"
+        ))
     } else if with_slash.starts_with('/') {
         Ok((with_slash.clone(), with_slash))
     } else {
@@ -423,6 +437,24 @@ mod tests {
         };
         let loc = d.0[0].location.as_ref().unwrap();
         assert_eq!((loc.start.line, loc.start.col), (2, 14));
+    }
+
+    #[test]
+    fn base_paths_that_browsers_read_as_another_host_are_refused() {
+        for b in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "/a b/",
+            "/a\u{1b}[2J/",
+            "https://a.example/x y/",
+        ] {
+            let r = cfg(&format!("title: T\nbase_url: \"{}\"\n", b.escape_default()));
+            assert!(matches!(r, Err(Error::Invalid(_))), "{b:?} accepted");
+        }
+        assert_eq!(
+            cfg("title: T\nbase_url: /sahel/\n").unwrap().base_path,
+            "/sahel/"
+        );
     }
 
     #[test]
