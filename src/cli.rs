@@ -156,6 +156,10 @@ struct ServeArgs {
     /// the preview readable by anyone who can reach it.
     #[arg(long, default_value = "127.0.0.1")]
     bind: IpAddr,
+    /// Also answer requests addressed to this host name (e.g. `laptop.local` when previewing
+    /// on a phone); repeatable. Loopback names and the address listened on always work.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    allow_host: Vec<String>,
     /// Include drafts.
     #[arg(long)]
     drafts: bool,
@@ -502,6 +506,7 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
         bind: a.bind,
         port: a.port,
         drafts: a.drafts,
+        allowed_hosts: a.allow_host,
         ..ServeOptions::default()
     };
     let server = match Server::bind(opts) {

@@ -20,6 +20,7 @@
 //! one, so slow clients cannot starve the others. The shared state is [`Live`] (behind one
 //! mutex and a condvar) and the table of open connections.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash as _, Hasher as _};
 use std::io::{BufRead, BufReader, Write as _};
@@ -109,6 +110,9 @@ pub struct ServeOptions {
     pub port: u16,
     /// Include drafts.
     pub drafts: bool,
+    /// Host names answered to besides loopback ones and the address listened on
+    /// (`--allow-host`); any other `Host` is refused (DNS rebinding).
+    pub allowed_hosts: Vec<String>,
     /// Bounds on what clients may hold.
     pub limits: Limits,
 }
@@ -152,6 +156,7 @@ impl Default for ServeOptions {
             bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 1111,
             drafts: false,
+            allowed_hosts: Vec::new(),
             limits: Limits::default(),
         }
     }
@@ -249,7 +254,12 @@ impl std::fmt::Debug for Server {
 
 impl Server {
     /// Binds the port (so that `port: 0` is resolved) and creates the private output directory.
-    pub fn bind(opts: ServeOptions) -> Result<Server, Error> {
+    pub fn bind(mut opts: ServeOptions) -> Result<Server, Error> {
+        opts.allowed_hosts = opts
+            .allowed_hosts
+            .iter()
+            .map(|n| allowed_name(n))
+            .collect::<Result<_, _>>()?;
         let root = opts
             .root
             .canonicalize()
@@ -342,6 +352,10 @@ impl Server {
         let shared = Arc::new(Shared {
             out: out_canon,
             limits: opts.limits.clone(),
+            hosts: Hosts {
+                bound: addr.ip(),
+                names: opts.allowed_hosts.clone(),
+            },
             live: Mutex::new(Live::default()),
             changed: Condvar::new(),
             conns: Mutex::default(),
@@ -739,6 +753,7 @@ struct Shared {
     /// Canonical output directory: every file served lies under it.
     out: PathBuf,
     limits: Limits,
+    hosts: Hosts,
     live: Mutex<Live>,
     /// Signalled whenever `live` changes.
     changed: Condvar,
@@ -955,6 +970,10 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
 struct Request {
     method: String,
     target: String,
+    /// HTTP/1.1 (which requires a `Host` header) rather than 1.0.
+    http11: bool,
+    /// The `Host` header, if there was one.
+    host: Option<String>,
     keep_alive: bool,
     has_body: bool,
 }
@@ -1038,10 +1057,14 @@ fn read_head(reader: &mut BufReader<TcpStream>, deadline: Instant) -> Result<Vec
     }
 }
 
+/// Parses a request head. Nothing from it may reach a response header unchecked, so the
+/// request target must be visible ASCII (control characters, spaces, DEL and raw non-ASCII
+/// bytes are refused, not cleaned: browsers percent-encode them), and header lines may not
+/// carry control characters (a bare CR, NUL) or be folded.
 fn parse_head(head: &[u8]) -> Result<Request, ReadError> {
     let text =
         std::str::from_utf8(head).map_err(|_| ReadError::Bad("request head is not UTF-8"))?;
-    let mut lines = text.split('\n').map(|l| l.trim_end_matches('\r'));
+    let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
     let request_line = lines.next().unwrap_or("");
     let mut parts = request_line.split(' ');
     let (Some(method), Some(target), Some(version), None) =
@@ -1049,17 +1072,42 @@ fn parse_head(head: &[u8]) -> Result<Request, ReadError> {
     else {
         return Err(ReadError::Bad("malformed request line"));
     };
-    if !version.starts_with("HTTP/1.") || method.is_empty() || target.is_empty() {
+    if !method.bytes().all(is_token) || method.is_empty() || target.is_empty() {
         return Err(ReadError::Bad("malformed request line"));
     }
-    let mut keep_alive = version == "HTTP/1.1";
+    if !target.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ReadError::Bad(
+            "the request target has a control character, a space or a byte that is not \
+             percent-encoded",
+        ));
+    }
+    let http11 = match version {
+        "HTTP/1.1" => true,
+        "HTTP/1.0" => false,
+        _ => return Err(ReadError::Bad("only HTTP/1.0 and HTTP/1.1 are spoken here")),
+    };
+    let mut keep_alive = http11;
     let mut has_body = false;
+    let mut host = None;
     for line in lines.filter(|l| !l.is_empty()) {
+        if line.starts_with([' ', '\t']) {
+            return Err(ReadError::Bad("folded header lines are not accepted"));
+        }
         let Some((name, value)) = line.split_once(':') else {
             return Err(ReadError::Bad("malformed header"));
         };
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("connection") {
+        if name.is_empty() || !name.bytes().all(is_token) {
+            return Err(ReadError::Bad("malformed header name"));
+        }
+        if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
+            return Err(ReadError::Bad("a header has a control character"));
+        }
+        let value = value.trim_matches([' ', '\t']);
+        if name.eq_ignore_ascii_case("host") {
+            if host.replace(value.to_string()).is_some() {
+                return Err(ReadError::Bad("more than one Host header"));
+            }
+        } else if name.eq_ignore_ascii_case("connection") {
             let v = value.to_ascii_lowercase();
             if v.contains("close") {
                 keep_alive = false;
@@ -1075,8 +1123,136 @@ fn parse_head(head: &[u8]) -> Result<Request, ReadError> {
     Ok(Request {
         method: method.to_string(),
         target: target.to_string(),
+        http11,
+        host,
         keep_alive,
         has_body,
+    })
+}
+
+/// A `tchar` of RFC 9110 (method and header names).
+fn is_token(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Which `Host` values the server answers to. A page on another site can make a browser
+/// send requests here under that site's name by pointing the name at 127.0.0.1 (DNS
+/// rebinding); the `Host` header still carries the name, so anything but a name this
+/// server is known by is refused, before any route (pages, the 404 page with its error
+/// overlay, the live-reload stream) is reached.
+#[derive(Debug, Clone)]
+struct Hosts {
+    /// The address listened on.
+    bound: IpAddr,
+    /// Names added with `--allow-host`, lowercase, without a trailing dot.
+    names: Vec<String>,
+}
+
+impl Hosts {
+    /// Whether `authority` (`host[:port]`, as in a `Host` header) names this server: a
+    /// loopback name or address (`localhost`, 127.0.0.0/8, `[::1]`) with any port, the
+    /// address listened on, any IP address if that is all interfaces (an address cannot be
+    /// rebound; the phone on the network uses one), or a name allowed by the user.
+    fn allows(&self, authority: &str) -> bool {
+        let authority = authority.to_ascii_lowercase();
+        let (host, port) = match authority.strip_prefix('[') {
+            Some(rest) => match rest.split_once(']') {
+                Some((inside, after)) => (inside, after.strip_prefix(':').or(Some(after))),
+                None => return false,
+            },
+            None => match authority.rsplit_once(':') {
+                Some((h, p)) => (h, Some(p)),
+                None => (authority.as_str(), None),
+            },
+        };
+        if !port.is_none_or(|p| p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())) {
+            return false;
+        }
+        let bracketed = authority.starts_with('[');
+        let ip = if bracketed {
+            host.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6)
+        } else {
+            host.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
+        };
+        if let Some(ip) = ip {
+            let ip = ip.to_canonical();
+            return !ip.is_unspecified()
+                && (ip.is_loopback()
+                    || ip == self.bound.to_canonical()
+                    || self.bound.is_unspecified());
+        }
+        if bracketed || host.is_empty() {
+            return false;
+        }
+        let name = host.strip_suffix('.').unwrap_or(host);
+        name == "localhost" || self.names.iter().any(|n| n == name)
+    }
+}
+
+/// Checks and normalises a name given to `--allow-host`.
+fn allowed_name(name: &str) -> Result<String, Error> {
+    let n = name.to_ascii_lowercase();
+    let n = n.strip_suffix('.').unwrap_or(&n).to_string();
+    let valid = !n.is_empty()
+        && n.len() <= 253
+        && n.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    if valid {
+        Ok(n)
+    } else {
+        Err(Error::Other(format!(
+            "`--allow-host {}`: not a host name (letters, digits, `-` and `.`, e.g. \
+             `laptop.local`)",
+            name.escape_debug()
+        )))
+    }
+}
+
+/// The path and query of a request (origin form), after checking that it is addressed to
+/// this server: by its `Host` header, or by the target itself in absolute form
+/// (`GET http://127.0.0.1:1111/ HTTP/1.1`, which a proxy would forward elsewhere; this
+/// server is no proxy).
+fn addressed_here<'r>(req: &'r Request, hosts: &Hosts) -> Result<Cow<'r, str>, Response> {
+    let misdirected = || {
+        Response::text(
+            421,
+            "Misdirected Request",
+            "briefwerk serve answers to localhost, 127.0.0.1 and [::1] (and to the address \
+             it listens on) only; to reach it by another name, start it with \
+             `--allow-host NAME`\n",
+        )
+    };
+    match &req.host {
+        None if req.http11 => {
+            return Err(Response::text(400, "Bad Request", "missing Host header\n"));
+        }
+        Some(h) if !hosts.allows(h) => return Err(misdirected()),
+        _ => {}
+    }
+    let target = req.target.as_str();
+    if target.starts_with('/') {
+        return Ok(Cow::Borrowed(target));
+    }
+    let scheme = target.get(..7).unwrap_or("");
+    if !scheme.eq_ignore_ascii_case("http://") {
+        // `*`, authority form, other schemes: nothing this server serves.
+        return Err(Response::text(400, "Bad Request", "bad request target\n"));
+    }
+    let rest = &target[7..];
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    if !hosts.allows(&rest[..end]) {
+        return Err(misdirected());
+    }
+    let path = &rest[end..];
+    Ok(if path.starts_with('/') {
+        Cow::Borrowed(path)
+    } else {
+        Cow::Owned(format!("/{path}"))
     })
 }
 
@@ -1148,13 +1324,20 @@ fn handle(req: Request, writer: &mut TcpStream, shared: &Shared, id: u64, served
     // A request body is never read, so the connection cannot be reused after one.
     let keep = req.keep_alive && !req.has_body && served < MAX_REQUESTS_PER_CONNECTION;
     let head_only = req.method == "HEAD";
+    let target = match addressed_here(&req, &shared.hosts) {
+        Ok(t) => t,
+        Err(refusal) => {
+            let _ = send(writer, &refusal.to_bytes(false, head_only), deadline);
+            return false;
+        }
+    };
     if req.method != "GET" && !head_only {
         let mut r = Response::text(405, "Method Not Allowed", "only GET and HEAD\n");
         r.headers.push(("Allow", "GET, HEAD".to_string()));
         let _ = send(writer, &r.to_bytes(false, false), deadline);
         return false;
     }
-    if let Some(internal) = req.target.strip_prefix(INTERNAL) {
+    if let Some(internal) = target.strip_prefix(INTERNAL) {
         let (name, query) = internal.split_once('?').unwrap_or((internal, ""));
         match name {
             "events" if !head_only => {
@@ -1181,7 +1364,7 @@ fn handle(req: Request, writer: &mut TcpStream, shared: &Shared, id: u64, served
             _ => {}
         }
     }
-    let response = respond(shared, &req.target);
+    let response = respond(shared, &target);
     send(writer, &response.to_bytes(keep, head_only), deadline).is_ok() && keep
 }
 
@@ -1215,7 +1398,7 @@ impl Response {
     fn to_bytes(&self, keep_alive: bool, head_only: bool) -> Vec<u8> {
         let mut out = format!("HTTP/1.1 {} {}\r\n", self.status, self.reason);
         for (k, v) in &self.headers {
-            out.push_str(&format!("{k}: {v}\r\n"));
+            out.push_str(&format!("{k}: {}\r\n", header_value(v)));
         }
         out.push_str(&format!("Content-Length: {}\r\n", self.body.len()));
         out.push_str("X-Content-Type-Options: nosniff\r\n");
@@ -1234,6 +1417,24 @@ impl Response {
         }
         bytes
     }
+}
+
+/// A header value that cannot end its line or start another: control characters, DEL and
+/// non-ASCII are percent-encoded. Request targets are checked when parsed; this is the
+/// second line of defence for anything derived from them (`Location`).
+fn header_value(v: &str) -> Cow<'_, str> {
+    if v.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(v);
+    }
+    let mut out = String::with_capacity(v.len() + 8);
+    for b in v.bytes() {
+        if (0x20..0x7f).contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn simple(status: u16, reason: &'static str, body: &str, keep_alive: bool) -> Vec<u8> {
@@ -1709,6 +1910,113 @@ mod tests {
         let big = |n: usize| format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(n));
         assert!(head(big(MAX_HEAD - 100)).is_ok());
         assert!(matches!(head(big(MAX_HEAD)), Err(ReadError::TooLarge)));
+    }
+
+    #[test]
+    fn only_names_of_this_server_are_answered() {
+        let loopback = Hosts {
+            bound: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            names: vec!["laptop.local".into()],
+        };
+        for ok in [
+            "localhost",
+            "LOCALHOST:1111",
+            "localhost.",
+            "localhost:",
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "127.9.8.7:80",
+            "[::1]",
+            "[::1]:1111",
+            "[::ffff:127.0.0.1]:1111",
+            "laptop.local:1111",
+            "Laptop.Local",
+        ] {
+            assert!(loopback.allows(ok), "{ok}");
+        }
+        for refused in [
+            "",
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "evil.example@127.0.0.1",
+            "127.0.0.1:1111@evil.example",
+            "0.0.0.0:1111",
+            "192.168.1.20:1111",
+            "::1",
+            "[::1",
+            "[::1]x",
+            "[localhost]",
+            "localhost:http",
+            "localhost:123456",
+            "127.1",
+            "2130706433",
+            "laptop.local.evil.example",
+        ] {
+            assert!(!loopback.allows(refused), "{refused}");
+        }
+        let lan = Hosts {
+            bound: "192.168.1.20".parse().unwrap(),
+            names: vec![],
+        };
+        assert!(lan.allows("192.168.1.20:1111") && lan.allows("localhost:1111"));
+        assert!(!lan.allows("192.168.1.21:1111") && !lan.allows("phone.evil.example"));
+        let all = Hosts {
+            bound: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            names: vec![],
+        };
+        assert!(all.allows("192.168.1.21:1111") && all.allows("[fe80::1]:1111"));
+        assert!(!all.allows("evil.example:1111") && !all.allows("0.0.0.0:1111"));
+    }
+
+    #[test]
+    fn allowed_names_are_host_names() {
+        assert_eq!(allowed_name("Laptop.Local.").unwrap(), "laptop.local");
+        for bad in [
+            "",
+            ".",
+            "a..b",
+            "a b",
+            "evil.example:80",
+            "a/b",
+            "*.example",
+            "x\r",
+        ] {
+            assert!(allowed_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn control_characters_never_pass_the_parser_or_reach_a_header() {
+        let parse = |h: &[u8]| parse_head(h);
+        let ok = parse(b"GET /a?b=%0D%0A HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        assert_eq!(ok.target, "/a?b=%0D%0A");
+        for bad in [
+            &b"GET /a?b\rSet-Cookie:x HTTP/1.1\r\n\r\n"[..],
+            b"GET /a?\x00 HTTP/1.1\r\n\r\n",
+            b"GET /a\tb HTTP/1.1\r\n\r\n",
+            b"GET /a\x7f HTTP/1.1\r\n\r\n",
+            "GET /caf\u{e9} HTTP/1.1\r\n\r\n".as_bytes(),
+            b"GET /a HTTP/1.1\r\nX-A: b\rc\r\n\r\n",
+            b"GET /a HTTP/1.1\r\nX-A: b\x00\r\n\r\n",
+            b"GET /a HTTP/1.1\r\nX-A: b\r\n c\r\n\r\n",
+            b"GET /a HTTP/1.1\r\nX A: b\r\n\r\n",
+            b"GET /a HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+            b"GET /a HTTP/2.0\r\n\r\n",
+            b"GET /a HTTP/1.1 x\r\n\r\n",
+        ] {
+            assert!(
+                matches!(parse(bad), Err(ReadError::Bad(_))),
+                "{}",
+                String::from_utf8_lossy(bad).escape_debug()
+            );
+        }
+        assert_eq!(header_value("/a/?b"), "/a/?b");
+        assert_eq!(
+            header_value("/a\r\nX: y\u{e9}\x7f"),
+            "/a%0D%0AX: y%C3%A9%7F"
+        );
     }
 
     #[test]

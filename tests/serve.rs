@@ -33,8 +33,15 @@ struct Served {
 
 impl Served {
     fn start(root: &Path) -> Served {
+        Served::start_with(root, &[])
+    }
+
+    /// Starts with more command-line arguments.
+    fn start_with(root: &Path, args: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_briefwerk"))
-            .args(["serve", "--port", "0", "--verbose", "--root"])
+            .args(["serve", "--port", "0", "--verbose"])
+            .args(args)
+            .arg("--root")
             .arg(root)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -1018,4 +1025,291 @@ fn live_reload_streams_are_capped_per_peer_and_freed_when_a_page_closes() {
         let (conn, status) = open_events(connect_from(greedy, s.port));
         status.starts_with("HTTP/1.1 200").then_some(conn)
     });
+}
+
+// ---------------------------------------------------------------------------------------
+// Issue 14: what reaches the server must be addressed to it, and nothing from a request may
+// end up as a header line of its own.
+
+/// Sends `raw` as it is on a fresh connection and returns everything the server answers
+/// until it closes (requests here say `Connection: close`, or are refused).
+fn exchange(port: u16, raw: &[u8]) -> Vec<u8> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    let _ = s.write_all(raw);
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    answer
+}
+
+/// An answer split into status, head (as sent, bytes) and body (as text).
+fn split_answer(answer: &[u8]) -> (u16, Vec<u8>, String) {
+    let end = answer
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no head in {:?}", String::from_utf8_lossy(answer)));
+    let head = answer[..end + 2].to_vec();
+    let status = String::from_utf8_lossy(&head)
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = String::from_utf8_lossy(&answer[end + 4..]).into_owned();
+    (status, head, body)
+}
+
+/// A GET of `target` with the given `Host` header (none if `None`).
+fn get_as(port: u16, target: &str, host: Option<&str>) -> (u16, Vec<u8>, String) {
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    split_answer(&exchange(
+        port,
+        format!("GET {target} HTTP/1.1\r\n{host}Connection: close\r\n\r\n").as_bytes(),
+    ))
+}
+
+fn header_of<'h>(head: &'h str, name: &str) -> Option<&'h str> {
+    head.split("\r\n").find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+#[test]
+fn only_requests_addressed_to_this_server_are_answered() {
+    let t = SiteTest::fixture("basic");
+    let s = Served::start_with(&t.root, &["--allow-host", "laptop.local"]);
+    let port = s.port;
+    let with_port = |h: &str| format!("{h}:{port}");
+    // A browser tricked by DNS rebinding sends the attacker's name. Every route refuses it:
+    // pages, files, the 404 page (which carries the error overlay), the live-reload script
+    // and the event stream that carries diagnostics.
+    for host in [
+        "evil.example".to_string(),
+        with_port("evil.example"),
+        with_port("localhost.evil.example"),
+        with_port("127.0.0.1.evil.example"),
+        with_port("0.0.0.0"),
+        with_port("other.local"),
+    ] {
+        for target in [
+            "/",
+            KANGABA_PAGE,
+            "/static/style.css",
+            "/no/such/",
+            "/__briefwerk/live.js",
+            "/__briefwerk/events",
+        ] {
+            let (status, head, body) = get_as(port, target, Some(&host));
+            assert_eq!(status, 421, "{host} {target}");
+            let head = String::from_utf8_lossy(&head);
+            assert!(
+                header_of(&head, "content-type").is_some_and(|t| t.starts_with("text/plain")),
+                "{head}"
+            );
+            assert!(body.contains("--allow-host"), "{body}");
+            for secret in ["Test Briefing", "Kangaba", "EventSource", "event:", "body{"] {
+                assert!(!body.contains(secret), "{host} {target}: {body}");
+            }
+        }
+    }
+    // The names this server goes by, with any port.
+    for host in [
+        "localhost".to_string(),
+        with_port("localhost"),
+        "LOCALHOST".to_string(),
+        with_port("127.0.0.1"),
+        "127.0.0.5".to_string(),
+        with_port("[::1]"),
+        with_port("laptop.local"),
+    ] {
+        let (status, _, body) = get_as(port, "/", Some(&host));
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains("Test Briefing"), "{host}");
+    }
+    // HTTP/1.1 requires Host; HTTP/1.0 did not have it.
+    let (status, _, _) = get_as(port, "/", None);
+    assert_eq!(status, 400, "HTTP/1.1 without Host");
+    let (status, _, body) = split_answer(&exchange(port, b"GET / HTTP/1.0\r\n\r\n"));
+    assert_eq!(status, 200, "HTTP/1.0 without Host");
+    assert!(body.contains("Test Briefing"));
+    let (status, _, _) = split_answer(&exchange(
+        port,
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    ));
+    assert_eq!(status, 400, "two Host headers");
+    // Absolute-form targets: this server is no proxy to other hosts.
+    for target in [
+        "http://evil.example/".to_string(),
+        format!("http://evil.example:{port}/groups/jnim/"),
+        "HTTP://evil.example".to_string(),
+    ] {
+        let (status, _, body) = get_as(port, &target, Some("127.0.0.1"));
+        assert_eq!(status, 421, "{target}");
+        assert!(!body.contains("JNIM"), "{target}");
+    }
+    let (status, _, body) = get_as(
+        port,
+        &format!("http://127.0.0.1:{port}/groups/jnim/"),
+        Some("127.0.0.1"),
+    );
+    assert_eq!(status, 200);
+    assert!(body.contains("JNIM") || body.contains("Jama"), "{body}");
+    let (status, head, _) = get_as(port, "HTTP://localhost/groups/jnim", Some("localhost"));
+    assert_eq!(status, 301);
+    assert_eq!(
+        header_of(&String::from_utf8_lossy(&head), "location"),
+        Some("/groups/jnim/")
+    );
+
+    // While the sources are broken, the diagnostics (file names, lines) go only to pages
+    // of this server.
+    edit(&t, KANGABA, "date: \"2017-06-18\"", "date: \"2017-06-31\"");
+    let mut events = Events::connect(port, None);
+    loop {
+        let (name, data) = events.next();
+        if name == "error" {
+            assert!(data.contains("2017-06-31"), "{data}");
+            break;
+        }
+    }
+    let (status, _, body) = get_as(port, "/__briefwerk/events", Some("evil.example"));
+    assert_eq!(status, 421);
+    assert!(
+        !body.contains("2017-06-31") && !body.contains(KANGABA),
+        "{body}"
+    );
+}
+
+/// True if `head` (a response head as sent) has a control character other than the CR LF
+/// that end its lines, or a byte that is not ASCII.
+fn head_is_clean(head: &[u8]) -> bool {
+    let mut i = 0;
+    while i < head.len() {
+        let b = head[i];
+        let ok = match b {
+            b'\r' => head.get(i + 1) == Some(&b'\n'),
+            b'\n' => i > 0 && head[i - 1] == b'\r',
+            b'\t' => true,
+            0x20..=0x7e => true,
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+#[test]
+fn control_characters_from_a_request_never_reach_a_header() {
+    let t = SiteTest::fixture("basic");
+    let s = Served::start(&t.root);
+    // `/groups/jnim` is a folder: asked without its slash it is redirected, and the
+    // redirect carries the query along. Raw control characters and raw non-ASCII bytes in
+    // the target are refused, whether in the query or in the path.
+    let targets: [&[u8]; 11] = [
+        b"/groups/jnim?a\rSet-Cookie:%20x=1",
+        b"/groups/jnim?a\r\nSet-Cookie:%20x=1",
+        b"/groups/jnim?a\nSet-Cookie:%20x=1",
+        b"/groups/jnim?a\x00b",
+        b"/groups/jnim?a\x7fb",
+        b"/groups/jnim?a\x1bb",
+        b"/groups/jn\rim",
+        b"/groups/jn\x00im",
+        b"/groups\r/jnim",
+        b"/groups/jnim?caf\xc3\xa9",
+        b"/groups/jnim\xff",
+    ];
+    for target in targets {
+        let mut raw = b"GET ".to_vec();
+        raw.extend_from_slice(target);
+        raw.extend_from_slice(b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        let answer = exchange(s.port, &raw);
+        let shown = String::from_utf8_lossy(target).escape_debug().to_string();
+        let (status, head, _) = split_answer(&answer);
+        assert!(
+            head_is_clean(&head),
+            "{shown}: {:?}",
+            String::from_utf8_lossy(&head)
+        );
+        let head = String::from_utf8_lossy(&head).to_ascii_lowercase();
+        assert!(!head.contains("set-cookie"), "{shown}: {head}");
+        assert!(header_of(&head, "location").is_none(), "{shown}: {head}");
+        assert_eq!(status, 400, "{shown}");
+    }
+    // Percent-encoded, the same characters are only text: redirected as they came.
+    let (status, head, _) = get_as(
+        s.port,
+        "/groups/jnim?a%0D%0ASet-Cookie:%20x=1",
+        Some("127.0.0.1"),
+    );
+    assert_eq!(status, 301);
+    assert!(head_is_clean(&head));
+    let head = String::from_utf8_lossy(&head);
+    assert_eq!(
+        header_of(&head, "location"),
+        Some("/groups/jnim/?a%0D%0ASet-Cookie:%20x=1")
+    );
+    assert!(
+        !head
+            .lines()
+            .any(|l| l.to_ascii_lowercase().starts_with("set-cookie")),
+        "{head}"
+    );
+}
+
+#[test]
+fn oversized_heads_are_refused_and_every_answer_forbids_sniffing() {
+    let t = SiteTest::fixture("basic");
+    let s = Served::start(&t.root);
+    // Host and 100 more: 101 header lines.
+    let lines: String = (0..100).map(|i| format!("X-{i}: 1\r\n")).collect();
+    let (status, _, _) = split_answer(&exchange(
+        s.port,
+        format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n{lines}\r\n").as_bytes(),
+    ));
+    assert_eq!(status, 431, "101 header lines");
+    let big = "a".repeat(17 * 1024);
+    let (status, _, _) = split_answer(&exchange(
+        s.port,
+        format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {big}\r\n\r\n").as_bytes(),
+    ));
+    assert_eq!(status, 431, "a 17 KiB header");
+    // Host, 98 more and Connection: 100.
+    let lines: String = (0..98).map(|i| format!("X-{i}: 1\r\n")).collect();
+    let (status, _, _) = split_answer(&exchange(
+        s.port,
+        format!("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n{lines}Connection: close\r\n\r\n").as_bytes(),
+    ));
+    assert_eq!(status, 200, "100 header lines are fine");
+
+    // A folder without an index page is not listed: it is not found.
+    let (status, _, body) = get_as(s.port, "/static/", Some("127.0.0.1"));
+    assert_eq!(status, 404);
+    assert!(body.contains("kind-404"), "the site's 404 page");
+
+    // Whatever the answer, the browser may not guess another type than the one sent.
+    let answers = [
+        get_as(s.port, "/", Some("127.0.0.1")),
+        get_as(s.port, "/groups/jnim", Some("127.0.0.1")),
+        get_as(s.port, "/no/such/", Some("127.0.0.1")),
+        get_as(s.port, "/%2e%2e/site.yaml", Some("127.0.0.1")),
+        get_as(s.port, "/", Some("evil.example")),
+        get_as(s.port, "/__briefwerk/live.js", Some("127.0.0.1")),
+        split_answer(&exchange(
+            s.port,
+            b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        )),
+    ];
+    let statuses: Vec<u16> = answers.iter().map(|a| a.0).collect();
+    assert_eq!(statuses, [200, 301, 404, 400, 421, 200, 405]);
+    for (status, head, _) in answers {
+        let head = String::from_utf8_lossy(&head);
+        assert_eq!(
+            header_of(&head, "x-content-type-options"),
+            Some("nosniff"),
+            "{status}"
+        );
+    }
 }
