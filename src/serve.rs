@@ -1913,6 +1913,24 @@ mod tests {
     }
 
     #[test]
+    fn a_response_nobody_reads_is_abandoned_at_its_deadline() {
+        // The other end never reads: the socket buffers fill and the write stalls.
+        let (_c, mut s) = pair();
+        let started = Instant::now();
+        let r = send(
+            &mut s,
+            &vec![b'x'; 64 * 1024 * 1024],
+            started + Duration::from_millis(300),
+        );
+        assert!(r.is_err());
+        assert!(
+            started.elapsed() < Duration::from_secs(3),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
     fn only_names_of_this_server_are_answered() {
         let loopback = Hosts {
             bound: IpAddr::V4(Ipv4Addr::LOCALHOST),
