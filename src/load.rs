@@ -67,7 +67,7 @@ pub struct Sources {
 }
 
 /// Where a raw record's YAML is inside its file, so validation can point at fields.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RecordLoc {
     /// Index into [`Sources::files`].
     pub file: usize,
@@ -77,6 +77,38 @@ pub struct RecordLoc {
     pub prefix: Vec<Seg>,
     /// Byte offset of the Markdown body in the file.
     pub body_offset: usize,
+    /// Fields left out of the record because they were wrong (already reported).
+    pub dropped: std::sync::Arc<Vec<yaml::Dropped>>,
+}
+
+impl RecordLoc {
+    /// Whether the field at `path` (within the record) was left out because of an error
+    /// already reported — it, a mapping or list above it, or a misspelt key beside it — so
+    /// that it is not reported again as missing.
+    pub fn dropped(&self, path: &[Seg]) -> bool {
+        if self.dropped.is_empty() {
+            return false;
+        }
+        let mut written = String::new();
+        let mut parents = vec![String::new()];
+        for seg in path {
+            match seg {
+                Seg::Key(k) => {
+                    if !written.is_empty() {
+                        written.push('.');
+                    }
+                    written.push_str(k);
+                }
+                Seg::Index(i) => written.push_str(&format!("[{i}]")),
+            }
+            parents.push(written.clone());
+        }
+        let mapping = &parents[parents.len().saturating_sub(2)];
+        self.dropped.iter().any(|d| {
+            (d.unknown_key && d.path == *mapping)
+                || parents.iter().skip(1).any(|p| *p == d.path)
+        })
+    }
 }
 
 /// A parsed record of some kind with its location.
@@ -380,9 +412,17 @@ fn stem_of(path: &Path) -> String {
         .to_string()
 }
 
-/// One file's parse: its records or the error that stopped it.
+/// One file's parse: its records, every error found in them, and what could not be read.
 #[derive(Debug, Clone)]
-pub struct FileParse(Result<Parsed, Diagnostic>);
+pub struct FileParse {
+    /// The records read (without their fields in error); `None` when nothing could be.
+    parsed: Option<Parsed>,
+    /// Every syntax and type error, placed.
+    diags: Vec<Diagnostic>,
+    /// Records of a list file that could not be read at all: the ids a lenient look found
+    /// in them, and whether that look was complete.
+    lost: Option<(Vec<String>, bool)>,
+}
 
 #[derive(Debug, Clone)]
 enum Parsed {
@@ -421,7 +461,7 @@ pub fn parse_files(
                     .then(|| pp.get(j).cloned())
                     .flatten()
             });
-            earlier.unwrap_or_else(|| std::sync::Arc::new(FileParse(parse_file(i, f))))
+            earlier.unwrap_or_else(|| std::sync::Arc::new(parse_file(i, f)))
         })
         .collect()
 }
@@ -446,32 +486,45 @@ pub fn assemble(sources: &Sources, parses: &[std::sync::Arc<FileParse>]) -> (Raw
         r
     }
     for (i, p) in parses.iter().enumerate() {
-        match &p.0 {
-            Ok(Parsed::Incidents(v)) => site.incidents.extend(v.iter().map(|r| at(r, i))),
-            Ok(Parsed::Group(g)) => site.groups.push(at(g, i)),
-            Ok(Parsed::Briefing(b)) => site.briefings.push(at(b, i)),
-            Ok(Parsed::Page(p)) => site.pages.push(at(p, i)),
-            Ok(Parsed::Home(p)) => site.home = Some(at(p, i)),
-            Ok(Parsed::Assessment(a)) => site.assessments.push(at(a, i)),
-            Err(d) => {
-                site.unparsed.push(unparsed(&sources.files[i]));
-                diags.push(d.clone());
-            }
+        p.diags.iter().for_each(|d| diags.push(d.clone()));
+        match &p.parsed {
+            Some(Parsed::Incidents(v)) => site.incidents.extend(v.iter().map(|r| at(r, i))),
+            Some(Parsed::Group(g)) => site.groups.push(at(g, i)),
+            Some(Parsed::Briefing(b)) => site.briefings.push(at(b, i)),
+            Some(Parsed::Page(p)) => site.pages.push(at(p, i)),
+            Some(Parsed::Home(p)) => site.home = Some(at(p, i)),
+            Some(Parsed::Assessment(a)) => site.assessments.push(at(a, i)),
+            None => site.unparsed.push(unparsed(&sources.files[i])),
+        }
+        if let Some((ids, ids_complete)) = &p.lost {
+            let f = &sources.files[i];
+            site.unparsed.push(Unparsed {
+                rel: f.rel.clone(),
+                kind: f.kind,
+                ids: ids.clone(),
+                ids_complete: *ids_complete,
+            });
         }
     }
     (site, diags)
 }
 
-fn parse_file(index: usize, f: &SourceFile) -> Result<Parsed, Diagnostic> {
+/// A file that failed before any record could be read.
+fn failed(d: Diagnostic) -> FileParse {
+    FileParse {
+        parsed: None,
+        diags: vec![d],
+        lost: None,
+    }
+}
+
+fn parse_file(index: usize, f: &SourceFile) -> FileParse {
     if f.kind == Kind::IncidentList {
         return parse_list(index, f);
     }
-    let split = frontmatter::split(&f.text).map_err(|e| split_error(f, e))?;
-    let loc = RecordLoc {
-        file: index,
-        yaml: split.yaml_offset..split.yaml_offset + split.yaml.len(),
-        prefix: Vec::new(),
-        body_offset: split.body_offset,
+    let split = match frontmatter::split(&f.text) {
+        Ok(s) => s,
+        Err(e) => return failed(split_error(f, e)),
     };
     let body = split.body.to_string();
     let yaml_text = if split.yaml.trim().is_empty() {
@@ -479,43 +532,95 @@ fn parse_file(index: usize, f: &SourceFile) -> Result<Parsed, Diagnostic> {
     } else {
         split.yaml
     };
-    let err = |e: Box<yaml::YamlError>| yaml_error(f, split.yaml_offset, yaml_text, e);
-    Ok(match f.kind {
-        Kind::Incident => {
-            let raw: RawIncident = yaml::from_str(yaml_text).map_err(err)?;
-            Parsed::Incidents(vec![Record { raw, body, loc }])
+    let place = Placer::new(f);
+    let mut diags = Vec::new();
+    let mut loc = RecordLoc {
+        file: index,
+        yaml: split.yaml_offset..split.yaml_offset + split.yaml.len(),
+        prefix: Vec::new(),
+        body_offset: split.body_offset,
+        dropped: Default::default(),
+    };
+    // Every field error of the record, and the record without those fields.
+    fn read<T: serde::de::DeserializeOwned>(
+        yaml_text: &str,
+        base: usize,
+        place: &Placer<'_>,
+        diags: &mut Vec<Diagnostic>,
+        loc: &mut RecordLoc,
+    ) -> Option<T> {
+        let c = yaml::from_str_collecting::<T>(yaml_text);
+        for e in c.errors {
+            diags.push(yaml_error(place, base, yaml_text, Box::new(e)));
         }
-        Kind::Group => Parsed::Group(Record {
-            raw: yaml::from_str(yaml_text).map_err(err)?,
-            body,
-            loc,
-        }),
-        Kind::Briefing => Parsed::Briefing(Record {
-            raw: yaml::from_str(yaml_text).map_err(err)?,
-            body,
-            loc,
-        }),
-        Kind::Page => Parsed::Page(Record {
-            raw: yaml::from_str(yaml_text).map_err(err)?,
-            body,
-            loc,
-        }),
-        Kind::Digest => Parsed::Assessment(Record {
-            raw: yaml::from_str(yaml_text).map_err(err)?,
-            body,
-            loc,
-        }),
-        Kind::Home | Kind::IncidentList => Parsed::Home(Record {
-            raw: yaml::from_str(yaml_text).map_err(err)?,
-            body,
-            loc,
-        }),
-    })
+        if c.truncated {
+            diags.push(truncated(place, base));
+        }
+        loc.dropped = std::sync::Arc::new(c.dropped);
+        c.value
+    }
+    let base = split.yaml_offset;
+    let parsed = match f.kind {
+        Kind::Incident => read::<RawIncident>(yaml_text, base, &place, &mut diags, &mut loc)
+            .map(|raw| Parsed::Incidents(vec![Record { raw, body, loc }])),
+        Kind::Group => read(yaml_text, base, &place, &mut diags, &mut loc)
+            .map(|raw| Parsed::Group(Record { raw, body, loc })),
+        Kind::Briefing => read(yaml_text, base, &place, &mut diags, &mut loc)
+            .map(|raw| Parsed::Briefing(Record { raw, body, loc })),
+        Kind::Page => read(yaml_text, base, &place, &mut diags, &mut loc)
+            .map(|raw| Parsed::Page(Record { raw, body, loc })),
+        Kind::Digest => read(yaml_text, base, &place, &mut diags, &mut loc)
+            .map(|raw| Parsed::Assessment(Record { raw, body, loc })),
+        Kind::Home | Kind::IncidentList => read(yaml_text, base, &place, &mut diags, &mut loc)
+            .map(|raw| Parsed::Home(Record { raw, body, loc })),
+    };
+    FileParse {
+        parsed,
+        diags,
+        lost: None,
+    }
 }
 
-fn parse_list(index: usize, f: &SourceFile) -> Result<Parsed, Diagnostic> {
+/// The note that a record has more errors than were read.
+fn truncated(place: &Placer<'_>, base: usize) -> Diagnostic {
+    Diagnostic::error(
+        "too-many-errors",
+        format!(
+            "stopped reading this record after {} errors",
+            yaml::MAX_ERRORS_PER_RECORD
+        ),
+    )
+    .at(place.at(base, base), "this record")
+    .help("fix the errors above and run `briefwerk check` again to see the rest")
+}
+
+/// Places diagnostics in one file: its lines are indexed once, on the first error, so that
+/// thousands of errors in a list file cost a lookup each, not a scan of the file each.
+struct Placer<'a> {
+    f: &'a SourceFile,
+    lines: std::cell::OnceCell<crate::source::LineIndex>,
+}
+
+impl<'a> Placer<'a> {
+    fn new(f: &'a SourceFile) -> Placer<'a> {
+        Placer {
+            f,
+            lines: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The location of bytes `start..end` of the file.
+    fn at(&self, start: usize, end: usize) -> Location {
+        let lines = self
+            .lines
+            .get_or_init(|| crate::source::LineIndex::new(&self.f.text));
+        Location::indexed(&self.f.rel, &self.f.text, lines, start, end)
+    }
+}
+
+fn parse_list(index: usize, f: &SourceFile) -> FileParse {
     if f.text.trim().is_empty() {
-        return Err(
+        return failed(
             Diagnostic::error("empty-file", format!("`{}` is empty", f.rel))
                 .at(Location::file(&f.rel), "")
                 .help(
@@ -523,27 +628,89 @@ fn parse_list(index: usize, f: &SourceFile) -> Result<Parsed, Diagnostic> {
                 ),
         );
     }
-    let file: RawIncidentFile =
-        yaml::from_str(&f.text).map_err(|e| yaml_error(f, 0, &f.text, e))?;
-    let records = file
-        .incidents
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut raw)| {
-            let body = raw.body.take().unwrap_or_default();
-            Record {
-                raw,
-                body,
-                loc: RecordLoc {
-                    file: index,
-                    yaml: 0..f.text.len(),
-                    prefix: vec![Seg::Key("incidents"), Seg::Index(i)],
-                    body_offset: 0,
-                },
+    let place = Placer::new(f);
+    let record = |i: usize, mut raw: RawIncident, dropped: Vec<yaml::Dropped>| {
+        let body = raw.body.take().unwrap_or_default();
+        Record {
+            raw,
+            body,
+            loc: RecordLoc {
+                file: index,
+                yaml: 0..f.text.len(),
+                prefix: vec![Seg::Key("incidents"), Seg::Index(i)],
+                body_offset: 0,
+                dropped: std::sync::Arc::new(dropped),
+            },
+        }
+    };
+    let e = match yaml::from_str::<RawIncidentFile>(&f.text) {
+        Ok(file) => {
+            let records = file
+                .incidents
+                .into_iter()
+                .enumerate()
+                .map(|(i, raw)| record(i, raw, Vec::new()))
+                .collect();
+            return FileParse {
+                parsed: Some(Parsed::Incidents(records)),
+                diags: Vec::new(),
+                lost: None,
+            };
+        }
+        Err(e) => e,
+    };
+    let e = match e.kind.is_fatal() {
+        true => e,
+        false => yaml::syntax_error(&f.text).unwrap_or(e),
+    };
+    // An error inside a record: read every record on its own, each as far as it goes,
+    // so that every record's every error is found in one run, in time linear in the file.
+    let items = (!e.kind.is_fatal() && e.path.starts_with("incidents["))
+        .then(|| yaml::list_items(&f.text, "incidents"))
+        .flatten();
+    let Some(items) = items else {
+        return failed(yaml_error(&place, 0, &f.text, e));
+    };
+    let mut diags = Vec::new();
+    for (key, at) in yaml::root_keys(&f.text) {
+        if key != "incidents" {
+            let e = yaml::unknown_key(&key, &["incidents"], at);
+            diags.push(yaml_error(&place, 0, &f.text, Box::new(e)));
+        }
+    }
+    let mut records = Vec::with_capacity(items.len());
+    let mut lost: Option<(Vec<String>, bool)> = None;
+    for (i, (base, own)) in items.into_iter().enumerate() {
+        let c = yaml::from_str_collecting::<RawIncident>(&own);
+        let within = format!("incidents[{i}]");
+        for mut e in c.errors {
+            e.path = if e.path.is_empty() {
+                within.clone()
+            } else {
+                format!("{within}.{}", e.path)
+            };
+            e.message = format!("{}: {}", e.path, e.detail);
+            diags.push(yaml_error(&place, base, &own, Box::new(e)));
+        }
+        if c.truncated {
+            diags.push(truncated(&place, base));
+        }
+        match c.value {
+            Some(raw) => records.push(record(i, raw, c.dropped)),
+            None => {
+                let (ids, complete) = lost.get_or_insert_with(|| (Vec::new(), true));
+                match yaml::list_ids(&own, "", "id") {
+                    Some(mut found) => ids.append(&mut found),
+                    None => *complete = false,
+                }
             }
-        })
-        .collect();
-    Ok(Parsed::Incidents(records))
+        }
+    }
+    FileParse {
+        parsed: Some(Parsed::Incidents(records)),
+        diags,
+        lost,
+    }
 }
 
 fn split_error(f: &SourceFile, e: SplitError) -> Diagnostic {
@@ -624,11 +791,20 @@ fn humanize_found(found: &str) -> String {
 /// Turns a YAML parse or type error into a diagnostic placed where the editor can see it.
 /// `base` is the offset of the YAML text in the file; `record_start` the span to use for
 /// problems of a whole record.
-fn yaml_error(f: &SourceFile, base: usize, yaml_text: &str, e: Box<yaml::YamlError>) -> Diagnostic {
+fn yaml_error(
+    placer: &Placer<'_>,
+    base: usize,
+    yaml_text: &str,
+    e: Box<yaml::YamlError>,
+) -> Diagnostic {
     use yaml::ErrorKind as K;
 
-    let (s, end) = yaml::locate_error(yaml_text, &e).unwrap_or((0, 0));
-    let at = |s: usize, e: usize| Location::new(&f.rel, &f.text, base + s, base + e);
+    let f = placer.f;
+    let (s, end) = e
+        .span
+        .or_else(|| yaml::locate_error(yaml_text, &e))
+        .unwrap_or((0, 0));
+    let at = |s: usize, e: usize| placer.at(base + s, base + e);
     let place = if e.path.is_empty() {
         String::new()
     } else {
@@ -660,7 +836,10 @@ fn yaml_error(f: &SourceFile, base: usize, yaml_text: &str, e: Box<yaml::YamlErr
             )
             .at(at(s, end), format!("second `{field}`"))
             .help(format!("keep one `{field}:` line"));
-            if let Some(((fs, fe), _)) = yaml::duplicate_keys(yaml_text, &e) {
+            let first = e
+                .first
+                .or_else(|| yaml::duplicate_keys(yaml_text, &e).map(|(first, _)| first));
+            if let Some((fs, fe)) = first {
                 d = d.note(Some(at(fs, fe)), format!("first `{field}` here"));
             }
             d
@@ -668,9 +847,9 @@ fn yaml_error(f: &SourceFile, base: usize, yaml_text: &str, e: Box<yaml::YamlErr
         K::MissingField { field } => {
             let (loc, label) = if e.path.is_empty() {
                 let l = if is_list {
-                    Location::new(&f.rel, &f.text, 0, 0)
+                    placer.at(0, 0)
                 } else {
-                    Location::new(&f.rel, &f.text, 0, 3)
+                    placer.at(0, 3)
                 };
                 (l, format!("this record has no `{field}`"))
             } else {

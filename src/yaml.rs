@@ -68,6 +68,12 @@ pub struct YamlError {
     pub context: Option<(String, Option<usize>)>,
     /// The kind of problem.
     pub kind: ErrorKind,
+    /// Where to point, when the error was placed already (by [`from_str_collecting`], which
+    /// sees the text it parsed): the unknown key, the value of the wrong type, the second of
+    /// two equal keys.
+    pub span: Option<(usize, usize)>,
+    /// For a duplicate key: the first of the two.
+    pub first: Option<(usize, usize)>,
 }
 
 /// Deepest nesting a content file may have; deeper documents are rejected before parsing
@@ -100,6 +106,8 @@ fn guard(text: &str) -> Result<(), Box<YamlError>> {
             path: String::new(),
             context: None,
             kind,
+            span: None,
+            first: None,
         }))
     };
     if let Some(offset) = too_deep(text) {
@@ -257,6 +265,8 @@ fn convert(text: &str, e: &serde_yaml::Error) -> YamlError {
             path: String::new(),
             context: None,
             kind: ErrorKind::ControlCharacter,
+            span: None,
+            first: None,
         };
     }
     // serde_yaml shows libyaml's own errors (the scanner's and parser's) as a struct in
@@ -269,6 +279,8 @@ fn convert(text: &str, e: &serde_yaml::Error) -> YamlError {
         path: path.to_string(),
         kind: kind_of(detail, from_libyaml),
         context,
+        span: None,
+        first: None,
     }
 }
 
@@ -458,14 +470,12 @@ const CHUNK: usize = 256;
 impl<'a> Tree<'a> {
     /// Parses `text`; `None` when it is not YAML or nests too deeply to walk safely.
     pub fn parse(text: &'a str) -> Option<Tree<'a>> {
-        use saphyr::{LoadableYamlNode, MarkedYaml};
-
         // Guard the tree as the parse is guarded: a deep tree is dropped recursively, and
         // aliases are expanded by copying.
         if guard(text).is_err() {
             return None;
         }
-        let docs = MarkedYaml::load_from_str(text).ok()?;
+        let docs = load_marked(text)?;
         let checkpoints = text.char_indices().step_by(CHUNK).map(|(i, _)| i).collect();
         Some(Tree {
             text,
@@ -560,6 +570,485 @@ impl<'a> Tree<'a> {
         let trimmed = text[start..end].trim_end();
         (start, start + trimmed.len())
     }
+}
+
+/// Parses `text` into marked nodes, accepting a key given twice (the later value wins) so
+/// that a duplicate, reported on its own, does not hide the positions of everything else.
+fn load_marked(text: &str) -> Option<Vec<saphyr::MarkedYaml<'_>>> {
+    let mut parser = saphyr_parser::Parser::new_from_str(text);
+    let mut loader = saphyr::YamlLoader::<saphyr::MarkedYaml<'_>>::default();
+    loader.allow_duplicate_keys(true);
+    parser.load(&mut loader, true).ok()?;
+    if loader.error().is_some() {
+        return None;
+    }
+    Some(loader.into_documents())
+}
+
+impl<'a> Tree<'a> {
+    /// Byte range to blank out to remove the node at `path` from its parent: the whole
+    /// `key: value` entry of a mapping (with a `,` after it in a flow mapping), or the whole
+    /// item of a sequence (with its `- `, or a `,` after it). `None` at the root, or when the
+    /// path is not there.
+    fn removal(&self, path: &[Step<'_>]) -> Option<std::ops::Range<usize>> {
+        use saphyr::MarkedYaml;
+
+        let (last, parent_path) = path.split_last()?;
+        let mut node = self.docs.first()?;
+        for step in parent_path {
+            node = self.child(node, step)?.1;
+        }
+        let flow = |n: &MarkedYaml<'_>| {
+            let at = self.byte(n.span.start.index());
+            self.text[at..].starts_with(['[', '{'])
+        };
+        let end_of = |n: &MarkedYaml<'_>| {
+            let s = self.byte(n.span.start.index());
+            let mut e = self.byte(n.span.end.index()).max(s);
+            // saphyr ends a flow collection before its closing bracket.
+            let closer = match self.text[s..].chars().next() {
+                Some('[') => Some(']'),
+                Some('{') => Some('}'),
+                _ => None,
+            };
+            if let Some(c) = closer
+                && self.text[e..].starts_with(c)
+            {
+                e += 1;
+            }
+            (s, e)
+        };
+        let (key, value) = self.child(node, last)?;
+        let parent_is_flow = flow(node);
+        let (vs, ve) = end_of(value);
+        let mut start = match (last, key) {
+            (Step::Key(_), Some(k)) => self.byte(k.span.start.index()),
+            _ => vs,
+        };
+        // An empty value (`title:`) has no extent of its own: end with the key's line.
+        let mut end = if ve == vs && matches!(last, Step::Key(_)) {
+            start + self.text[start..].find(['\n', '\r']).unwrap_or(self.text.len() - start)
+        } else {
+            ve
+        };
+        if parent_is_flow {
+            let rest = &self.text[end..];
+            let gap = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+            if rest[gap..].starts_with(',') {
+                end += gap + 1;
+            }
+        } else if matches!(last, Step::Index(_)) {
+            // A block sequence item: take its `- ` too, or an empty `-` item remains.
+            let before = &self.text[..start];
+            let trimmed = before.trim_end_matches([' ', '\t']);
+            if trimmed.ends_with('-') {
+                start = trimmed.len() - 1;
+            }
+        }
+        Some(start..end.max(start))
+    }
+
+    /// The key (for a mapping entry) and value node at one step below `node`.
+    fn child<'n>(
+        &self,
+        node: &'n saphyr::MarkedYaml<'a>,
+        step: &Step<'_>,
+    ) -> Option<(Option<&'n saphyr::MarkedYaml<'a>>, &'n saphyr::MarkedYaml<'a>)> {
+        use saphyr::YamlData;
+        match (&node.data, *step) {
+            (YamlData::Mapping(map), Step::Key(k)) => map
+                .iter()
+                .find_map(|(kn, v)| (scalar_str(kn) == Some(k)).then_some((Some(kn), v))),
+            (YamlData::Sequence(seq), Step::Index(i)) => seq.get(i).map(|v| (None, v)),
+            _ => None,
+        }
+    }
+}
+
+/// Most field errors reported for one record. Each costs a parse of the record, so a record
+/// written to produce a million errors costs fifty parses; a person fixes the first few and
+/// runs `check` again anyway.
+pub const MAX_ERRORS_PER_RECORD: usize = 50;
+
+/// Most bytes of one record parsed again to find its next error: a big record gets fewer
+/// tries than [`MAX_ERRORS_PER_RECORD`] (an 8 MB front matter, eight).
+pub const MAX_REPARSED_BYTES: usize = 64 * 1024 * 1024;
+
+/// Something left out of a record because it was wrong (and reported), so that validation
+/// does not report it again as missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    /// serde_yaml's path of what was left out, within the record, with list indices as
+    /// written (`location.lat`, `groups[1]`).
+    pub path: String,
+    /// A misspelt key was left out of the mapping at `path` (it may have meant any field
+    /// that now seems missing there).
+    pub unknown_key: bool,
+}
+
+/// A record read field by field: every field error, and the record without the fields in
+/// error, when what is left can be read.
+#[derive(Debug)]
+pub struct Collected<T> {
+    /// The record without the fields in error; `None` when it could not be read at all (a
+    /// syntax error: then `errors` holds that one error).
+    pub value: Option<T>,
+    /// Every problem found, each placed (`span`), with paths and list indices as written.
+    pub errors: Vec<YamlError>,
+    /// What was left out.
+    pub dropped: Vec<Dropped>,
+    /// Reading stopped at [`MAX_ERRORS_PER_RECORD`] errors or [`MAX_REPARSED_BYTES`]
+    /// before the end of the errors: there may be more.
+    pub truncated: bool,
+}
+
+/// Parses `text` into `T` like [`from_str`], but does not stop at the first wrong field:
+/// each error's field (or list item) is blanked out of the text — spaces in place of its
+/// bytes, so every other position stays where it was — and the rest parsed again, up to
+/// [`MAX_ERRORS_PER_RECORD`] times. Errors that only follow from an earlier removal (a
+/// list left empty) are not reported. Valid text costs one parse, as with [`from_str`].
+pub fn from_str_collecting<T: DeserializeOwned>(text: &str) -> Collected<T> {
+    collecting(text, MAX_ERRORS_PER_RECORD, MAX_REPARSED_BYTES)
+}
+
+/// [`from_str_collecting`] with its limits given.
+fn collecting<T: DeserializeOwned>(text: &str, max_errors: usize, max_bytes: usize) -> Collected<T> {
+    let mut e = match from_str::<T>(text) {
+        Ok(v) => {
+            return Collected {
+                value: Some(v),
+                errors: Vec::new(),
+                dropped: Vec::new(),
+                truncated: false,
+            };
+        }
+        Err(e) => e,
+    };
+    let mut out = Collected {
+        value: None,
+        errors: Vec::new(),
+        dropped: Vec::new(),
+        truncated: false,
+    };
+    let tries = (max_bytes / text.len().max(1)).clamp(1, max_errors);
+    // serde_yaml reads the events before a syntax error and may stop at a wrong type there
+    // first (`{min: 2, max: 3` swallows the next line as `3 sources`): a text that is not
+    // YAML at all is one error, the syntax error.
+    if !is_fatal(&e.kind)
+        && let Some(syntax) = syntax_error(text)
+    {
+        e = syntax;
+    }
+    if is_fatal(&e.kind) {
+        out.errors.push(*e);
+        return out;
+    }
+    let mut work = text.to_string();
+    // Sequence items removed so far, as (path of the list as written, index as written):
+    // serde_yaml numbers the items that are left.
+    let mut removed: Vec<(String, usize)> = Vec::new();
+    for _ in 0..max_errors * 2 {
+        let Some(tree) = Tree::parse(&work) else {
+            break;
+        };
+        let mut steps = parse_path(&e.path);
+        let written = written_path(&steps, &removed);
+        if let ErrorKind::UnknownField { field, .. } = &e.kind {
+            steps.push(Step::Key(field));
+        }
+        let (range, dropped) = match &e.kind {
+            ErrorKind::DuplicateField { .. } => {
+                let Some((first, second)) = duplicate_keys(&work, &e) else {
+                    break;
+                };
+                e.span = Some(second);
+                e.first = Some(first);
+                let end = entry_end(&work, second.0, &e);
+                (second.0..end, None)
+            }
+            ErrorKind::UnknownField { .. } => {
+                let Some(r) = tree.removal(&steps) else { break };
+                e.span = locate_error_in(&tree, &work, &e);
+                let mapping = written_path(&steps[..steps.len() - 1], &removed);
+                (
+                    r,
+                    Some(Dropped {
+                        path: mapping,
+                        unknown_key: true,
+                    }),
+                )
+            }
+            ErrorKind::MissingField { .. } | ErrorKind::WrongType { .. } | ErrorKind::Invalid => {
+                let Some(r) = tree.removal(&steps) else { break };
+                e.span = locate_error_in(&tree, &work, &e);
+                if let Some(Step::Index(i)) = steps.last() {
+                    let list = written_path(&steps[..steps.len() - 1], &removed);
+                    let at = original_index(&list, *i, &removed);
+                    removed.push((list, at));
+                }
+                (
+                    r,
+                    Some(Dropped {
+                        path: written.clone(),
+                        unknown_key: false,
+                    }),
+                )
+            }
+            _ => break,
+        };
+        if !work[range.clone()].bytes().any(|b| !b.is_ascii_whitespace()) {
+            break; // nothing left to remove: do not loop
+        }
+        // An error at a list or mapping that lost its last entry to an earlier removal is
+        // that removal's consequence.
+        let consequence = !matches!(e.kind, ErrorKind::UnknownField { .. })
+            && !written.is_empty()
+            && out.dropped.iter().any(|d| is_within(&d.path, &written));
+        if !consequence {
+            if out.errors.len() == tries {
+                out.truncated = true;
+                out.value = None;
+                return out;
+            }
+            if e.path != written && !e.path.is_empty() {
+                e.message = e.message.replacen(&e.path, &written, 1);
+                e.path = written;
+            }
+            out.errors.push(*e.clone());
+        }
+        drop(tree);
+        blank(&mut work, range);
+        out.dropped.extend(dropped);
+        let next = if work.trim().is_empty() {
+            from_str::<T>("{}")
+        } else {
+            from_str::<T>(&work)
+        };
+        match next {
+            Ok(v) => {
+                out.value = Some(v);
+                return out;
+            }
+            Err(next) if is_fatal(&next.kind) => return out,
+            Err(next) => e = next,
+        }
+    }
+    if out.errors.is_empty() {
+        out.errors.push(*e);
+    }
+    out
+}
+
+/// Errors about the text as a whole, after which no field can be trusted.
+fn is_fatal(kind: &ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::Syntax | ErrorKind::TooDeep | ErrorKind::AliasLimit | ErrorKind::ControlCharacter
+    )
+}
+
+impl ErrorKind {
+    /// Whether the error concerns the text as a whole (syntax, nesting, aliases, control
+    /// characters): then no field of it can be read.
+    pub fn is_fatal(&self) -> bool {
+        is_fatal(self)
+    }
+}
+
+/// The syntax error of `text`, if it is not YAML at all. serde_yaml reads the events before
+/// a syntax error and may stop at a wrong type among them first; this finds the real cause.
+pub fn syntax_error(text: &str) -> Option<Box<YamlError>> {
+    from_str::<serde::de::IgnoredAny>(text).err()
+}
+
+/// The keys of the mapping at the root of `text`, each with its span.
+pub fn root_keys(text: &str) -> Vec<(String, (usize, usize))> {
+    use saphyr::YamlData;
+
+    let Some(tree) = Tree::parse(text) else {
+        return Vec::new();
+    };
+    let Some(YamlData::Mapping(map)) = tree.docs.first().map(|d| &d.data) else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter_map(|(k, _)| {
+            let s = tree.byte(k.span.start.index());
+            let e = tree.byte(k.span.end.index());
+            scalar_str(k).map(|name| (name.to_string(), (s, e)))
+        })
+        .collect()
+}
+
+/// An "unknown field" error for `key` at `span`, as the parser would give it.
+pub fn unknown_key(key: &str, expected: &[&str], span: (usize, usize)) -> YamlError {
+    let list = expected
+        .iter()
+        .map(|x| format!("`{x}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let detail = format!("unknown field `{key}`, expected {list}");
+    YamlError {
+        message: detail.clone(),
+        detail,
+        offset: Some(span.0),
+        path: String::new(),
+        context: None,
+        kind: ErrorKind::UnknownField {
+            field: key.to_string(),
+            expected: expected.iter().map(|x| x.to_string()).collect(),
+        },
+        span: Some(span),
+        first: None,
+    }
+}
+
+/// Replaces every byte in `range` but line breaks by a space: the text keeps its length,
+/// its lines and every other offset.
+fn blank(text: &mut String, range: std::ops::Range<usize>) {
+    let blanked: String = text[range.clone()]
+        .bytes()
+        .map(|b| if b == b'\n' || b == b'\r' { b as char } else { ' ' })
+        .collect();
+    text.replace_range(range, &blanked);
+}
+
+/// True when `inner` is `outer` or lies below it (`groups[0].id` within `groups`).
+fn is_within(inner: &str, outer: &str) -> bool {
+    inner == outer
+        || (inner.starts_with(outer) && inner[outer.len()..].starts_with(['.', '[']))
+}
+
+/// The index as written of item `i` of the list at `list`, some of whose items were removed.
+fn original_index(list: &str, i: usize, removed: &[(String, usize)]) -> usize {
+    let mut gone: Vec<usize> = removed
+        .iter()
+        .filter(|(l, _)| l == list)
+        .map(|(_, k)| *k)
+        .collect();
+    gone.sort_unstable();
+    let mut at = i;
+    for k in gone {
+        if k <= at {
+            at += 1;
+        }
+    }
+    at
+}
+
+/// serde_yaml's path for `steps` with list indices as written.
+fn written_path(steps: &[Step<'_>], removed: &[(String, usize)]) -> String {
+    let mut path = String::new();
+    for step in steps {
+        match step {
+            Step::Key(k) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Step::Index(i) => {
+                let at = original_index(&path, *i, removed);
+                path.push_str(&format!("[{at}]"));
+            }
+        }
+    }
+    path
+}
+
+/// Where the value of the key at `key_start` ends, found in the text: a key given twice is
+/// not in the tree. In a flow mapping, at the next `,` or closing bracket of its level (the
+/// `,` included); in a block mapping, before the next line indented no deeper than the key.
+fn entry_end(text: &str, key_start: usize, e: &YamlError) -> usize {
+    let flow = e
+        .offset
+        .is_some_and(|o| text[o.min(text.len())..].starts_with('{'));
+    if flow {
+        let mut depth = 0usize;
+        let mut quote: Option<char> = None;
+        for (i, c) in text[key_start..].char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '[' | '{') => depth += 1,
+                (None, ']' | '}') if depth == 0 => return key_start + i,
+                (None, ']' | '}') => depth -= 1,
+                (None, ',') if depth == 0 => return key_start + i + 1,
+                _ => {}
+            }
+        }
+        return text.len();
+    }
+    let line_start = text[..key_start].rfind('\n').map_or(0, |i| i + 1);
+    let indent = key_start - line_start;
+    let mut offset = text[key_start..]
+        .find('\n')
+        .map_or(text.len(), |i| key_start + i + 1);
+    while offset < text.len() {
+        let line = &text[offset..];
+        let line = &line[..line.find('\n').map_or(line.len(), |i| i + 1)];
+        let body = line.trim_start_matches(' ');
+        let blank = body.trim().is_empty() || body.starts_with('#');
+        if !blank && line.len() - body.len() <= indent {
+            break;
+        }
+        offset += line.len();
+    }
+    offset
+}
+
+/// [`locate_error`] with a tree of `text` already parsed.
+fn locate_error_in(tree: &Tree<'_>, text: &str, e: &YamlError) -> Option<(usize, usize)> {
+    let mut steps = parse_path(&e.path);
+    if let ErrorKind::UnknownField { field, .. } = &e.kind {
+        steps.push(Step::Key(field));
+    }
+    let part = match e.kind {
+        ErrorKind::UnknownField { .. } => Part::Key,
+        _ => Part::Value,
+    };
+    let found = tree.walk(&steps)?;
+    if found.complete {
+        return Some(tree.span_of(&found, part));
+    }
+    let off = e.offset?.min(text.len());
+    let len = text[off..].chars().next().map_or(0, char::len_utf8);
+    Some((off, off + len))
+}
+
+/// Each item of the list under `key` at the root of `text` (a list file's `incidents:`), as a
+/// text of its own that reads as that item alone — the part of its first line before it
+/// blanked out — with the byte offset of that text in `text`. `None` when `text` has no
+/// such list.
+pub fn list_items(text: &str, key: &str) -> Option<Vec<(usize, String)>> {
+    use saphyr::YamlData;
+
+    let tree = Tree::parse(text)?;
+    let root = tree.docs.first()?;
+    let (_, list) = tree.child(root, &Step::Key(key))?;
+    let YamlData::Sequence(items) = &list.data else {
+        return None;
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let s = tree.byte(item.span.start.index());
+        let mut e = tree.byte(item.span.end.index()).max(s);
+        if text[s..].starts_with('{') && text[e..].starts_with('}') {
+            e += 1;
+        } else if text[s..].starts_with('[') && text[e..].starts_with(']') {
+            e += 1;
+        }
+        // A block item ends where the next begins; never run into it.
+        if let Some(next) = items.get(i + 1) {
+            e = e.min(tree.byte(next.span.start.index()));
+        }
+        let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
+        let mut own = " ".repeat(s - line_start);
+        own.push_str(text[s..e].trim_end_matches(' '));
+        out.push((line_start, own));
+    }
+    Some(out)
 }
 
 /// The best span for a [`YamlError`] in the `text` it came from: the unknown key, the value
@@ -680,12 +1169,12 @@ pub fn duplicate_keys(text: &str, e: &YamlError) -> Option<((usize, usize), (usi
 /// failed to parse, so that references to the records they hold are not reported twice.
 /// `None` when the text is not YAML at all.
 pub fn list_ids(text: &str, list_key: &str, id_key: &str) -> Option<Vec<String>> {
-    use saphyr::{LoadableYamlNode, MarkedYaml, YamlData};
+    use saphyr::{MarkedYaml, YamlData};
 
     if guard(text).is_err() {
         return None;
     }
-    let docs = MarkedYaml::load_from_str(text).ok()?;
+    let docs = load_marked(text)?;
     let root = docs.first()?;
     fn get<'n, 'i>(node: &'n MarkedYaml<'i>, key: &str) -> Option<&'n MarkedYaml<'i>> {
         let YamlData::Mapping(map) = &node.data else {
@@ -967,6 +1456,137 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::ControlCharacter, "{}", e.message);
         assert_eq!(e.offset, Some(text.find('\u{7}').unwrap()));
         assert_eq!(e.message, "control character U+0007 is not allowed in YAML");
+    }
+
+    #[derive(serde::Deserialize, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    struct R {
+        title: Option<String>,
+        date: Option<String>,
+        #[serde(default)]
+        tags: Vec<String>,
+        location: Option<L>,
+        #[serde(default)]
+        groups: Vec<G>,
+        wounded: Option<u32>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    struct G {
+        id: String,
+        #[allow(dead_code)]
+        note: Option<String>,
+    }
+
+    /// Errors as (path, what is pointed at) and what is left.
+    fn collect(text: &str) -> (Vec<(String, String)>, Option<R>, Vec<Dropped>) {
+        let c = from_str_collecting::<R>(text);
+        let errors = c
+            .errors
+            .iter()
+            .map(|e| {
+                let (s, end) = e.span.unwrap_or_else(|| panic!("no span: {e:?}"));
+                (e.path.clone(), text[s..end].to_string())
+            })
+            .collect();
+        (errors, c.value, c.dropped)
+    }
+
+    #[test]
+    fn every_field_error_of_a_record_is_found_in_one_parse() {
+        let text = "title: [a]\ndate: \"2017\"\ntags: minusma\nlocation: {place: x, lat: north, lon: 3}\nwounded: -5\n";
+        let (errors, value, dropped) = collect(text);
+        assert_eq!(
+            errors,
+            [
+                ("title".to_string(), "[a]".to_string()),
+                ("tags".into(), "minusma".into()),
+                ("location.lat".into(), "north".into()),
+                ("location".into(), "lon".into()),
+                ("wounded".into(), "-5".into()),
+            ]
+        );
+        let r = value.expect("the rest is read");
+        assert_eq!(r.date.as_deref(), Some("2017"));
+        assert_eq!(r.location.unwrap().place.as_deref(), Some("x"));
+        assert!(r.title.is_none() && r.tags.is_empty() && r.wounded.is_none());
+        assert!(dropped.contains(&Dropped {
+            path: "location".into(),
+            unknown_key: true
+        }));
+        assert!(dropped.contains(&Dropped {
+            path: "title".into(),
+            unknown_key: false
+        }));
+    }
+
+    #[test]
+    fn list_items_keep_their_written_index_and_a_lost_list_is_not_an_error() {
+        // Block lists: removing item 0 renumbers the rest for serde; paths say 1 and 3.
+        let text = "tags:\n  - [x]\n  - a\n  - {b: 1}\ngroups:\n  - {id: a, nte: x}\n  - id: b\n    note: [y]\n  - {nte: z}\n";
+        let (errors, value, _) = collect(text);
+        let paths: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(paths, ["tags[0]", "tags[2]", "groups[0]", "groups[1].note", "groups[2]"]);
+        assert_eq!(errors[1].1, "{b: 1}");
+        assert_eq!(errors[2].1, "nte");
+        let r = value.unwrap();
+        assert_eq!(r.tags, ["a"]);
+        assert_eq!(r.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        // The only item removed leaves an empty list: no second error for it.
+        let (errors, value, _) = collect("title: t\ntags:\n  - [x]\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(value.unwrap().title.as_deref(), Some("t"));
+        let (errors, _, _) = collect("tags: [[x]]\ntitle: t\n");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+    }
+
+    #[test]
+    fn duplicates_and_empty_values_are_collected_too() {
+        let text = "title: a\ntitle: b\ndate:\nwounded: x\nlocation:\n  place: p\n  place: q\n";
+        let (errors, value, _) = collect(text);
+        assert_eq!(errors[0], ("".into(), "title".into()));
+        assert_eq!(errors[1], ("wounded".into(), "x".into()));
+        assert_eq!(errors[2], ("location".into(), "place".into()));
+        let r = value.unwrap();
+        assert_eq!(r.title.as_deref(), Some("a"));
+        assert_eq!(r.location.unwrap().place.as_deref(), Some("p"));
+        // A syntax error stops everything: one error, nothing read.
+        let c = from_str_collecting::<R>("title: [a\ndate: 1\n");
+        assert!(c.value.is_none());
+        assert_eq!(c.errors.len(), 1);
+        assert_eq!(c.errors[0].kind, ErrorKind::Syntax);
+    }
+
+    #[test]
+    fn a_record_written_to_produce_endless_errors_costs_a_bounded_number_of_parses() {
+        let text: String = (0..2_000).map(|i| format!("x{i}: 1\n")).collect();
+        let c = collecting::<R>(&text, 20, usize::MAX);
+        assert_eq!(c.errors.len(), 20);
+        assert!(c.truncated);
+        assert!(c.value.is_none());
+        // A big record gets fewer parses: the bytes parsed again are bounded too.
+        let c = collecting::<R>(&text, 20, 4 * text.len());
+        assert_eq!(c.errors.len(), 4);
+        assert!(c.truncated);
+        // Under the limits, nothing is cut.
+        let c = collecting::<R>("a: 1\nb: 2\ntitle: t\n", 20, usize::MAX);
+        assert!(!c.truncated);
+        assert_eq!(c.errors.len(), 2);
+        assert_eq!(c.value.unwrap().title.as_deref(), Some("t"));
+    }
+
+    #[test]
+    fn list_items_read_alone_at_their_place() {
+        let text = "incidents:\n  - id: a\n    title: b\n  - {id: c, title: [d]}\n";
+        let items = list_items(text, "incidents").unwrap();
+        assert_eq!(items.len(), 2);
+        let (base, own) = &items[0];
+        assert_eq!(&text[*base..*base + own.len()], "  - id: a\n    title: b\n");
+        assert_eq!(own, "    id: a\n    title: b\n");
+        let (base, own) = &items[1];
+        assert_eq!(own.trim(), "{id: c, title: [d]}");
+        assert_eq!(text[*base..].find('{'), own.find('{'));
     }
 
     #[test]
