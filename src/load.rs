@@ -89,24 +89,24 @@ impl RecordLoc {
         if self.dropped.is_empty() {
             return false;
         }
-        let mut written = String::new();
-        let mut parents = vec![String::new()];
-        for seg in path {
-            match seg {
-                Seg::Key(k) => {
-                    if !written.is_empty() {
-                        written.push('.');
-                    }
-                    written.push_str(k);
-                }
-                Seg::Index(i) => written.push_str(&format!("[{i}]")),
-            }
-            parents.push(written.clone());
-        }
+        let parents: Vec<String> = (0..=path.len())
+            .map(|n| yaml::written(&path[..n]))
+            .collect();
         let mapping = &parents[parents.len().saturating_sub(2)];
         self.dropped.iter().any(|d| {
-            (d.unknown_key && d.path == *mapping)
-                || parents.iter().skip(1).any(|p| *p == d.path)
+            (d.unknown_key && d.path == *mapping) || parents.iter().skip(1).any(|p| *p == d.path)
+        })
+    }
+
+    /// Like [`RecordLoc::dropped`], and also when anything below `path` was left out (an
+    /// item of a list, a key of a mapping).
+    pub fn touched(&self, path: &[Seg]) -> bool {
+        if self.dropped(path) {
+            return true;
+        }
+        let written = yaml::written(path);
+        self.dropped.iter().any(|d| {
+            d.path.starts_with(&written) && d.path[written.len()..].starts_with(['.', '['])
         })
     }
 }

@@ -192,6 +192,8 @@ impl<'a> Ctx<'a> {
                 );
                 String::new()
             }
+            // Left out for a wrong type or a misspelt key, already reported.
+            None if loc.dropped(&[Seg::Key(field)]) => String::new(),
             None => {
                 // `title:` with nothing after it reads as no title at all; point at the key.
                 if let Some(l) = self.at_exact(loc, &[Seg::Key(field)], Part::Key) {
@@ -244,6 +246,9 @@ impl<'a> Ctx<'a> {
     ) -> Option<PartialDate> {
         if value.is_some() {
             return self.date(loc, &[Seg::Key("date")], value);
+        }
+        if loc.dropped(&[Seg::Key("date")]) {
+            return None;
         }
         let l = self.record_start(loc);
         let mut d = Diagnostic::error("missing-field", "missing required field `date`")
@@ -375,6 +380,7 @@ impl<'a> Ctx<'a> {
         let (id, from_field) = match explicit {
             Some(id) => (id.clone(), true),
             None if loc.prefix.is_empty() => (stem.to_string(), false),
+            None if loc.dropped(&[Seg::Key("id")]) => return String::new(),
             None => {
                 let l = self.record_start(loc);
                 self.err(
@@ -443,11 +449,11 @@ pub fn validate(
     };
     let unparsed_groups = unparsed_ids(&[Kind::Group]);
     let unparsed_incidents = unparsed_ids(&[Kind::Incident, Kind::IncidentList]);
-    let incidents_lost = raw
+    let mut incidents_lost = raw
         .unparsed
         .iter()
         .any(|u| matches!(u.kind, Kind::Incident | Kind::IncidentList));
-    let incident_ids_lost = raw
+    let mut incident_ids_lost = raw
         .unparsed
         .iter()
         .any(|u| u.kind == Kind::IncidentList && !u.ids_complete);
@@ -576,6 +582,9 @@ pub fn validate(
             }
             let name = match l.name {
                 Some(n) if !n.trim().is_empty() => n,
+                None if loc.dropped(&[base[0].clone(), base[1].clone(), Seg::Key("name")]) => {
+                    String::new()
+                }
                 _ => {
                     let at = cx.at(loc, &base, Part::Value);
                     cx.err(
@@ -624,7 +633,9 @@ pub fn validate(
             } = rel;
             let mut ok = true;
             let other = other.map(|g| g.trim().to_string()).unwrap_or_default();
-            if other.is_empty() {
+            if other.is_empty() && loc.dropped(&path(Some("group"))) {
+                ok = false;
+            } else if other.is_empty() {
                 let l = cx.at(loc, &path(None), Part::Value);
                 cx.err(
                     Diagnostic::error("missing-field", "relationship without a `group`")
@@ -654,6 +665,7 @@ pub fn validate(
                     }
                     parsed
                 }
+                None if loc.dropped(&path(Some("type"))) => None,
                 None => {
                     let l = cx.at(loc, &path(None), Part::Value);
                     cx.err(
@@ -741,6 +753,10 @@ pub fn validate(
         // own, so that a bad date does not also make its groups "unused". A group named as
         // a target is used too: its page lists the incidents in which it was targeted.
         named.extend(r.groups.iter().map(|g| g.id().to_string()));
+        // A group or id left out for an error already reported: say nothing of what it
+        // would have named or been named by.
+        incidents_lost |= loc.touched(&[Seg::Key("groups")]) || loc.touched(&[Seg::Key("targets")]);
+        incident_ids_lost |= loc.dropped(&[Seg::Key("id")]);
         named.extend(r.targets.iter().filter_map(|t| match t {
             RawTarget::Actor(a) => a.group.as_ref().map(|g| g.trim().to_string()),
             RawTarget::Name(_) => None,
@@ -956,7 +972,7 @@ pub fn validate(
             sources_predate(&mut cx, loc, d, &sources_out);
         }
         let sources_out: Vec<Source> = sources_out.into_iter().map(|(_, s)| s).collect();
-        if sources_out.is_empty() {
+        if sources_out.is_empty() && !loc.touched(&[Seg::Key("sources")]) {
             let l = cx.record_start(loc);
             cx.err(
                 Diagnostic::warning("no-sources", format!("incident `{id}` cites no sources"))
@@ -1120,7 +1136,7 @@ pub fn validate(
                 cx.err(d);
             }
         }
-        if r.incidents.is_empty() {
+        if r.incidents.is_empty() && !loc.dropped(&[Seg::Key("incidents")]) {
             let l = cx.record_start(loc);
             cx.err(
                 Diagnostic::warning(
@@ -1206,6 +1222,9 @@ pub fn validate(
 
 fn incident_location(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Option<RawLocation>) -> Option<Place> {
     let Some(r) = raw else {
+        if loc.dropped(&[Seg::Key("location")]) {
+            return None;
+        }
         let l = cx.record_start(loc);
         cx.err(
             Diagnostic::error("missing-field", "missing required field `location`")
@@ -1220,6 +1239,7 @@ fn incident_location(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Option<RawLocation>
             country_ok = cx.country(loc, &[Seg::Key("location"), Seg::Key("country")], &c);
             c
         }
+        None if loc.dropped(&[Seg::Key("location"), Seg::Key("country")]) => String::new(),
         None => {
             let l = cx.at(loc, &[Seg::Key("location")], Part::Key);
             cx.err(
@@ -1263,6 +1283,15 @@ fn incident_location(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Option<RawLocation>
             ok.then_some((lat, lon))
         }
         (None, None) => None,
+        // The other one left out for an error already reported.
+        (lat, _)
+            if loc.dropped(&[
+                Seg::Key("location"),
+                Seg::Key(if lat.is_some() { "lon" } else { "lat" }),
+            ]) =>
+        {
+            None
+        }
         (lat, _) => {
             let (have, missing) = if lat.is_some() {
                 ("lat", "lon")
@@ -1549,6 +1578,7 @@ fn sources_at(
             _ => match (&s.publisher, &url) {
                 (Some(p), _) => p.clone(),
                 (None, Some(u)) => u.clone(),
+                (None, None) if loc.touched(&path(None)) => continue,
                 (None, None) => {
                     let l = cx.at(loc, &path(None), Part::Value);
                     cx.err(

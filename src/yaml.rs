@@ -627,7 +627,10 @@ impl<'a> Tree<'a> {
         };
         // An empty value (`title:`) has no extent of its own: end with the key's line.
         let mut end = if ve == vs && matches!(last, Step::Key(_)) {
-            start + self.text[start..].find(['\n', '\r']).unwrap_or(self.text.len() - start)
+            start
+                + self.text[start..]
+                    .find(['\n', '\r'])
+                    .unwrap_or(self.text.len() - start)
         } else {
             ve
         };
@@ -653,7 +656,10 @@ impl<'a> Tree<'a> {
         &self,
         node: &'n saphyr::MarkedYaml<'a>,
         step: &Step<'_>,
-    ) -> Option<(Option<&'n saphyr::MarkedYaml<'a>>, &'n saphyr::MarkedYaml<'a>)> {
+    ) -> Option<(
+        Option<&'n saphyr::MarkedYaml<'a>>,
+        &'n saphyr::MarkedYaml<'a>,
+    )> {
         use saphyr::YamlData;
         match (&node.data, *step) {
             (YamlData::Mapping(map), Step::Key(k)) => map
@@ -712,7 +718,11 @@ pub fn from_str_collecting<T: DeserializeOwned>(text: &str) -> Collected<T> {
 }
 
 /// [`from_str_collecting`] with its limits given.
-fn collecting<T: DeserializeOwned>(text: &str, max_errors: usize, max_bytes: usize) -> Collected<T> {
+fn collecting<T: DeserializeOwned>(
+    text: &str,
+    max_errors: usize,
+    max_bytes: usize,
+) -> Collected<T> {
     let mut e = match from_str::<T>(text) {
         Ok(v) => {
             return Collected {
@@ -796,7 +806,10 @@ fn collecting<T: DeserializeOwned>(text: &str, max_errors: usize, max_bytes: usi
             }
             _ => break,
         };
-        if !work[range.clone()].bytes().any(|b| !b.is_ascii_whitespace()) {
+        if !work[range.clone()]
+            .bytes()
+            .any(|b| !b.is_ascii_whitespace())
+        {
             break; // nothing left to remove: do not loop
         }
         // An error at a list or mapping that lost its last entry to an earlier removal is
@@ -843,7 +856,10 @@ fn collecting<T: DeserializeOwned>(text: &str, max_errors: usize, max_bytes: usi
 fn is_fatal(kind: &ErrorKind) -> bool {
     matches!(
         kind,
-        ErrorKind::Syntax | ErrorKind::TooDeep | ErrorKind::AliasLimit | ErrorKind::ControlCharacter
+        ErrorKind::Syntax
+            | ErrorKind::TooDeep
+            | ErrorKind::AliasLimit
+            | ErrorKind::ControlCharacter
     )
 }
 
@@ -908,15 +924,26 @@ pub fn unknown_key(key: &str, expected: &[&str], span: (usize, usize)) -> YamlEr
 fn blank(text: &mut String, range: std::ops::Range<usize>) {
     let blanked: String = text[range.clone()]
         .bytes()
-        .map(|b| if b == b'\n' || b == b'\r' { b as char } else { ' ' })
+        .map(|b| {
+            if b == b'\n' || b == b'\r' {
+                b as char
+            } else {
+                ' '
+            }
+        })
         .collect();
     text.replace_range(range, &blanked);
 }
 
+/// serde_yaml's way of writing `path` (`groups[1].id`).
+pub fn written(path: &[Seg]) -> String {
+    let steps: Vec<Step<'_>> = path.iter().map(to_step).collect();
+    written_path(&steps, &[])
+}
+
 /// True when `inner` is `outer` or lies below it (`groups[0].id` within `groups`).
 fn is_within(inner: &str, outer: &str) -> bool {
-    inner == outer
-        || (inner.starts_with(outer) && inner[outer.len()..].starts_with(['.', '[']))
+    inner == outer || (inner.starts_with(outer) && inner[outer.len()..].starts_with(['.', '[']))
 }
 
 /// The index as written of item `i` of the list at `list`, some of whose items were removed.
@@ -1034,9 +1061,9 @@ pub fn list_items(text: &str, key: &str) -> Option<Vec<(usize, String)>> {
     for (i, item) in items.iter().enumerate() {
         let s = tree.byte(item.span.start.index());
         let mut e = tree.byte(item.span.end.index()).max(s);
-        if text[s..].starts_with('{') && text[e..].starts_with('}') {
-            e += 1;
-        } else if text[s..].starts_with('[') && text[e..].starts_with(']') {
+        let closes = (text[s..].starts_with('{') && text[e..].starts_with('}'))
+            || (text[s..].starts_with('[') && text[e..].starts_with(']'));
+        if closes {
             e += 1;
         }
         // A block item ends where the next begins; never run into it.
@@ -1527,12 +1554,24 @@ mod tests {
         let text = "tags:\n  - [x]\n  - a\n  - {b: 1}\ngroups:\n  - {id: a, nte: x}\n  - id: b\n    note: [y]\n  - {nte: z}\n";
         let (errors, value, _) = collect(text);
         let paths: Vec<&str> = errors.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, ["tags[0]", "tags[2]", "groups[0]", "groups[1].note", "groups[2]"]);
+        assert_eq!(
+            paths,
+            [
+                "tags[0]",
+                "tags[2]",
+                "groups[0]",
+                "groups[1].note",
+                "groups[2]"
+            ]
+        );
         assert_eq!(errors[1].1, "{b: 1}");
         assert_eq!(errors[2].1, "nte");
         let r = value.unwrap();
         assert_eq!(r.tags, ["a"]);
-        assert_eq!(r.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        assert_eq!(
+            r.groups.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
         // The only item removed leaves an empty list: no second error for it.
         let (errors, value, _) = collect("title: t\ntags:\n  - [x]\n");
         assert_eq!(errors.len(), 1, "{errors:?}");

@@ -314,6 +314,9 @@ cases! {
     list_duplicate_id: "list-duplicate-id" => Error "duplicate-id" at LIST, 10:9, "incident id `2015-11-20-radisson` is defined twice";
     list_unknown_group: "list-unknown-group" => Error "unknown-group" at LIST, 16:14, "unknown group `jmin` in `groups`";
     list_body_unknown_link: "list-body-unknown-link" => Error "unknown-link" at LIST, 23:18, "link to unknown group `jnm`";
+    // Every problem in one run (issue 15 §5): a bad date, country `XX`, `tags` as a string
+    // and a negative figure in one incident are four errors, not one per run.
+    multi_defect_incident: "multi-defect-incident" => Error "wrong-type" at INC, 12:7, "wrong type for `tags`: expected a list";
     // Warnings.
     warn_no_sources: "warn-no-sources" => Warning "no-sources" at INC, 1:1, "incident `2017-06-18-kangaba` cites no sources";
     warn_unused_group: "warn-unused-group" => Warning "unused-group" at "content/groups/al-qaeda.md", 1:1, "no incident names group `al-qaeda`";
@@ -398,6 +401,24 @@ fn a_broken_file_is_reported_once_not_again_by_every_reference_to_it() {
     // A typo in a group id is one mistake: the "did you mean" group is not also "unused".
     let d = diagnostics(&site("unknown-group").root);
     assert_eq!(d.0.len(), 1, "{}", d.render(false));
+}
+
+#[test]
+fn every_field_error_of_a_record_is_reported_with_the_rest_still_checked() {
+    let d = diagnostics(&site("multi-defect-incident").root);
+    let codes: Vec<(&str, usize)> =
+        d.0.iter()
+            .map(|x| (x.code, x.location.as_ref().unwrap().start.line))
+            .collect();
+    assert_eq!(
+        codes,
+        [
+            ("invalid-date", 3),
+            ("invalid-country", 6),
+            ("wrong-type", 12),
+            ("invalid-count", 15)
+        ]
+    );
 }
 
 #[test]
@@ -720,6 +741,43 @@ fn thousands_of_errors_in_one_list_file_are_placed_in_linear_time() {
             .map(|l| l.start.line)
             .max();
     assert_eq!(last, Some(1 + 6 * 2999 + 5));
+}
+
+#[test]
+fn thousands_of_type_errors_in_one_list_file_are_each_reported_in_linear_time() {
+    // Each record is read on its own after the first error: reading the whole file again
+    // per error would be quadratic. The 3,001st record is fine and still checked.
+    let s = site("clean");
+    let mut text = String::from("incidents:\n");
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "  - id: 2015-01-01-x{i}\n    title: [Record {i}]\n    date: \"2018-01-01\"\n    location: {{country: ML}}\n    groups: [jnim]\n    sources: [{{title: S}}]\n"
+        ));
+    }
+    text.push_str("  - id: 2015-01-02-ok\n    title: Fine\n    date: \"2018-01-02\"\n    location: {country: XX}\n    groups: [jnim]\n    sources: [{title: S}]\n");
+    std::fs::write(s.root.join("content/incidents/many.yaml"), text).unwrap();
+    let start = Instant::now();
+    let d = diagnostics(&s.root);
+    // A guard only: a quadratic reading took minutes here.
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        start.elapsed()
+    );
+    let wrong: Vec<usize> =
+        d.0.iter()
+            .filter(|x| x.code == "wrong-type")
+            .map(|x| x.location.as_ref().unwrap().start.line)
+            .collect();
+    assert_eq!(wrong.len(), 3000, "{}", d.summary());
+    assert_eq!(wrong[2999], 1 + 6 * 2999 + 2);
+    assert_eq!(
+        d.0.iter().filter(|x| x.code == "invalid-country").count(),
+        1,
+        "the valid record after them is still checked"
+    );
+    // No "missing title" for the titles of the wrong type, no "unused group".
+    assert_eq!(d.0.len(), 3001, "{}", d.summary());
 }
 
 // --- the binary -------------------------------------------------------------------------
