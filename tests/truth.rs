@@ -95,7 +95,7 @@ fn unknown_is_never_zero_and_every_total_says_what_it_leaves_out() {
     let may = t.page("countries/ml/2016-05/index.html");
     assert_eq!(
         support::texts(&may, ".digest-table tbody tr")[1],
-        "Killed not known (1 incident gives no figure) 3"
+        "Killed not known ; 1 incident gives no figure 3"
     );
     // A real zero stays a zero: In Salah gives `killed: 0`.
     let countries = t.page("countries/index.html");

@@ -750,8 +750,10 @@ pub struct PreviousMonth {
     pub path: Option<String>,
     /// Incidents counted.
     pub incidents: usize,
-    /// Killed, with what the total leaves out.
+    /// Killed, as displayed ("not known" when no counted incident gives a figure).
     pub killed: String,
+    /// "1 incident gives no figure", when some counted incident gives no killed figure.
+    pub killed_note: Option<String>,
 }
 
 /// A group and a count.

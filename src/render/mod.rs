@@ -1425,6 +1425,8 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         title: x.label.clone(),
                         path: format!("{}{}/", cr.path, x.key),
                     };
+                    let prev_killed =
+                        figure_total("killed", "Killed", &d.prev.killed, d.prev.incidents);
                     CountryMonthPage {
                         label: d.label.clone(),
                         month: d.key.clone(),
@@ -1435,13 +1437,8 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                             path: (k > 0 && digests[k - 1].key == d.prev_key)
                                 .then(|| format!("{}{}/", cr.path, d.prev_key)),
                             incidents: d.prev.incidents,
-                            killed: figure_total(
-                                "killed",
-                                "Killed",
-                                &d.prev.killed,
-                                d.prev.incidents,
-                            )
-                            .full,
+                            killed: prev_killed.total,
+                            killed_note: prev_killed.note,
                         },
                         trend: d.verdict.trend(),
                         status: d.verdict.status(),
