@@ -307,11 +307,19 @@ impl Dirty {
         self.paths.insert(path);
     }
 
-    /// The pages showing incident `i` as part of a group, year, country, month or tag.
+    /// The pages showing incident `i` as part of a group, year, country, month or tag, and
+    /// those of the record it repeats (`same_event_as`, which names it back) and of the
+    /// groups it targets ("Targeted in").
     fn incident_places(&mut self, i: &Incident) {
         self.add(format!("incidents/{}/", i.id));
         for g in &i.groups {
             self.add(format!("groups/{g}/"));
+        }
+        for g in i.targets.iter().filter_map(|t| t.group.as_deref()) {
+            self.add(format!("groups/{g}/"));
+        }
+        if let Some(other) = &i.same_event_as {
+            self.add(format!("incidents/{other}/"));
         }
         self.add(format!("chronology/{}/", i.date.year));
         let cc = i.location.country.to_ascii_lowercase();
@@ -529,7 +537,40 @@ pub fn dirty_pages(
             d.add(p);
         }
     }
+    // A record repeating a changed one (`same_event_as` it) names it, title and all.
+    for i in old.incidents.iter().chain(&new.incidents) {
+        if i.same_event_as
+            .as_deref()
+            .is_some_and(|o| shown.contains(o))
+        {
+            d.add(format!("incidents/{}/", i.id));
+        }
+    }
     let changed = shown;
+
+    // Analysts' assessments: the country's digests (the month's, and its neighbours' links
+    // and comparisons), its page (the archive) and the list of countries (a country may
+    // have a page for its assessments alone).
+    let assessed = |s: &Site| -> HashMap<(String, (i32, u32)), u64> {
+        s.assessments
+            .iter()
+            .map(|a| {
+                (
+                    (a.country.clone(), a.month),
+                    hash_debug(&(&a.trend, &a.author, &a.body)),
+                )
+            })
+            .collect()
+    };
+    let (aa, ab) = (assessed(old), assessed(new));
+    let mut assessments_changed = false;
+    for key in aa.keys().chain(ab.keys()) {
+        if aa.get(key) != ab.get(key) {
+            assessments_changed = true;
+            d.prefixes
+                .push(format!("countries/{}/", key.0.to_ascii_lowercase()));
+        }
+    }
 
     // Neighbours: an incident page links to the one before and after it.
     fn neighbours(s: &Site, p: usize) -> (Option<&str>, Option<&str>) {
@@ -640,7 +681,7 @@ pub fn dirty_pages(
         }
     }
     // The overview pages list incidents and briefings and count them.
-    if !changed.is_empty() || d.records.iter().any(|r| r.starts_with("b/")) {
+    if !changed.is_empty() || assessments_changed || d.records.iter().any(|r| r.starts_with("b/")) {
         OVERVIEWS.iter().for_each(|p| d.add((*p).to_string()));
     }
     Some(d)

@@ -166,6 +166,56 @@ fn every_kind_of_edit_gives_the_same_site_as_a_full_build() {
     inc.rebuild(&[new_rel]).unwrap();
     assert_same(&inc, &root, &opts, "a removed incident");
 
+    // Issue 15: a record repeating another (`same_event_as`: both pages name each other,
+    // the repeat leaves every total) that targets a profiled group ("Targeted in" on its
+    // page); then the repeated record's title, which the repeat shows; then the link undone.
+    // The repeat is dated, placed and attributed apart from Kidal's record (a mis-dated
+    // import), so that only the link ties their pages together.
+    let repeat = "content/incidents/2017-05-15-kidal-acled.md";
+    std::fs::write(
+        root.join(repeat),
+        "---\ntitle: \"Attack on Kidal camp (imported)\"\ndate: \"2017-05-15\"\nlocation: {place: Ménaka, admin1: Ménaka, country: ML, lat: 15.91, lon: 2.4}\ngroups: [mujao]\nattribution: suspected\nevent_type: attack\ntargets: [{actor: \"MNLA fighters\", kind: rebels, group: mnla}]\ncasualties: {fatalities: 9}\nsame_event_as: 2016-02-12-kidal-minusma-base\nsources:\n  - {title: ACLED row, url: \"https://example.com/acled\", date: \"2016-02-20\"}\n---\nImported.\n",
+    )
+    .unwrap();
+    inc.rebuild(&[repeat]).unwrap();
+    assert_same(&inc, &root, &opts, "a record repeating another");
+    edit(&root, KIDAL, |t| {
+        t.replace("Complex assault", "Complex attack")
+    });
+    inc.rebuild(&[KIDAL]).unwrap();
+    assert_same(&inc, &root, &opts, "the title of a repeated record");
+    edit(&root, repeat, |t| {
+        t.replace("same_event_as: 2016-02-12-kidal-minusma-base\n", "")
+    });
+    inc.rebuild(&[repeat]).unwrap();
+    assert_same(&inc, &root, &opts, "a repeat counted again");
+    std::fs::remove_file(root.join(repeat)).unwrap();
+    inc.rebuild(&[repeat]).unwrap();
+    assert_same(&inc, &root, &opts, "a removed repeat");
+
+    // An analyst's assessment: of a month with incidents, of a month without (a new digest
+    // page between two), of a country without incidents (a new country page); then edited
+    // and removed.
+    let assessment = "content/digests/ml/2016-03.md";
+    let elsewhere = "content/digests/tn/2016-05.md";
+    std::fs::create_dir_all(root.join("content/digests/ml")).unwrap();
+    std::fs::create_dir_all(root.join("content/digests/tn")).unwrap();
+    std::fs::write(
+        root.join(assessment),
+        "---\ntrend: deteriorated\nauthor: A. Analyst\n---\nWorse.\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(elsewhere), "---\ntrend: unchanged\n---\nQuiet.\n").unwrap();
+    inc.rebuild(&[assessment, elsewhere]).unwrap();
+    assert_same(&inc, &root, &opts, "new assessments");
+    edit(&root, assessment, |t| t.replace("deteriorated", "improved"));
+    inc.rebuild(&[assessment]).unwrap();
+    assert_same(&inc, &root, &opts, "an assessment's trend");
+    std::fs::remove_file(root.join(assessment)).unwrap();
+    std::fs::remove_file(root.join(elsewhere)).unwrap();
+    inc.rebuild(&[assessment, elsewhere]).unwrap();
+    assert_same(&inc, &root, &opts, "removed assessments");
+
     // A new folder with a record in it (the watcher may name only the folder).
     let folder = "content/incidents/extra";
     std::fs::create_dir_all(root.join(folder)).unwrap();

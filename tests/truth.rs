@@ -64,9 +64,9 @@ fn unknown_is_never_zero_and_every_total_says_what_it_leaves_out() {
     let m = t.page("groups/mourabitoun/index.html");
     assert_eq!(
         figure(&m, "Wounded"),
-        "not known; 3 incidents give no figure"
+        "not known; 4 incidents give no figure"
     );
-    assert_eq!(figure(&m, "Killed"), "at least 31");
+    assert_eq!(figure(&m, "Killed"), "at least 34");
     // A country page counts its unknown and unrecorded wounded instead of hiding them.
     let ml = t.page("countries/ml/index.html");
     assert_eq!(figure(&ml, "Wounded"), "4; 19 incidents give no figure");
@@ -78,19 +78,19 @@ fn unknown_is_never_zero_and_every_total_says_what_it_leaves_out() {
     // The year page: each figure with its own note, in words that read.
     assert_eq!(
         one(&t.page("chronology/2016/index.html"), ".lede"),
-        "22 incidents. Killed: at least 73 (2 incidents give no figure). Wounded: 4 (21 incidents give no figure). Attackers killed: 2 (21 incidents give no figure)."
+        "25 incidents. Killed: at least 80 (3 incidents give no figure). Wounded: 4 (24 incidents give no figure). Captured: at least 2 (24 incidents give no figure). Attackers killed: 2 (24 incidents give no figure). Dead in all, not separated: 9 (1 incident gives only this figure)."
     );
     // The chronology's table of years keeps the count of incidents without a figure.
     let chron = t.page("chronology/index.html");
     assert_eq!(
         texts(&chron, ".years-table tbody td"),
-        ["22", "at least 73; 2 incidents give no figure"]
+        ["25", "at least 80; 3 incidents give no figure"]
     );
     // Home: the killed total and what it leaves out; one incident reads in the singular.
     let home = t.page("index.html");
     assert_eq!(
         figure(&home, "Killed"),
-        "at least 73; 2 incidents give no figure"
+        "at least 80; 3 incidents give no figure"
     );
     let may = t.page("countries/ml/2016-05/index.html");
     assert_eq!(
@@ -103,7 +103,7 @@ fn unknown_is_never_zero_and_every_total_says_what_it_leaves_out() {
         texts(&countries, ".countries-table tbody tr"),
         [
             "Algeria 1 0",
-            "Burkina Faso 1 at least 30",
+            "Burkina Faso 4 at least 37; 1 incident gives no figure",
             "Mali 20 43; 2 incidents give no figure"
         ]
     );
@@ -188,13 +188,15 @@ fn digests_compare_only_what_the_record_can_carry() {
         one(&july, ".trend-reason"),
         "Figures too incomplete to compare: 1 incident in June 2016 gives no killed figure, which could hide any number (3 incidents against 3 in June 2016)."
     );
-    // Level incidents, killed fell from 9 to 2: improved.
+    // Level incidents, killed fell from 9 to 2: improved, by the counts (an analyst's
+    // assessment of August says otherwise, and leads the page).
+    let august = t.page("countries/ml/2016-08/index.html");
     assert_eq!(
-        lede("2016-08"),
-        "Compared with July 2016, the situation improved, by the counts below."
+        one(&august, ".computed-trend"),
+        "By the counts alone, the month would read improved."
     );
     assert_eq!(
-        one(&t.page("countries/ml/2016-08/index.html"), ".trend-reason"),
+        one(&august, ".trend-reason"),
         "3 incidents against 3 in July 2016, about level; 2 killed against 9 (lower bounds compared: 2 and 9), a fall."
     );
     // The rule is on the page, with its threshold.
@@ -204,11 +206,12 @@ fn digests_compare_only_what_the_record_can_carry() {
     assert_eq!(
         texts(&ml, ".archive li"),
         [
-            "August 2016 3 incidents · improved",
+            "August 2016 3 incidents · deteriorated (analyst's assessment)",
             "July 2016 3 incidents · figures too incomplete to compare",
             "June 2016 3 incidents · too few incidents to compare",
             "May 2016 1 incident · too few incidents to compare",
             "April 2016 3 incidents · too few incidents to compare",
+            "March 2016 0 incidents · deteriorated (analyst's assessment)",
             "February 2016 4 incidents · deteriorated",
             "January 2016 3 incidents"
         ]
@@ -218,7 +221,8 @@ fn digests_compare_only_what_the_record_can_carry() {
 #[test]
 fn stacked_charts_say_an_incident_is_coloured_by_its_first_group() {
     let t = built();
-    let said = "Each incident is counted once, in the colour of the first group its record names; 1 incident shown names more than one group.";
+    // Ouagadougou, Markoye and Djibo name two groups each.
+    let said = "Each incident is counted once, in the colour of the first group its record names; 3 incidents shown name more than one group.";
     for page in [
         "chronology/index.html",
         "index.html",
@@ -243,6 +247,290 @@ fn stacked_charts_say_an_incident_is_coloured_by_its_first_group() {
     let ansar = t.page("groups/ansar-dine/index.html");
     assert_eq!(
         texts(&ansar, ".bw-chart-figure .bw-note"),
-        ["2 incidents give no killed figure and add nothing to their years."]
+        // May and June give `unknown`; Soum gives only deaths not separated.
+        ["3 incidents give no killed figure and add nothing to their years."]
+    );
+}
+
+/// The row of an incident table whose title links to incident `id`, as a reader reads its
+/// cells (space between cells).
+fn row(doc: &Html, id: &str) -> String {
+    let sel = Selector::parse("tbody tr").unwrap();
+    let link = Selector::parse("th a").unwrap();
+    doc.select(&sel)
+        .find(|r| {
+            r.select(&link).next().and_then(|a| a.value().attr("href"))
+                == Some(&format!("../../incidents/{id}/")[..])
+        })
+        .map(|r| {
+            r.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|| panic!("no row for {id}"))
+}
+
+fn incident(t: &SiteTest, id: &str) -> Html {
+    t.page(&format!("incidents/{id}/index.html"))
+}
+
+#[test]
+fn claims_read_as_the_record_relates_them() {
+    let t = built();
+    // `claims: joint`: one claim made together, in one statement.
+    let ouaga = incident(&t, "2016-01-15-ouagadougou");
+    assert_eq!(
+        one(&ouaga, ".who"),
+        "Jointly claimed by AQIM and Mourabitoun on 16 January 2016 in a statement."
+    );
+    assert_eq!(
+        hrefs(&ouaga, ".who a"),
+        ["../../groups/aqim/", "../../groups/mourabitoun/"]
+    );
+    assert_eq!(
+        one(&ouaga, ".facts__note"),
+        "Jointly claimed: the groups claimed it together."
+    );
+    // `claims: competing` keeps the words and the red mark.
+    let markoye = incident(&t, "2016-09-10-markoye");
+    assert_eq!(
+        one(&markoye, ".who"),
+        "Competing claims: AQIM claimed it on 11 September 2016 in a statement; Ansar Dine claimed it in a video."
+    );
+    // Two claims the record does not relate: side by side, and never "competing".
+    let djibo = incident(&t, "2016-10-05-djibo");
+    assert_eq!(
+        one(&djibo, ".who"),
+        "Claimed by Ansar Dine in a video and by Mourabitoun."
+    );
+    let main = one(&djibo, "main").to_lowercase();
+    assert!(!main.contains("competing"), "{main}");
+    assert!(!main.contains("joint"), "{main}");
+    // Listings say the same, and only a competing claim is marked as such.
+    let bf = t.page("countries/bf/index.html");
+    let cells: Vec<String> = support::texts(&bf, "td.col-groups");
+    assert_eq!(
+        cells,
+        [
+            "AQIM , Mourabitoun jointly claimed",
+            "AQIM , Ansar Dine competing claims",
+            "AQIM suspected",
+            "Ansar Dine , Mourabitoun claimed",
+            "Ansar Dine suspected"
+        ]
+    );
+    assert_eq!(
+        texts(&bf, "td.col-groups .attr--competing"),
+        ["competing claims"]
+    );
+    // A group's chronology marks its own tie, and how the claims relate.
+    let aqim = t.page("groups/aqim/index.html");
+    let roles = texts(&aqim, ".chronology td.col-role");
+    assert_eq!(
+        roles,
+        [
+            "claimed joint claim",
+            "claimed",
+            "claimed competing claims",
+            "suspected"
+        ]
+    );
+    let mourabitoun = t.page("groups/mourabitoun/index.html");
+    assert_eq!(
+        row(&mourabitoun, "2016-10-05-djibo"),
+        "5 October 2016 Ambush near Djibo near Djibo, Sahel, Burkina Faso claimed 3 Ansar Dine claimed 12"
+    );
+}
+
+#[test]
+fn a_groups_own_figures_stand_beside_the_record_and_in_no_total() {
+    let t = built();
+    let djibo = incident(&t, "2016-10-05-djibo");
+    assert_eq!(
+        texts(&djibo, ".claimed-figures li"),
+        ["Ansar Dine claimed 12 killed and at least 20 wounded"]
+    );
+    assert_eq!(
+        texts(&djibo, ".casualties li"),
+        ["Killed 3", "Wounded unknown", "Captured not recorded"]
+    );
+    // Listings show the claim beside the independent figure.
+    let bf = t.page("countries/bf/index.html");
+    assert_eq!(
+        row(&bf, "2016-10-05-djibo"),
+        "5 October 2016 Ambush near Djibo near Djibo, Sahel Ansar Dine , Mourabitoun claimed Ambush 3 Ansar Dine claimed 12"
+    );
+    // Totals count the 3, never the 12: 30 + 4 + 3 in Burkina Faso.
+    assert_eq!(
+        figure(&bf, "Killed"),
+        "at least 37; 1 incident gives no figure"
+    );
+    let chart = texts(&t.page("groups/ansar-dine/index.html"), ".bw-data-table")
+        .into_iter()
+        .find(|c| c.starts_with("People killed per year"))
+        .expect("killed chart");
+    // Mali 43 less AQIM's 3 and Mourabitoun's 1 in Mali, plus Markoye 4 and Djibo 3.
+    assert!(chart.ends_with("201646"), "{chart}");
+}
+
+#[test]
+fn targets_say_their_kind_and_a_targeted_group_lists_the_incident() {
+    let t = built();
+    let kidal = incident(&t, "2016-07-08-kidal");
+    assert_eq!(
+        texts(&kidal, ".targets li"),
+        [
+            "civilians",
+            "MNLA fighters (rebels)",
+            "Malian armed forces (state forces)"
+        ]
+    );
+    assert_eq!(hrefs(&kidal, ".targets a"), ["../../groups/mnla/"]);
+    // MNLA's page lists the incident as one it was targeted in, apart from its own record.
+    let mnla = t.page("groups/mnla/index.html");
+    assert_eq!(
+        support::incident_links(&mnla),
+        ["2016-07-08-kidal"],
+        "only under Targeted in"
+    );
+    assert_eq!(one(&mnla, ".targeted-in h2"), "Targeted in");
+    assert!(
+        texts(&mnla, ".chronology").is_empty(),
+        "not its own incident"
+    );
+    assert_eq!(
+        one(&mnla, ".totals .note"),
+        "No incident recorded on this site and counted in its totals names MNLA."
+    );
+}
+
+#[test]
+fn deaths_not_separated_are_said_so_and_counted_apart() {
+    let t = built();
+    let soum = incident(&t, "2016-11-20-soum");
+    assert_eq!(
+        texts(&soum, ".casualties li"),
+        [
+            "Killed not recorded",
+            "Wounded not recorded",
+            "Captured not recorded",
+            "Dead in all 9"
+        ]
+    );
+    assert_eq!(
+        one(&soum, ".fatalities"),
+        "9 dead in all; victims and attackers not separated. Counted apart, never with the victims."
+    );
+    // Not among the killed: Burkina Faso's killed leave Soum out and say so; the deaths
+    // not separated are their own figure.
+    let bf = t.page("countries/bf/index.html");
+    assert_eq!(
+        figure(&bf, "Killed"),
+        "at least 37; 1 incident gives no figure"
+    );
+    assert_eq!(
+        figure(&bf, "Dead in all, not separated"),
+        "9; 1 incident gives only this figure"
+    );
+    assert_eq!(
+        row(&bf, "2016-11-20-soum"),
+        "20 November 2016 Clash in Soum province somewhere in Sahel region Ansar Dine suspected Clash – 9 dead in all, not separated"
+    );
+    let home = t.page("index.html");
+    assert_eq!(
+        figure(&home, "Dead in all, not separated"),
+        "9; 1 incident gives only this figure"
+    );
+}
+
+#[test]
+fn a_record_repeating_another_is_linked_both_ways_and_counted_once() {
+    let t = built();
+    let repeat = incident(&t, "2016-09-10-markoye-acled");
+    assert_eq!(
+        one(&repeat, ".notice--repeat"),
+        "Same event as Attack on the Markoye gendarmerie: this record describes it again, so it is published but left out of totals, charts and digests, which count the other record."
+    );
+    assert_eq!(
+        hrefs(&repeat, ".notice--repeat a"),
+        ["../../incidents/2016-09-10-markoye/"]
+    );
+    // Its own deaths are not counted anywhere, and it says nothing of being counted apart.
+    assert_eq!(
+        one(&repeat, ".fatalities"),
+        "6 dead in all; victims and attackers not separated."
+    );
+    let counted = incident(&t, "2016-09-10-markoye");
+    assert_eq!(
+        one(&counted, ".notice--repeated"),
+        "Same event as Armed clash at Markoye (imported): that record describes this event again and is not counted; this one is."
+    );
+    assert_eq!(
+        hrefs(&counted, ".notice--repeated a"),
+        ["../../incidents/2016-09-10-markoye-acled/"]
+    );
+    // Five records in Burkina Faso, four incidents counted; the left-out one is said.
+    let bf = t.page("countries/bf/index.html");
+    assert_eq!(figure(&bf, "Incidents"), "4");
+    assert_eq!(
+        one(&bf, ".left-out"),
+        "1 record repeats another record of the same event: it is published but not counted."
+    );
+    assert_eq!(
+        texts(&bf, "tr:has(.badge--repeat) th a"),
+        ["Armed clash at Markoye (imported)"]
+    );
+    assert_eq!(figure(&t.page("index.html"), "Incidents"), "25");
+    // AQIM is only suspected in the repeat: that suspicion is not counted either.
+    let aqim = t.page("groups/aqim/index.html");
+    assert_eq!(figure(&aqim, "Incidents"), "3");
+    assert_eq!(figure(&aqim, "Blamed on AQIM (suspected)"), "0");
+    let sept = t.page("countries/bf/2016-09/index.html");
+    assert_eq!(
+        support::texts(&sept, ".digest-table tbody tr")[0],
+        "Incidents 1 0"
+    );
+}
+
+#[test]
+fn an_analysts_assessment_leads_its_month_marked_as_an_assessment() {
+    let t = built();
+    // A month without incidents gets its page for the assessment.
+    let march = t.page("countries/ml/2016-03/index.html");
+    assert_eq!(
+        one(&march, ".lede"),
+        "Analyst's assessment: the situation deteriorated."
+    );
+    assert_eq!(
+        one(&march, ".assessment__verdict"),
+        "The situation deteriorated, in the assessment of A. Analyst."
+    );
+    assert_eq!(
+        one(&march, ".assessment__body"),
+        "No attack was recorded in Mali this month, but armed groups moved into the Mopti region and threatened local officials."
+    );
+    assert_eq!(
+        one(&march, ".assessment .note"),
+        "This is an analyst's judgement of the month, not computed from the records. The computed comparison follows."
+    );
+    assert!(
+        texts(&march, "main p").contains(&"No incident counted in Mali in March 2016.".to_string())
+    );
+    // The next month now links back to it, and the archive lists it.
+    let april = t.page("countries/ml/2016-04/index.html");
+    assert_eq!(
+        hrefs(&april, ".digest-table thead a"),
+        ["../../../countries/ml/2016-03/"]
+    );
+    let sitemap = std::fs::read_to_string(t.out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("https://example.org/truth/countries/ml/2016-03/"));
+    // Without an author it is still an analyst's, not a computed word.
+    let august = t.page("countries/ml/2016-08/index.html");
+    assert_eq!(
+        one(&august, ".assessment__verdict"),
+        "The situation deteriorated, in an analyst's assessment."
     );
 }

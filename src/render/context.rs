@@ -94,14 +94,24 @@ pub struct IncidentSummary {
     pub wounded: Option<String>,
     /// Attackers killed, as displayed, kept apart from `killed`.
     pub attackers_killed: Option<String>,
+    /// Every death, victims and attackers not separated (`fatalities`), as displayed;
+    /// never part of `killed`.
+    pub fatalities: Option<String>,
+    /// What each claiming group said it killed, never part of `killed`: "JNIM claimed 12".
+    pub claimed_killed: Vec<String>,
     /// One-line summary.
     pub summary: Option<String>,
     /// Groups named.
     pub groups: Vec<GroupRef>,
     /// How each group of `groups` is tied to it (same order).
     pub claims: Vec<ClaimView>,
-    /// Two or more groups claim it.
+    /// How its claims read together: none | single | joint | competing | several (two or
+    /// more claimants, the record not saying how they relate: neutral words).
+    pub claim_kind: &'static str,
+    /// Two or more groups each claim it alone (`claims: competing`).
     pub competing_claim: bool,
+    /// Two or more groups claimed it together (`claims: joint`).
+    pub joint_claim: bool,
     /// The groups are not all tied to it the same way (listings then mark each group).
     pub mixed_attribution: bool,
     /// The record's attribution: claimed | suspected | unattributed | disputed.
@@ -113,6 +123,11 @@ pub struct IncidentSummary {
     pub where_phrase: String,
     /// Dated after the site's data cutoff: published, but left out of totals and charts.
     pub after_cutoff: bool,
+    /// The record this one repeats (`same_event_as`): published, but left out of totals,
+    /// charts and digests, which count the other.
+    pub same_event_as: Option<Link>,
+    /// Counted in totals, charts and digests: neither after the cutoff nor a repeat.
+    pub counted: bool,
     /// True for drafts (only built with `--drafts`).
     pub draft: bool,
 }
@@ -160,6 +175,46 @@ pub struct ClaimView {
     pub claim_date: Option<DateView>,
     /// How it claimed it ("statement", "video", …).
     pub claim_medium: Option<String>,
+    /// The group's own figure of the killed, as displayed (`claimed_killed`); never counted.
+    pub claimed_killed: Option<String>,
+    /// The group's own figure of the wounded.
+    pub claimed_wounded: Option<String>,
+    /// The group's own figure of the captured.
+    pub claimed_captured: Option<String>,
+}
+
+/// What one group claimed to have done, beside the independent figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimedFigures {
+    /// The group.
+    pub group: GroupRef,
+    /// "claimed 12 killed, at least 20 wounded and 2 captured" (follows the group's label).
+    pub text: String,
+}
+
+/// A target as an incident page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetView {
+    /// Who was targeted, as named ("Malian armed forces").
+    pub actor: String,
+    /// state_forces | rebels | political_militia | identity_militia | rioters | protesters
+    /// | civilians | external_forces, when given.
+    pub kind: Option<&'static str>,
+    /// The kind in words: "state forces", "external forces".
+    pub kind_label: Option<&'static str>,
+    /// The profiled group targeted, when it is one.
+    pub group: Option<GroupRef>,
+}
+
+/// An analyst's assessment of a country's month, as its digest shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentView {
+    /// deteriorated | improved | unchanged, as the analyst wrote it.
+    pub trend: &'static str,
+    /// Who assessed it.
+    pub author: Option<String>,
+    /// The assessment, rendered (HTML).
+    pub body: String,
 }
 
 /// A piece of a sentence in words: text, or a group to link.
@@ -297,9 +352,14 @@ pub struct Totals {
     pub captured: Option<String>,
     /// Attackers killed, with what it leaves out; absent when no incident gives the figure.
     pub attackers_killed: Option<String>,
-    /// Every figure in order (killed, wounded, then captured and attackers killed when
-    /// any incident mentions them), for templates that list them all.
+    /// Deaths not separated into victims and attackers, of the incidents that give only
+    /// that figure, with how many they are; absent when none does. Never in `killed`.
+    pub fatalities: Option<String>,
+    /// Every figure in order (killed, wounded, then captured, attackers killed and deaths
+    /// not separated when any incident mentions them), for templates that list them all.
     pub figures: Vec<FigureTotal>,
+    /// Records left out because they repeat another record (`same_event_as`).
+    pub same_event: usize,
     /// On a group's page: incidents it claimed.
     pub claimed: usize,
     /// On a group's page: incidents it is suspected of.
@@ -319,9 +379,9 @@ pub struct Totals {
 /// One total of one figure over the counted incidents, in words.
 #[derive(Debug, Clone, Serialize)]
 pub struct FigureTotal {
-    /// killed | wounded | captured | attackers_killed.
+    /// killed | wounded | captured | attackers_killed | fatalities.
     pub key: &'static str,
-    /// "Killed", "Wounded", "Captured", "Attackers killed".
+    /// "Killed", "Wounded", "Captured", "Attackers killed", "Dead in all, not separated".
     pub label: &'static str,
     /// "312–347", "at least 312", "0", or "not known" when no counted incident gives one.
     pub total: String,
@@ -333,7 +393,8 @@ pub struct FigureTotal {
     pub known: bool,
     /// Counted incidents giving the figure.
     pub given: usize,
-    /// Counted incidents giving no figure (stated `unknown`, or not recorded at all).
+    /// Counted incidents giving no figure (stated `unknown`, or not recorded at all); for
+    /// `fatalities`, which only some incidents are expected to give, always 0.
     pub no_figure: usize,
 }
 
@@ -412,9 +473,11 @@ pub struct Figures {
     pub killed_unknown: Option<String>,
     /// Attackers killed, kept apart; absent when no incident gives the figure.
     pub attackers_killed: Option<String>,
-    /// The figures the home page shows, in order: killed, then attackers killed when any
-    /// incident mentions them.
+    /// The figures the home page shows, in order: killed, then attackers killed and deaths
+    /// not separated when any incident mentions them.
     pub figures: Vec<FigureTotal>,
+    /// Records left out because they repeat another record (`same_event_as`).
+    pub same_event: usize,
     /// First year with incidents.
     pub first_year: Option<i32>,
     /// Last year with incidents.
@@ -443,10 +506,19 @@ pub struct IncidentPage<'a> {
     pub admin1: Option<String>,
     /// Coordinates.
     pub coords: Option<Coords>,
-    /// Targets.
+    /// Targets, as named.
     pub targets: Vec<String>,
+    /// Targets with their kind and, for a profiled group, a link.
+    pub typed_targets: Vec<TargetView>,
     /// Captured, as displayed.
     pub captured: Option<String>,
+    /// "9 dead in all; victims and attackers not separated." and how it is counted, when
+    /// the record gives `fatalities`.
+    pub fatalities_words: Option<String>,
+    /// What each claiming group said it did, beside the independent figures; never counted.
+    pub claimed_figures: Vec<ClaimedFigures>,
+    /// Records that repeat this one (`same_event_as` it): published, not counted.
+    pub repeated_by: Vec<Link>,
     /// Who did it, in words: "Claimed by JNIM on 19 June 2017 in a statement; ISGS is
     /// suspected." Text and group links in order.
     pub who: Vec<Words>,
@@ -549,6 +621,9 @@ pub struct GroupPage<'a> {
     pub totals: Totals,
     /// Its incidents by year, oldest first.
     pub chronology: Vec<YearBlock<'a>>,
+    /// Incidents in which it was the target (a `targets` entry naming it), oldest first;
+    /// not part of its totals or chronology.
+    pub targeted_in: Vec<&'a IncidentSummary>,
     /// Briefings discussing it.
     pub briefings: Vec<&'a BriefingSummary>,
     /// Rendered profile.
@@ -647,8 +722,10 @@ pub struct YearPage<'a> {
 /// `countries.html`.
 #[derive(Serialize)]
 pub struct CountriesPage {
-    /// Countries with incidents, by name.
+    /// Countries with incidents, then (if any) with analysts' assessments only, by name.
     pub countries: Vec<CountryListItem>,
+    /// How many of them have incidents (the others have assessments only).
+    pub with_incidents: usize,
 }
 
 /// One row of the countries index.
@@ -686,6 +763,9 @@ pub struct CountryPage<'a> {
     pub chart: String,
     /// Monthly digests, newest first.
     pub months: Vec<MonthDigestLink>,
+    /// True when it has published incidents, so its data files and feed exist (a country
+    /// with analysts' assessments only has a page for its digests, and no data).
+    pub has_data: bool,
 }
 
 /// A monthly digest in a country's archive.
@@ -705,6 +785,8 @@ pub struct MonthDigestLink {
     /// The same in words: "deteriorated", "first month on record", "too few incidents to
     /// compare", "figures too incomplete to compare".
     pub status_words: &'static str,
+    /// An analyst's assessment of the month: its trend word, shown instead of the computed one.
+    pub assessed: Option<&'static str>,
 }
 
 /// `country_month.html`: one country's monthly digest.
@@ -733,6 +815,9 @@ pub struct CountryMonthPage<'a> {
     pub trend_reason: String,
     /// How the trend is computed, in one paragraph (`digest::rule`).
     pub trend_rule: String,
+    /// An analyst's assessment of the month, shown as the month's assessment above the
+    /// computed comparison.
+    pub assessment: Option<AssessmentView>,
     /// The previous digest of this country.
     pub prev: Option<Link>,
     /// The next digest of this country.
@@ -826,7 +911,7 @@ pub struct FreePage {
 // theme says who did it and where at the same honest precision. Templates get them as
 // `Words` (text and group links in order) and as plain text.
 
-use crate::content::{Attribution, Incident, PlacePrecision};
+use crate::content::{Attribution, ClaimKind, Incident, PlacePrecision};
 
 impl Words {
     fn text(s: impl Into<String>) -> Words {
@@ -897,8 +982,10 @@ fn medium_phrase(m: &str) -> String {
 }
 
 /// Who did it, in words: "Claimed by JNIM on 19 June 2017 in a statement; ISGS is
-/// suspected." A competing claim (two or more claimants) says so: "Competing claims: JNIM
-/// claimed it …; ISGS claimed it …". `groups` are the refs of `i.claims`, in order.
+/// suspected." Two or more claimants read as the record says they relate: "Jointly claimed
+/// by AQIM and Mourabitoun …" (`claims: joint`), "Competing claims: JNIM claimed it …; ISGS
+/// claimed it …" (`claims: competing`), or, when it does not say, neutrally: "Claimed by
+/// JNIM … and by ISGS …". `groups` are the refs of `i.claims`, in order.
 pub fn who_did_it(i: &Incident, groups: &[GroupRef]) -> Vec<Words> {
     let mut out: Vec<Words> = Vec::new();
     let of = |a: Attribution| -> Vec<(usize, &GroupRef)> {
@@ -919,32 +1006,89 @@ pub fn who_did_it(i: &Incident, groups: &[GroupRef]) -> Vec<Words> {
         }));
         return out;
     }
-    let claim_details = |k: usize, out: &mut Vec<Words>| {
+    let details = |k: usize| -> String {
         let c = &i.claims[k];
-        if let Some(d) = &c.claim_date {
-            out.push(Words::text(format!(" {}", when_claimed(d))));
+        let mut d = String::new();
+        if let Some(date) = &c.claim_date {
+            d.push(' ');
+            d.push_str(&when_claimed(date));
         }
         if let Some(m) = c.claim_medium.as_deref().filter(|m| !m.trim().is_empty()) {
-            out.push(Words::text(format!(" {}", medium_phrase(m))));
+            d.push(' ');
+            d.push_str(&medium_phrase(m));
         }
+        d
     };
     let mut clauses: Vec<Vec<Words>> = Vec::new();
     let claimed = of(Attribution::Claimed);
-    if claimed.len() >= 2 {
-        let mut c = vec![Words::text("Competing claims: ")];
-        for (n, (k, g)) in claimed.iter().enumerate() {
-            if n > 0 {
-                c.push(Words::text("; "));
+    match (claimed.len(), i.claim_kind()) {
+        (0, _) => {}
+        (1, _) | (_, ClaimKind::None | ClaimKind::Single) => {
+            let mut c = vec![Words::text("Claimed by ")];
+            for (n, (k, g)) in claimed.iter().enumerate() {
+                if n > 0 {
+                    c.push(Words::text(" and by "));
+                }
+                c.push(Words::group(g));
+                c.push(Words::text(details(*k)));
             }
-            c.push(Words::group(g));
-            c.push(Words::text(" claimed it"));
-            claim_details(*k, &mut c);
+            clauses.push(c);
         }
-        clauses.push(c);
-    } else if let Some((k, g)) = claimed.first() {
-        let mut c = vec![Words::text("Claimed by "), Words::group(g)];
-        claim_details(*k, &mut c);
-        clauses.push(c);
+        (_, ClaimKind::Joint) => {
+            // One claim made together: when the claimants give the same date and medium
+            // (one joint statement), say it once.
+            let mut c = vec![Words::text("Jointly claimed by ")];
+            let gs: Vec<&GroupRef> = claimed.iter().map(|(_, g)| *g).collect();
+            list_of(&gs, &mut c);
+            let all: Vec<String> = claimed.iter().map(|(k, _)| details(*k)).collect();
+            if all.iter().all(|d| *d == all[0]) {
+                c.push(Words::text(all[0].clone()));
+            } else {
+                let mut first = true;
+                for ((_, g), d) in claimed.iter().zip(&all) {
+                    if d.is_empty() {
+                        continue;
+                    }
+                    c.push(Words::text(if first { " (" } else { "; " }));
+                    first = false;
+                    c.push(Words::group(g));
+                    c.push(Words::text(d.clone()));
+                }
+                if !first {
+                    c.push(Words::text(")"));
+                }
+            }
+            clauses.push(c);
+        }
+        (_, ClaimKind::Competing) => {
+            let mut c = vec![Words::text("Competing claims: ")];
+            for (n, (k, g)) in claimed.iter().enumerate() {
+                if n > 0 {
+                    c.push(Words::text("; "));
+                }
+                c.push(Words::group(g));
+                c.push(Words::text(" claimed it"));
+                c.push(Words::text(details(*k)));
+            }
+            clauses.push(c);
+        }
+        (_, ClaimKind::Several) => {
+            // Two claims the record does not relate: side by side, neither joint nor
+            // competing ("Claimed by AQIM and by Mourabitoun").
+            let mut c = vec![Words::text("Claimed by ")];
+            for (n, (k, g)) in claimed.iter().enumerate() {
+                if n > 0 {
+                    c.push(Words::text(if n + 1 == claimed.len() {
+                        " and by "
+                    } else {
+                        ", by "
+                    }));
+                }
+                c.push(Words::group(g));
+                c.push(Words::text(details(*k)));
+            }
+            clauses.push(c);
+        }
     }
     let mut group_clause = |a: Attribution, one: &str, many: &str, lead: &str| {
         let gs: Vec<&GroupRef> = of(a).into_iter().map(|(_, g)| g).collect();
@@ -1088,6 +1232,94 @@ pub fn figure_total(
     }
 }
 
+/// The deaths not separated into victims and attackers, over the incidents that give only
+/// that figure (`Totals::fatalities`): "9 (1 incident gives only this figure)". Only some
+/// incidents are expected to give it, so the others are not "without a figure" here: their
+/// deaths are in `killed` and attackers killed, or said missing there.
+pub fn fatalities_total(t: &crate::content::Tally) -> FigureTotal {
+    let given = t.reported as usize;
+    let total = if given > 0 {
+        t.display()
+    } else {
+        "not known".to_string()
+    };
+    let n = (t.reported + t.unknown) as usize;
+    let note = Some(if n == 1 {
+        "1 incident gives only this figure".to_string()
+    } else {
+        format!("{n} incidents give only this figure")
+    });
+    FigureTotal {
+        key: "fatalities",
+        label: "Dead in all, not separated",
+        full: format!("{total} ({})", note.as_deref().unwrap_or_default()),
+        total,
+        note,
+        known: given > 0,
+        given,
+        no_figure: 0,
+    }
+}
+
+/// "9 dead in all; victims and attackers not separated." and, for a record that is
+/// `counted` in totals, how that figure is counted.
+pub fn fatalities_words(c: &crate::content::Casualties, counted: bool) -> Option<String> {
+    let f = c.fatalities.as_ref()?;
+    let mut s = match f {
+        crate::content::Count::Unknown => {
+            "Dead in all not known; victims and attackers not separated.".to_string()
+        }
+        f => format!(
+            "{} dead in all; victims and attackers not separated.",
+            capitalise(&f.display())
+        ),
+    };
+    if !counted {
+        return Some(s);
+    }
+    s.push_str(if c.fatalities_only() {
+        " Counted apart, never with the victims."
+    } else {
+        " Victims and attackers killed are counted as given above, not this figure."
+    });
+    Some(s)
+}
+
+/// The text with its first letter in upper case ("at least 9" → "At least 9").
+pub fn capitalise(s: &str) -> String {
+    let mut cs = s.chars();
+    match cs.next() {
+        Some(c) => c.to_uppercase().chain(cs).collect(),
+        None => String::new(),
+    }
+}
+
+/// "claimed 12 killed, at least 20 wounded and 2 captured": a group's own figures.
+pub fn claimed_text(f: &crate::content::ClaimedFigures) -> Option<String> {
+    let parts: Vec<String> = [
+        (f.killed.as_ref(), "killed"),
+        (f.wounded.as_ref(), "wounded"),
+        (f.captured.as_ref(), "captured"),
+    ]
+    .into_iter()
+    .filter_map(|(c, what)| {
+        c.map(|c| match c {
+            crate::content::Count::Unknown => format!("an unknown number {what}"),
+            c => format!("{} {what}", c.display()),
+        })
+    })
+    .collect();
+    match parts.len() {
+        0 => None,
+        1 => Some(format!("claimed {}", parts[0])),
+        n => Some(format!(
+            "claimed {} and {}",
+            parts[..n - 1].join(", "),
+            parts[n - 1]
+        )),
+    }
+}
+
 /// Totals for display.
 pub fn totals_view(t: &CountTotals) -> Totals {
     let n = t.incidents;
@@ -1096,10 +1328,8 @@ pub fn totals_view(t: &CountTotals) -> Totals {
     // Captives and attackers killed are not part of most incidents: shown only when some
     // counted incident mentions them (a figure or `unknown`), and then with what is missing.
     let mentioned = |x: &crate::content::Tally| !x.is_empty();
-    // PENDING(model): `Totals::captured` lands with the issue 15 model.
-    let captured_tally = crate::content::Tally::default();
-    let captured = mentioned(&captured_tally)
-        .then(|| figure_total("captured", "Captured", &captured_tally, n));
+    let captured =
+        mentioned(&t.captured).then(|| figure_total("captured", "Captured", &t.captured, n));
     let attackers = mentioned(&t.attackers_killed).then(|| {
         figure_total(
             "attackers_killed",
@@ -1108,9 +1338,11 @@ pub fn totals_view(t: &CountTotals) -> Totals {
             n,
         )
     });
+    let fatalities = mentioned(&t.fatalities).then(|| fatalities_total(&t.fatalities));
     let mut figures = vec![killed.clone(), wounded.clone()];
     figures.extend(captured.clone());
     figures.extend(attackers.clone());
+    figures.extend(fatalities.clone());
     Totals {
         incidents: n,
         after_cutoff: t.after_cutoff,
@@ -1122,7 +1354,9 @@ pub fn totals_view(t: &CountTotals) -> Totals {
         wounded_unknown: wounded.note,
         captured: captured.map(|c| c.full),
         attackers_killed: attackers.map(|a| a.full),
+        fatalities: fatalities.map(|f| f.full),
         figures,
+        same_event: t.same_event,
         claimed: t.claimed,
         suspected: t.suspected,
         disputed: t.disputed,

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::content::count::{Totals, Trend};
 use crate::content::{PartialDate, Site};
+use crate::index::Index;
 
 /// Counted incidents each of the two months needs before they are compared.
 pub const MIN_INCIDENTS: usize = 3;
@@ -164,6 +165,8 @@ pub struct Digest {
     pub verdict: Verdict,
     /// The comparison in words.
     pub reason: String,
+    /// An analyst's assessment of the month (position in `Site::assessments`).
+    pub assessment: Option<usize>,
 }
 
 /// "June 2017".
@@ -171,11 +174,28 @@ pub fn month_label((y, m): (i32, u8)) -> String {
     format!("{} {y}", PartialDate::month_name(m))
 }
 
-/// The months of a country's monthly digests: every (year, month) of `positions` with an
-/// incident dated at least to the month and not after `cutoff`, each with its incidents in
-/// order. The digest pages and the sitemap both list exactly these.
+/// The countries that get a page, with their incidents' positions: every country with an
+/// incident, and every country an analyst assessed a month of (its digests need a country
+/// page to be archived on; its list of incidents is then empty).
+pub fn countries<'a>(site: &'a Site, index: &'a Index) -> BTreeMap<&'a str, &'a [usize]> {
+    let mut out: BTreeMap<&str, &[usize]> = index
+        .by_country
+        .iter()
+        .map(|(c, v)| (c.as_str(), v.as_slice()))
+        .collect();
+    for a in &site.assessments {
+        out.entry(a.country.as_str()).or_insert(&[]);
+    }
+    out
+}
+
+/// The months of a country's monthly digests: every (year, month) of `positions` with a
+/// counted incident dated at least to the month (not after `cutoff`, not repeating another
+/// record), and every month of `country` an analyst assessed, each with its counted
+/// incidents in order. The digest pages and the sitemap both list exactly these.
 pub fn digest_months(
     site: &Site,
+    country: &str,
     positions: &[usize],
     cutoff: Option<&PartialDate>,
 ) -> BTreeMap<(i32, u8), Vec<usize>> {
@@ -183,21 +203,47 @@ pub fn digest_months(
     for &p in positions {
         let i = &site.incidents[p];
         if let Some(m) = i.date.month
-            && !i.after_cutoff(cutoff)
+            && i.counted(cutoff)
         {
             months.entry((i.date.year, m)).or_default().push(p);
+        }
+    }
+    for a in assessments_of(site, country) {
+        if let Ok(m) = u8::try_from(a.1.month.1) {
+            months.entry((a.1.month.0, m)).or_default();
         }
     }
     months
 }
 
+/// The assessments of one country, with their positions in `Site::assessments` (which is
+/// sorted by country, then month).
+fn assessments_of<'a>(
+    site: &'a Site,
+    country: &'a str,
+) -> impl Iterator<Item = (usize, &'a crate::content::Assessment)> + 'a {
+    let start = site
+        .assessments
+        .partition_point(|a| a.country.as_str() < country);
+    site.assessments[start..]
+        .iter()
+        .take_while(move |a| a.country == country)
+        .enumerate()
+        .map(move |(k, a)| (start + k, a))
+}
+
 /// The digests of one country's `months` (from [`digest_months`]), oldest first, each
 /// compared with the calendar month before it; `count` totals a list of positions.
 pub fn digests(
+    site: &Site,
+    country: &str,
     months: &BTreeMap<(i32, u8), Vec<usize>>,
     count: impl Fn(&[usize]) -> Totals,
 ) -> Vec<Digest> {
     let none = Vec::new();
+    let assessed: BTreeMap<(i32, u32), usize> = assessments_of(site, country)
+        .map(|(k, a)| (a.month, k))
+        .collect();
     months
         .iter()
         .enumerate()
@@ -221,6 +267,7 @@ pub fn digests(
                 prev,
                 verdict,
                 reason,
+                assessment: assessed.get(&(y, u32::from(m))).copied(),
             }
         })
         .collect()

@@ -79,10 +79,10 @@ pub fn html_pages(site: &Site, index: &Index, config: &Config) -> Vec<String> {
     out.extend(index.by_year.keys().map(|y| format!("chronology/{y}/")));
     out.push("countries/".into());
     // Each country page, then its monthly digests (issue 10).
-    for (c, positions) in &index.by_country {
+    for (c, positions) in super::digest::countries(site, index) {
         let cc = c.to_ascii_lowercase();
         out.push(format!("countries/{cc}/"));
-        let months = super::digest::digest_months(site, positions, config.data_cutoff.as_ref());
+        let months = super::digest::digest_months(site, c, positions, config.data_cutoff.as_ref());
         out.extend(
             months
                 .keys()

@@ -20,7 +20,7 @@ use tera::{Context, Tera};
 use crate::config::Config;
 use crate::content::country;
 use crate::content::date::DateView;
-use crate::content::{Count, Incident, Site};
+use crate::content::{ClaimKind, Count, Incident, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::index::Index;
 use crate::load::Sources;
@@ -346,6 +346,10 @@ struct Shared<'a> {
     incidents: Vec<IncidentSummary>,
     briefings: Vec<BriefingSummary>,
     groups: Vec<GroupRef>,
+    /// Records repeating each incident (`same_event_as` it), by incident position.
+    repeated_by: BTreeMap<usize, Vec<usize>>,
+    /// Incidents in which each group (by position) is a target, in order.
+    targeted_in: Vec<Vec<usize>>,
 }
 
 fn country_ref(code: &str) -> CountryRef {
@@ -379,6 +383,17 @@ fn show(c: &Option<Count>) -> Option<String> {
     c.as_ref().map(Count::display)
 }
 
+/// none | single | joint | competing | several.
+fn claim_kind_word(k: ClaimKind) -> &'static str {
+    match k {
+        ClaimKind::None => "none",
+        ClaimKind::Single => "single",
+        ClaimKind::Joint => "joint",
+        ClaimKind::Competing => "competing",
+        ClaimKind::Several => "several",
+    }
+}
+
 impl<'a> Shared<'a> {
     fn new(site: &'a Site, index: &'a Index, config: &'a Config) -> Shared<'a> {
         let groups: Vec<GroupRef> = site.groups.iter().map(group_ref).collect();
@@ -396,6 +411,9 @@ impl<'a> Shared<'a> {
                             attribution: c.attribution.as_str(),
                             claim_date: c.claim_date.as_ref().map(DateView::from),
                             claim_medium: c.claim_medium.clone(),
+                            claimed_killed: show(&c.claimed.killed),
+                            claimed_wounded: show(&c.claimed.wounded),
+                            claimed_captured: show(&c.claimed.captured),
                         })
                     })
                     .collect();
@@ -416,16 +434,34 @@ impl<'a> Shared<'a> {
                     killed: show(&i.casualties.killed),
                     wounded: show(&i.casualties.wounded),
                     attackers_killed: show(&i.casualties.attackers_killed),
+                    fatalities: show(&i.casualties.fatalities),
+                    claimed_killed: claims
+                        .iter()
+                        .filter_map(|c| {
+                            c.claimed_killed
+                                .as_ref()
+                                .map(|k| format!("{} claimed {k}", c.group.label))
+                        })
+                        .collect(),
                     summary: i.summary.clone(),
                     groups: claims.iter().map(|c| c.group.clone()).collect(),
                     mixed_attribution: claims
                         .windows(2)
                         .any(|w| w[0].attribution != w[1].attribution),
-                    competing_claim: i.competing_claim(),
+                    claim_kind: claim_kind_word(i.claim_kind()),
+                    competing_claim: i.claim_kind() == ClaimKind::Competing,
+                    joint_claim: i.claim_kind() == ClaimKind::Joint,
                     claims,
                     attribution: i.attribution.map(|a| a.as_str()),
                     precision: i.location.precision.as_str(),
                     after_cutoff: i.after_cutoff(config.data_cutoff.as_ref()),
+                    same_event_as: i.same_event_as.as_ref().and_then(|other| {
+                        index.incident_pos.get(other).map(|&q| Link {
+                            title: site.incidents[q].title.clone(),
+                            path: format!("incidents/{other}/"),
+                        })
+                    }),
+                    counted: i.counted(config.data_cutoff.as_ref()),
                     draft: i.draft,
                 }
             })
@@ -474,6 +510,26 @@ impl<'a> Shared<'a> {
             feeds: config.base_url.starts_with("http"),
             data_cutoff: config.data_cutoff.as_ref().map(DateView::from),
         };
+        let mut repeated_by: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let mut targeted_in = vec![Vec::new(); site.groups.len()];
+        for (p, i) in site.incidents.iter().enumerate() {
+            if let Some(&q) = i
+                .same_event_as
+                .as_ref()
+                .and_then(|o| index.incident_pos.get(o))
+            {
+                repeated_by.entry(q).or_default().push(p);
+            }
+            for g in i.targets.iter().filter_map(|t| t.group.as_deref()) {
+                if let Some(g) = site.group_pos(g) {
+                    let v: &mut Vec<usize> = &mut targeted_in[g];
+                    // A group targeted twice in one record is listed once.
+                    if v.last() != Some(&p) {
+                        v.push(p);
+                    }
+                }
+            }
+        }
         Shared {
             site,
             index,
@@ -482,6 +538,8 @@ impl<'a> Shared<'a> {
             incidents,
             briefings,
             groups,
+            repeated_by,
+            targeted_in,
         }
     }
 
@@ -525,9 +583,14 @@ impl<'a> Shared<'a> {
     /// The monthly digests of a country's incidents `positions`: every month with an
     /// incident counted (dated to the month or day, up to the data cutoff), oldest first,
     /// each against the calendar month before it (`digest::digests`).
-    fn digests(&self, positions: &[usize]) -> Vec<Digest> {
-        let months = digest_months(self.site, positions, self.config.data_cutoff.as_ref());
-        digest::digests(&months, |v| self.count(v, None))
+    fn digests(&self, country: &str, positions: &[usize]) -> Vec<Digest> {
+        let months = digest_months(
+            self.site,
+            country,
+            positions,
+            self.config.data_cutoff.as_ref(),
+        );
+        digest::digests(self.site, country, &months, |v| self.count(v, None))
     }
 
     /// Incidents by year; with `group`, each row carries that group's own attribution.
@@ -986,8 +1049,9 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                     figures: v
                         .figures
                         .into_iter()
-                        .filter(|f| matches!(f.key, "killed" | "attackers_killed"))
+                        .filter(|f| matches!(f.key, "killed" | "attackers_killed" | "fatalities"))
                         .collect(),
+                    same_event: t.same_event,
                     first_year: years.iter().min().copied(),
                     last_year: years.iter().max().copied(),
                 }
@@ -1071,7 +1135,46 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                     admin1: inc.location.admin1.clone(),
                     coords: inc.location.coords.map(|(lat, lon)| Coords { lat, lon }),
                     targets: inc.targets.iter().map(|t| t.actor.clone()).collect(),
+                    typed_targets: inc
+                        .targets
+                        .iter()
+                        .map(|t| TargetView {
+                            actor: t.actor.clone(),
+                            kind: t.kind.map(|k| k.as_str()),
+                            kind_label: t.kind.map(|k| k.label()),
+                            group: t
+                                .group
+                                .as_deref()
+                                .and_then(|g| site.group_pos(g))
+                                .map(|g| sh.groups[g].clone()),
+                        })
+                        .collect(),
                     captured: show(&inc.casualties.captured),
+                    fatalities_words: fatalities_words(&inc.casualties, s.counted),
+                    claimed_figures: inc
+                        .claims
+                        .iter()
+                        .filter_map(|c| {
+                            let text = claimed_text(&c.claimed)?;
+                            let g = site.group_pos(&c.id)?;
+                            Some(ClaimedFigures {
+                                group: sh.groups[g].clone(),
+                                text,
+                            })
+                        })
+                        .collect(),
+                    repeated_by: sh
+                        .repeated_by
+                        .get(&p)
+                        .map(|v| {
+                            v.iter()
+                                .map(|&q| Link {
+                                    title: sh.incidents[q].title.clone(),
+                                    path: sh.incidents[q].path.clone(),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
                     sources: inc
                         .sources
                         .iter()
@@ -1142,7 +1245,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                             // Counted like every total: none after the data cutoff.
                             incidents: index.by_group[g]
                                 .iter()
-                                .filter(|&&p| !sh.incidents[p].after_cutoff)
+                                .filter(|&&p| sh.incidents[p].counted)
                                 .count(),
                             aliases: gr.aliases.clone(),
                         }
@@ -1197,6 +1300,10 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         .collect(),
                     totals: sh.totals(&index.by_group[g], Some(&gr.id)),
                     chronology: sh.chronology(&index.by_group[g], Some(&gr.id)),
+                    targeted_in: sh.targeted_in[g]
+                        .iter()
+                        .map(|&p| &sh.incidents[p])
+                        .collect(),
                     briefings: index.briefings_of_group[g]
                         .iter()
                         .map(|&b| &sh.briefings[b])
@@ -1309,27 +1416,35 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
         "Countries".into(),
         None,
         lazy(move || {
-            let mut countries: Vec<CountryListItem> = index
-                .by_country
-                .iter()
+            let mut countries: Vec<(bool, CountryListItem)> = digest::countries(site, index)
+                .into_iter()
                 .map(|(c, v)| {
                     let t = sh.count(v, None);
                     let k = figure_total("killed", "Killed", &t.killed, t.incidents);
-                    CountryListItem {
+                    let row = CountryListItem {
                         country: country_ref(c),
                         count: t.incidents,
                         killed: k.total,
                         killed_note: k.note,
                         after_cutoff: t.after_cutoff,
-                    }
+                    };
+                    (v.is_empty(), row)
                 })
                 .collect();
-            // Readers look a country up by its name, not its code (DZ is Algeria).
-            countries.sort_by(|a, b| by_name(&a.country.name, &b.country.name));
-            CountriesPage { countries }
+            // Readers look a country up by its name, not its code (DZ is Algeria); countries
+            // with analysts' assessments only come after those with incidents.
+            countries.sort_by(|(a_none, a), (b_none, b)| {
+                a_none
+                    .cmp(b_none)
+                    .then_with(|| by_name(&a.country.name, &b.country.name))
+            });
+            CountriesPage {
+                with_incidents: index.by_country.len(),
+                countries: countries.into_iter().map(|(_, row)| row).collect(),
+            }
         }),
     );
-    for (c, positions) in &index.by_country {
+    for (c, positions) in digest::countries(site, index) {
         let cr = country_ref(c);
         push(
             "country.html",
@@ -1340,7 +1455,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 // Groups named in the country's counted incidents, with their counts; groups
                 // that only list the country in their `area` are shown apart, uncounted.
                 let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-                for &p in positions.iter().filter(|&&p| !sh.incidents[p].after_cutoff) {
+                for &p in positions.iter().filter(|&&p| sh.incidents[p].counted) {
                     for g in &site.incidents[p].groups {
                         if let Some(gp) = site.group_pos(g) {
                             *counts.entry(gp).or_default() += 1;
@@ -1388,7 +1503,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         cutoff,
                     ),
                     months: sh
-                        .digests(positions)
+                        .digests(c, positions)
                         .iter()
                         .rev()
                         .map(|d| MonthDigestLink {
@@ -1398,14 +1513,16 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                             trend: d.verdict.trend(),
                             status: d.verdict.status(),
                             status_words: d.verdict.words(),
+                            assessed: d.assessment.map(|a| site.assessments[a].trend.as_str()),
                         })
                         .collect(),
+                    has_data: !positions.is_empty(),
                     country: cr,
                 }
             }),
         );
         // Monthly digests: one page per month with counted incidents.
-        let digests = std::sync::Arc::new(sh.digests(positions));
+        let digests = std::sync::Arc::new(sh.digests(c, positions));
         for k in 0..digests.len() {
             let digests = digests.clone();
             let d = &digests[k];
@@ -1418,16 +1535,31 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                     "Incidents in {} in {}, against the month before.",
                     cr.name, d.label
                 )),
-                lazy(move || {
+                Box::new(move || {
                     let d = &digests[k];
                     let cr = country_ref(c);
+                    let assessment = match d.assessment.map(|a| &site.assessments[a]) {
+                        Some(a) => {
+                            let (body, errors) =
+                                bodies.renderer.render(&a.body, &a.origin, "../../../");
+                            if !errors.is_empty() {
+                                return Err(errors);
+                            }
+                            Some(AssessmentView {
+                                trend: a.trend.as_str(),
+                                author: a.author.clone(),
+                                body: body.html,
+                            })
+                        }
+                        None => None,
+                    };
                     let link = |x: &Digest| Link {
                         title: x.label.clone(),
                         path: format!("{}{}/", cr.path, x.key),
                     };
                     let prev_killed =
                         figure_total("killed", "Killed", &d.prev.killed, d.prev.incidents);
-                    CountryMonthPage {
+                    let page = CountryMonthPage {
                         label: d.label.clone(),
                         month: d.key.clone(),
                         incidents: d.positions.iter().map(|&p| &sh.incidents[p]).collect(),
@@ -1445,6 +1577,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         status_words: d.verdict.words(),
                         trend_reason: d.reason.clone(),
                         trend_rule: digest::rule(),
+                        assessment,
                         prev: k.checked_sub(1).map(|j| link(&digests[j])),
                         next: digests.get(k + 1).map(link),
                         map: pictures::overview(
@@ -1456,7 +1589,8 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                             cutoff,
                         ),
                         country: cr,
-                    }
+                    };
+                    ctx(&page).map_err(|d| vec![d])
                 }),
             );
         }

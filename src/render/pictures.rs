@@ -183,9 +183,18 @@ pub fn overview(
     colour_by_group: bool,
     cutoff: Option<&PartialDate>,
 ) -> String {
-    let later = positions.len();
+    let later = positions
+        .iter()
+        .filter(|&&p| site.incidents[p].after_cutoff(cutoff))
+        .count();
+    let repeats = positions
+        .iter()
+        .filter(|&&p| {
+            let i = &site.incidents[p];
+            i.same_event_as.is_some() && !i.after_cutoff(cutoff)
+        })
+        .count();
     let positions = &counted(site, positions, cutoff)[..];
-    let later = later - positions.len();
     let shown = if colour_by_group {
         top_groups(site, positions, TOP_GROUPS)
     } else {
@@ -228,6 +237,11 @@ pub fn overview(
     }
     if later > 0 {
         caption.push_str(&format!(" {later} after the data cutoff not shown."));
+    }
+    match repeats {
+        0 => {}
+        1 => caption.push_str(" 1 record repeating another not shown."),
+        n => caption.push_str(&format!(" {n} records repeating others not shown.")),
     }
     caption.push_str(&as_of(cutoff));
     figure("bw-map", svg, caption)
