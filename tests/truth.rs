@@ -484,6 +484,15 @@ fn a_record_repeating_another_is_linked_both_ways_and_counted_once() {
         ["Armed clash at Markoye (imported)"]
     );
     assert_eq!(figure(&t.page("index.html"), "Incidents"), "25");
+    // The chronology's timeline counts incidents, not records.
+    assert_eq!(
+        support::texts(&t.page("chronology/index.html"), ".bw-timeline li")[0],
+        "2016 25 incidents Attack on the Splendid hotel in Ouagadougou Attack 5 in Gao"
+    );
+    // Chronologies list the repeat, marked, and do not count it as another incident.
+    assert_eq!(one(&bf, ".chronology .year-heading__count"), "4 incidents");
+    let year = t.page("chronology/2016/index.html");
+    assert_eq!(texts(&year, "#m09 .year-heading__count"), ["1 incident"]);
     // AQIM is only suspected in the repeat: that suspicion is not counted either.
     let aqim = t.page("groups/aqim/index.html");
     assert_eq!(figure(&aqim, "Incidents"), "3");

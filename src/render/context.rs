@@ -276,9 +276,9 @@ pub struct YearBlock<'a> {
     pub year: i32,
     /// Path of the year's chronology page.
     pub path: String,
-    /// Number of incidents.
+    /// Number of incidents, records repeating another (`same_event_as`) left out.
     pub count: usize,
-    /// The incidents, oldest first.
+    /// The incidents, oldest first (repeats included, marked).
     pub incidents: Vec<IncidentRow<'a>>,
 }
 
@@ -291,7 +291,9 @@ pub struct MonthBlock<'a> {
     pub month: Option<u8>,
     /// Anchor id, e.g. `m06` or `unknown`.
     pub anchor: String,
-    /// The incidents, oldest first.
+    /// Incidents in the block, records repeating another (`same_event_as`) left out.
+    pub count: usize,
+    /// The incidents, oldest first (repeats included, marked).
     pub incidents: Vec<&'a IncidentSummary>,
 }
 

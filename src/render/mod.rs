@@ -607,7 +607,10 @@ impl<'a> Shared<'a> {
                 });
             }
             let b = out.last_mut().expect("just pushed");
-            b.count += 1;
+            // A record repeating another is listed (and marked) but is not another incident.
+            if self.incidents[p].same_event_as.is_none() {
+                b.count += 1;
+            }
             let role = group.map(|g| {
                 self.site.incidents[p]
                     .claims
@@ -1355,7 +1358,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 "Incidents per month, by group",
                 cutoff,
             ),
-            timeline: pictures::timeline(site, index, "../"),
+            timeline: pictures::timeline(site, index, "../", cutoff),
         }),
     );
     for (k, (year, positions)) in index.by_year.iter().enumerate() {
@@ -1381,14 +1384,15 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                             label,
                             month: m,
                             anchor,
+                            count: 0,
                             incidents: Vec::new(),
                         });
                     }
-                    months
-                        .last_mut()
-                        .expect("just pushed")
-                        .incidents
-                        .push(&sh.incidents[p]);
+                    let block = months.last_mut().expect("just pushed");
+                    block.incidents.push(&sh.incidents[p]);
+                    if sh.incidents[p].same_event_as.is_none() {
+                        block.count += 1;
+                    }
                 }
                 let t = sh.count(positions, None);
                 let link = |y: i32| Link {

@@ -636,12 +636,15 @@ pub fn lineage_overview(site: &Site, index: &Index, root: &str) -> String {
     )
 }
 
-/// The chronology's visual timeline: one band per year, the deadliest incidents labelled.
-pub fn timeline(site: &Site, index: &Index, root: &str) -> String {
+/// The chronology's visual timeline: one band per year with its counted incidents (none
+/// after the cutoff, no repeats), the deadliest labelled.
+pub fn timeline(site: &Site, index: &Index, root: &str, cutoff: Option<&PartialDate>) -> String {
     let bands: Vec<Band> = index
         .by_year
         .iter()
         .map(|(y, v)| {
+            // Counted like every total: none after the cutoff, no record repeating another.
+            let v = counted(site, v, cutoff);
             let mut deadliest: Vec<usize> = v.clone();
             deadliest.sort_by(|&a, &b| {
                 let k = |p: usize| {
