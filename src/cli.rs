@@ -315,21 +315,25 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
+    use briefwerk::import::printable as p;
     if let Some(code) = no_site(&a.root) {
         return code;
     }
+    // Everything printed goes through `printable`: a CSV from a stranger must not be able to
+    // move the cursor, retitle the terminal or hide text with escape sequences.
+    let file = a.file.display().to_string();
     match briefwerk::import::import_acled(&a.root, &a.file, &a.into) {
         Ok(r) => {
             for m in &r.malformed {
-                errln!("warning: {}:{}: {}", a.file.display(), m.line, m.message);
+                errln!("warning: {}:{}: {}", p(&file), m.line, p(&m.message));
             }
             for s in &r.skipped {
                 errln!(
                     "note: {}:{}: `{}` is already defined in {}; left alone",
-                    a.file.display(),
+                    p(&file),
                     s.line,
-                    s.id,
-                    s.file
+                    p(&s.id),
+                    p(&s.file)
                 );
             }
             if !r.unmatched_actors.is_empty() {
@@ -337,25 +341,44 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
                     "actors matched to no group (left out of `groups`; add them as a group's name or alias):"
                 );
                 for u in &r.unmatched_actors {
-                    errln!("  {:>5} × {}", u.rows, u.name);
+                    errln!("  {:>5} × {}", u.rows, p(&u.name));
                 }
             }
             if !ui.quiet {
-                errln!(
-                    "imported {} rows: {} created, {} updated, {} unchanged, {} malformed",
-                    r.rows,
-                    r.created,
-                    r.updated,
-                    r.unchanged,
-                    r.malformed.len()
-                );
                 for f in &r.files_written {
-                    errln!("wrote {}", f.display());
+                    errln!("wrote {}", p(&f.display().to_string()));
                 }
             }
-            ExitCode::SUCCESS
+            let summary = format!(
+                "imported {} rows: {} created, {} updated, {} unchanged, {} malformed",
+                r.rows,
+                r.created,
+                r.updated,
+                r.unchanged,
+                r.malformed.len()
+            );
+            if r.malformed.is_empty() {
+                if !ui.quiet {
+                    errln!("{summary}");
+                }
+                ExitCode::SUCCESS
+            } else {
+                // The last line says the import is incomplete, even with --quiet.
+                errln!(
+                    "{summary}; error: {} left out (see the warnings above); the other rows were imported",
+                    count(
+                        r.malformed.len(),
+                        "malformed row was",
+                        "malformed rows were"
+                    )
+                );
+                ExitCode::from(1)
+            }
         }
-        Err(e) => fail(e, Format::Human),
+        Err(e) => {
+            errln!("error: {}", p(&e.to_string()));
+            ExitCode::from(2)
+        }
     }
 }
 

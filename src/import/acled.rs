@@ -230,8 +230,14 @@ pub fn import_acled(root: &Path, csv: &Path, into: &Path) -> Result<ImportReport
             let key = |r: &RawIncident| (r.date.as_ref().map(|d| d.0.clone()), r.id.clone());
             key(a).cmp(&key(b))
         });
-        let text = render_file(&list)?;
-        wanted.insert(into_abs.join(format!("acled-{year}.yaml")), text);
+        for (n, text) in render_files(&list, FILE_BUDGET)?.into_iter().enumerate() {
+            let name = if n == 0 {
+                format!("acled-{year}.yaml")
+            } else {
+                format!("acled-{year}-{}.yaml", n + 1)
+            };
+            wanted.insert(into_abs.join(name), text);
+        }
     }
     if !wanted.is_empty() {
         std::fs::create_dir_all(&into_abs).map_err(|e| Error::io(&into_abs, e))?;
@@ -265,9 +271,22 @@ struct OwnFile {
     incidents: Vec<RawIncident>,
 }
 
+/// The year of an importer file's name: `acled-2019.yaml`, `acled-2019-2.yaml` (its second
+/// part), `acled-undated.yaml`, `acled-undated-3.yaml`.
 fn year_of_file(path: &Path) -> Option<String> {
     let name = path.file_name()?.to_str()?;
-    let year = name.strip_prefix("acled-")?.strip_suffix(".yaml")?;
+    let stem = name.strip_prefix("acled-")?.strip_suffix(".yaml")?;
+    let year = match stem.split_once('-') {
+        Some((year, part))
+            if !part.is_empty()
+                && !part.starts_with('0')
+                && part.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            year
+        }
+        Some(_) => return None,
+        None => stem,
+    };
     (year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) || year == "undated")
         .then(|| year.to_string())
 }
@@ -338,17 +357,45 @@ fn same(a: &RawIncident, b: &RawIncident) -> bool {
         == crate::yaml::to_string(&OutIncident::from(b)).ok()
 }
 
-fn render_file(list: &[RawIncident]) -> Result<String, Error> {
+/// Most bytes the importer writes into one file: half the loader's limit
+/// ([`crate::load::MAX_FILE_BYTES`]), so that every file it writes loads, with room for an
+/// analyst's later edits. A year with more is split into parts.
+pub const FILE_BUDGET: usize = (crate::load::MAX_FILE_BYTES / 2) as usize;
+
+/// Most bytes of one CSV row: a row this large (a whole report pasted into `notes`) would
+/// make a record no content file could hold.
+pub const MAX_ROW_BYTES: usize = 1024 * 1024;
+
+/// The files of one year: the records in order, cut into as few files as fit `budget` bytes
+/// each (a record alone is never cut). The cut depends only on the records, so the same
+/// records always give the same files.
+fn render_files(list: &[RawIncident], budget: usize) -> Result<Vec<String>, Error> {
     #[derive(Serialize)]
     struct File<'a> {
-        incidents: Vec<OutIncident<'a>>,
+        incidents: [OutIncident<'a>; 1],
     }
-    let file = File {
-        incidents: list.iter().map(OutIncident::from).collect(),
-    };
-    let yaml = crate::yaml::to_string(&file)
+    const KEY: &str = "incidents:\n";
+    let mut files = Vec::new();
+    let mut cur = format!("{HEADER}{KEY}");
+    let mut items = 0;
+    for r in list {
+        let yaml = crate::yaml::to_string(&File {
+            incidents: [OutIncident::from(r)],
+        })
         .map_err(|e| Error::Other(format!("cannot write YAML: {e}")))?;
-    Ok(format!("{HEADER}{yaml}"))
+        // A list item renders the same alone as among others: the file is the items in turn.
+        let item = yaml.strip_prefix(KEY).unwrap_or(&yaml);
+        if items > 0 && cur.len() + item.len() > budget {
+            files.push(std::mem::replace(&mut cur, format!("{HEADER}{KEY}")));
+            items = 0;
+        }
+        cur.push_str(item);
+        items += 1;
+    }
+    if items > 0 {
+        files.push(cur);
+    }
+    Ok(files)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -760,10 +807,11 @@ fn read_rows(
     groups: &GroupMatcher,
     report: &mut ImportReport,
 ) -> Result<Vec<(u64, RawIncident)>, Error> {
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut lines = LineCounter::new(&bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(std::io::BufReader::new(file));
+        .from_reader(bytes.as_slice());
     let headers = rdr
         .headers()
         .map_err(|e| Error::Other(format!("{}: cannot read the header: {e}", path.display())))?;
@@ -799,22 +847,41 @@ fn read_rows(
             Ok(r) => r,
             Err(e) => {
                 report.rows += 1;
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                let message = match e.kind() {
+                    csv::ErrorKind::Utf8 { err, .. } => format!(
+                        "field {} is not UTF-8 text; save the file as UTF-8",
+                        err.field() + 1
+                    ),
+                    _ => format!("unreadable row: {e}"),
+                };
                 report.malformed.push(RowProblem {
                     line,
                     event_id: None,
-                    message: format!("unreadable row: {e}"),
+                    message,
                 });
                 continue;
             }
         };
         report.rows += 1;
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
         let fields = Fields {
             rec: &rec,
             col: &col,
         };
         let get = |c: &str| fields.get(c);
+        if rec.as_slice().len() > MAX_ROW_BYTES {
+            report.malformed.push(RowProblem {
+                line,
+                event_id: Some(get("event_id_cnty").to_string()).filter(|s| !s.is_empty()),
+                message: format!(
+                    "the row is {} bytes; rows of at most {} bytes are imported",
+                    rec.as_slice().len(),
+                    MAX_ROW_BYTES
+                ),
+            });
+            continue;
+        }
         if rec.len() != headers.len() {
             report.malformed.push(RowProblem {
                 line,
@@ -860,6 +927,49 @@ fn read_rows(
     unmatched.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.name.cmp(&b.name)));
     report.unmatched_actors = unmatched;
     Ok(out)
+}
+
+/// Line numbers of byte offsets in the CSV, counted once from the start. The `csv` crate's
+/// own line of a record is where reading of it began, before any blank lines, and quoted
+/// line breaks inside earlier fields must count too: this counts every line end up to the
+/// record's first byte.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(bytes: &'a [u8]) -> LineCounter<'a> {
+        LineCounter {
+            bytes,
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line where the record read from `byte` on starts (offsets never go back).
+    fn line_at(&mut self, byte: u64) -> u64 {
+        let mut start = usize::try_from(byte)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        // Blank lines before the record belong to no record.
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start < self.at {
+            return self.line;
+        }
+        for (i, &b) in self.bytes[self.at..start].iter().enumerate() {
+            let next = self.bytes.get(self.at + i + 1);
+            // CRLF, LF and a lone CR each end one line.
+            if b == b'\n' || (b == b'\r' && next != Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.at = start;
+        self.line
+    }
 }
 
 /// One CSV row, read by column name.

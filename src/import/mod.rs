@@ -6,4 +6,41 @@
 
 pub mod acled;
 
-pub use acled::{ImportReport, RowProblem, Skipped, UnmatchedActor, import_acled};
+pub use acled::{FILE_BUDGET, ImportReport, RowProblem, Skipped, UnmatchedActor, import_acled};
+
+/// A string safe to print on a terminal: every control character (C0, DEL, C1) and every
+/// bidirectional override is written as a visible escape (`\u{1b}`), so a hostile CSV cannot
+/// send escape sequences or reorder what the reader sees. Plain text comes back borrowed.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_characters_and_bidi_overrides_print_as_escapes() {
+        assert_eq!(printable("JNIM"), "JNIM");
+        assert_eq!(
+            printable("a\u{1b}]0;pwned\u{7}b"),
+            "a\\u{1b}]0;pwned\\u{7}b"
+        );
+        assert_eq!(printable("x\r\ny\u{9b}z"), "x\\u{d}\\u{a}y\\u{9b}z");
+        assert_eq!(printable("\u{202e}cod.exe"), "\\u{202e}cod.exe");
+        assert_eq!(printable("Ségou\tMali"), "Ségou\\u{9}Mali");
+    }
+}

@@ -24,6 +24,8 @@ use crate::content::country;
 use crate::content::{Attribution, Count, Incident, PartialDate, PlacePrecision, Precision, Site};
 use crate::index::Index;
 
+pub mod datapackage;
+
 /// Version of the export format, written into every record. Bump it when a column is added,
 /// removed, renamed or changes meaning, and say so in docs/data.md.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -559,6 +561,7 @@ fn json_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
 /// `dir` (`""`, `groups/jnim/`, …).
 fn incident_files(
     dir: &str,
+    base_url: &str,
     positions: &[usize],
     enc: &[Option<&Encoded>],
     put: &(dyn Fn(OutputFile) -> Result<(), crate::Error> + Sync),
@@ -586,7 +589,31 @@ fn incident_files(
     put(OutputFile {
         path: format!("{dir}{}", INCIDENT_FILES[2]),
         bytes: geojson.into_bytes(),
-    })
+    })?;
+    // A group's or country's folder describes its own files (a package may not name files
+    // outside its folder); `data/` gets the site-wide package from `render`.
+    if let Some(of) = folder_label(dir) {
+        put(OutputFile {
+            path: format!("{dir}{}", datapackage::FILE),
+            bytes: datapackage::folder(&datapackage::name(dir), &of, base_url),
+        })?;
+    }
+    Ok(())
+}
+
+/// What a group's or country's export folder holds, for its package's title: "group `jnim`",
+/// "country ML"; `None` for `data/`. Ids, not names, so the file changes only with the folder.
+fn folder_label(dir: &str) -> Option<String> {
+    let mut parts = dir.trim_end_matches('/').split('/');
+    match (parts.next(), parts.next()) {
+        (Some("groups"), Some(id)) => Some(format!("group `{id}`")),
+        (Some("countries"), Some(cc)) => Some(format!(
+            "country {} ({})",
+            cc.to_ascii_uppercase(),
+            country::name(&cc.to_ascii_uppercase()).unwrap_or(cc)
+        )),
+        _ => None,
+    }
 }
 
 /// A leader in `groups.json`.
@@ -857,13 +884,16 @@ pub fn render(
             dirs.insert(dir.clone(), h);
             if same {
                 skipped.extend(INCIDENT_FILES.iter().map(|f| format!("{dir}{f}")));
+                if folder_label(dir).is_some() {
+                    skipped.push(format!("{dir}{}", datapackage::FILE));
+                }
             }
             !same
         })
         .collect();
     c.dirs = dirs;
     jobs.par_iter()
-        .try_for_each(|(dir, positions)| incident_files(dir, positions, &enc, put))?;
+        .try_for_each(|(dir, positions)| incident_files(dir, base, positions, &enc, put))?;
     let mut acled = csv_line(
         &ACLED_COLUMNS
             .iter()
@@ -895,6 +925,15 @@ pub fn render(
     put(OutputFile {
         path: "data/groups.json".into(),
         bytes: groups_json(site, index, &by_group, base).into_bytes(),
+    })?;
+    put(OutputFile {
+        path: format!("data/{}", datapackage::FILE),
+        bytes: datapackage::site(
+            &datapackage::name(&config.title),
+            &config.title,
+            &config.description,
+            base,
+        ),
     })?;
     Ok(skipped)
 }

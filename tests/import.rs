@@ -1,0 +1,205 @@
+//! `briefwerk import acled` as a user runs it (issues 14 and 15): malformed rows reported at
+//! their real line with exit status 1, nothing a hostile CSV holds reaching the terminal
+//! raw, and 100,000 rows split into files that every load, check clean and build.
+
+mod support;
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+
+use briefwerk::BuildOptions;
+use briefwerk::import::{FILE_BUDGET, import_acled};
+use support::SiteTest;
+
+const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
+
+/// One ACLED row: id, date, actor1, notes, fatalities (the rest fixed, in Mali).
+fn row(id: &str, date: &str, actor: &str, notes: &str, fatalities: &str) -> String {
+    format!(
+        "{id},{date},2018,1,Political violence,Battles,Armed clash,{actor},,2,,,,20,,466,Western Africa,Mali,Mopti,Douentza,,Boni,15.0333,-2.2167,1,Fixture Wire,National,{notes},{fatalities},,1700000000"
+    )
+}
+
+/// Runs the binary; returns (status, stderr).
+fn run(root: &Path, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_briefwerk"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn malformed_rows_are_reported_at_their_line_and_the_import_exits_1() {
+    let t = SiteTest::fixture("basic");
+    // Line 1 header; 2 good; 3-4 a quoted note over two lines; 5 bad date; 6-7 blank;
+    // 8 bad fatalities; 9 not UTF-8; 10 good; CRLF line ends throughout.
+    let mut csv = Vec::new();
+    for l in [
+        HEADER.to_string(),
+        row("MLI1", "2018-03-14", "JNIM", "one", "4"),
+        row("MLI2", "2018-03-15", "JNIM", "\"two\r\nlines\"", "1"),
+        row("MLI3", "2018-13-40", "JNIM", "bad date", "1"),
+        String::new(),
+        String::new(),
+        row("MLI4", "2018-03-16", "JNIM", "bad figure", "many"),
+    ] {
+        csv.extend_from_slice(l.as_bytes());
+        csv.extend_from_slice(b"\r\n");
+    }
+    csv.extend_from_slice(row("MLI5", "2018-03-17", "JNIM", "x", "1").as_bytes());
+    csv.extend_from_slice(b"\xff\xfe\r\n");
+    csv.extend_from_slice(row("MLI6", "2018-03-18", "JNIM", "six", "0").as_bytes());
+    csv.extend_from_slice(b"\r\n");
+    let path = t.dir.path().join("mal.csv");
+    std::fs::write(&path, &csv).unwrap();
+
+    let (code, err) = run(&t.root, &["import", "acled", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    let at = |n: u32| {
+        lines
+            .iter()
+            .any(|l| l.starts_with("warning:") && l.contains(&format!("mal.csv:{n}: ")))
+    };
+    assert!(at(5) && at(8) && at(9), "{err}");
+    assert!(!at(2) && !at(3) && !at(4) && !at(6) && !at(7), "{err}");
+    assert!(err.contains("mal.csv:9: field 31 is not UTF-8"), "{err}");
+    let last = lines.last().unwrap();
+    assert!(
+        last.contains("3 malformed rows were left out") && last.contains("error"),
+        "{last}"
+    );
+    // The good rows were imported all the same.
+    let report = briefwerk::check(&t.root, &BuildOptions::default()).unwrap();
+    assert_eq!(report.incidents, 5 + 3);
+
+    // Every row read: exit 0, and the same file again changes nothing.
+    let good = format!(
+        "{HEADER}\n{}\n{}\n",
+        row("MLI1", "2018-03-14", "JNIM", "one", "4"),
+        row("MLI6", "2018-03-18", "JNIM", "six", "0")
+    );
+    std::fs::write(&path, good).unwrap();
+    let (code, err) = run(&t.root, &["import", "acled", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.lines()
+            .last()
+            .unwrap()
+            .starts_with("imported 2 rows: 0 created, 0 updated, 2 unchanged, 0 malformed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn nothing_from_the_csv_reaches_the_terminal_as_a_control_character() {
+    let t = SiteTest::fixture("basic");
+    let path = t.dir.path().join("esc.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "{HEADER}\n{}\n{}\n",
+            row(
+                "MLI1",
+                "2018-03-14",
+                "\x1b]0;owned\x07Evil \x1b[31mRed",
+                "n",
+                "1"
+            ),
+            row("MLI2", "\x1b[2J2018-13-01", "JNIM", "n", "1")
+        ),
+    )
+    .unwrap();
+    let (code, err) = run(&t.root, &["import", "acled", path.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        !err.chars().any(|c| c.is_control() && c != '\n'),
+        "control characters printed: {err:?}"
+    );
+    assert!(err.contains("\\u{1b}[2J2018-13-01"), "{err}");
+    assert!(
+        err.contains("\\u{1b}]0") && err.contains("owned\\u{7}Evil \\u{1b}[31mRed"),
+        "{err}"
+    );
+}
+
+/// `n` generated rows: 25,000 a year from 2018 on, every tenth naming JNIM, in Mali.
+fn generated(n: usize) -> String {
+    let mut out = String::with_capacity(n * 330);
+    out.push_str(HEADER);
+    out.push('\n');
+    for i in 0..n {
+        let year = 2018 + i / 25_000;
+        let day = i % 25_000;
+        let (m, d) = (1 + day % 12, 1 + day % 28);
+        let actor = if i % 10 == 0 {
+            "JNIM: Group for Support of Islam and Muslims"
+        } else {
+            "Unidentified Armed Group (Mali)"
+        };
+        let lat = 14.0 + (i % 200) as f64 / 100.0;
+        let lon = -4.0 + (i % 300) as f64 / 100.0;
+        let _ = writeln!(
+            out,
+            "GEN{i},{year}-{m:02}-{d:02},{year},1,Political violence,Battles,Armed clash,{actor},,2,Military Forces of Mali,,1,12,,466,Western Africa,Mali,Mopti,Douentza,,Village {},{lat:.4},{lon:.4},1,Generated Wire,National,\"Generated row {i} for the import test: an armed clash near a village in Mopti, nobody real.\",{},,1700000000",
+            i % 997,
+            i % 7
+        );
+    }
+    out
+}
+
+#[test]
+fn a_hundred_thousand_rows_split_into_files_that_load_and_validate_clean() {
+    let t = SiteTest::fixture("basic");
+    let path = t.dir.path().join("big.csv");
+    std::fs::write(&path, generated(100_000)).unwrap();
+    let into = Path::new("content/incidents");
+    let r = import_acled(&t.root, &path, into).unwrap();
+    assert_eq!((r.rows, r.created), (100_000, 100_000));
+    assert!(r.malformed.is_empty(), "{:?}", &r.malformed[..3]);
+    let mut sizes = Vec::new();
+    for f in &r.files_written {
+        let len = std::fs::metadata(t.root.join(f)).unwrap().len();
+        assert!(
+            len <= FILE_BUDGET as u64 && len < briefwerk::load::MAX_FILE_BYTES,
+            "{} is {len} bytes",
+            f.display()
+        );
+        sizes.push(len);
+    }
+    // 25,000 rows a year do not fit one file: each year is split into parts.
+    assert!(r.files_written.len() > 4, "{:?}", r.files_written);
+    assert!(
+        r.files_written
+            .contains(&Path::new("content/incidents/acled-2018-2.yaml").to_path_buf())
+    );
+
+    // The same file again changes nothing.
+    let again = import_acled(&t.root, &path, into).unwrap();
+    assert_eq!(
+        (again.created, again.updated, again.unchanged),
+        (0, 0, 100_000)
+    );
+    assert!(again.files_written.is_empty());
+
+    // Every file loads and validates with no error and no warning. (Rendering 100,000
+    // incidents takes minutes in a debug build: CI's `import` gate imports the same rows with
+    // the release binary, then runs `check` and `build` on the site.)
+    let config = briefwerk::config::load(&t.root, &BuildOptions::default()).unwrap();
+    let (sources, read) = briefwerk::load::read_sources(&t.root).unwrap();
+    assert!(read.0.is_empty(), "{:?}", &read.0[..1]);
+    let (raw, parsed) = briefwerk::load::parse(&sources);
+    assert!(parsed.0.is_empty(), "{:?}", &parsed.0[..1]);
+    let today = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+    let (site, validated) = briefwerk::validate::validate(raw, &sources, &config, today);
+    assert!(validated.0.is_empty(), "{:?}", &validated.0[..1]);
+    assert_eq!(site.unwrap().incidents.len(), 100_000 + 5);
+}
