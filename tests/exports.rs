@@ -476,3 +476,201 @@ fn formula_cells_are_neutralised_in_every_csv_and_the_acled_round_trip_stays_exa
     );
     assert_eq!(hj2["targets"][1]["actor"], "'quoted by the analyst");
 }
+
+/// The keys of a JSON object in the order written (serde_json's `Value` sorts them).
+struct Keys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Keys;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    let _: serde::de::IgnoredAny = m.next_value()?;
+                    keys.push(k);
+                }
+                Ok(Keys(keys))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Whether a CSV cell or JSON value fits a Table Schema field (type and constraints).
+fn fits(field: &Value, v: &Value) -> Result<(), String> {
+    let c = &field["constraints"];
+    let missing = v.is_null() || v == "";
+    if missing {
+        return if c["required"] == true {
+            Err("required but empty".into())
+        } else {
+            Ok(())
+        };
+    }
+    // A CSV cell is text; read it as the field's type.
+    let typed = match (field["type"].as_str().unwrap(), v) {
+        ("integer", Value::String(s)) => s
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| "not an integer")?,
+        ("number", Value::String(s)) => s
+            .parse::<f64>()
+            .map(Value::from)
+            .map_err(|_| "not a number")?,
+        ("boolean", Value::String(s)) => match s.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err("not a boolean".into()),
+        },
+        ("date", Value::String(s)) => {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "not a date")?;
+            v.clone()
+        }
+        ("integer", Value::Number(n)) if n.is_i64() || n.is_u64() => v.clone(),
+        ("number", Value::Number(_))
+        | ("boolean", Value::Bool(_))
+        | ("string", Value::String(_)) => v.clone(),
+        ("array", Value::Array(_)) | ("object", Value::Object(_)) => v.clone(),
+        (t, v) => return Err(format!("{v} is not of type {t}")),
+    };
+    if let Some(allowed) = c["enum"].as_array()
+        && !allowed.contains(&typed)
+    {
+        return Err(format!("{typed} is not one of {allowed:?}"));
+    }
+    for (k, ok) in [("minimum", true), ("maximum", false)] {
+        if let (Some(bound), Some(x)) = (c[k].as_f64(), typed.as_f64())
+            && (if ok { x < bound } else { x > bound })
+        {
+            return Err(format!("{x} is beyond {k} {bound}"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn every_export_file_and_column_is_described_by_its_datapackage_in_order() {
+    let t = example(false);
+    t.build().expect("builds");
+    let mut packages = vec!["data/".to_string()];
+    for kind in ["groups", "countries"] {
+        for e in std::fs::read_dir(t.out.join(kind)).unwrap() {
+            let e = e.unwrap();
+            if e.path().join("incidents.csv").is_file() {
+                packages.push(format!("{kind}/{}/", e.file_name().to_string_lossy()));
+            }
+        }
+    }
+    let mut described = 0;
+    for dir in &packages {
+        let p = json(&read(&t, &format!("{dir}datapackage.json")));
+        assert!(
+            p["name"]
+                .as_str()
+                .unwrap()
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-._".contains(&b)),
+            "{dir}: package name"
+        );
+        let listed: Vec<&str> = p["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["path"].as_str().unwrap())
+            .collect();
+        // Every export file of the folder is listed, and every listed file exists.
+        let mut present: Vec<String> = std::fs::read_dir(t.out.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| {
+                (n.ends_with(".csv") || n.ends_with(".json") || n.ends_with(".geojson"))
+                    && n != "datapackage.json"
+            })
+            .collect();
+        present.sort();
+        let mut want: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        assert_eq!(present, want, "{dir}: files and resources differ");
+        for r in p["resources"].as_array().unwrap() {
+            let path = format!("{dir}{}", r["path"].as_str().unwrap());
+            let bytes = read(&t, &path);
+            described += 1;
+            let schema = match r["name"].as_str().unwrap() {
+                // The GeoJSON's properties follow the JSON record's schema.
+                "incidents-geojson" => {
+                    let geo = json(&bytes);
+                    let list: Vec<Value> = geo["features"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|f| f["properties"].clone())
+                        .collect();
+                    let json_res = p["resources"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .find(|r| r["name"] == "incidents-json")
+                        .unwrap();
+                    let fields = json_res["schema"]["fields"].as_array().unwrap();
+                    let names: Vec<&str> =
+                        fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+                    #[derive(serde::Deserialize)]
+                    struct Collection {
+                        features: Vec<Feature>,
+                    }
+                    #[derive(serde::Deserialize)]
+                    struct Feature {
+                        properties: Keys,
+                    }
+                    let keys: Collection = serde_json::from_slice(&bytes).unwrap();
+                    assert_eq!(keys.features.len(), list.len());
+                    for (n, (o, k)) in list.iter().zip(&keys.features).enumerate() {
+                        assert_eq!(k.properties.0, names, "{path}: feature {n} keys");
+                        for f in fields {
+                            fits(f, &o[f["name"].as_str().unwrap()]).unwrap_or_else(|e| {
+                                panic!("{path} feature {n} {}: {e}", f["name"])
+                            });
+                        }
+                    }
+                    continue;
+                }
+                _ => &r["schema"],
+            };
+            let fields = schema["fields"].as_array().unwrap();
+            let names: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+            match r["format"].as_str().unwrap() {
+                "csv" => {
+                    let (header, rows) = csv_rows(&bytes);
+                    assert_eq!(header, names, "{path}: columns");
+                    for (n, row) in rows.iter().enumerate() {
+                        for f in fields {
+                            let name = f["name"].as_str().unwrap();
+                            fits(f, &Value::String(row[name].clone()))
+                                .unwrap_or_else(|e| panic!("{path} row {n} {name}: {e}"));
+                        }
+                    }
+                }
+                "json" => {
+                    let keys: Vec<Keys> = serde_json::from_slice(&bytes).unwrap();
+                    let list = json(&bytes);
+                    for (n, (k, o)) in keys.iter().zip(list.as_array().unwrap()).enumerate() {
+                        assert_eq!(k.0, names, "{path}: record {n} keys");
+                        for f in fields {
+                            let name = f["name"].as_str().unwrap();
+                            fits(f, &o[name])
+                                .unwrap_or_else(|e| panic!("{path} record {n} {name}: {e}"));
+                        }
+                    }
+                }
+                other => panic!("{path}: format {other}"),
+            }
+        }
+    }
+    // data/ has five files; each group and country folder three.
+    assert_eq!(described, 5 + 3 * (packages.len() - 1));
+}

@@ -58,6 +58,17 @@ expect feeds 'feeds_failed=1 .*sitemaps_failed=1' -- python3 "$here/feeds.py" "$
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 expect xss 'xss_dialogs=[1-9][0-9]* xss_markers=[1-9][0-9]* xss_dom=[1-9]' -- \
   node "$here/hostile.mjs" --root "$fixture" --port "$port" --pages /xss/
+expect datapackage 'datapackage_errors=([5-9]|[1-9][0-9]+)$' -- python3 "$here/datapackage.py" "$fixture" fixture
+if [ -f "$work/datapackage.log" ]; then
+  # Each kind of defect in tests/fixtures/broken-site/data/ must have been caught.
+  for want in 'extra.csv: exported but not described' 'incorrect-label' 'wounded_min: type-error' 'date_precision: constraint-error' 'after_cutoff: type-error' 'not a Feature with a null or Point geometry' 'acled.csv: listed in datapackage.json but missing'; do
+    if line=$(grep -m1 -- "$want" "$work/datapackage.log"); then
+      echo "selftest:   datapackage caught: $line"
+    else
+      echo "selftest: datapackage did not report \`$want\`"; bad=$((bad + 1))
+    fi
+  done
+fi
 cp -r "$fixture" "$work/copy"
 printf ' ' >> "$work/copy/groups/jnim/index.html"
 expect determinism 'deterministic=0' -- bash "$here/same-tree.sh" "$fixture" "$work/copy" fixture

@@ -595,7 +595,7 @@ fn incident_files(
     if let Some(of) = folder_label(dir) {
         put(OutputFile {
             path: format!("{dir}{}", datapackage::FILE),
-            bytes: datapackage::folder(&datapackage::name(dir), &of, base_url),
+            bytes: datapackage::folder(&datapackage::name(dir), &of, base_url, rows.is_empty()),
         })?;
     }
     Ok(())
@@ -933,6 +933,10 @@ pub fn render(
             &config.title,
             &config.description,
             base,
+            (
+                !site.incidents.iter().any(|i| !i.draft),
+                site.groups.is_empty(),
+            ),
         ),
     })?;
     Ok(skipped)

@@ -785,8 +785,17 @@ fn schema(fields: &[Field], key: &str) -> Value {
     json!({"fields": fields, "primaryKey": [key], "missingValues": [""]})
 }
 
-/// The three incident resources of a folder.
-fn incident_resources(what: &str) -> Vec<Value> {
+/// A JSON resource with no rows is not marked `"type": "table"`: Frictionless cannot read
+/// a table out of `[]`, and a package must validate as published.
+fn tabular_json(mut r: Value, empty: bool) -> Value {
+    if empty && let Some(o) = r.as_object_mut() {
+        o.remove("type");
+    }
+    r
+}
+
+/// The three incident resources of a folder (`empty` when it has no incidents).
+fn incident_resources(what: &str, empty: bool) -> Vec<Value> {
     vec![
         json!({
             "name": "incidents-csv",
@@ -799,17 +808,20 @@ fn incident_resources(what: &str) -> Vec<Value> {
             "description": "One row per published incident, flat columns. Cells a spreadsheet would run as a formula begin with an apostrophe (docs/data.md).",
             "schema": schema(INCIDENT_CSV, "event_id"),
         }),
-        json!({
-            "name": "incidents-json",
-            "type": "table",
-            "path": "incidents.json",
-            "format": "json",
-            "mediatype": "application/json",
-            "encoding": "utf-8",
-            "title": format!("Incidents{what} (JSON)"),
-            "description": "The same incidents as an array of nested records: the whole model.",
-            "schema": schema(INCIDENT_JSON, "id"),
-        }),
+        tabular_json(
+            json!({
+                "name": "incidents-json",
+                "type": "table",
+                "path": "incidents.json",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "title": format!("Incidents{what} (JSON)"),
+                "description": "The same incidents as an array of nested records: the whole model.",
+                "schema": schema(INCIDENT_JSON, "id"),
+            }),
+            empty,
+        ),
         json!({
             "name": "incidents-geojson",
             "path": "incidents.geojson",
@@ -823,19 +835,28 @@ fn incident_resources(what: &str) -> Vec<Value> {
 }
 
 /// `data/datapackage.json`: every site-wide export file.
-pub fn site(name: &str, title: &str, description: &str, homepage: &str) -> Vec<u8> {
-    let mut resources = incident_resources("");
-    resources.push(json!({
-        "name": "groups",
-        "type": "table",
-        "path": "groups.json",
-        "format": "json",
-        "mediatype": "application/json",
-        "encoding": "utf-8",
-        "title": "Armed groups",
-        "description": "Every group profile, relationships resolved both ways.",
-        "schema": schema(GROUP_JSON, "id"),
-    }));
+pub fn site(
+    name: &str,
+    title: &str,
+    description: &str,
+    homepage: &str,
+    (no_incidents, no_groups): (bool, bool),
+) -> Vec<u8> {
+    let mut resources = incident_resources("", no_incidents);
+    resources.push(tabular_json(
+        json!({
+            "name": "groups",
+            "type": "table",
+            "path": "groups.json",
+            "format": "json",
+            "mediatype": "application/json",
+            "encoding": "utf-8",
+            "title": "Armed groups",
+            "description": "Every group profile, relationships resolved both ways.",
+            "schema": schema(GROUP_JSON, "id"),
+        }),
+        no_groups,
+    ));
     resources.push(json!({
         "name": "acled",
         "type": "table",
@@ -860,7 +881,7 @@ pub fn site(name: &str, title: &str, description: &str, homepage: &str) -> Vec<u
 
 /// `groups/<id>/datapackage.json` or `countries/<cc>/datapackage.json`: that folder's three
 /// incident files; `of` names the group or country.
-pub fn folder(name: &str, of: &str, homepage: &str) -> Vec<u8> {
+pub fn folder(name: &str, of: &str, homepage: &str, empty: bool) -> Vec<u8> {
     package(
         name,
         &format!("Incidents of {of}"),
@@ -868,7 +889,7 @@ pub fn folder(name: &str, of: &str, homepage: &str) -> Vec<u8> {
             "The published incidents of {of}, in three formats with the schemas of data/datapackage.json."
         ),
         homepage,
-        incident_resources(&format!(" of {of}")),
+        incident_resources(&format!(" of {of}"), empty),
     )
 }
 
