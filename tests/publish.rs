@@ -564,6 +564,9 @@ fn every_absolute_url_carries_the_base_path() {
                     built_page_urls(&t.out, base)
                 );
                 checked += 1;
+            } else if rel.ends_with("datapackage.json") {
+                assert_eq!(json(bytes)["homepage"], base, "{rel}");
+                checked += 1;
             } else if rel.ends_with(".json")
                 && (rel.starts_with("data/") || rel.ends_with("incidents.json"))
             {
