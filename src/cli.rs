@@ -375,6 +375,8 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        // Diagnostics (a file refused by the site guard) print as everywhere else.
+        Err(e @ Error::Invalid(_)) => fail(e, Format::Human),
         Err(e) => {
             errln!("error: {}", p(&e.to_string()));
             ExitCode::from(2)

@@ -130,7 +130,7 @@ fn nothing_from_the_csv_reaches_the_terminal_as_a_control_character() {
     );
 }
 
-/// `n` generated rows: 25,000 a year from 2018 on, every tenth naming JNIM, in Mali.
+/// `n` generated rows: 25,000 a year from 2018 on, one in 300 naming JNIM, in Mali.
 fn generated(n: usize) -> String {
     let mut out = String::with_capacity(n * 330);
     out.push_str(HEADER);
@@ -138,8 +138,15 @@ fn generated(n: usize) -> String {
     for i in 0..n {
         let year = 2018 + i / 25_000;
         let day = i % 25_000;
-        let (m, d) = (1 + day % 12, 1 + day % 28);
-        let actor = if i % 10 == 0 {
+        // One row in 300 names JNIM, each on a day of its own: rows sharing a group, a day
+        // and a region would be possible duplicates of each other.
+        let (m, d) = if i % 300 == 0 {
+            let k = day / 300;
+            (1 + k % 12, 1 + (k / 12) % 28)
+        } else {
+            (1 + day % 12, 1 + day % 28)
+        };
+        let actor = if i % 300 == 0 {
             "JNIM: Group for Support of Islam and Muslims"
         } else {
             "Unidentified Armed Group (Mali)"

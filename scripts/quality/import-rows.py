@@ -3,8 +3,8 @@
 
     python3 scripts/quality/import-rows.py 100000 > big.csv
 
-The same shape as the generator in tests/import.rs: an armed clash in Mopti, Mali, every
-tenth naming JNIM, coordinates inside Mali, a note of about a hundred characters.
+The same shape as the generator in tests/import.rs: an armed clash in Mopti, Mali, one in
+300 naming JNIM, coordinates inside Mali, a note of about a hundred characters.
 """
 import sys
 
@@ -21,8 +21,14 @@ def main():
     for i in range(n):
         year = 2018 + i // 25000
         day = i % 25000
-        m, d = 1 + day % 12, 1 + day % 28
-        actor = ("JNIM: Group for Support of Islam and Muslims" if i % 10 == 0
+        # One row in 300 names JNIM, each on a day of its own (rows sharing a group, a day
+        # and a region would be possible duplicates of each other).
+        if i % 300 == 0:
+            k = day // 300
+            m, d = 1 + k % 12, 1 + (k // 12) % 28
+        else:
+            m, d = 1 + day % 12, 1 + day % 28
+        actor = ("JNIM: Group for Support of Islam and Muslims" if i % 300 == 0
                  else "Unidentified Armed Group (Mali)")
         lat = 14.0 + (i % 200) / 100.0
         lon = -4.0 + (i % 300) / 100.0
