@@ -338,7 +338,7 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
             }
             if !r.unmatched_actors.is_empty() {
                 errln!(
-                    "actors matched to no group (left out of `groups`; add them as a group's name or alias):"
+                    "perpetrators (actor1, assoc_actor_1) matched to no group, left out of `groups`; if one is a group you profile, add the name as its `acled_actor` or an alias (actor2 and its associates are imported as targets):"
                 );
                 for u in &r.unmatched_actors {
                     errln!("  {:>5} × {}", u.rows, p(&u.name));

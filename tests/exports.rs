@@ -674,3 +674,169 @@ fn every_export_file_and_column_is_described_by_its_datapackage_in_order() {
     // data/ has five files; each group and country folder three.
     assert_eq!(described, 5 + 3 * (packages.len() - 1));
 }
+
+/// A record with every field of issue 15's model, a second record that repeats it, a third
+/// said to be distinct.
+const MODEL: [(&str, &str); 3] = [
+    (
+        "content/incidents/2016-01-15-joint.md",
+        r#"---
+title: "Joint claim"
+date: "2016-01-15"
+location: {place: "Boni", admin1: "Mopti", admin2: "Douentza", country: ML}
+groups:
+  - {id: aqim, attribution: claimed, claim_date: "2016-01-16", claim_medium: statement, claimed_killed: 30, claimed_wounded: {min: 50}}
+  - {id: al-mourabitoun, attribution: claimed}
+claims: joint
+targets:
+  - civilians
+  - {actor: "Malian armed forces", kind: state_forces}
+  - {actor: "MNLA fighters", kind: rebels, group: mnla}
+casualties: {killed: 5, attackers_killed: {min: 2}, fatalities: 9}
+sources: [{title: S}]
+---
+"#,
+    ),
+    (
+        "content/incidents/2016-01-15-joint-again.md",
+        "---\ntitle: Joint claim, second report\ndate: \"2016-01-15\"\nlocation: {place: Boni, admin1: Mopti, country: ML}\n\
+         groups: [{id: aqim, attribution: suspected}]\nsame_event_as: 2016-01-15-joint\n\
+         casualties: {killed: 4, attackers_killed: 3}\nsources: [{title: S}]\n---\n",
+    ),
+    (
+        "content/incidents/2016-01-16-other.md",
+        "---\ntitle: Another attack\ndate: \"2016-01-16\"\nlocation: {admin1: Mopti, country: ML}\n\
+         groups: [{id: aqim, attribution: suspected}]\ndistinct_from: [2016-01-15-joint]\n\
+         casualties: {fatalities: {min: 3, max: 4}}\nsources: [{title: S}]\n---\n",
+    ),
+];
+
+#[test]
+fn the_new_model_fields_reach_every_export_and_survive_the_acled_round_trip() {
+    let first = example(true);
+    for (path, text) in MODEL {
+        first.write(path, text);
+    }
+    let report = first.build().expect("builds");
+    assert!(
+        !report
+            .warnings
+            .0
+            .iter()
+            .any(|w| w.code == "possible-duplicate"),
+        "{:?}",
+        report.warnings
+    );
+    let list = json(&read(&first, "data/incidents.json"));
+    let by_id = |id: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let j = by_id("2016-01-15-joint");
+    assert_eq!(j["claims"], "joint");
+    assert_eq!(
+        j["groups"][0]["claimed_killed"],
+        json!({"min": 30, "max": 30, "unknown": false})
+    );
+    assert_eq!(
+        j["groups"][0]["claimed_wounded"],
+        json!({"min": 50, "max": null, "unknown": false})
+    );
+    assert_eq!(
+        j["targets"],
+        json!([
+            {"actor": "civilians", "kind": null, "group": null},
+            {"actor": "Malian armed forces", "kind": "state_forces", "group": null},
+            {"actor": "MNLA fighters", "kind": "rebels", "group": "mnla"}
+        ])
+    );
+    assert_eq!(
+        j["casualties"]["fatalities"],
+        json!({"min": 9, "max": 9, "unknown": false})
+    );
+    assert_eq!(j["location"]["admin2"], "Douentza");
+    assert_eq!(
+        by_id("2016-01-15-joint-again")["same_event_as"],
+        "2016-01-15-joint"
+    );
+    assert_eq!(
+        by_id("2016-01-16-other")["distinct_from"],
+        json!(["2016-01-15-joint"])
+    );
+
+    let (_, rows) = csv_rows(&read(&first, "data/incidents.csv"));
+    let r = rows
+        .iter()
+        .find(|r| r["event_id"] == "2016-01-15-joint")
+        .unwrap();
+    for (col, want) in [
+        ("claims", "joint"),
+        ("groups_claimed", "aqim; al-mourabitoun"),
+        ("claimed_killed", "aqim=30"),
+        ("claimed_wounded", "aqim=50+"),
+        ("claim_dates", "aqim=2016-01-16"),
+        ("admin2", "Douentza"),
+        ("targets", "civilians; Malian armed forces; MNLA fighters"),
+        ("target_kinds", "rebels; state_forces"),
+        ("target_groups", "mnla"),
+        ("fatalities_min", "9"),
+        ("killed_min", "5"),
+    ] {
+        assert_eq!(r[col], want, "column {col}");
+    }
+    let again = rows
+        .iter()
+        .find(|r| r["event_id"] == "2016-01-15-joint-again")
+        .unwrap();
+    assert_eq!(again["same_event_as"], "2016-01-15-joint");
+
+    // ACLED: fatalities is the all-deaths figure when given (9, not 5 + 2), else the
+    // victims' lower bound plus the attackers' (4 + 3), else that of the figure alone (3).
+    let (_, acled) = csv_rows(&read(&first, ACLED_FILE));
+    let a = |id: &str| {
+        acled
+            .iter()
+            .find(|r| r["event_id_cnty"] == id)
+            .unwrap()
+            .clone()
+    };
+    let joint = a("2016-01-15-joint");
+    assert_eq!(joint["fatalities"], "9");
+    assert_eq!(a("2016-01-15-joint-again")["fatalities"], "7");
+    assert_eq!(a("2016-01-16-other")["fatalities"], "3");
+    // The typed targets are ACLED's actor 2 and its associates; MNLA by its own name.
+    assert_eq!(
+        (
+            joint["actor2"].as_str(),
+            joint["inter2"].as_str(),
+            joint["admin2"].as_str()
+        ),
+        ("Malian armed forces", "1", "Douentza")
+    );
+    assert_eq!(
+        joint["assoc_actor_2"],
+        "National Movement for the Liberation of Azawad"
+    );
+    assert_eq!(joint["civilian_targeting"], "Civilian targeting");
+
+    // Imported into a site with only the groups, every record comes back as it was.
+    let second = example(true);
+    let path = second.dir.path().join("acled.csv");
+    std::fs::write(&path, read(&first, ACLED_FILE)).unwrap();
+    let r = import_acled(&second.root, &path, Path::new("content/incidents")).unwrap();
+    assert!(r.malformed.is_empty(), "{:?}", r.malformed);
+    second.build().expect("imported site builds");
+    assert_eq!(
+        json(&read(&second, "data/incidents.json")),
+        list,
+        "incidents.json changed in the round trip"
+    );
+    assert!(
+        read(&second, ACLED_FILE) == read(&first, ACLED_FILE),
+        "acled.csv changed in the round trip"
+    );
+}

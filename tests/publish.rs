@@ -837,10 +837,8 @@ fn acled_fixture_round_trips() {
         .iter()
         .map(|u| (u.name.as_str(), u.rows))
         .collect();
-    assert_eq!(
-        unmatched.get("Military Forces of Mali (2012-2021)"),
-        Some(&1)
-    );
+    // Actor 2 is who was targeted, never a group to add: the army is not reported.
+    assert_eq!(unmatched.get("Military Forces of Mali (2012-2021)"), None);
     assert_eq!(unmatched.get("Islamic State (Greater Sahara)"), Some(&1));
     assert!(
         !unmatched
@@ -885,16 +883,30 @@ fn acled_fixture_round_trips() {
         ("2018-03-14", "day")
     );
     assert_eq!(a["actor_ids"], "jnim; katiba-macina; ansar-dine");
+    // ACLED codes reported perpetrators: every tie is suspected, none "unattributed".
+    assert_eq!(a["groups_suspected"], "jnim; katiba-macina; ansar-dine");
+    assert_eq!(a["attribution"], "suspected");
+    // ACLED's fatalities count every death: the not-separated figure, never victims killed.
     assert_eq!(
-        (a["killed_min"].as_str(), a["killed_max"].as_str()),
+        (a["fatalities_min"].as_str(), a["fatalities_max"].as_str()),
         ("4", "4")
     );
+    assert_eq!(
+        (a["killed_min"].as_str(), a["killed_max"].as_str()),
+        ("", "")
+    );
+    // Actor 2 with its inter2 code is a typed target; admin2 is kept.
+    assert_eq!(a["targets"], "Military Forces of Mali (2012-2021)");
+    assert_eq!(a["target_kinds"], "state_forces");
+    assert_eq!(a["admin2"], "Douentza");
     assert_eq!(a["event_type"], "clash");
     assert_eq!(row("acled-mli90002")["event_date"], "2018-05");
     assert_eq!(row("acled-mli90002")["actor_ids"], "");
     assert_eq!(row("acled-bfo90003")["event_date"], "2019-01");
     assert_eq!(row("acled-bfo90003")["actor_ids"], "ansarul-islam");
-    assert_eq!(row("acled-mli90007")["actor_ids"], "isgs; jnim");
+    // JNIM is actor 2 there: a target that is a profiled group, not a perpetrator.
+    assert_eq!(row("acled-mli90007")["actor_ids"], "isgs");
+    assert_eq!(row("acled-mli90007")["target_groups"], "jnim");
     assert!(row("acled-nig90004")["summary"].contains("two lines"));
     assert_eq!(row("acled-nig90004")["latitude"], "");
 
@@ -927,7 +939,7 @@ fn acled_fixture_round_trips() {
         .iter()
         .find(|r| r["event_id"] == "acled-mli90001")
         .unwrap();
-    assert_eq!(a["killed_min"], "6");
+    assert_eq!(a["fatalities_min"], "6");
 }
 
 #[test]

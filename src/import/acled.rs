@@ -3,7 +3,9 @@
 //!
 //! Takes the site root, the CSV and the target folder; reads the site's configuration and
 //! content (to match actors to groups and to know which records exist), and writes one
-//! `acled-<year>.yaml` file per year holding an `incidents:` list. It owns those files and
+//! `acled-<year>.yaml` file per year holding an `incidents:` list, in parts
+//! (`acled-<year>-2.yaml`, …) of at most [`FILE_BUDGET`] bytes so every file loads. It owns
+//! those files and
 //! nothing else:
 //!
 //! - a record's id is `acled-` + ACLED's `event_id_cnty` in lower case, so a second run finds
@@ -17,16 +19,19 @@
 //!   exports are often partial);
 //! - malformed rows are reported with their line numbers and left out; the rest are imported.
 //!
-//! Mapping: actor names (`actor1`, `assoc_actor_1`, `actor2`, `assoc_actor_2`) are matched to
-//! group ids through each group's id, name, short name and aliases, ignoring case and accents
-//! (also trying the part before and after a colon and without a trailing parenthesis, as in
-//! `JNIM: Group for Support of Islam and Muslims` or `Military Forces of Mali (2021-)`);
-//! unmatched actors are counted and left out of `groups`; a group's `acled_actor` matches
-//! first. `time_precision` 1 keeps the day; 2 (a week) and 3 (a month) keep the month.
-//! `geo_precision` 2 is a `near` place, 3 a `region`. `fatalities` becomes `killed`, `notes`
-//! the summary, `source` one source entry, `sub_event_type` the event type when the site's
-//! vocabulary has a match. Every record is tagged `acled`. YAML is written through
-//! [`crate::yaml::to_string`].
+//! Mapping: the perpetrators (`actor1`, `assoc_actor_1`) are matched to group ids through
+//! each group's `acled_actor` first, then its id, name, short name and aliases, ignoring case
+//! and accents (also trying the part before and after a colon and without a trailing
+//! parenthesis, as in `JNIM: Group for Support of Islam and Muslims`); their ties are
+//! `suspected` (ACLED codes reported perpetrators, not claims); unmatched ones are counted and
+//! left out of `groups`. `actor2` and `assoc_actor_2` are who was acted against: typed targets,
+//! `actor2` with the kind of its `inter2` code, each linked to a profiled group it matches.
+//! `time_precision` 1 keeps the day; 2 (a week) and 3 (a month) keep the month.
+//! `geo_precision` 2 is a `near` place, 3 a `region`; `admin2` is kept. `fatalities` becomes
+//! the not-separated `fatalities` figure (never `killed`), `notes` the summary, `source` one
+//! source entry, `sub_event_type` the event type when the site's vocabulary has a match. Every
+//! record is tagged `acled`. YAML is written through [`crate::yaml::to_string`]. Cells our
+//! exporter guarded against formula injection are read without the guard.
 //!
 //! A row of briefwerk's own `data/acled.csv` (issue 10; its `tags` carry `id=`) is restored
 //! from its tags instead: same id, title, dates, groups with their attribution, figures,
@@ -41,7 +46,7 @@ use crate::config::{self, BuildOptions, Config};
 use crate::content::country::COUNTRIES;
 use crate::content::raw::{
     RawCasualties, RawCount, RawGroupClaim, RawGroupRef, RawIncident, RawIncidentFile, RawLocation,
-    RawSource, RawTarget, Text,
+    RawSource, RawTarget, RawTargetActor, Text,
 };
 use crate::content::{Count, PartialDate, PlacePrecision};
 use crate::error::Error;
@@ -682,6 +687,9 @@ const COLUMNS: &[&str] = &[
     "fatalities",
     "geo_precision",
     "tags",
+    "admin2",
+    "admin3",
+    "inter2",
 ];
 
 /// ACLED country names that differ from the ISO short names.
@@ -1111,11 +1119,11 @@ fn row(
             fatalities,
         ));
     }
-    let killed = fatalities;
-
     let mut ids: Vec<String> = Vec::new();
     let mut unmatched: Vec<String> = Vec::new();
-    for c in ["actor1", "assoc_actor_1", "actor2", "assoc_actor_2"] {
+    // Actor 1 and its associates are the reported perpetrators; actor 2 and its associates
+    // are who they acted against: targets (below), never groups of the record.
+    for c in ["actor1", "assoc_actor_1"] {
         for name in get(c).split(';').map(str::trim).filter(|n| !n.is_empty()) {
             match groups.find(name) {
                 Some(g) => {
@@ -1131,8 +1139,15 @@ fn row(
             }
         }
     }
-    let place = Some(get("location").to_string()).filter(|s| !s.is_empty());
+    // ACLED codes reported perpetrators, not claims: every imported tie is `suspected`, never
+    // the `unattributed` that `check` rejects on a named group.
+    let attribution = (!ids.is_empty()).then(|| "suspected".to_string());
+    let targets = acled_targets(fields, groups);
+    let place = Some(get("location").to_string())
+        .filter(|s| !s.is_empty())
+        .or_else(|| Some(get("admin3").to_string()).filter(|s| !s.is_empty()));
     let admin1 = Some(get("admin1").to_string()).filter(|s| !s.is_empty());
+    let admin2 = Some(get("admin2").to_string()).filter(|s| !s.is_empty());
     let country = country.unwrap_or_default();
     let title = default_title(fields, country);
     let source = get("source");
@@ -1140,11 +1155,6 @@ fn row(
         format!("ACLED event {event_id}")
     } else {
         format!("ACLED event {event_id}: {source}")
-    };
-    let targets = if get("civilian_targeting").eq_ignore_ascii_case("civilian targeting") {
-        vec![RawTarget::Name("civilians".to_string())]
-    } else {
-        Vec::new()
     };
     let inc = RawIncident {
         id: Some(record_id(event_id)),
@@ -1160,22 +1170,24 @@ fn row(
             ),
             place,
             admin1,
-            admin2: None,
+            admin2,
             country: Some(country.to_string()),
             lat,
             lon,
         }),
         groups: ids.into_iter().map(RawGroupRef::Id).collect(),
-        attribution: None,
+        attribution,
         claims: None,
         event_type: event_type(config, get("event_type"), get("sub_event_type")),
         targets,
-        casualties: killed.map(|k| RawCasualties {
-            killed: Some(k),
+        // ACLED's `fatalities` counts every death, attackers included: it is never the
+        // victims' figure (`killed`), only the not-separated `fatalities`.
+        casualties: fatalities.map(|f| RawCasualties {
+            killed: None,
             wounded: None,
             captured: None,
             attackers_killed: None,
-            fatalities: None,
+            fatalities: Some(f),
         }),
         distinct_from: Vec::new(),
         same_event_as: None,
@@ -1191,6 +1203,53 @@ fn row(
         body: None,
     };
     Ok((inc, unmatched))
+}
+
+/// The targets of a genuine ACLED row: `actor2` with the kind of its `inter2` code, then each
+/// `assoc_actor_2` (a kind only when its name says it: "Civilians (…)", "Military Forces of
+/// …", "Police Forces of …"), each linked to a profiled group when one matches; with none of
+/// them, "civilians" when `civilian_targeting` is set.
+fn acled_targets(fields: &Fields<'_>, groups: &GroupMatcher) -> Vec<RawTarget> {
+    let get = |c: &str| fields.get(c);
+    let inter2 = get("inter2")
+        .parse::<u8>()
+        .ok()
+        .and_then(crate::content::TargetKind::from_inter);
+    let by_name = |name: &str| {
+        let n = name.to_ascii_lowercase();
+        if n.starts_with("civilians") {
+            Some(crate::content::TargetKind::Civilians)
+        } else if n.starts_with("military forces of") || n.starts_with("police forces of") {
+            Some(crate::content::TargetKind::StateForces)
+        } else {
+            None
+        }
+    };
+    let mut out: Vec<RawTarget> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for (c, first) in [("actor2", true), ("assoc_actor_2", false)] {
+        for name in get(c).split(';').map(str::trim).filter(|n| !n.is_empty()) {
+            if seen.iter().any(|s| s == name) {
+                continue;
+            }
+            seen.push(name.to_string());
+            let kind = if first {
+                inter2.or(by_name(name))
+            } else {
+                by_name(name)
+            };
+            let group = groups.find(name).map(str::to_string);
+            out.push(RawTarget::Actor(RawTargetActor {
+                actor: Some(name.to_string()),
+                kind: kind.map(|k| k.as_str().to_string()),
+                group,
+            }));
+        }
+    }
+    if out.is_empty() && get("civilian_targeting").eq_ignore_ascii_case("civilian targeting") {
+        out.push(RawTarget::Name("civilians".to_string()));
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1213,6 +1272,9 @@ struct OwnGroup {
     attribution: Option<String>,
     claim_date: Option<String>,
     claim_medium: Option<String>,
+    claimed_killed: Option<RawCount>,
+    claimed_wounded: Option<RawCount>,
+    claimed_captured: Option<RawCount>,
 }
 
 /// What a briefwerk row's `tags` say (see docs/data.md, "ACLED format").
@@ -1229,10 +1291,14 @@ struct Own {
     wounded: Option<RawCount>,
     captured: Option<RawCount>,
     attackers_killed: Option<RawCount>,
+    fatalities: Option<RawCount>,
+    claims: Option<String>,
     precision: Option<PlacePrecision>,
-    targets: Vec<String>,
+    targets: Vec<RawTarget>,
     tags: Vec<String>,
     sources: BTreeMap<usize, RawSource>,
+    same_event_as: Option<String>,
+    distinct_from: Vec<String>,
 }
 
 fn raw_count(c: Count) -> RawCount {
@@ -1285,6 +1351,28 @@ impl Own {
                 "wounded" => own.wounded = count(problems),
                 "captured" => own.captured = count(problems),
                 "attackers_killed" => own.attackers_killed = count(problems),
+                "fatalities" => own.fatalities = count(problems),
+                "claims" => own.claims = Some(v),
+                "same_event_as" => own.same_event_as = Some(v),
+                "distinct_from" => own.distinct_from.push(v),
+                // `target.kind=` and `target.group=` qualify the `target=` before them.
+                "target.kind" | "target.group" => {
+                    if let Some(t) = own.targets.pop() {
+                        let mut a = match t {
+                            RawTarget::Name(n) => RawTargetActor {
+                                actor: Some(n),
+                                ..RawTargetActor::default()
+                            },
+                            RawTarget::Actor(a) => a,
+                        };
+                        if k == "target.kind" {
+                            a.kind = Some(v);
+                        } else {
+                            a.group = Some(v);
+                        }
+                        own.targets.push(RawTarget::Actor(a));
+                    }
+                }
                 "precision" => {
                     own.precision = PlacePrecision::parse(&v);
                     if own.precision.is_none() {
@@ -1294,7 +1382,7 @@ impl Own {
                         ));
                     }
                 }
-                "target" => own.targets.push(v),
+                "target" => own.targets.push(RawTarget::Name(v)),
                 "tag" => own.tags.push(v),
                 _ => {
                     if let Some(rest) = k.strip_prefix("group.") {
@@ -1313,6 +1401,9 @@ impl Own {
                             "" => g.attribution = Some(v),
                             "claim_date" => g.claim_date = date(&k, &v, problems),
                             "claim_medium" => g.claim_medium = Some(v),
+                            "claimed_killed" => g.claimed_killed = count(problems),
+                            "claimed_wounded" => g.claimed_wounded = count(problems),
+                            "claimed_captured" => g.claimed_captured = count(problems),
                             _ => {}
                         }
                     } else if let Some(rest) = k.strip_prefix("source.")
@@ -1354,8 +1445,15 @@ impl Own {
         for g in &self.groups {
             if groups.has_id(&g.id) {
                 let attribution = g.attribution.clone().filter(|a| a != record);
+                let claimed = g.claimed_killed.is_some()
+                    || g.claimed_wounded.is_some()
+                    || g.claimed_captured.is_some();
                 ids.push(
-                    if attribution.is_none() && g.claim_date.is_none() && g.claim_medium.is_none() {
+                    if attribution.is_none()
+                        && g.claim_date.is_none()
+                        && g.claim_medium.is_none()
+                        && !claimed
+                    {
                         RawGroupRef::Id(g.id.clone())
                     } else {
                         RawGroupRef::Claim(RawGroupClaim {
@@ -1363,9 +1461,9 @@ impl Own {
                             attribution,
                             claim_date: g.claim_date.clone().map(Text),
                             claim_medium: g.claim_medium.clone(),
-                            claimed_killed: None,
-                            claimed_wounded: None,
-                            claimed_captured: None,
+                            claimed_killed: g.claimed_killed,
+                            claimed_wounded: g.claimed_wounded,
+                            claimed_captured: g.claimed_captured,
                         })
                     },
                 );
@@ -1373,19 +1471,22 @@ impl Own {
                 unmatched.push(g.id.clone());
             }
         }
-        // `fatalities` counts attackers too when the row has them; the victims are then in
-        // a `killed=` tag (or there were none recorded).
-        let killed = self.killed.or(if self.attackers_killed.is_none() {
-            fatalities
-        } else {
-            None
-        });
+        // `fatalities` counts attackers too when the row has them, and is the all-deaths
+        // figure when the tags give one; the victims are then in a `killed=` tag (or there
+        // were none recorded).
+        let killed = self.killed.or(
+            if self.attackers_killed.is_none() && self.fatalities.is_none() {
+                fatalities
+            } else {
+                None
+            },
+        );
         let casualties = RawCasualties {
             killed,
             wounded: self.wounded,
             captured: self.captured,
             attackers_killed: self.attackers_killed,
-            fatalities: None,
+            fatalities: self.fatalities,
         };
         let has_casualties = {
             let RawCasualties {
@@ -1416,7 +1517,7 @@ impl Own {
             location: Some(RawLocation {
                 place: text("location"),
                 admin1: text("admin1"),
-                admin2: None,
+                admin2: text("admin2"),
                 country: Some(place.country.to_string()),
                 lat: place.lat,
                 lon: place.lon,
@@ -1429,15 +1530,15 @@ impl Own {
             }),
             groups: ids,
             attribution: self.attribution,
-            claims: None,
+            claims: self.claims,
             event_type,
-            targets: self.targets.into_iter().map(RawTarget::Name).collect(),
+            targets: self.targets,
             casualties: has_casualties.then_some(casualties),
             tags: self.tags,
             summary: text("notes"),
             sources: self.sources.into_values().collect(),
-            distinct_from: Vec::new(),
-            same_event_as: None,
+            distinct_from: self.distinct_from,
+            same_event_as: self.same_event_as,
             draft: false,
             body: None,
         };

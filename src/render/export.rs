@@ -342,7 +342,7 @@ impl<'a> IncidentJson<'a> {
             date_precision: precision_word(i.date.precision()),
             event_type: i.event_type.as_deref(),
             attribution: i.attribution.map(|a| a.as_str()),
-            claims: None,
+            claims: i.claim_relation.map(|c| c.as_str()),
             groups: i
                 .claims
                 .iter()
@@ -352,15 +352,15 @@ impl<'a> IncidentJson<'a> {
                     attribution: c.attribution.as_str(),
                     claim_date: c.claim_date.map(|d| d.iso()),
                     claim_medium: c.claim_medium.as_deref(),
-                    claimed_killed: None,
-                    claimed_wounded: None,
-                    claimed_captured: None,
+                    claimed_killed: Figure::of(c.claimed.killed.as_ref()),
+                    claimed_wounded: Figure::of(c.claimed.wounded.as_ref()),
+                    claimed_captured: Figure::of(c.claimed.captured.as_ref()),
                 })
                 .collect(),
             location: PlaceRecord {
                 place: i.location.place.as_deref(),
                 admin1: i.location.admin1.as_deref(),
-                admin2: None,
+                admin2: i.location.admin2.as_deref(),
                 country: code,
                 country_name: country::name(code).unwrap_or(code),
                 lat: i.location.coords.map(|c| round6(c.0)),
@@ -372,8 +372,8 @@ impl<'a> IncidentJson<'a> {
                 .iter()
                 .map(|t| TargetRecord {
                     actor: &t.actor,
-                    kind: None,
-                    group: None,
+                    kind: t.kind.map(|k| k.as_str()),
+                    group: t.group.as_deref(),
                 })
                 .collect(),
             casualties: CasualtiesRecord {
@@ -381,7 +381,7 @@ impl<'a> IncidentJson<'a> {
                 wounded: Figure::of(cas.wounded.as_ref()),
                 captured: Figure::of(cas.captured.as_ref()),
                 attackers_killed: Figure::of(cas.attackers_killed.as_ref()),
-                fatalities: None,
+                fatalities: Figure::of(cas.fatalities.as_ref()),
             },
             tags: &i.tags,
             summary: i.summary.as_deref(),
@@ -396,8 +396,8 @@ impl<'a> IncidentJson<'a> {
                 })
                 .collect(),
             after_cutoff: i.after_cutoff(cutoff),
-            same_event_as: None,
-            distinct_from: Vec::new(),
+            same_event_as: i.same_event_as.as_deref(),
+            distinct_from: i.distinct_from.iter().map(String::as_str).collect(),
             url: format!("{base_url}incidents/{}/", i.id),
             schema_version: SCHEMA_VERSION,
         }
@@ -1200,6 +1200,9 @@ fn acled_tags(i: &Incident, cutoff: Option<&crate::content::PartialDate>) -> Vec
     if let Some(a) = i.attribution {
         push("attribution", a.as_str());
     }
+    if let Some(c) = i.claim_relation {
+        push("claims", c.as_str());
+    }
     for c in &i.claims {
         push(&format!("group.{}", c.id), c.attribution.as_str());
         if let Some(d) = &c.claim_date {
@@ -1208,12 +1211,22 @@ fn acled_tags(i: &Incident, cutoff: Option<&crate::content::PartialDate>) -> Vec
         if let Some(m) = &c.claim_medium {
             push(&format!("group.{}.claim_medium", c.id), m);
         }
+        for (k, f) in [
+            ("claimed_killed", &c.claimed.killed),
+            ("claimed_wounded", &c.claimed.wounded),
+            ("claimed_captured", &c.claimed.captured),
+        ] {
+            if let Some(f) = f {
+                push(&format!("group.{}.{k}", c.id), &count_tag(f));
+            }
+        }
     }
     let cas = &i.casualties;
     let attackers = cas.attackers_killed.as_ref();
-    // `fatalities` holds an exact victim count alone; anything else is said here.
+    // `fatalities` holds an exact victim count alone; anything else is said here (always
+    // when the record has an all-deaths figure, which the column then holds).
     if let Some(k) = &cas.killed
-        && (!matches!(k, Count::Exact { .. }) || attackers.is_some())
+        && (!matches!(k, Count::Exact { .. }) || attackers.is_some() || cas.fatalities.is_some())
     {
         push("killed", &count_tag(k));
     }
@@ -1221,6 +1234,7 @@ fn acled_tags(i: &Incident, cutoff: Option<&crate::content::PartialDate>) -> Vec
         ("wounded", cas.wounded.as_ref()),
         ("captured", cas.captured.as_ref()),
         ("attackers_killed", attackers),
+        ("fatalities", cas.fatalities.as_ref()),
     ] {
         if let Some(c) = c {
             push(k, &count_tag(c));
@@ -1230,11 +1244,24 @@ fn acled_tags(i: &Incident, cutoff: Option<&crate::content::PartialDate>) -> Vec
     if i.location.precision == PlacePrecision::Country {
         push("precision", PlacePrecision::Country.as_str());
     }
+    // `target.kind=` and `target.group=` qualify the `target=` just before them.
     for x in &i.targets {
         push("target", &x.actor);
+        if let Some(k) = x.kind {
+            push("target.kind", k.as_str());
+        }
+        if let Some(g) = &x.group {
+            push("target.group", g);
+        }
     }
     for x in &i.tags {
         push("tag", x);
+    }
+    if let Some(s) = &i.same_event_as {
+        push("same_event_as", s);
+    }
+    for d in &i.distinct_from {
+        push("distinct_from", d);
     }
     for (n, s) in i.sources.iter().enumerate() {
         let n = n + 1;
@@ -1271,7 +1298,10 @@ pub fn acled_row(
 ) -> Vec<String> {
     let code = i.location.country.as_str();
     let (_, numeric, cname) = country::by_code(code).unwrap_or((code, 0, code));
-    let civilians = i.targets.iter().any(|t| is_civilian(&t.actor));
+    let civilians = i.targets.iter().any(|t| {
+        t.kind == Some(crate::content::TargetKind::Civilians)
+            || (t.kind.is_none() && is_civilian(&t.actor))
+    });
     let (disorder, event, sub) = acled_event(i.event_type.as_deref(), civilians);
     let (event_date, time_precision) = acled_date(&i.date);
     let groups: Vec<&crate::content::Group> =
@@ -1288,10 +1318,35 @@ pub fn acled_row(
         .join(LIST_SEPARATOR);
     let inter1 = groups.first().and_then(|g| g.inter);
     // ACLED names the civilians of the country as actor 2, with actor type 7.
-    let (actor2, inter2) = if civilians {
-        (format!("Civilians ({cname})"), Some(7u8))
-    } else {
-        (String::new(), None)
+    // Actor 2 is the first typed target (a profiled group by its ACLED name), its
+    // associates the other typed ones; without typed targets, civilians when a target names
+    // them, as before.
+    let typed: Vec<(&str, u8)> = i
+        .targets
+        .iter()
+        .filter_map(|t| {
+            let kind = t.kind?;
+            let name = t
+                .group
+                .as_deref()
+                .and_then(|g| site.group(g))
+                .map_or(t.actor.as_str(), |g| {
+                    g.acled_actor.as_deref().unwrap_or(&g.name)
+                });
+            Some((name, kind.inter()))
+        })
+        .collect();
+    let (actor2, assoc2, inter2) = match typed.split_first() {
+        Some((first, rest)) => (
+            first.0.to_string(),
+            rest.iter()
+                .map(|t| t.0)
+                .collect::<Vec<_>>()
+                .join(LIST_SEPARATOR),
+            Some(first.1),
+        ),
+        None if civilians => (format!("Civilians ({cname})"), String::new(), Some(7u8)),
+        None => (String::new(), String::new(), None),
     };
     // ACLED's interaction: the two actor types, lower first; one actor alone is `N0`.
     let interaction = match (inter1, inter2) {
@@ -1307,10 +1362,15 @@ pub fn acled_row(
         }
     }
     let cas = &i.casualties;
-    let fatalities = [cas.killed.as_ref(), cas.attackers_killed.as_ref()]
-        .into_iter()
-        .filter_map(|c| c.and_then(Count::min))
-        .reduce(|a, b| a + b);
+    // Every death: the record's all-deaths figure when it gives one, else the victims' lower
+    // bound plus the attackers' (both conservative); empty when none is known.
+    let fatalities = match &cas.fatalities {
+        Some(f) => f.min(),
+        None => [cas.killed.as_ref(), cas.attackers_killed.as_ref()]
+            .into_iter()
+            .filter_map(|c| c.and_then(Count::min))
+            .reduce(|a, b| a + b),
+    };
     let opt = |v: Option<String>| v.unwrap_or_default();
     vec![
         i.id.clone(),
@@ -1324,7 +1384,7 @@ pub fn acled_row(
         assoc1,
         opt(inter1.map(|n| n.to_string())),
         actor2,
-        String::new(),
+        assoc2,
         opt(inter2.map(|n| n.to_string())),
         interaction,
         if civilians { "Civilian targeting" } else { "" }.to_string(),
@@ -1336,7 +1396,7 @@ pub fn acled_row(
         String::new(),
         cname.to_string(),
         opt(i.location.admin1.clone()),
-        String::new(),
+        opt(i.location.admin2.clone()),
         String::new(),
         opt(i.location.place.clone()),
         opt(i.location.coords.map(|c| round6(c.0).to_string())),
