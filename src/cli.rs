@@ -98,6 +98,9 @@ struct AcledArgs {
     /// Folder for the generated `acled-<year>.yaml` files, under content/incidents.
     #[arg(long, default_value = "content/incidents")]
     into: PathBuf,
+    /// Create rows that may repeat a hand-written record (reported either way).
+    #[arg(long)]
+    allow_duplicates: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -322,7 +325,10 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
     // Everything printed goes through `printable`: a CSV from a stranger must not be able to
     // move the cursor, retitle the terminal or hide text with escape sequences.
     let file = a.file.display().to_string();
-    match briefwerk::import::import_acled(&a.root, &a.file, &a.into) {
+    let opts = briefwerk::import::ImportOptions {
+        allow_duplicates: a.allow_duplicates,
+    };
+    match briefwerk::import::import_acled_with(&a.root, &a.file, &a.into, opts) {
         Ok(r) => {
             for m in &r.malformed {
                 errln!("warning: {}:{}: {}", p(&file), m.line, p(&m.message));
@@ -334,6 +340,26 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
                     s.line,
                     p(&s.id),
                     p(&s.file)
+                );
+            }
+            for d in &r.duplicates {
+                errln!(
+                    "note: {}:{}: `{}` may be the same event as `{}` in {} (possible-duplicate); {}",
+                    p(&file),
+                    d.line,
+                    p(&d.id),
+                    p(&d.of),
+                    p(&d.file),
+                    if d.created {
+                        "created all the same (--allow-duplicates)"
+                    } else {
+                        "not created: link it by hand (`same_event_as`), or import with --allow-duplicates"
+                    }
+                );
+            }
+            if r.duplicates_unchecked {
+                errln!(
+                    "warning: the site has errors, so rows were not compared with hand-written records; run `briefwerk check`"
                 );
             }
             if !r.unmatched_actors.is_empty() {
@@ -349,7 +375,8 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
                     errln!("wrote {}", p(&f.display().to_string()));
                 }
             }
-            let summary = format!(
+            let held = r.duplicates.iter().filter(|d| !d.created).count();
+            let mut summary = format!(
                 "imported {} rows: {} created, {} updated, {} unchanged, {} malformed",
                 r.rows,
                 r.created,
@@ -357,6 +384,9 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
                 r.unchanged,
                 r.malformed.len()
             );
+            if held > 0 {
+                summary.push_str(&format!(", {} not created as possible duplicates", held));
+            }
             if r.malformed.is_empty() {
                 if !ui.quiet {
                     errln!("{summary}");

@@ -25,6 +25,8 @@ use crate::yaml::{self, Part, Seg};
 
 mod digest;
 mod duplicates;
+
+pub use duplicates::may_repeat;
 mod incident;
 
 /// True for ids made of `[a-z0-9-]+` that cannot escape a path.

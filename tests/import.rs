@@ -210,3 +210,80 @@ fn a_hundred_thousand_rows_split_into_files_that_load_and_validate_clean() {
     assert!(validated.0.is_empty(), "{:?}", &validated.0[..1]);
     assert_eq!(site.unwrap().incidents.len(), 100_000 + 5);
 }
+
+/// A row in ACLED's columns for JNIM at Kangaba (Koulikoro) on `date`, `at` km east.
+fn kangaba(id: &str, date: &str, lon: &str) -> String {
+    format!(
+        "{id},{date},2017,1,Political violence,Violence against civilians,Attack,JNIM: Group for Support of Islam and Muslims,,2,Civilians (Mali),,7,27,Civilian targeting,466,Western Africa,Mali,Bamako,,,Kangaba,12.58,{lon},1,Wire,National,n,5,,1"
+    )
+}
+
+#[test]
+fn rows_that_repeat_a_hand_written_record_are_reported_and_not_created_unless_asked() {
+    let t = SiteTest::fixture("basic");
+    let path = t.dir.path().join("dup.csv");
+    // Same day and group as the hand-written Kangaba record: within 25 km (MLI1, though its
+    // admin1 differs), then 60 km away in another region (MLI2), then another day (MLI3).
+    std::fs::write(
+        &path,
+        format!(
+            "{HEADER}\n{}\n{}\n{}\n",
+            kangaba("MLI1", "2017-06-18", "-7.90"),
+            kangaba("MLI2", "2017-06-18", "-7.38"),
+            kangaba("MLI3", "2017-06-25", "-7.90")
+        ),
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let (code, err) = run(&t.root, &["import", "acled", p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("dup.csv:2: `acled-mli1` may be the same event as `2017-06-18-kangaba` in content/incidents/2017-06-18-kangaba.md"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("acled-mli2` may be") && !err.contains("acled-mli3` may be"),
+        "{err}"
+    );
+    assert!(
+        err.lines().last().unwrap().ends_with(
+            "2 created, 0 updated, 0 unchanged, 0 malformed, 1 not created as possible duplicates"
+        ),
+        "{err}"
+    );
+    let written =
+        std::fs::read_to_string(t.root.join("content/incidents/acled-2017.yaml")).unwrap();
+    assert!(!written.contains("acled-mli1"), "{written}");
+    assert!(written.contains("acled-mli2") && written.contains("acled-mli3"));
+
+    // Again: nothing changes, the row is still held back.
+    let (code, err) = run(&t.root, &["import", "acled", p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("0 created, 0 updated, 2 unchanged, 0 malformed, 1 not created"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.root.join("content/incidents/acled-2017.yaml")).unwrap(),
+        written
+    );
+
+    // Asked for, it is created, still reported; `check` then warns about the pair.
+    let (code, err) = run(&t.root, &["import", "acled", p, "--allow-duplicates"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("created all the same (--allow-duplicates)"),
+        "{err}"
+    );
+    assert!(err.contains("1 created, 0 updated, 2 unchanged"), "{err}");
+    let checked = briefwerk::check(&t.root, &BuildOptions::default()).unwrap();
+    assert!(
+        checked
+            .warnings
+            .0
+            .iter()
+            .any(|w| w.code == "possible-duplicate"),
+        "{:?}",
+        checked.warnings
+    );
+}

@@ -82,6 +82,33 @@ pub struct ImportReport {
     pub unmatched_actors: Vec<UnmatchedActor>,
     /// Files written or removed, relative to the site root (empty when nothing changed).
     pub files_written: Vec<PathBuf>,
+    /// New rows that may repeat a hand-written record (`possible-duplicate`), not created
+    /// unless [`ImportOptions::allow_duplicates`].
+    pub duplicates: Vec<Duplicate>,
+    /// Possible duplicates could not be looked for: the site has errors.
+    pub duplicates_unchecked: bool,
+}
+
+/// How to import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Create rows that may repeat a hand-written record (`--allow-duplicates`).
+    pub allow_duplicates: bool,
+}
+
+/// A new row that may describe the same event as a hand-written record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Line of the CSV file where the row starts.
+    pub line: u64,
+    /// The id the row would have.
+    pub id: String,
+    /// The hand-written record it may repeat.
+    pub of: String,
+    /// Where that record is, relative to the site root.
+    pub file: String,
+    /// Whether it was created all the same (`--allow-duplicates`).
+    pub created: bool,
 }
 
 /// A row that could not be imported.
@@ -120,6 +147,18 @@ pub struct UnmatchedActor {
 /// inside it). Row problems are reported, not fatal; an unreadable CSV, a CSV without the
 /// required columns, or an `acled-<year>.yaml` the importer did not write is an `Err`.
 pub fn import_acled(root: &Path, csv: &Path, into: &Path) -> Result<ImportReport, Error> {
+    import_acled_with(root, csv, into, ImportOptions::default())
+}
+
+/// [`import_acled`] with options: a new row that may repeat a hand-written record (the
+/// `possible-duplicate` rule of `check`, [`crate::validate::may_repeat`]) is reported with
+/// both ids and created only with `allow_duplicates`.
+pub fn import_acled_with(
+    root: &Path,
+    csv: &Path,
+    into: &Path,
+    opts: ImportOptions,
+) -> Result<ImportReport, Error> {
     let config = config::load(root, &BuildOptions::default())?;
     let root = config.root.clone();
     let into_abs = config::normalise(&if into.is_absolute() {
@@ -182,7 +221,12 @@ pub fn import_acled(root: &Path, csv: &Path, into: &Path) -> Result<ImportReport
         }
     }
 
+    // The hand-written records, validated, to look for rows that repeat one of them.
+    let today = chrono::Local::now().date_naive();
+    let (site, _) = crate::validate::validate(raw, &sources, &config, today);
     let mut report = ImportReport::default();
+    let hand = HandWritten::new(site.as_ref(), &own_rel, &sources);
+    report.duplicates_unchecked = site.is_none();
     let rows = read_rows(csv, &config, &matcher, &mut report)?;
     for (line, inc) in rows {
         let id = inc.id.clone().unwrap_or_default();
@@ -201,6 +245,18 @@ pub fn import_acled(root: &Path, csv: &Path, into: &Path) -> Result<ImportReport
                 records.insert(id, inc);
             }
             None => {
+                if let Some((of, file)) = hand.repeated_by(&inc) {
+                    report.duplicates.push(Duplicate {
+                        line,
+                        id: id.clone(),
+                        of,
+                        file,
+                        created: opts.allow_duplicates,
+                    });
+                    if !opts.allow_duplicates {
+                        continue;
+                    }
+                }
                 report.created += 1;
                 records.insert(id, inc);
             }
@@ -261,6 +317,118 @@ pub fn import_acled(root: &Path, csv: &Path, into: &Path) -> Result<ImportReport
         }
     }
     Ok(report)
+}
+
+/// The hand-written records (those outside the importer's files) by (country, group), to
+/// find the ones a new row may repeat without comparing every pair.
+struct HandWritten<'a> {
+    site: Option<&'a crate::content::Site>,
+    by_key: HashMap<(&'a str, &'a str), Vec<usize>>,
+    files: Vec<String>,
+}
+
+impl<'a> HandWritten<'a> {
+    fn new(
+        site: Option<&'a crate::content::Site>,
+        own_rel: &BTreeSet<String>,
+        sources: &crate::load::Sources,
+    ) -> HandWritten<'a> {
+        let mut by_key: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        let mut files = Vec::new();
+        for (n, i) in site
+            .map_or(&[][..], |s| &s.incidents[..])
+            .iter()
+            .enumerate()
+        {
+            let file = sources.files[i.origin.file].rel.clone();
+            if !own_rel.contains(&file) && !i.draft {
+                for g in &i.groups {
+                    by_key
+                        .entry((i.location.country.as_str(), g.as_str()))
+                        .or_default()
+                        .push(n);
+                }
+            }
+            files.push(file);
+        }
+        HandWritten {
+            site,
+            by_key,
+            files,
+        }
+    }
+
+    /// The first hand-written record (by date, then id) that `row` may repeat, with its file.
+    fn repeated_by(&self, row: &RawIncident) -> Option<(String, String)> {
+        let site = self.site?;
+        let row = sketch(row)?;
+        let mut found: Option<usize> = None;
+        for g in &row.groups {
+            for &n in self
+                .by_key
+                .get(&(row.location.country.as_str(), g.as_str()))
+                .into_iter()
+                .flatten()
+            {
+                if found.is_none_or(|f| n < f)
+                    && crate::validate::may_repeat(&row, &site.incidents[n])
+                {
+                    found = Some(n);
+                }
+            }
+        }
+        found.map(|n| (site.incidents[n].id.clone(), self.files[n].clone()))
+    }
+}
+
+/// What the duplicate rule reads of a row about to be written: its id, dates, place, groups
+/// and links. `None` when its date or country does not parse (then `check` reports it).
+fn sketch(r: &RawIncident) -> Option<crate::content::Incident> {
+    use crate::content::{Casualties, Incident, Location, Origin};
+    let date = PartialDate::parse(&r.date.as_ref()?.0).ok()?;
+    let loc = r.location.as_ref()?;
+    Some(Incident {
+        id: r.id.clone()?,
+        title: String::new(),
+        date,
+        end_date: r
+            .end_date
+            .as_ref()
+            .and_then(|d| PartialDate::parse(&d.0).ok()),
+        location: Location {
+            place: loc.place.clone(),
+            admin1: loc.admin1.clone(),
+            admin2: loc.admin2.clone(),
+            country: loc.country.clone()?,
+            coords: loc.lat.zip(loc.lon),
+            precision: PlacePrecision::Country,
+        },
+        groups: r
+            .groups
+            .iter()
+            .map(|g| match g {
+                RawGroupRef::Id(id) => id.clone(),
+                RawGroupRef::Claim(c) => c.id.clone(),
+            })
+            .collect(),
+        claims: Vec::new(),
+        attribution: None,
+        claim_relation: None,
+        event_type: None,
+        targets: Vec::new(),
+        casualties: Casualties::default(),
+        tags: Vec::new(),
+        summary: None,
+        sources: Vec::new(),
+        distinct_from: r.distinct_from.clone(),
+        same_event_as: r.same_event_as.clone(),
+        draft: false,
+        body: String::new(),
+        origin: Origin {
+            file: 0,
+            body_offset: 0,
+        },
+    })
 }
 
 fn slash(p: &Path) -> String {

@@ -6,7 +6,10 @@
 
 pub mod acled;
 
-pub use acled::{FILE_BUDGET, ImportReport, RowProblem, Skipped, UnmatchedActor, import_acled};
+pub use acled::{
+    Duplicate, FILE_BUDGET, ImportOptions, ImportReport, RowProblem, Skipped, UnmatchedActor,
+    import_acled, import_acled_with,
+};
 
 /// A string safe to print on a terminal: every control character (C0, DEL, C1) and every
 /// bidirectional override is written as a visible escape (`\u{1b}`), so a hostile CSV cannot

@@ -190,6 +190,31 @@ fn pairs(incidents: &[Incident]) -> Vec<(u32, u32)> {
     found
 }
 
+/// Whether `a` and `b` may describe one event, by the rule `check` applies to every pair
+/// (same country, a group in common, dates that overlap at their precision, the same admin1
+/// or within [`NEAR_KM`], not silenced): `import acled` asks it of each new row against the
+/// hand-written records.
+pub fn may_repeat(a: &Incident, b: &Incident) -> bool {
+    use chrono::Datelike;
+    let span = |i: &Incident| {
+        let start = i.date.first_day().num_days_from_ce();
+        let end = i
+            .end_date
+            .unwrap_or(i.date)
+            .last_day()
+            .num_days_from_ce()
+            .max(i.date.last_day().num_days_from_ce());
+        (start, end)
+    };
+    let ((s1, e1), (s2, e2)) = (span(a), span(b));
+    a.location.country == b.location.country
+        && a.groups.iter().any(|g| b.groups.contains(g))
+        && s1 <= e2
+        && s2 <= e1
+        && (same_region(a, b).is_some() || near(a, b))
+        && !silenced(a, b)
+}
+
 fn ordered(a: u32, b: u32) -> (u32, u32) {
     (a.min(b), a.max(b))
 }
@@ -350,6 +375,87 @@ fn report(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `may_repeat`, the rule `import acled` applies to one pair, finds exactly the pairs
+    /// `check` finds by its buckets, on pseudo-random records.
+    #[test]
+    fn the_rule_for_one_pair_agrees_with_the_bucketed_check() {
+        use crate::content::{Casualties, Location, Origin, PartialDate, PlacePrecision};
+        let mut seed: u64 = 7;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let mut incidents: Vec<Incident> = (0..300)
+            .map(|k| {
+                let day = 1 + next(6) as u32;
+                let date = match next(4) {
+                    0 => format!("2017-0{}", 1 + next(2)),
+                    _ => format!("2017-0{}-0{day}", 1 + next(2)),
+                };
+                let coords = (next(3) > 0).then(|| {
+                    (
+                        12.0 + next(40) as f64 / 100.0,
+                        -8.0 + next(40) as f64 / 100.0,
+                    )
+                });
+                Incident {
+                    id: format!("i{k:03}"),
+                    title: String::new(),
+                    date: PartialDate::parse(&date).unwrap(),
+                    end_date: None,
+                    location: Location {
+                        place: None,
+                        admin1: (next(2) == 0).then(|| ["Mopti", "Gao"][next(2) as usize].into()),
+                        admin2: None,
+                        country: ["ML", "BF"][next(2) as usize].into(),
+                        coords,
+                        precision: PlacePrecision::Country,
+                    },
+                    groups: vec![["jnim", "isgs", "aqim"][next(3) as usize].into()],
+                    claims: vec![],
+                    attribution: None,
+                    claim_relation: None,
+                    event_type: None,
+                    targets: vec![],
+                    casualties: Casualties::default(),
+                    tags: vec![],
+                    summary: None,
+                    sources: vec![],
+                    distinct_from: if next(10) == 0 {
+                        vec![format!("i{:03}", next(300))]
+                    } else {
+                        vec![]
+                    },
+                    same_event_as: None,
+                    draft: false,
+                    body: String::new(),
+                    origin: Origin {
+                        file: 0,
+                        body_offset: 0,
+                    },
+                }
+            })
+            .collect();
+        incidents.sort_by(|a, b| (a.date.first_day(), &a.id).cmp(&(b.date.first_day(), &b.id)));
+        let mut brute = Vec::new();
+        for b in 0..incidents.len() {
+            for a in 0..b {
+                if may_repeat(&incidents[a], &incidents[b]) {
+                    brute.push((a as u32, b as u32));
+                }
+            }
+        }
+        let found = pairs(&incidents);
+        assert!(
+            found.len() > 20,
+            "{} pairs: the test needs some",
+            found.len()
+        );
+        assert_eq!(found, brute);
+    }
 
     #[test]
     fn distances_are_great_circle_km() {
