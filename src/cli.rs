@@ -123,6 +123,10 @@ struct BuildArgs {
     /// Fail when there are warnings.
     #[arg(long)]
     deny_warnings: bool,
+    /// Publish into a non-empty output directory briefwerk did not create: write the site's
+    /// files (replacing files of the same path), keep every other file, never touch `.git`.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -422,6 +426,7 @@ fn build(a: BuildArgs, ui: Ui) -> ExitCode {
         output: a.output,
         base_url: a.base_url,
         drafts: a.drafts,
+        force: a.force,
     };
     if a.deny_warnings {
         let progress = Progress::new(ui, "checking");

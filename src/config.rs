@@ -19,6 +19,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include drafts.
     pub drafts: bool,
+    /// Publish into a non-empty output directory briefwerk did not create: its own files are
+    /// written, every other file is kept, `.git` is never touched (`build --force`).
+    pub force: bool,
 }
 
 /// What raw HTML inside Markdown becomes.
@@ -248,11 +251,21 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
             .collect(),
     };
     let output_rel = raw.output_dir.unwrap_or_else(|| "public".to_string());
-    let output_dir = match &opts.output {
+    let written = match &opts.output {
         Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
-        None => normalise(&root.join(&output_rel)),
+        None => root.join(&output_rel),
     };
-    if let Err(msg) = check_output_dir(&root, &output_dir) {
+    // Every guard looks at real paths: an `output_dir` that is a symlink to `content/`, or a
+    // root reached through a symlink, must not slip past a comparison of spellings.
+    let resolved = crate::output::resolve(&written);
+    let output_dir = resolved
+        .as_ref()
+        .map_or_else(|_| normalise(&written), Clone::clone);
+    let checked = match &resolved {
+        Ok(out) => check_output_dir(&root, out),
+        Err(e) => Err(format!("it cannot be resolved: {e}")),
+    };
+    if let Err(msg) = checked {
         let d = Diagnostic::error(
             "unsafe-output",
             format!("refusing to build into `{}`: {msg}", output_dir.display()),
@@ -367,24 +380,50 @@ pub fn normalise(p: &Path) -> PathBuf {
     out
 }
 
-/// Refuses output directories whose replacement would destroy the site's sources.
+/// Refuses output directories where publishing could touch the site's sources, a git
+/// repository or the home folder. `out` is already resolved; the others are resolved here.
 fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
-    let root = normalise(root);
-    let out = normalise(out);
+    let real = |p: &Path| crate::output::resolve(p).unwrap_or_else(|_| normalise(p));
+    let root = real(root);
+    if out.parent().is_none() {
+        return Err("it is a filesystem root".to_string());
+    }
+    if out
+        .components()
+        .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
+    {
+        return Err("it lies inside a `.git` folder".to_string());
+    }
     if out == root {
         return Err("it is the site root".to_string());
     }
-    if root.starts_with(&out) {
+    if root.starts_with(out) {
         return Err("it contains the site root".to_string());
     }
-    for sub in ["content", "themes", "templates", "static"] {
-        let s = root.join(sub);
-        if s.starts_with(&out) || out.starts_with(&s) {
-            return Err(format!("it is, contains or lies inside `{sub}/`"));
+    for sub in [
+        "content",
+        "themes",
+        "templates",
+        "static",
+        "archetypes",
+        ".git",
+    ] {
+        let s = real(&root.join(sub));
+        if out == s {
+            return Err(format!("it is the site's `{sub}/`"));
+        }
+        if out.starts_with(&s) {
+            return Err(format!("it lies inside the site's `{sub}/`"));
+        }
+        if s.starts_with(out) {
+            return Err(format!("it contains the site's `{sub}/`"));
         }
     }
-    if out.parent().is_none() {
-        return Err("it is a filesystem root".to_string());
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        let home = real(Path::new(&home));
+        if home.parent().is_some() && home.starts_with(out) {
+            return Err("it is or contains the home folder".to_string());
+        }
     }
     Ok(())
 }

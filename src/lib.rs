@@ -141,12 +141,16 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
     Ok(report(r, output::WriteStats::default(), start))
 }
 
-/// Builds the site at `root`. Publishes nothing unless every stage succeeds.
+/// Builds the site at `root`. Publishes nothing unless every stage succeeds, then switches
+/// the output directory from the old site to the new one in one step; removes only files it
+/// wrote itself (see [`output`]).
 pub fn build(root: &Path, opts: &BuildOptions) -> Result<BuildReport, Error> {
     let start = Instant::now();
     let mut timings = Timings::default();
     let config = timings.stage("config", || config::load(root, opts))?;
-    let writer = output::Writer::begin(&config.output_dir)?;
+    // Before rendering: a refused output directory costs nothing, and the lock is held for
+    // the whole build.
+    let writer = output::Writer::begin(&config.output_dir, opts.force)?;
     let mut r = render_config(config, timings, &writer)?;
     let stats = r.built.timings.stage("write", || writer.commit())?;
     Ok(report(r, stats, start))

@@ -1,19 +1,40 @@
-//! Writes the rendered site. The only module that writes to the output directory.
+//! Publishes the rendered site. The only module that writes to the output directory.
 //!
-//! Pages stream in from `render` as they are rendered (so memory holds a few pages, not the
-//! site), but nothing is published until the whole build has succeeded: a failed build never
-//! touches the previous output. A first build writes into a temporary sibling directory and
-//! renames it into place. Later builds update the existing tree in place: unchanged files are
-//! left alone (so rsync or an S3 sync ships only real changes, and the disk is spared the
-//! cost of deleting and recreating a whole tree), changed files are written beside the old
-//! ones under a temporary name and renamed over them at the end (so no reader ever sees half
-//! a file), and files the new build no longer produces are removed.
+//! Three promises, and how they are kept:
+//!
+//! - **Only files briefwerk wrote are ever removed.** Beside the output directory `public/`
+//!   lives briefwerk's work directory `.public.briefwerk/`, whose `manifest` lists every file
+//!   the last build published with its size, mtime and a hash of its bytes. A file counts as
+//!   briefwerk's only while it still matches that entry; everything else in the output
+//!   directory (a `CNAME`, `photos/`, a `.git`) is carried into every new build untouched. A
+//!   non-empty directory without a manifest is refused unless the caller adopts it
+//!   (`--force`), and a file of someone else's where the site wants to write is an error.
+//! - **Readers see the old site or the new one, never a mix.** Nothing is written into the
+//!   live directory. The new site is assembled in a standby tree (`.public.briefwerk/tree/`)
+//!   and swapped with the live directory in one `renameat2(RENAME_EXCHANGE)`; where the file
+//!   system cannot exchange, two renames (the site is briefly absent, never mixed). A process
+//!   killed at any instant leaves the old or the new site; the next build finishes or undoes
+//!   what it left (`recover`), and a second build cannot run at the same time (a lock).
+//! - **Unchanged files keep their bytes and mtime, and the disk is spared.** The standby tree
+//!   is kept between builds as a mirror of the live site made of hard links (no extra space
+//!   but its folders). A build links each unchanged file, writes each changed one, swaps, then
+//!   brings the retired tree up to date: work proportional to what changed, instead of
+//!   deleting and recreating the whole tree, which on ext4 without a journal makes creating
+//!   files soon after deleting many quadratic.
+//!
+//! Nothing follows a symlink: the trees are scanned without following links, writes create
+//! new files in folders briefwerk made, and a symlink met where a folder is needed is removed
+//! (the link, not its target) in the standby tree, or refused in the live one.
 
-use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::{self, File};
+use std::hash::Hasher;
+use std::io::{self, Read, Write};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::render::{OutputFile, Sink};
 
@@ -28,23 +49,10 @@ pub struct WriteStats {
     pub removed: usize,
 }
 
-fn check_relative(path: &str) -> Result<(), Error> {
-    let p = Path::new(path);
-    let bad = path.is_empty()
-        || p.is_absolute()
-        || p.components()
-            .any(|c| !matches!(c, std::path::Component::Normal(_)));
-    if bad {
-        return Err(Error::Other(format!(
-            "refusing to write outside the output directory: `{path}`"
-        )));
-    }
-    Ok(())
-}
-
-/// Writes `files` so that `out` holds exactly them afterwards.
+/// Writes `files` so that `out` holds exactly them afterwards (besides files that were not
+/// briefwerk's, which are kept).
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<WriteStats, Error> {
-    let w = Writer::begin(out)?;
+    let w = Writer::begin(out, false)?;
     for f in files {
         w.put(f.clone())?;
     }
@@ -61,211 +69,1240 @@ impl Sink for Discard {
     }
 }
 
-/// Writes a build's files as they arrive, and publishes them all at once on [`Writer::commit`].
-///
-/// Into an empty or missing output directory, files go into a temporary sibling that is
-/// renamed into place. Into an existing site, each changed file is written beside its old
-/// version under a temporary name and every one is renamed over its old version only on
-/// commit; unchanged files are not touched. Dropping a writer without committing removes
-/// everything it wrote, so a failed build leaves the previous output as it was.
+/// The real path of `p`: absolute, every symlink followed and `.`/`..` resolved on the way.
+/// The part that does not exist yet is kept as written (it will be created as plain folders).
+/// A dangling symlink is an error.
+pub fn resolve(p: &Path) -> io::Result<PathBuf> {
+    let abs = std::path::absolute(p)?;
+    let mut out = PathBuf::new();
+    let mut exists = true;
+    for c in abs.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => out.push(c.as_os_str()),
+            Component::CurDir => {}
+            // `out` is real at this point, so its parent is the real parent.
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(n) => {
+                out.push(n);
+                if !exists {
+                    continue;
+                }
+                match fs::symlink_metadata(&out) {
+                    Ok(m) if m.file_type().is_symlink() => {
+                        out = fs::canonicalize(&out).map_err(|e| {
+                            io::Error::new(
+                                e.kind(),
+                                format!("{} is a symlink that leads nowhere: {e}", out.display()),
+                            )
+                        })?;
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => exists = false,
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `out/rel` for a writer other than [`Writer`] (`serve` patches its private output in
+/// place): refuses a `rel` that leaves `out` or names `.git`, and any folder on the way that
+/// is a symlink or not a folder, so that nothing is written or removed through a link.
+pub fn checked_target(out: &Path, rel: &str) -> io::Result<PathBuf> {
+    check_relative(rel).map_err(io::Error::other)?;
+    let parts: Vec<Component<'_>> = Path::new(rel).components().collect();
+    let mut cur = out.to_path_buf();
+    for c in &parts[..parts.len().saturating_sub(1)] {
+        cur.push(c.as_os_str());
+        match fs::symlink_metadata(&cur) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(io::Error::other(format!(
+                    "refusing to write through {}: not a folder (a symlink?)",
+                    cur.display()
+                )));
+            }
+            // The rest is created as plain folders.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => break,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out.join(rel))
+}
+
+fn check_relative(path: &str) -> Result<(), String> {
+    let p = Path::new(path);
+    let bad = path.is_empty()
+        || p.is_absolute()
+        || path.chars().any(char::is_control)
+        || p.components().any(|c| match c {
+            Component::Normal(n) => n.eq_ignore_ascii_case(".git"),
+            _ => true,
+        });
+    if bad {
+        return Err(format!(
+            "refusing to write `{}`: not a plain path inside the output directory",
+            path.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// What is on disk
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Dir,
+    File,
+    /// A symlink, socket, FIFO or device: never followed, never opened.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    kind: Kind,
+    /// Inode number (0 where the platform has none: then files are never taken as linked).
+    ino: u64,
+}
+
+/// Every entry under a folder by relative path (sorted: a folder comes right before what it
+/// holds), found without following symlinks. `.git` folders are listed but never entered.
+#[derive(Debug, Default)]
+struct Tree(BTreeMap<PathBuf, Entry>);
+
+impl Tree {
+    fn scan(dir: &Path) -> Result<Tree, Error> {
+        let mut map = BTreeMap::new();
+        let mut it = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
+        while let Some(e) = it.next() {
+            let e = e.map_err(|e| Error::Other(format!("cannot read {}: {e}", dir.display())))?;
+            let ft = e.file_type();
+            let kind = if ft.is_dir() {
+                Kind::Dir
+            } else if ft.is_file() {
+                Kind::File
+            } else {
+                Kind::Other
+            };
+            if kind == Kind::Dir && e.file_name().eq_ignore_ascii_case(".git") {
+                it.skip_current_dir();
+            }
+            let Ok(rel) = e.path().strip_prefix(dir) else {
+                continue;
+            };
+            map.insert(
+                rel.to_path_buf(),
+                Entry {
+                    kind,
+                    ino: entry_ino(&e),
+                },
+            );
+        }
+        Ok(Tree(map))
+    }
+
+    fn get(&self, rel: &Path) -> Option<Entry> {
+        self.0.get(rel).copied()
+    }
+
+    /// The entries under the folder `dir`.
+    fn under<'a>(&'a self, dir: &'a Path) -> impl Iterator<Item = (&'a PathBuf, &'a Entry)> {
+        self.0
+            .range::<Path, _>((std::ops::Bound::Excluded(dir), std::ops::Bound::Unbounded))
+            .take_while(move |(p, _)| p.starts_with(dir))
+    }
+}
+
+#[cfg(unix)]
+fn entry_ino(e: &walkdir::DirEntry) -> u64 {
+    walkdir::DirEntryExt::ino(e)
+}
+
+#[cfg(not(unix))]
+fn entry_ino(_: &walkdir::DirEntry) -> u64 {
+    0
+}
+
+#[cfg(unix)]
+fn same_device(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    std::os::unix::fs::MetadataExt::dev(a) == std::os::unix::fs::MetadataExt::dev(b)
+}
+
+#[cfg(not(unix))]
+fn same_device(_: &fs::Metadata, _: &fs::Metadata) -> bool {
+    true
+}
+
+/// Reads a file without following a symlink in its last component.
+fn read_nofollow(path: &Path) -> io::Result<Vec<u8>> {
+    let mut o = fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    let mut f = o.open(path)?;
+    let mut buf = Vec::new();
+    f.read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+fn mtime_ns(m: &fs::Metadata) -> i128 {
+    match m.modified() {
+        Ok(t) => match t.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_nanos() as i128,
+            Err(e) => -(e.duration().as_nanos() as i128),
+        },
+        Err(_) => 0,
+    }
+}
+
+/// SipHash-1-3 with fixed keys: stable across versions (the manifest outlives a binary) and
+/// fast; not meant to resist forgery (a forged match only makes a file count as ours when
+/// its bytes equal what briefwerk wrote there).
+fn hash(bytes: &[u8]) -> u64 {
+    let mut h =
+        siphasher::sip::SipHasher13::new_with_keys(0x6272_6965_6677_6572, 0x6b2d_6f75_7470_7574);
+    h.write(bytes);
+    h.finish()
+}
+
+// ---------------------------------------------------------------------------------------
+// The manifest
+// ---------------------------------------------------------------------------------------
+
+const MANIFEST_HEADER: &str = "briefwerk output manifest 1";
+
+/// Proof that a file is the one briefwerk wrote: size and mtime (cheap), or size and hash
+/// (when a copy or a checkout changed the mtime but not the bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Proof {
+    size: u64,
+    mtime: i128,
+    hash: u64,
+}
+
+/// What the last build published, by output path. A path may carry two proofs while a
+/// switch is under way (the old file's and the new one's).
+#[derive(Debug, Default)]
+struct Manifest(HashMap<String, Vec<Proof>>);
+
+impl Manifest {
+    fn read(path: &Path) -> Result<Option<Manifest>, Error> {
+        let text = match fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(MANIFEST_HEADER) {
+            return Ok(None);
+        }
+        let mut map: HashMap<String, Vec<Proof>> = HashMap::new();
+        for line in lines {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let mut it = line.splitn(4, ' ');
+            let (Some(size), Some(mtime), Some(h), Some(p)) =
+                (it.next(), it.next(), it.next(), it.next())
+            else {
+                return Ok(None);
+            };
+            let (Ok(size), Ok(mtime), Ok(hash)) = (
+                size.parse::<u64>(),
+                mtime.parse::<i128>(),
+                u64::from_str_radix(h, 16),
+            ) else {
+                return Ok(None);
+            };
+            map.entry(p.to_string())
+                .or_default()
+                .push(Proof { size, mtime, hash });
+        }
+        Ok(Some(Manifest(map)))
+    }
+
+    /// Writes the proofs of `files` (sorted, so the same site gives the same manifest).
+    fn write<'a>(
+        path: &Path,
+        files: impl Iterator<Item = (&'a String, &'a Proof)>,
+    ) -> Result<(), Error> {
+        let mut rows: Vec<(&String, &Proof)> = files.collect();
+        rows.sort_by(|a, b| a.0.cmp(b.0).then(a.1.mtime.cmp(&b.1.mtime)));
+        rows.dedup();
+        let mut text = String::with_capacity(rows.len() * 64 + 128);
+        text.push_str(MANIFEST_HEADER);
+        text.push_str(
+            "\n# Files briefwerk published into the output directory beside this folder: size,\n\
+             # mtime (ns), SipHash-1-3 of the bytes, path. Only files that still match are ever removed.\n",
+        );
+        for (p, pr) in rows {
+            text.push_str(&format!("{} {} {:016x} {p}\n", pr.size, pr.mtime, pr.hash));
+        }
+        let tmp = path.with_extension("tmp");
+        let mut f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        if let Err(e) = f.write_all(text.as_bytes()) {
+            drop(f);
+            let _ = fs::remove_file(&tmp);
+            return Err(Error::io(&tmp, e));
+        }
+        drop(f);
+        fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    }
+
+    /// True when the file at `abs` (metadata `m`, bytes if already read) is one briefwerk
+    /// published at `rel`.
+    fn owns(&self, rel: &str, abs: &Path, m: &fs::Metadata, bytes: Option<&[u8]>) -> bool {
+        self.proof(rel, abs, m, bytes).is_some()
+    }
+
+    /// The proof that matches the file, if any.
+    fn proof(
+        &self,
+        rel: &str,
+        abs: &Path,
+        m: &fs::Metadata,
+        bytes: Option<&[u8]>,
+    ) -> Option<Proof> {
+        let proofs = self.0.get(rel)?;
+        if !m.is_file() {
+            return None;
+        }
+        let (size, mtime) = (m.len(), mtime_ns(m));
+        if let Some(p) = proofs.iter().find(|p| p.size == size && p.mtime == mtime) {
+            return Some(*p);
+        }
+        if !proofs.iter().any(|p| p.size == size) {
+            return None;
+        }
+        let h = match bytes {
+            Some(b) => hash(b),
+            None => hash(&read_nofollow(abs).ok()?),
+        };
+        proofs
+            .iter()
+            .find(|p| p.size == size && p.hash == h)
+            .map(|p| Proof { mtime, ..*p })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Faults for tests
+// ---------------------------------------------------------------------------------------
+
+/// Faults a test asks for through the environment variable `BRIEFWERK_TEST_FAULT` (never set
+/// in normal use), comma-separated: `enospc-after=N` (the write of the (N+1)th file fails
+/// half-way with "no space left on device"), `abort-at=STEP` (the process dies on the spot
+/// at a step of the commit: `manifest`, `moved`, `half-switched`, `switched`, `synced`), and
+/// `no-exchange` (behave as on a file system without `RENAME_EXCHANGE`).
+#[derive(Debug, Default, Clone)]
+struct Faults {
+    enospc_after: Option<usize>,
+    abort_at: Option<String>,
+    no_exchange: bool,
+}
+
+impl Faults {
+    fn from_env() -> Faults {
+        let mut f = Faults::default();
+        let Ok(spec) = std::env::var("BRIEFWERK_TEST_FAULT") else {
+            return f;
+        };
+        for part in spec.split(',').map(str::trim) {
+            if let Some(n) = part.strip_prefix("enospc-after=") {
+                f.enospc_after = n.parse().ok();
+            } else if let Some(s) = part.strip_prefix("abort-at=") {
+                f.abort_at = Some(s.to_string());
+            } else if part == "no-exchange" {
+                f.no_exchange = true;
+            }
+        }
+        f
+    }
+
+    /// Dies here when asked to: as abruptly as SIGKILL (no unwinding, no destructors).
+    fn step(&self, name: &str) {
+        if self.abort_at.as_deref() == Some(name) {
+            std::process::abort();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The writer
+// ---------------------------------------------------------------------------------------
+
+/// Receives a build's files as they are rendered and publishes them all at once on
+/// [`Writer::commit`] (see the module documentation). Dropping a writer without committing
+/// leaves the live site as it was and undoes what it staged.
 #[derive(Debug)]
 pub struct Writer {
+    /// The live output directory, resolved.
     out: PathBuf,
-    /// `Some(temporary sibling)` when building from scratch.
-    fresh: Option<PathBuf>,
-    /// Folders known to exist (so each is created once).
-    dirs: Mutex<HashSet<PathBuf>>,
-    /// Folders this writer created inside an existing site (removed again on failure).
-    created: Mutex<Vec<PathBuf>>,
-    /// Changed files waiting to be renamed into place: (temporary, final).
-    staged: Mutex<Vec<(PathBuf, PathBuf)>>,
-    /// Every path received, to find stale files and duplicates.
-    seen: Mutex<HashSet<String>>,
-    unchanged: AtomicUsize,
+    /// `.NAME.briefwerk/` beside it.
+    work: PathBuf,
+    /// The standby tree, `.NAME.briefwerk/tree`.
+    tree: PathBuf,
+    /// Held for the writer's life: one build at a time per output directory.
+    _lock: File,
+    force: bool,
+    faults: Faults,
+    /// What the last build published (empty when nothing was).
+    manifest: Manifest,
+    /// The folders that hold those files.
+    manifest_dirs: HashSet<PathBuf>,
+    /// Whether the work directory held a manifest before this build.
+    had_manifest: bool,
+    /// The live directory as found (`None` when it does not exist).
+    live: Option<Tree>,
+    /// The standby tree as found.
+    standby: Tree,
+    /// Standby folders made sure of in this build.
+    made: Mutex<HashSet<PathBuf>>,
+    state: Mutex<State>,
     written: AtomicUsize,
-    committed: bool,
+    unchanged: AtomicUsize,
+    /// Files created so far (for `enospc-after`).
+    creates: AtomicUsize,
+    /// Set once the new site is live: from then on nothing is undone.
+    switched: bool,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    /// Every path received, with the proof of what will be published there.
+    proofs: HashMap<String, Proof>,
+    /// Paths whose standby entry is a file new in this build (not the live one): linked
+    /// back into the retired tree after the switch, removed if the build fails.
+    fresh: Vec<String>,
+    /// Standby folders created in this build (removed if the build fails).
+    new_dirs: Vec<PathBuf>,
+    /// Files of someone else's where the site wants to write.
+    collisions: Vec<String>,
 }
 
 impl Writer {
-    /// Prepares to write into `out`; touches nothing on disk yet.
-    pub fn begin(out: &Path) -> Result<Writer, Error> {
-        let fresh = match std::fs::read_dir(out) {
-            Ok(mut d) => d.next().is_none(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
-            Err(e) => return Err(Error::io(out, e)),
+    /// Prepares to publish into `out`: takes the lock, finishes or undoes what an interrupted
+    /// build left, and refuses a non-empty directory briefwerk did not create unless `force`
+    /// (then files briefwerk did not write are kept, and replaced only where the site has a
+    /// file of the same path). Writes nothing into `out`.
+    pub fn begin(out: &Path, force: bool) -> Result<Writer, Error> {
+        let faults = Faults::from_env();
+        let out = resolve(out).map_err(|e| Error::io(out, e))?;
+        let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+            return Err(refusal(&out, "it is a filesystem root", None));
         };
+        if out
+            .components()
+            .any(|c| c.as_os_str().eq_ignore_ascii_case(".git"))
+        {
+            return Err(refusal(
+                &out,
+                "it lies inside a `.git` folder",
+                Some("build into a folder outside the repository's `.git`"),
+            ));
+        }
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let work = parent.join(format!(".{}.briefwerk", name.to_string_lossy()));
+        let created = open_work(&work)?;
+        let opened = Self::open(out.clone(), work.clone(), force, faults);
+        if opened.is_err() && created {
+            // A refusal leaves nothing behind.
+            let _ = fs::remove_dir_all(&work);
+        }
+        opened
+    }
+
+    fn open(out: PathBuf, work: PathBuf, force: bool, faults: Faults) -> Result<Writer, Error> {
+        let lock_path = work.join("lock");
+        let lock = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => {
+                let pid = fs::read_to_string(&lock_path).unwrap_or_default();
+                return Err(Error::Other(format!(
+                    "another briefwerk build (process {}) is publishing into {}; wait for it to finish",
+                    pid.trim(),
+                    out.display()
+                )));
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
+        // Who holds it, for the message above (the lock itself is what counts).
+        let _ = lock.set_len(0);
+        let _ = (&lock).write_all(format!("{}\n", std::process::id()).as_bytes());
+        let tree = work.join("tree");
+        // The lock is ours, so whoever left these is dead.
+        recover(&work, &out, &tree)?;
+
+        let live = match fs::symlink_metadata(&out) {
+            Ok(m) if m.is_dir() => {
+                let parent = out.parent().unwrap_or(&out);
+                let pm = fs::symlink_metadata(parent).map_err(|e| Error::io(parent, e))?;
+                if !same_device(&m, &pm) {
+                    return Err(refusal(
+                        &out,
+                        "it is a mount point, and briefwerk publishes by swapping the folder with a new one beside it",
+                        Some(
+                            "mount the folder above it instead, or build into a folder inside the mount",
+                        ),
+                    ));
+                }
+                Some(Tree::scan(&out)?)
+            }
+            Ok(_) => return Err(refusal(&out, "it is not a folder", None)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Error::io(&out, e)),
+        };
+        let manifest = Manifest::read(&work.join("manifest"))?;
+        let had_manifest = manifest.is_some();
+        if let Some(t) = &live
+            && !t.0.is_empty()
+            && manifest.is_none()
+            && !force
+        {
+            return Err(not_ours(&out, t));
+        }
+        let standby = match fs::symlink_metadata(&tree) {
+            Ok(m) if m.is_dir() => Tree::scan(&tree)?,
+            Ok(_) => {
+                // Not a folder (a symlink planted there?): remove the entry, never its target.
+                fs::remove_file(&tree).map_err(|e| Error::io(&tree, e))?;
+                fs::create_dir(&tree).map_err(|e| Error::io(&tree, e))?;
+                Tree::default()
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir(&tree).map_err(|e| Error::io(&tree, e))?;
+                Tree::default()
+            }
+            Err(e) => return Err(Error::io(&tree, e)),
+        };
+        let manifest = manifest.unwrap_or_default();
+        let manifest_dirs = ancestors(manifest.0.keys().map(Path::new));
         Ok(Writer {
-            out: out.to_path_buf(),
-            fresh: fresh.then(|| tmp_sibling(out, "tmp")),
-            dirs: Mutex::default(),
-            created: Mutex::default(),
-            staged: Mutex::default(),
-            seen: Mutex::default(),
-            unchanged: AtomicUsize::new(0),
+            out,
+            work,
+            tree,
+            _lock: lock,
+            force,
+            faults,
+            manifest,
+            manifest_dirs,
+            had_manifest,
+            live,
+            standby,
+            made: Mutex::default(),
+            state: Mutex::default(),
             written: AtomicUsize::new(0),
-            committed: false,
+            unchanged: AtomicUsize::new(0),
+            creates: AtomicUsize::new(0),
+            switched: false,
         })
     }
 
-    fn base(&self) -> &Path {
-        self.fresh.as_deref().unwrap_or(&self.out)
+    /// True when every file in the live folder `dir` is one briefwerk published.
+    fn only_ours_under(&self, dir: &Path) -> bool {
+        let Some(live) = &self.live else {
+            return true;
+        };
+        live.under(dir).all(|(p, e)| {
+            if e.kind == Kind::Dir {
+                return self.manifest_dirs.contains(p);
+            }
+            {
+                let abs = self.out.join(p);
+                p.to_str().is_some_and(|r| {
+                    fs::symlink_metadata(&abs).is_ok_and(|m| self.manifest.owns(r, &abs, &m, None))
+                })
+            }
+        })
     }
 
-    /// Creates `dir` (and its parents) once.
-    fn ensure_dir(&self, dir: &Path) -> Result<(), Error> {
-        if lock(&self.dirs).contains(dir) {
+    /// Makes sure the standby folder `dir` (relative) and its parents are real folders.
+    fn make_dirs(&self, dir: Option<&Path>) -> Result<(), Error> {
+        let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty()) else {
+            return Ok(());
+        };
+        let mut made = lock(&self.made);
+        if made.contains(dir) {
             return Ok(());
         }
-        if self.fresh.is_none() {
-            // Remember which folders are new, outermost first, to remove them on failure.
-            let mut missing = Vec::new();
-            let mut d = Some(dir);
-            while let Some(x) = d {
-                if x == self.out || x.is_dir() {
-                    break;
-                }
-                missing.push(x.to_path_buf());
-                d = x.parent();
+        let mut cur = PathBuf::new();
+        for c in dir.components() {
+            cur.push(c.as_os_str());
+            if made.contains(&cur) {
+                continue;
             }
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-            lock(&self.created).extend(missing.into_iter().rev());
-        } else {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            let abs = self.tree.join(&cur);
+            let create = match fs::symlink_metadata(&abs) {
+                Ok(m) if m.is_dir() => false,
+                Ok(_) => {
+                    fs::remove_file(&abs).map_err(|e| Error::io(&abs, e))?;
+                    true
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => true,
+                Err(e) => return Err(Error::io(&abs, e)),
+            };
+            if create {
+                fs::create_dir(&abs).map_err(|e| Error::io(&abs, e))?;
+                lock(&self.state).new_dirs.push(cur.clone());
+            }
+            made.insert(cur.clone());
         }
-        lock(&self.dirs).insert(dir.to_path_buf());
         Ok(())
     }
 
-    /// Publishes everything written: renames the new tree or the changed files into place
-    /// and removes files this build no longer produces.
+    /// Creates a new file in the standby tree (never writing into an existing inode, which
+    /// may be shared with the live site). On failure nothing is left behind.
+    fn create(&self, abs: &Path, bytes: &[u8]) -> Result<fs::Metadata, Error> {
+        clear(abs)?;
+        let n = self.creates.fetch_add(1, Ordering::Relaxed);
+        let mut f = File::create_new(abs).map_err(|e| Error::io(abs, e))?;
+        let res = if self.faults.enospc_after.is_some_and(|k| n >= k) {
+            f.write_all(&bytes[..bytes.len() / 2]).and_then(|()| {
+                Err(io::Error::new(
+                    io::ErrorKind::StorageFull,
+                    "no space left on device (BRIEFWERK_TEST_FAULT)",
+                ))
+            })
+        } else {
+            f.write_all(bytes)
+        };
+        match res.and_then(|()| f.metadata()) {
+            Ok(m) => Ok(m),
+            Err(e) => {
+                drop(f);
+                let _ = fs::remove_file(abs);
+                Err(Error::io(abs, e))
+            }
+        }
+    }
+
+    /// Publishes everything received: carries the files that are not briefwerk's into the
+    /// new tree, swaps it with the live directory, then updates the retired tree to serve as
+    /// the next build's standby.
     pub fn commit(mut self) -> Result<WriteStats, Error> {
-        let written = self.written.load(Ordering::Relaxed);
-        let unchanged = self.unchanged.load(Ordering::Relaxed);
-        if let Some(tmp) = self.fresh.clone() {
-            std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-            if let Some(parent) = self.out.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            if self.out.exists() {
-                // An empty directory (checked in `begin`) can be replaced.
-                std::fs::remove_dir(&self.out).map_err(|e| Error::io(&self.out, e))?;
-            }
-            std::fs::rename(&tmp, &self.out).map_err(|e| Error::io(&self.out, e))?;
-            self.committed = true;
-            return Ok(WriteStats {
-                written,
-                unchanged,
-                removed: 0,
-            });
+        let (proofs, fresh, collisions) = {
+            let st = lock(&self.state);
+            (st.proofs.clone(), st.fresh.clone(), st.collisions.clone())
+        };
+        if !collisions.is_empty() {
+            return Err(collision_error(&self.out, &collisions));
         }
-        let staged = std::mem::take(&mut *lock(&self.staged));
-        for (tmp, dest) in &staged {
-            if dest.is_dir() {
-                std::fs::remove_dir_all(dest).map_err(|e| Error::io(dest, e))?;
-            }
-            std::fs::rename(tmp, dest).map_err(|e| Error::io(dest, e))?;
+        let plan = self.plan(&proofs)?;
+        self.prepare_and_switch(&proofs, &plan)?;
+        // The new site is live. What follows only tidies; a failure there is repaired by
+        // the next build, which compares the standby tree with the live one.
+        let _ = Manifest::write(&self.work.join("manifest"), proofs.iter());
+        if fs::symlink_metadata(&self.tree).is_ok_and(|m| m.is_dir()) {
+            self.resync(&fresh, &plan);
         }
-        self.committed = true;
-        let seen = std::mem::take(&mut *lock(&self.seen));
-        let mut removed = 0;
-        let mut dirs = Vec::new();
-        for entry in walkdir::WalkDir::new(&self.out)
-            .min_depth(1)
-            .contents_first(true)
-        {
-            let entry = entry
-                .map_err(|e| Error::Other(format!("cannot scan {}: {e}", self.out.display())))?;
-            let p = entry.path();
-            if entry.file_type().is_dir() {
-                dirs.push(p.to_path_buf());
-                continue;
-            }
-            let rel = p
-                .strip_prefix(&self.out)
-                .ok()
-                .and_then(|r| r.to_str())
-                .map(|r| r.replace('\\', "/"));
-            if rel.is_none_or(|r| !seen.contains(&r)) {
-                std::fs::remove_file(p).map_err(|e| Error::io(p, e))?;
-                removed += 1;
-            }
-        }
-        for d in dirs {
-            // Only empty directories go; errors mean "not empty".
-            let _ = std::fs::remove_dir(&d);
-        }
+        self.faults.step("synced");
         Ok(WriteStats {
-            written,
-            unchanged,
-            removed,
+            written: self.written.load(Ordering::Relaxed),
+            unchanged: self.unchanged.load(Ordering::Relaxed),
+            removed: plan.removed,
         })
     }
+
+    /// Sorts every entry of the live directory into: kept as the new site's, carried over as
+    /// someone else's, or dropped (briefwerk's and no longer produced).
+    fn plan(&self, proofs: &HashMap<String, Proof>) -> Result<Plan, Error> {
+        let mut plan = Plan {
+            need_dirs: ancestors(proofs.keys().map(Path::new)),
+            ..Plan::default()
+        };
+        let Some(live) = &self.live else {
+            return Ok(plan);
+        };
+        let mut collisions = Vec::new();
+        let mut carried_dir: Option<&PathBuf> = None;
+        for p in live.0.keys() {
+            if carried_dir.is_some_and(|d| p.starts_with(d)) {
+                continue;
+            }
+            let e = live.0[p];
+            let rel = p.to_str();
+            let in_new = rel.is_some_and(|r| proofs.contains_key(r));
+            if in_new {
+                // `put` decided (and refused a folder in the way).
+                continue;
+            }
+            if e.kind == Kind::Dir {
+                if plan.need_dirs.contains(p) || self.manifest_dirs.contains(p) {
+                    plan.old_dirs.push(p.clone());
+                    continue;
+                }
+                plan.carry_dirs.push(p.clone());
+                carried_dir = Some(p);
+                continue;
+            }
+            let abs = self.out.join(p);
+            let ours = rel.is_some_and(|r| {
+                fs::symlink_metadata(&abs).is_ok_and(|m| self.manifest.owns(r, &abs, &m, None))
+            });
+            if ours {
+                plan.drop.push(p.clone());
+                plan.removed += 1;
+            } else if plan.need_dirs.contains(p) {
+                if self.force {
+                    plan.drop.push(p.clone());
+                } else {
+                    collisions.push(p.to_string_lossy().into_owned());
+                }
+            } else {
+                plan.carry_files.push(p.clone());
+            }
+        }
+        if !collisions.is_empty() {
+            return Err(collision_error(&self.out, &collisions));
+        }
+        plan.keep_dirs = ancestors(
+            plan.carry_files
+                .iter()
+                .chain(&plan.carry_dirs)
+                .map(PathBuf::as_path),
+        );
+        Ok(plan)
+    }
+
+    /// Everything up to and including the switch. On error the live site is as it was.
+    fn prepare_and_switch(
+        &mut self,
+        proofs: &HashMap<String, Proof>,
+        plan: &Plan,
+    ) -> Result<(), Error> {
+        // Someone else's files go into the new tree as hard links: the same file, so they
+        // stay in the live site throughout. Where a link is impossible they move at the switch.
+        let mut moves: Vec<PathBuf> = plan.carry_dirs.clone();
+        for p in &plan.carry_files {
+            self.make_dirs(p.parent())?;
+            let (src, dst) = (self.out.join(p), self.tree.join(p));
+            let already = match (
+                self.live.as_ref().and_then(|t| t.get(p)),
+                self.standby.get(p),
+            ) {
+                (Some(l), Some(s)) => l.ino != 0 && l.ino == s.ino,
+                _ => false,
+            };
+            if already {
+                continue;
+            }
+            clear(&dst)?;
+            if fs::hard_link(&src, &dst).is_err() {
+                moves.push(p.clone());
+            }
+        }
+        for p in &plan.carry_dirs {
+            self.make_dirs(p.parent())?;
+            clear(&self.tree.join(p))?;
+        }
+        // What the standby tree holds that the new site does not need goes.
+        let carry_set: HashSet<&PathBuf> = plan.carry_files.iter().collect();
+        let mut removed_dir: Option<&PathBuf> = None;
+        for p in self.standby.0.keys() {
+            if removed_dir.is_some_and(|d| p.starts_with(d)) {
+                continue;
+            }
+            let is_wanted = p.to_str().is_some_and(|r| proofs.contains_key(r))
+                || plan.need_dirs.contains(p.as_path())
+                || plan.keep_dirs.contains(p.as_path())
+                || carry_set.contains(p);
+            if is_wanted {
+                continue;
+            }
+            let abs = self.tree.join(p);
+            if self.standby.0[p].kind == Kind::Dir {
+                removed_dir = Some(p);
+                match fs::remove_dir_all(&abs) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io(&abs, e)),
+                }
+            } else {
+                match fs::remove_file(&abs) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(Error::io(&abs, e)),
+                }
+            }
+        }
+
+        // The manifest names both the old and the new files until the switch is done, so
+        // that whichever site a crash leaves live, its files are known as briefwerk's.
+        let union = self
+            .manifest
+            .0
+            .iter()
+            .flat_map(|(p, v)| v.iter().map(move |pr| (p, pr)))
+            .chain(proofs.iter());
+        Manifest::write(&self.work.join("manifest"), union)?;
+        self.faults.step("manifest");
+
+        if !moves.is_empty() {
+            let journal = self.work.join("moving");
+            let mut text = String::new();
+            for m in &moves {
+                // Paths of someone else's may hold anything but a newline (one per line).
+                let s = m.to_string_lossy();
+                if s.contains('\n') || m.to_str().is_none() {
+                    return Err(Error::Other(format!(
+                        "cannot carry {} into the new site: its name is not plain UTF-8 text on one line",
+                        self.out.join(m).display()
+                    )));
+                }
+                text.push_str(&s);
+                text.push('\n');
+            }
+            fs::write(&journal, text).map_err(|e| Error::io(&journal, e))?;
+            for m in &moves {
+                if let Err(e) = fs::rename(self.out.join(m), self.tree.join(m)) {
+                    let _ = recover_moves(&self.work, &self.out, &self.tree);
+                    return Err(Error::io(self.out.join(m), e));
+                }
+            }
+            self.faults.step("moved");
+        }
+
+        // Into a missing or empty folder a rename is enough (it replaces an empty folder).
+        let empty = self.live.as_ref().is_none_or(|t| t.0.is_empty());
+        let result = if !empty {
+            switch(&self.out, &self.tree, &self.work, &self.faults)
+        } else {
+            fs::rename(&self.tree, &self.out).map_err(|e| Error::io(&self.out, e))
+        };
+        if let Err(e) = result {
+            let _ = recover_moves(&self.work, &self.out, &self.tree);
+            return Err(e);
+        }
+        self.switched = true;
+        self.faults.step("switched");
+        let _ = fs::remove_file(self.work.join("moving"));
+        Ok(())
+    }
+
+    /// After the switch the standby path holds the retired site: link the new and changed
+    /// files into it and remove what the new site dropped, so that it mirrors the live site
+    /// again and the next build starts from there. Best effort: the next build checks.
+    fn resync(&mut self, fresh: &[String], plan: &Plan) {
+        lock(&self.made).clear();
+        lock(&self.state).new_dirs.clear();
+        for p in fresh {
+            let rel = Path::new(p);
+            if self.make_dirs(rel.parent()).is_err() {
+                continue;
+            }
+            let dst = self.tree.join(rel);
+            if clear(&dst).is_ok() {
+                let _ = fs::hard_link(self.out.join(rel), &dst);
+            }
+        }
+        for p in &plan.drop {
+            let _ = fs::remove_file(self.tree.join(p));
+        }
+        // Folders of the old site the new one no longer has, deepest first; one that is not
+        // empty (something appeared during the build) stays.
+        let mut old: Vec<&PathBuf> = plan
+            .old_dirs
+            .iter()
+            .filter(|d| !plan.need_dirs.contains(*d) && !plan.keep_dirs.contains(*d))
+            .collect();
+        old.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in old {
+            let _ = fs::remove_dir(self.tree.join(d));
+        }
+    }
+}
+
+/// How the live directory's entries are sorted out at commit.
+#[derive(Debug, Default)]
+struct Plan {
+    /// Every folder the new site has.
+    need_dirs: HashSet<PathBuf>,
+    /// Folders kept because they hold someone else's entries.
+    keep_dirs: HashSet<PathBuf>,
+    /// Folders of the old site that are, or were, briefwerk's.
+    old_dirs: Vec<PathBuf>,
+    /// Entries that are not briefwerk's, carried into the new site.
+    carry_files: Vec<PathBuf>,
+    carry_dirs: Vec<PathBuf>,
+    /// Live files the new site drops.
+    drop: Vec<PathBuf>,
+    /// How many of those were briefwerk's stale files.
+    removed: usize,
 }
 
 impl Sink for Writer {
     fn put(&self, file: OutputFile) -> Result<(), Error> {
-        check_relative(&file.path)?;
-        if !lock(&self.seen).insert(file.path.clone()) {
-            return Err(Error::Other(format!(
-                "two outputs want the same path `{}`",
-                file.path
-            )));
+        check_relative(&file.path).map_err(Error::Other)?;
+        {
+            let mut st = lock(&self.state);
+            if st.proofs.contains_key(&file.path) {
+                return Err(Error::Other(format!(
+                    "two outputs want the same path `{}`",
+                    file.path
+                )));
+            }
+            // Reserved now so that a second file of the same path is caught at once.
+            st.proofs.insert(
+                file.path.clone(),
+                Proof {
+                    size: 0,
+                    mtime: 0,
+                    hash: 0,
+                },
+            );
         }
-        let dest = self.base().join(&file.path);
-        if let Some(parent) = dest.parent() {
-            self.ensure_dir(parent)?;
+        let rel = Path::new(&file.path);
+        let live_entry = self.live.as_ref().and_then(|t| t.get(rel));
+        let lpath = self.out.join(rel);
+
+        // Is the live file already right? Only a plain file found without following a link
+        // is read or reused.
+        let mut live_meta = None;
+        let mut live_bytes = None;
+        let mut same = false;
+        if live_entry.is_some_and(|e| e.kind == Kind::File)
+            && let Ok(m) = fs::symlink_metadata(&lpath)
+            && m.is_file()
+        {
+            if m.len() == file.bytes.len() as u64
+                && let Ok(b) = read_nofollow(&lpath)
+            {
+                same = b == file.bytes;
+                live_bytes = Some(b);
+            }
+            live_meta = Some(m);
         }
-        if self.fresh.is_some() {
-            std::fs::write(&dest, &file.bytes).map_err(|e| Error::io(&dest, e))?;
-            self.written.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
+        if let Some(e) = live_entry
+            && !same
+        {
+            let ours = live_meta.as_ref().is_some_and(|m| {
+                self.manifest
+                    .owns(&file.path, &lpath, m, live_bytes.as_deref())
+            });
+            // Someone else's file may be replaced when adopting; a folder never is, unless
+            // it holds nothing but briefwerk's own stale files.
+            let in_the_way = if e.kind == Kind::Dir {
+                !self.only_ours_under(rel)
+            } else {
+                !ours && !self.force
+            };
+            if in_the_way {
+                lock(&self.state).collisions.push(file.path.clone());
+                return Ok(());
+            }
         }
-        let same = match std::fs::metadata(&dest) {
-            Ok(m) if m.is_file() && m.len() == file.bytes.len() as u64 => std::fs::read(&dest)
-                .map(|old| old == file.bytes)
-                .unwrap_or(false),
-            _ => false,
-        };
-        if same {
+
+        self.make_dirs(rel.parent())?;
+        let spath = self.tree.join(rel);
+        let s_entry = self.standby.get(rel);
+        let (proof, fresh) = if same {
+            let m = live_meta.as_ref().expect("read above");
+            let hash = self
+                .manifest
+                .proof(&file.path, &lpath, m, Some(&file.bytes))
+                .map_or_else(|| hash(&file.bytes), |p| p.hash);
+            let proof = Proof {
+                size: m.len(),
+                mtime: mtime_ns(m),
+                hash,
+            };
+            let linked = live_entry
+                .zip(s_entry)
+                .is_some_and(|(l, s)| s.kind == Kind::File && l.ino != 0 && l.ino == s.ino);
             self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
+            if linked {
+                (proof, false)
+            } else {
+                clear(&spath)?;
+                match fs::hard_link(&lpath, &spath) {
+                    Ok(()) => (proof, false),
+                    // No link possible (another file system under a mount, a link limit):
+                    // a copy, which loses only the mtime.
+                    Err(_) => {
+                        let m = self.create(&spath, &file.bytes)?;
+                        (
+                            Proof {
+                                mtime: mtime_ns(&m),
+                                ..proof
+                            },
+                            true,
+                        )
+                    }
+                }
+            }
+        } else {
+            // An interrupted or failed build may have left these very bytes in the standby
+            // tree (a file of its own, not a link to the live one).
+            let kept = s_entry.filter(|s| {
+                s.kind == Kind::File && !live_entry.is_some_and(|l| l.ino != 0 && l.ino == s.ino)
+            });
+            let kept = kept.and_then(|_| {
+                let m = fs::symlink_metadata(&spath).ok()?;
+                (m.is_file() && m.len() == file.bytes.len() as u64).then_some(())?;
+                (read_nofollow(&spath).ok()? == file.bytes).then_some(m)
+            });
+            let m = match kept {
+                Some(m) => m,
+                None => self.create(&spath, &file.bytes)?,
+            };
+            self.written.fetch_add(1, Ordering::Relaxed);
+            (
+                Proof {
+                    size: m.len(),
+                    mtime: mtime_ns(&m),
+                    hash: hash(&file.bytes),
+                },
+                true,
+            )
+        };
+        let mut st = lock(&self.state);
+        st.proofs.insert(file.path.clone(), proof);
+        if fresh {
+            st.fresh.push(file.path);
         }
-        let tmp = dest.with_file_name(format!(
-            ".{}.tmp-{}",
-            dest.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-            std::process::id()
-        ));
-        std::fs::write(&tmp, &file.bytes).map_err(|e| Error::io(&tmp, e))?;
-        lock(&self.staged).push((tmp, dest));
-        self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 }
 
 impl Drop for Writer {
     fn drop(&mut self) {
-        if self.committed {
+        if self.switched || self.work.join("moving").exists() {
+            // Published, or someone else's folders still to move back: the next build's
+            // recovery needs the work directory as it is.
             return;
         }
-        if let Some(tmp) = &self.fresh {
-            let _ = std::fs::remove_dir_all(tmp);
+        if !self.had_manifest {
+            // Nothing was ever published from here: the whole work directory goes.
+            let _ = fs::remove_dir_all(&self.work);
             return;
         }
-        for (tmp, _) in lock(&self.staged).drain(..) {
-            let _ = std::fs::remove_file(tmp);
+        // Keep the standby tree a mirror of the live site: remove what this build staged.
+        let st = std::mem::take(&mut *lock(&self.state));
+        for p in &st.fresh {
+            let _ = fs::remove_file(self.tree.join(p));
         }
-        for d in lock(&self.created).iter().rev() {
-            let _ = std::fs::remove_dir(d);
+        for d in st.new_dirs.iter().rev() {
+            let _ = fs::remove_dir(self.tree.join(d));
         }
+        // An empty standby tree is made again when needed.
+        let _ = fs::remove_dir(&self.tree);
     }
 }
 
-fn tmp_sibling(out: &Path, tag: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-    out.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
+/// Every folder that holds one of `paths` (relative), at any depth.
+fn ancestors<'a>(paths: impl Iterator<Item = &'a Path>) -> HashSet<PathBuf> {
+    let mut set = HashSet::new();
+    for p in paths {
+        let mut a = p.parent();
+        while let Some(d) = a.filter(|d| !d.as_os_str().is_empty()) {
+            if !set.insert(d.to_path_buf()) {
+                break;
+            }
+            a = d.parent();
+        }
+    }
+    set
+}
+
+/// Removes whatever is at `abs` in the standby tree (a symlink itself, never its target).
+fn clear(abs: &Path) -> Result<(), Error> {
+    match fs::symlink_metadata(abs) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(abs).map_err(|e| Error::io(abs, e)),
+        Ok(_) => fs::remove_file(abs).map_err(|e| Error::io(abs, e)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(abs, e)),
+    }
+}
+
+/// Creates the work directory (true) or checks that the one there is a real folder.
+fn open_work(work: &Path) -> Result<bool, Error> {
+    let mut created = false;
+    match fs::symlink_metadata(work) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(Error::Other(format!(
+                "{} is not a folder (a symlink?); briefwerk keeps its work files there: remove it",
+                work.display()
+            )));
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            fs::create_dir(work).map_err(|e| Error::io(work, e))?;
+            created = true;
+        }
+        Err(e) => return Err(Error::io(work, e)),
+    }
+    // git ignores a folder whose own .gitignore says `*`, so the work directory never shows
+    // up as untracked next to an ignored `public/`.
+    let ignore = work.join(".gitignore");
+    if !ignore.exists() {
+        fs::write(
+            &ignore,
+            "# briefwerk's work files for the output directory beside this one.\n*\n",
+        )
+        .map_err(|e| Error::io(&ignore, e))?;
+    }
+    Ok(created)
+}
+
+/// Swaps the live directory and the standby tree in one step; where the file system cannot,
+/// in three renames through `work/old` (the site is briefly absent, never mixed).
+fn switch(out: &Path, tree: &Path, work: &Path, faults: &Faults) -> Result<(), Error> {
+    if !faults.no_exchange {
+        match exchange(out, tree) {
+            Ok(true) => return Ok(()),
+            Ok(false) => {}
+            Err(e) => return Err(Error::io(out, e)),
+        }
+    }
+    let old = work.join("old");
+    fs::rename(out, &old).map_err(|e| Error::io(out, e))?;
+    faults.step("half-switched");
+    if let Err(e) = fs::rename(tree, out) {
+        let _ = fs::rename(&old, out);
+        return Err(Error::io(out, e));
+    }
+    let _ = fs::rename(&old, tree);
+    Ok(())
+}
+
+/// `renameat2(a, b, RENAME_EXCHANGE)`: `Ok(false)` when the system or file system has none.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "macos"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) if e == Errno::INVAL || e == Errno::NOSYS || e == Errno::NOTSUP => Ok(false),
+        Err(e) => Err(io::Error::from(e)),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "macos")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
+/// Finishes or undoes what a build killed during its commit left (called with the lock held,
+/// so that build is dead): a half-done fallback switch is completed, and folders of someone
+/// else's moved into the standby tree go back where they were.
+fn recover(work: &Path, out: &Path, tree: &Path) -> Result<(), Error> {
+    let old = work.join("old");
+    if fs::symlink_metadata(&old).is_ok() {
+        // `old` is the previous site, `tree` the complete new one (the switch only starts
+        // once every file is written).
+        if fs::symlink_metadata(out).is_err() && fs::symlink_metadata(tree).is_ok() {
+            fs::rename(tree, out).map_err(|e| Error::io(out, e))?;
+        }
+        if fs::symlink_metadata(tree).is_err() {
+            fs::rename(&old, tree).map_err(|e| Error::io(tree, e))?;
+        } else {
+            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        }
+    }
+    recover_moves(work, out, tree)
+}
+
+/// Moves back into the live directory every journaled entry that is in the standby tree
+/// and missing from the live one.
+fn recover_moves(work: &Path, out: &Path, tree: &Path) -> Result<(), Error> {
+    let journal = work.join("moving");
+    let text = match fs::read_to_string(&journal) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(&journal, e)),
+    };
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        let (from, to) = (tree.join(line), out.join(line));
+        if fs::symlink_metadata(&from).is_ok() && fs::symlink_metadata(&to).is_err() {
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            fs::rename(&from, &to).map_err(|e| Error::io(&to, e))?;
+        }
+    }
+    fs::remove_file(&journal).map_err(|e| Error::io(&journal, e))
+}
+
+fn refusal(out: &Path, why: &str, help: Option<&str>) -> Error {
+    let mut d = Diagnostic::error(
+        "unsafe-output",
+        format!("refusing to build into `{}`: {why}", out.display()),
+    );
+    if let Some(h) = help {
+        d = d.help(h);
+    }
+    let mut ds = Diagnostics::default();
+    ds.push(d);
+    Error::Invalid(ds)
+}
+
+fn not_ours(out: &Path, live: &Tree) -> Error {
+    let mut top: Vec<String> = live
+        .0
+        .iter()
+        .filter(|(p, _)| p.components().count() == 1)
+        .map(|(p, e)| {
+            let s = p.to_string_lossy().into_owned();
+            if e.kind == Kind::Dir { s + "/" } else { s }
+        })
+        .collect();
+    top.sort();
+    let n = top.len();
+    let shown = top.iter().take(5).cloned().collect::<Vec<_>>().join("`, `");
+    let more = if n > 5 {
+        format!(" and {} more", n - 5)
+    } else {
+        String::new()
+    };
+    refusal(
+        out,
+        &format!("it is not empty and briefwerk did not create it (it holds `{shown}`{more})"),
+        Some(
+            "build into a new or empty folder, or pass `--force` to publish into this one: briefwerk then \
+             writes its own files, keeps every other file and never touches `.git`",
+        ),
+    )
+}
+
+fn collision_error(out: &Path, paths: &[String]) -> Error {
+    let mut sorted = paths.to_vec();
+    sorted.sort();
+    let mut ds = Diagnostics::default();
+    for p in sorted.iter().take(20) {
+        ds.push(
+            Diagnostic::error(
+                "unsafe-output",
+                format!(
+                    "`{}` is in the way: briefwerk did not write it and the site needs this path",
+                    out.join(p).display()
+                ),
+            )
+            .help(
+                "move it out of the output folder (or, for a file, pass `--force` to replace it)",
+            ),
+        );
+    }
+    if sorted.len() > 20 {
+        ds.push(Diagnostic::error(
+            "unsafe-output",
+            format!("{} more paths are in the way", sorted.len() - 20),
+        ));
+    }
+    Error::Invalid(ds)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -281,6 +1318,14 @@ mod tests {
             path: path.into(),
             bytes: s.as_bytes().to_vec(),
         }
+    }
+
+    fn listing(dir: &Path) -> Vec<PathBuf> {
+        walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap().path().to_path_buf())
+            .collect()
     }
 
     #[test]
@@ -303,38 +1348,32 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         write_site(&out, &[f("index.html", "a")]).unwrap();
-        let before: Vec<_> = walkdir::WalkDir::new(dir.path())
-            .into_iter()
-            .map(|e| e.unwrap().path().to_path_buf())
-            .collect();
+        let before = listing(dir.path());
         {
-            let w = Writer::begin(&out).unwrap();
+            let w = Writer::begin(&out, false).unwrap();
             w.put(f("index.html", "changed")).unwrap();
             w.put(f("new/deep/index.html", "n")).unwrap();
             // Dropped without commit, as when a later page fails to render.
         }
-        let after: Vec<_> = walkdir::WalkDir::new(dir.path())
-            .into_iter()
-            .map(|e| e.unwrap().path().to_path_buf())
-            .collect();
-        assert_eq!(before, after);
+        assert_eq!(before, listing(dir.path()));
         assert_eq!(
             std::fs::read_to_string(out.join("index.html")).unwrap(),
             "a"
         );
-        // A first build abandoned leaves no temporary sibling either.
+        // A first build abandoned leaves nothing at all.
         let out2 = dir.path().join("fresh");
         {
-            let w = Writer::begin(&out2).unwrap();
+            let w = Writer::begin(&out2, false).unwrap();
             w.put(f("index.html", "x")).unwrap();
         }
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert!(!out2.exists());
+        assert!(!dir.path().join(".fresh.briefwerk").exists());
     }
 
     #[test]
     fn the_same_path_twice_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let w = Writer::begin(&dir.path().join("o")).unwrap();
+        let w = Writer::begin(&dir.path().join("o"), false).unwrap();
         w.put(f("a.html", "1")).unwrap();
         assert!(w.put(f("a.html", "2")).is_err());
     }
@@ -342,7 +1381,85 @@ mod tests {
     #[test]
     fn refuses_escaping_paths() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(write_site(&dir.path().join("o"), &[f("../evil", "x")]).is_err());
+        for bad in [
+            "../evil",
+            "/etc/x",
+            "a/../../evil",
+            ".git/config",
+            "a/.GIT/x",
+            "a\nb",
+        ] {
+            assert!(
+                write_site(&dir.path().join("o"), &[f(bad, "x")]).is_err(),
+                "{bad:?} accepted"
+            );
+        }
         assert!(!dir.path().join("evil").exists());
+    }
+
+    #[test]
+    fn a_folder_of_its_own_may_become_a_file_but_not_someone_elses() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[f("a/index.html", "1"), f("b/index.html", "2")]).unwrap();
+        write_site(&out, &[f("a", "now a file"), f("b/index.html", "2")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a")).unwrap(),
+            "now a file"
+        );
+        // Someone keeps notes (or a repository) in the site's folder `b/`.
+        std::fs::create_dir_all(out.join("b/.git")).unwrap();
+        std::fs::write(out.join("b/.git/HEAD"), "ref").unwrap();
+        let r = write_site(&out, &[f("a", "now a file"), f("b", "x")]);
+        assert!(matches!(r, Err(Error::Invalid(_))), "{r:?}");
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/.git/HEAD")).unwrap(),
+            "ref"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("b/index.html")).unwrap(),
+            "2"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_keep_their_inode_and_mtime() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[f("a.html", "same"), f("b.html", "old")]).unwrap();
+        let before = std::fs::metadata(out.join("a.html")).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        for round in 0..3 {
+            let s = write_site(
+                &out,
+                &[f("a.html", "same"), f("b.html", &format!("new {round}"))],
+            )
+            .unwrap();
+            assert_eq!((s.written, s.unchanged), (1, 1));
+            let after = std::fs::metadata(out.join("a.html")).unwrap();
+            assert_eq!(after.ino(), before.ino());
+            assert_eq!(after.modified().unwrap(), before.modified().unwrap());
+        }
+    }
+
+    #[test]
+    fn resolve_follows_links_and_keeps_the_missing_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir(&real).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&real, dir.path().join("link")).unwrap();
+        let base = resolve(dir.path()).unwrap();
+        #[cfg(unix)]
+        assert_eq!(
+            resolve(&dir.path().join("link/a/../b")).unwrap(),
+            base.join("real/b")
+        );
+        assert_eq!(
+            resolve(&dir.path().join("real/./x/../y")).unwrap(),
+            base.join("real/y")
+        );
     }
 }

@@ -335,6 +335,9 @@ impl Server {
             output: Some(out.clone()),
             base_url: Some(url.clone()),
             drafts: opts.drafts,
+            // The private output is patched in place between full builds (`write_changed`),
+            // so its manifest lags: a full build adopts what is there.
+            force: true,
         };
         let mut builder = Builder {
             root: root.clone(),
@@ -607,7 +610,7 @@ fn write_changed(
                 f.path
             )));
         }
-        let path = out.join(&f.path);
+        let path = output::checked_target(out, &f.path)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
@@ -620,7 +623,7 @@ fn write_changed(
         stats.written += 1;
     }
     for gone in old.keys().filter(|p| !new.contains_key(*p)) {
-        let path = out.join(gone);
+        let path = output::checked_target(out, gone)?;
         match std::fs::remove_file(&path) {
             Ok(()) => stats.removed += 1,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}

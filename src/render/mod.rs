@@ -921,7 +921,7 @@ pub fn render(
     })?;
     for (path, bytes) in &theme.statics {
         put(OutputFile {
-            path: format!("static/{path}"),
+            path: theme::published_path(path),
             bytes: bytes.clone(),
         })?;
     }

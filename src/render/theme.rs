@@ -136,10 +136,24 @@ fn read_layer(
         } else {
             MAX_STATIC_BYTES
         };
-        let (found, refused) = site.walk(&base, &skip);
+        // Hosting files are dotfiles (`.nojekyll`, `.well-known/…`): `static/` publishes
+        // them; templates and data have none worth reading.
+        let (found, refused) = if *sub == "static" {
+            site.walk(&base, &is_litter)
+        } else {
+            site.walk(&base, &skip)
+        };
         refused.into_iter().for_each(|d| diags.push(d));
         for f in found {
             let rel_in_dir = f.path.strip_prefix(dir).unwrap_or(&f.path);
+            // Nothing inside a version-control folder is read (a `static/` that is a
+            // submodule holds its repository's `.git`).
+            if rel_in_dir
+                .components()
+                .any(|c| is_vcs_dir(&c.as_os_str().to_string_lossy()))
+            {
+                continue;
+            }
             let rel = rel_in_dir
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy())
@@ -151,5 +165,80 @@ fn read_layer(
                 Err(d) => diags.push(d),
             }
         }
+    }
+}
+
+/// Hosting files: read from `static/` like any other, published at the output root where
+/// static hosts look for them (GitHub Pages' `CNAME` and `.nojekyll`, Netlify's and
+/// Cloudflare's `_headers` and `_redirects`, RFC 8615's `.well-known/`).
+pub const HOSTING_FILES: &[&str] = &["CNAME", ".nojekyll", "_headers", "_redirects"];
+
+/// Where a file of `static/` (path relative to it) is published: hosting files and
+/// `.well-known/` at the output root, everything else under `static/`.
+pub fn published_path(static_rel: &str) -> String {
+    if HOSTING_FILES.contains(&static_rel) || static_rel.starts_with(".well-known/") {
+        static_rel.to_string()
+    } else {
+        format!("static/{static_rel}")
+    }
+}
+
+/// `.git`, `.hg`, `.svn`: never read from `static/` or a theme.
+fn is_vcs_dir(name: &str) -> bool {
+    [".git", ".hg", ".svn"]
+        .iter()
+        .any(|v| name.eq_ignore_ascii_case(v))
+}
+
+/// Files under `static/` that are never published although not hidden by a rule of the
+/// site: git's own files, editor temporaries and operating-system litter.
+fn is_litter(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with(".git")
+        || lower.starts_with(".#")
+        || lower.ends_with('~')
+        || lower == ".ds_store"
+        || lower == "thumbs.db"
+        || (lower.starts_with('.') && [".swp", ".swo", ".swx"].iter().any(|s| lower.ends_with(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosting_dotfiles_are_published_and_litter_is_not() {
+        for ok in [
+            ".nojekyll",
+            "CNAME",
+            "_headers",
+            "_redirects",
+            "security.txt",
+            ".htaccess",
+        ] {
+            assert!(!is_litter(ok), "{ok}");
+        }
+        for no in [
+            ".gitignore",
+            ".gitkeep",
+            ".DS_Store",
+            ".index.html.swp",
+            ".#notes",
+            "a~",
+        ] {
+            assert!(is_litter(no), "{no}");
+        }
+        assert!(is_vcs_dir(".git") && is_vcs_dir(".SVN") && !is_vcs_dir(".well-known"));
+    }
+
+    #[test]
+    fn hosting_files_go_to_the_output_root() {
+        assert_eq!(published_path("CNAME"), "CNAME");
+        assert_eq!(
+            published_path(".well-known/security.txt"),
+            ".well-known/security.txt"
+        );
+        assert_eq!(published_path("style.css"), "static/style.css");
+        assert_eq!(published_path("x/CNAME"), "static/x/CNAME");
     }
 }
