@@ -424,6 +424,138 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| c.to_string())
 }
 
+/// Work allowed to "did you mean" searches in one run, in character comparisons: enough
+/// for every typo a person makes, bounded for a file written to hold 20,000 unknown ids
+/// against 10,000 candidates (which would otherwise compare for hours).
+#[derive(Debug)]
+pub struct Budget(std::cell::Cell<u64>);
+
+impl Budget {
+    /// The budget of one `check` run: about a tenth of a second of comparisons.
+    pub const RUN: u64 = 50_000_000;
+
+    /// A budget of `n` comparisons.
+    pub fn new(n: u64) -> Budget {
+        Budget(std::cell::Cell::new(n))
+    }
+
+    /// Takes `n` from the budget; false (taking nothing) when less than `n` is left.
+    pub fn spend(&self, n: u64) -> bool {
+        let left = self.0.get();
+        if left < n {
+            self.0.set(0);
+            return false;
+        }
+        self.0.set(left - n);
+        true
+    }
+
+    /// Whether anything is left.
+    pub fn left(&self) -> bool {
+        self.0.get() > 0
+    }
+}
+
+/// What a [`Suggester`] found for a word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Suggestion {
+    /// The closest candidate.
+    Found(String),
+    /// No candidate is close.
+    Nothing,
+    /// The run's [`Budget`] was spent before this word could be compared.
+    NotSearched,
+}
+
+/// [`did_you_mean`] over one set of candidates for many words, with the same answers but
+/// bounded work: answers are cached per word, candidates whose length alone rules them out
+/// are skipped, each comparison stops once it exceeds the best distance still useful, and
+/// everything is paid from a [`Budget`].
+#[derive(Debug)]
+pub struct Suggester<'a> {
+    candidates: Vec<(&'a str, Vec<char>)>,
+    cache: std::collections::HashMap<String, Suggestion>,
+}
+
+impl<'a> Suggester<'a> {
+    /// A suggester over `candidates`.
+    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Suggester<'a> {
+        Suggester {
+            candidates: candidates
+                .into_iter()
+                .map(|c| (c, c.chars().collect()))
+                .collect(),
+            cache: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The closest candidate to `word`, as [`did_you_mean`] would find it.
+    pub fn suggest(&mut self, word: &str, budget: &Budget) -> Suggestion {
+        if let Some(s) = self.cache.get(word) {
+            return s.clone();
+        }
+        let w: Vec<char> = word.chars().collect();
+        let mut best: Option<(usize, &str)> = None;
+        for (c, cc) in &self.candidates {
+            if !budget.spend(1) {
+                return Suggestion::NotSearched;
+            }
+            let limit = (w.len().max(cc.len()) / 3).max(1);
+            if w.len().abs_diff(cc.len()) > limit {
+                continue;
+            }
+            if !budget.spend((w.len() * cc.len()) as u64) {
+                return Suggestion::NotSearched;
+            }
+            let cap = best.map_or(limit, |(bd, _)| bd.min(limit));
+            let d = match edit_distance_within(&w, cc, cap) {
+                Some(d) => d,
+                // The same letters in another order are a typo however far apart.
+                None if w.len() == cc.len() && is_anagram(word, c) => limit,
+                None => continue,
+            };
+            if d <= limit && best.is_none_or(|(bd, bc)| d < bd || (d == bd && *c < bc)) {
+                best = Some((d, c));
+            }
+        }
+        let s = match best {
+            Some((_, c)) => Suggestion::Found(c.to_string()),
+            None => Suggestion::Nothing,
+        };
+        self.cache.insert(word.to_string(), s.clone());
+        s
+    }
+}
+
+/// [`edit_distance`], or `None` as soon as it must exceed `cap`.
+fn edit_distance_within(a: &[char], b: &[char], cap: usize) -> Option<usize> {
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 0..a.len() {
+        cur[0] = i + 1;
+        let mut row_min = cur[0];
+        for j in 0..b.len() {
+            let cost = usize::from(a[i] != b[j]);
+            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
+            row_min = row_min.min(d);
+        }
+        // Every later cell is at least the smallest of this row (or of the one before,
+        // through a transposition).
+        if row_min > cap && prev.iter().min().is_some_and(|&m| m > cap) {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= cap).then_some(d)
+}
+
 fn is_anagram(a: &str, b: &str) -> bool {
     let sorted = |s: &str| {
         let mut v: Vec<char> = s.chars().collect();
@@ -508,6 +640,61 @@ mod tests {
         let loc = Location::indexed("a.md", &text, &index, 4, 10);
         assert_eq!((loc.start.col, loc.line_cut), (1, 0));
         assert!(loc.source_line.starts_with("groups") && loc.source_line.ends_with('…'));
+    }
+
+    #[test]
+    fn the_suggester_agrees_with_did_you_mean_at_bounded_cost() {
+        let candidates = [
+            "jnim",
+            "aqim",
+            "isgs",
+            "al-mourabitoun",
+            "ansar-dine",
+            "mnla",
+        ];
+        let budget = Budget::new(Budget::RUN);
+        let mut s = Suggester::new(candidates);
+        for word in [
+            "jnm",
+            "jmin",
+            "aqmi",
+            "al-mourabitun",
+            "zzzz",
+            "ansardine",
+            "",
+            "a",
+        ] {
+            let want = did_you_mean(word, candidates);
+            let got = match s.suggest(word, &budget) {
+                Suggestion::Found(c) => Some(c),
+                _ => None,
+            };
+            assert_eq!(got, want, "{word}");
+        }
+        // 2,000 distinct unknown ids against 5,000 candidates: 10 million comparisons of
+        // 20-character ids unbounded; the budget stops the search and says so.
+        let ids: Vec<String> = (0..5000)
+            .map(|i| format!("2017-06-18-place-{i:05}"))
+            .collect();
+        let mut s = Suggester::new(ids.iter().map(String::as_str));
+        let budget = Budget::new(5_000_000);
+        let mut not_searched = 0;
+        for i in 0..2000 {
+            if s.suggest(&format!("1999-01-01-other-{i:05}x"), &budget) == Suggestion::NotSearched {
+                not_searched += 1;
+            }
+        }
+        assert!(!budget.left());
+        assert!(not_searched > 1900, "{not_searched}");
+        // The same word again costs nothing.
+        let budget = Budget::new(5_000_000);
+        let mut s = Suggester::new(ids.iter().map(String::as_str));
+        let first = s.suggest("2017-06-18-place-0001x", &budget);
+        let want = did_you_mean("2017-06-18-place-0001x", ids.iter().map(String::as_str));
+        assert_eq!(first, Suggestion::Found(want.unwrap()));
+        let left = budget.0.get();
+        assert_eq!(s.suggest("2017-06-18-place-0001x", &budget), first);
+        assert_eq!(budget.0.get(), left);
     }
 
     #[test]

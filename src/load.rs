@@ -788,6 +788,175 @@ fn humanize_found(found: &str) -> String {
     }
 }
 
+/// The help for a casualty figure written in words: `at least 6` is `{min: 6}`, `11-12` is
+/// `{min: 11, max: 12}`, `up to 20` is `{min: 0, max: 20}`, `?` is `unknown`.
+fn count_help(written: &str) -> Option<String> {
+    let lower = written.trim().to_lowercase();
+    let number = |s: &str| -> Option<u32> {
+        let s = s
+            .trim()
+            .trim_end_matches('+')
+            .replace([',', '\u{a0}', ' '], "");
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    // What is left once words that name the people counted are set aside.
+    let core: String = lower
+        .split_whitespace()
+        .filter(|w| {
+            ![
+                "killed",
+                "dead",
+                "deaths",
+                "people",
+                "persons",
+                "civilians",
+                "soldiers",
+                "wounded",
+                "injured",
+                "captured",
+                "kidnapped",
+                "morts",
+                "tués",
+                "blessés",
+                "personnes",
+                "victims",
+            ]
+            .contains(w)
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let core = core.trim();
+    let write = |yaml: String, what: String| Some(format!("write `{yaml}` ({what})"));
+    if [
+        "?",
+        "unknown",
+        "n/a",
+        "na",
+        "unk",
+        "inconnu",
+        "not known",
+        "unclear",
+    ]
+    .contains(&core)
+    {
+        return write("unknown".into(), "the figure is not known; never 0".into());
+    }
+    for prefix in ["at least ", "minimum ", "min ", "au moins ", ">= ", "≥ "] {
+        if let Some(n) = core.strip_prefix(prefix).and_then(number) {
+            return write(format!("{{min: {n}}}"), format!("at least {n}"));
+        }
+    }
+    if let Some(n) = core
+        .strip_suffix('+')
+        .and_then(number)
+        .or_else(|| core.strip_suffix(" or more").and_then(number))
+        .or_else(|| core.strip_suffix(" et plus").and_then(number))
+    {
+        return write(format!("{{min: {n}}}"), format!("at least {n}"));
+    }
+    for prefix in ["more than ", "over ", "plus de ", "> "] {
+        if let Some(n) = core.strip_prefix(prefix).and_then(number) {
+            return write(format!("{{min: {}}}", n + 1), format!("more than {n}"));
+        }
+    }
+    for prefix in [
+        "up to ",
+        "at most ",
+        "no more than ",
+        "jusqu'à ",
+        "au plus ",
+        "<= ",
+        "≤ ",
+    ] {
+        if let Some(n) = core.strip_prefix(prefix).and_then(number) {
+            return write(format!("{{min: 0, max: {n}}}"), format!("at most {n}"));
+        }
+    }
+    let between = core
+        .strip_prefix("between ")
+        .or_else(|| core.strip_prefix("entre "))
+        .unwrap_or(core);
+    for sep in [
+        "-", "–", "—", " to ", " and ", " et ", " à ", " or ", " ou ",
+    ] {
+        if let Some((a, b)) = between.split_once(sep)
+            && let (Some(a), Some(b)) = (number(a), number(b))
+        {
+            let (min, max) = (a.min(b), a.max(b));
+            return write(
+                format!("{{min: {min}, max: {max}}}"),
+                format!("between {min} and {max}"),
+            );
+        }
+    }
+    if let Some(n) = number(core) {
+        return write(n.to_string(), "a whole number, without separators".into());
+    }
+    None
+}
+
+/// For a syntax error inside a `{…}` or `[…]` that nothing closes (`wounded: {min: 2, max:
+/// 3` then the next field): the bracket's offset, its closer, and its line closed.
+fn unclosed(yaml_text: &str, e: &yaml::YamlError) -> Option<(usize, char, String)> {
+    let closer = if e.detail.starts_with("did not find expected ',' or '}'") {
+        '}'
+    } else if e.detail.starts_with("did not find expected ',' or ']'") {
+        ']'
+    } else {
+        return None;
+    };
+    let (_, open) = e.context.as_ref()?;
+    let open = (*open)?;
+    if yaml::flow_closes(yaml_text, open) {
+        return None;
+    }
+    let line_start = yaml_text[..open].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = yaml_text[open..]
+        .find('\n')
+        .map_or(yaml_text.len(), |i| open + i);
+    let line = yaml_text[line_start..line_end].trim();
+    let fixed = format!("{}{closer}", line.trim_end_matches(','));
+    Some((open, closer, fixed))
+}
+
+/// For "mapping values are not allowed" at a `key:` that starts its line further right
+/// than the `key: value` line above it: the key, where it starts, by how many columns it is
+/// too far right, and the key above. `None` when the colon is inside a value instead (a
+/// value that needs quotes).
+fn over_indented(yaml_text: &str, colon: usize) -> Option<(String, usize, usize, String)> {
+    let line_start = yaml_text[..colon].rfind('\n').map_or(0, |i| i + 1);
+    let line = &yaml_text[line_start..colon];
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let key = line[indent..].trim_end();
+    let simple = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-'))
+        && !key.starts_with('-');
+    if !simple {
+        return None;
+    }
+    // The line above that holds something.
+    let above = yaml_text[..line_start]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let above_indent = above.len() - above.trim_start_matches(' ').len();
+    let (above_key, value) = above[above_indent..].split_once(':')?;
+    // Deeper than a `key: value` line (not a `key:` line that opens a mapping).
+    if indent <= above_indent || value.trim().is_empty() {
+        return None;
+    }
+    Some((
+        key.to_string(),
+        line_start + indent,
+        indent - above_indent,
+        above_key.trim().to_string(),
+    ))
+}
+
 /// Turns a YAML parse or type error into a diagnostic placed where the editor can see it.
 /// `base` is the offset of the YAML text in the file; `record_start` the span to use for
 /// problems of a whole record.
@@ -905,6 +1074,29 @@ fn yaml_error(
         )
         .at(at(s, end), "nested too deeply")
         .help("content records need only a few levels of nesting; check for runaway brackets"),
+        K::Syntax if unclosed(yaml_text, &e).is_some() => {
+            let (open, closer, fixed) = unclosed(yaml_text, &e).unwrap_or_default();
+            let opener = if closer == '}' { '{' } else { '[' };
+            Diagnostic::error("yaml-syntax", format!("invalid YAML: this `{opener}` is never closed"))
+                .at(at(open, open + 1), format!("no `{closer}` closes this"))
+                .note(
+                    Some(at(s, end)),
+                    format!("YAML was still looking for `,` or `{closer}` here"),
+                )
+                .help(format!("close it on the same line: `{fixed}`"))
+        }
+        K::Syntax if over_indented(yaml_text, s).is_some() => {
+            let (key, key_start, by, above) = over_indented(yaml_text, s).unwrap_or_default();
+            let spaces = if by == 1 { "space" } else { "spaces" };
+            Diagnostic::error(
+                "yaml-syntax",
+                format!("invalid YAML: `{key}` is indented more than `{above}` above it"),
+            )
+            .at(at(key_start, key_start + key.len()), format!("{by} {spaces} too far right"))
+            .help(format!(
+                "fields of one mapping start in the same column: remove {by} {spaces} before `{key}:`"
+            ))
+        }
         K::Syntax => {
             let mut d = Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.detail))
                 .at(at(s, end), "here");
@@ -990,7 +1182,18 @@ fn yaml_error(
             } else {
                 format!("{msg} in `{}`", e.path)
             };
-            Diagnostic::error(code, message).at(at(s, end), label)
+            let mut d = Diagnostic::error(code, message).at(at(s, end), label);
+            if code == "invalid-count"
+                && let Some(written) = e
+                    .detail
+                    .strip_prefix("invalid casualty figure `")
+                    .and_then(|r| r.split_once('`'))
+                    .map(|(w, _)| w)
+                && let Some(h) = count_help(written)
+            {
+                d = d.help(h);
+            }
+            d
         }
     }
 }
@@ -1024,6 +1227,32 @@ mod tests {
         let loc = d.location.as_ref().unwrap();
         assert_eq!((loc.start.line, loc.start.col), (3, 1));
         assert_eq!(d.help.as_deref(), Some("did you mean `casualties`?"));
+    }
+
+    #[test]
+    fn figures_in_words_get_the_form_to_write() {
+        for (written, want) in [
+            ("at least 6", "`{min: 6}` (at least 6)"),
+            ("11-12", "`{min: 11, max: 12}` (between 11 and 12)"),
+            (
+                "between 12 and 11 killed",
+                "`{min: 11, max: 12}` (between 11 and 12)",
+            ),
+            ("20+", "`{min: 20}` (at least 20)"),
+            ("more than 30", "`{min: 31}` (more than 30)"),
+            ("up to 20", "`{min: 0, max: 20}` (at most 20)"),
+            ("au moins 6 morts", "`{min: 6}` (at least 6)"),
+            ("?", "`unknown` (the figure is not known; never 0)"),
+            ("1,200", "`1200` (a whole number, without separators)"),
+        ] {
+            assert_eq!(
+                count_help(written),
+                Some(format!("write {want}")),
+                "{written}"
+            );
+        }
+        assert_eq!(count_help("dozens"), None);
+        assert_eq!(count_help("about 10"), None);
     }
 
     #[test]

@@ -24,6 +24,13 @@ pub trait LinkResolver: Sync {
     fn resolve(&self, kind: &str, id: &str) -> Option<String>;
     /// Ids of that kind, for "did you mean".
     fn candidates(&self, kind: &str) -> Vec<&str>;
+    /// The help line for a link to `kind`/`id` that does not resolve (by default a "did you
+    /// mean" among [`LinkResolver::candidates`]).
+    fn help(&self, kind: &str, id: &str) -> Option<String> {
+        let cands = self.candidates(kind);
+        crate::diagnostic::did_you_mean(id, cands.iter().copied())
+            .map(|s| format!("did you mean `@{kind}/{s}`?"))
+    }
 }
 
 /// Where the body sits in its file, for diagnostics.
@@ -285,6 +292,31 @@ fn heading_attributes<'a>(
     (id, classes)
 }
 
+/// Checks the links and heading attributes of `body` as [`render`] does, with the same
+/// diagnostics, without writing any HTML: so that `check` finds every problem of a body even
+/// when other records keep the site from being rendered. `at` places them in the file.
+pub(crate) fn check(
+    body: &str,
+    src: &BodySource<'_>,
+    links: &dyn LinkResolver,
+    at: &mut Placer,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (ev, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match ev {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                check_link(&dest_url, src, at, range, body, "", links, diags);
+            }
+            Event::Start(Tag::Heading {
+                id, classes, attrs, ..
+            }) => {
+                heading_attributes(id, classes, attrs, src, at, range, body, diags);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Places links in a file: its lines are indexed once, on the first broken link, and
 /// bodies of a list file are searched for from the last place found (records come in file
 /// order), so that thousands of broken links cost time in proportion to their number.
@@ -298,6 +330,11 @@ pub(crate) struct Placer {
 }
 
 impl Placer {
+    /// Starts on the next body of the same file (a list file's next record).
+    pub(crate) fn next_body(&mut self) {
+        self.anchor = None;
+    }
+
     /// The location of `range` of `body`.
     pub(crate) fn locate(
         &mut self,
@@ -382,9 +419,8 @@ fn check_link<'a>(
                 Diagnostic::error("unknown-link", format!("unknown link kind `@{kind}`"))
                     .at(loc(), "expected @incident, @group, @briefing or @page")
             };
-            let cands = links.candidates(kind);
-            if let Some(s) = crate::diagnostic::did_you_mean(id, cands.iter().copied()) {
-                d = d.help(format!("did you mean `@{kind}/{s}`?"));
+            if let Some(h) = links.help(kind, id) {
+                d = d.help(h);
             }
             diags.push(d);
             CowStr::Borrowed("#")

@@ -18,11 +18,14 @@ use crate::content::{
     Location as Place, Origin, Page, PlacePrecision, RelationKind, Relationship, Site, Source,
     Status, country,
 };
-use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::diagnostic::{
+    Budget, Diagnostic, Diagnostics, Location, Suggester, Suggestion, did_you_mean,
+};
 use crate::load::{Kind, RawSite, RecordLoc, Sources};
 use crate::source::LineIndex;
 use crate::yaml::{self, Part, Seg};
 
+mod at_links;
 mod digest;
 mod duplicates;
 
@@ -113,6 +116,9 @@ struct Ctx<'a> {
     /// Groups suggested by a "did you mean" for an unknown reference: most likely named
     /// there, so not reported as unused on top of the typo.
     suggested_groups: BTreeSet<String>,
+    /// What every "did you mean" of the run may spend, so that thousands of unknown ids
+    /// against thousands of records cost a bounded time.
+    budget: Budget,
 }
 
 struct Located<'a> {
@@ -224,9 +230,11 @@ impl<'a> Ctx<'a> {
             Err(e) => {
                 let l = self.at(loc, path, Part::Value);
                 let d = match e {
-                    DateError::Format => Diagnostic::error("invalid-date", format!("invalid date `{}`", v.0))
-                        .at(l, "expected YYYY, YYYY-MM or YYYY-MM-DD")
-                        .help("write the date at the precision you know, e.g. `2017`, `2017-06` or `2017-06-18`"),
+                    DateError::Format => {
+                        Diagnostic::error("invalid-date", format!("invalid date `{}`", v.0))
+                            .at(l, "expected YYYY, YYYY-MM or YYYY-MM-DD")
+                            .help(date_help(&v.0))
+                    }
                     DateError::NoSuchDate => {
                         Diagnostic::error("invalid-date", format!("date `{}` does not exist", v.0))
                             .at(l, "no such day in the calendar")
@@ -417,6 +425,29 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// The help for a date that is not `YYYY[-MM[-DD]]`: what it most likely means, written
+/// as it must be, or the forms allowed.
+fn date_help(written: &str) -> String {
+    use crate::content::date::{DateHint, hint};
+    match hint(written) {
+        Some(DateHint::One(d)) => format!(
+            "write `{}` ({}): dates are YYYY, YYYY-MM or YYYY-MM-DD, at the precision you know",
+            d.iso(),
+            d.display()
+        ),
+        Some(DateHint::Ambiguous(day_first, month_first)) => format!(
+            "`{}` could be {} or {}: write `{}` or `{}`",
+            written.trim(),
+            day_first.display(),
+            month_first.display(),
+            day_first.iso(),
+            month_first.iso()
+        ),
+        None => "write the date at the precision you know, e.g. `2017`, `2017-06` or `2017-06-18`"
+            .to_string(),
+    }
+}
+
 fn origin(loc: &RecordLoc) -> Origin {
     Origin {
         file: loc.file,
@@ -437,8 +468,12 @@ pub fn validate(
         sources,
         diags: Diagnostics::default(),
         suggested_groups: BTreeSet::new(),
+        budget: Budget::new(Budget::RUN),
     };
     let drafts = config.drafts;
+    // Bodies are checked last, against every id; taken now, before the records are used.
+    let bodies = at_links::bodies(&raw, drafts);
+    let unparsed_by_kind = at_links::unparsed(&raw);
 
     // Records of files that failed to parse are already reported; references to them are
     // not reported again as unknown (issue 3: one mistake, one error).
@@ -482,7 +517,7 @@ pub fn validate(
         }
         groups.push((id, rec));
     }
-    let group_names: Vec<&str> = group_ids.keys().map(String::as_str).collect();
+    let group_names = RefCell::new(Suggester::new(group_ids.keys().map(String::as_str)));
     let check_group_ref =
         |cx: &mut Ctx<'_>, loc: &RecordLoc, path: &[Seg], field: &str, g: &str| {
             if !group_ids.contains_key(g) && !unparsed_groups.contains(g) {
@@ -490,11 +525,12 @@ pub fn validate(
                 let mut d =
                     Diagnostic::error("unknown-group", format!("unknown group `{g}` in `{field}`"))
                         .at(l, "no group with this id");
-                if let Some(s) = did_you_mean(g, group_names.iter().copied()) {
-                    d = d.help(format!("did you mean `{s}`?"));
-                    cx.suggested_groups.insert(s);
-                } else {
-                    d = d.help("add a profile in content/groups/<id>.md or fix the id");
+                match group_names.borrow_mut().suggest(g, &cx.budget) {
+                    Suggestion::Found(s) => {
+                        d = d.help(format!("did you mean `{s}`?"));
+                        cx.suggested_groups.insert(s);
+                    }
+                    _ => d = d.help("add a profile in content/groups/<id>.md or fix the id"),
                 }
                 cx.err(d);
             }
@@ -1075,6 +1111,7 @@ pub fn validate(
     // Briefings.
     let mut briefings = Vec::new();
     let mut briefing_ids: BTreeMap<String, RecordLoc> = BTreeMap::new();
+    let mut incident_names = Suggester::new(incident_ids.keys().map(String::as_str));
     for rec in raw.briefings {
         let r = rec.raw;
         let loc = &rec.loc;
@@ -1109,7 +1146,6 @@ pub fn validate(
                 g,
             );
         }
-        let names: Vec<&str> = incident_ids.keys().map(String::as_str).collect();
         for (i, inc) in r.incidents.iter().enumerate() {
             if !incident_ids.contains_key(inc)
                 && !unparsed_incidents.contains(inc)
@@ -1132,7 +1168,7 @@ pub fn validate(
                     d = d.help(
                         "publish the incident (remove `draft: true`) or build with `--drafts`",
                     );
-                } else if let Some(s) = did_you_mean(inc, names.iter().copied()) {
+                } else if let Suggestion::Found(s) = incident_names.suggest(inc, &cx.budget) {
                     d = d.help(format!("did you mean `{s}`?"));
                 }
                 cx.err(d);
@@ -1204,6 +1240,19 @@ pub fn validate(
     });
 
     let assessments = digest::assessments(&mut cx, raw.assessments, config, today);
+
+    let known = at_links::Known {
+        incidents: &incident_ids,
+        valid: &incidents,
+        drafts: &draft_ids,
+        groups: &group_ids,
+        briefings: &briefing_ids,
+        pages: pages.iter().map(|p| p.id.as_str()).collect(),
+        unparsed: unparsed_by_kind,
+        incident_ids_lost,
+    };
+    let all = cx.diags.has_errors();
+    at_links::check(&mut cx, sources, &bodies, &known, all);
 
     let diags = cx.diags;
     if diags.has_errors() {

@@ -941,6 +941,51 @@ pub fn written(path: &[Seg]) -> String {
     written_path(&steps, &[])
 }
 
+/// Whether the `{` or `[` at byte `open` of `text` is closed anywhere after it: brackets
+/// are counted and quoted text and comments skipped, reading on past the line (a flow
+/// collection may span lines) to the end of the text.
+pub fn flow_closes(text: &str, open: usize) -> bool {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    let mut chars = text[open..].chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some('"'), '\\') => {
+                chars.next();
+            }
+            (Some('\''), '\'') if chars.peek() == Some(&'\'') => {
+                chars.next();
+            }
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if matches!(prev, ' ' | '\t' | '\n' | ',' | '[' | '{' | ':') => {
+                quote = Some(c);
+            }
+            (None, '#') if prev.is_whitespace() => {
+                // A comment runs to the end of the line.
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+                prev = '\n';
+                continue;
+            }
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        prev = c;
+    }
+    false
+}
+
 /// True when `inner` is `outer` or lies below it (`groups[0].id` within `groups`).
 fn is_within(inner: &str, outer: &str) -> bool {
     inner == outer || (inner.starts_with(outer) && inner[outer.len()..].starts_with(['.', '[']))

@@ -234,7 +234,9 @@ macro_rules! cases {
 cases! {
     // The file as a whole.
     yaml_syntax: "yaml-syntax" => Error "yaml-syntax" at INC, 2:15, "invalid YAML: mapping values are not allowed";
-    yaml_syntax_unclosed_flow: "yaml-syntax-unclosed-flow" => Error "yaml-syntax" at INC, 10:12, "did not find expected ',' or ']'";
+    yaml_syntax_unclosed_flow: "yaml-syntax-unclosed-flow" => Error "yaml-syntax" at INC, 9:9, "invalid YAML: this `[` is never closed";
+    yaml_syntax_unclosed_brace: "yaml-syntax-unclosed-brace" => Error "yaml-syntax" at INC, 14:12, "invalid YAML: this `{` is never closed";
+    yaml_syntax_indentation: "yaml-syntax-indentation" => Error "yaml-syntax" at INC, 3:3, "invalid YAML: `date` is indented more than `title` above it";
     yaml_syntax_tab: "yaml-syntax-tab" => Error "yaml-syntax" at INC, 6:1, "tab character";
     unclosed_front_matter: "unclosed-front-matter" => Error "unclosed-front-matter" at INC, 1:1, "front matter is never closed";
     no_front_matter: "no-front-matter" => Error "no-front-matter" at INC, 1:1, "must start with a `---` line";
@@ -265,6 +267,7 @@ cases! {
     // Dates.
     impossible_date: "impossible-date" => Error "invalid-date" at INC, 3:7, "date `2017-02-30` does not exist";
     free_text_date: "free-text-date" => Error "invalid-date" at INC, 3:7, "invalid date `June 2017`";
+    date_ambiguous: "date-ambiguous" => Error "invalid-date" at INC, 3:7, "invalid date `05/06/2017`";
     end_date_before_date: "end-date-before-date" => Error "date-order" at INC, 4:11, "`end_date` 2017-06-17 is before `date` 2017-06-18";
     leader_dates_reversed: "leader-dates-reversed" => Error "date-order" at GROUP, 11:9, "leader's `to` is before `from`";
     // Places.
@@ -275,6 +278,7 @@ cases! {
     lat_without_lon: "lat-without-lon" => Error "invalid-coordinates" at INC, 7:3, "`lat` given without `lon`";
     // Casualties.
     negative_casualties: "negative-casualties" => Error "invalid-count" at INC, 13:11, "negative casualty figure -5 in `casualties.killed`";
+    count_in_words: "count-in-words" => Error "invalid-count" at INC, 13:11, "invalid casualty figure `at least 6` in `casualties.killed`";
     casualties_min_gt_max: "casualties-min-gt-max" => Error "invalid-range" at INC, 14:12, "`wounded` has `min` 10 greater than `max` 8";
     // Vocabularies.
     invalid_event_type: "invalid-event-type" => Error "invalid-value" at INC, 11:13, "`atack` is not an allowed `event_type`";
@@ -286,6 +290,7 @@ cases! {
     unknown_incident: "unknown-incident" => Error "unknown-incident" at BRIEF, 5:13, "unknown incident `2017-06-18-kangab`";
     unknown_incident_draft: "unknown-incident-draft" => Error "unknown-incident" at BRIEF, 5:33, "unknown incident `2017-07-01-rumour`";
     unknown_link: "unknown-link" => Error "unknown-link" at BRIEF, 7:1, "link to unknown incident `2017-06-18-kangab`";
+    unknown_link_nearest: "unknown-link-nearest" => Error "unknown-link" at BRIEF, 7:1, "link to unknown incident `kangaba-resort-attack`";
     duplicate_id: "duplicate-id" => Error "duplicate-id" at INC, 1:1, "incident id `2017-06-18-kangaba` is defined twice";
     invalid_id: "invalid-id" => Error "invalid-id" at INC, 2:5, "invalid incident id `Kangaba_2017`";
     path_escaping_id: "path-escaping-id" => Error "invalid-id" at INC, 2:5, "invalid incident id `../x`";
@@ -317,6 +322,8 @@ cases! {
     // Every problem in one run (issue 15 §5): a bad date, country `XX`, `tags` as a string
     // and a negative figure in one incident are four errors, not one per run.
     multi_defect_incident: "multi-defect-incident" => Error "wrong-type" at INC, 12:7, "wrong type for `tags`: expected a list";
+    multi_defect_date_and_link: "multi-defect-date-and-link" => Error "unknown-link" at BRIEF, 7:61, "link to unknown group `jnm`";
+    multi_defect_relationship_and_typo: "multi-defect-relationship-and-typo" => Error "relationship-conflict" at "content/groups/isgs.md", 8:11, "`isgs` and `jnim` give different dates";
     // Warnings.
     warn_no_sources: "warn-no-sources" => Warning "no-sources" at INC, 1:1, "incident `2017-06-18-kangaba` cites no sources";
     warn_unused_group: "warn-unused-group" => Warning "unused-group" at "content/groups/al-qaeda.md", 1:1, "no incident names group `al-qaeda`";
@@ -419,6 +426,32 @@ fn every_field_error_of_a_record_is_reported_with_the_rest_still_checked() {
             ("invalid-count", 15)
         ]
     );
+}
+
+/// Each multi-defect fixture holds several independent mistakes; `check` must report every
+/// one of them in a single run (each used to appear only after the one before was fixed).
+#[test]
+fn independent_mistakes_in_different_records_are_all_reported_in_one_run() {
+    for (case, want) in [
+        (
+            "multi-defect-date-and-link",
+            &[("unknown-link", BRIEF), ("invalid-date", INC)][..],
+        ),
+        (
+            "multi-defect-relationship-and-typo",
+            &[
+                ("relationship-conflict", "content/groups/isgs.md"),
+                ("unknown-field", GROUP),
+            ][..],
+        ),
+    ] {
+        let d = diagnostics(&site(case).root);
+        let got: Vec<(&str, &str)> =
+            d.0.iter()
+                .map(|x| (x.code, x.location.as_ref().unwrap().path.as_str()))
+                .collect();
+        assert_eq!(got, want, "`{case}`:\n{}", d.render(false));
+    }
 }
 
 #[test]
@@ -651,6 +684,39 @@ fn helps_say_how_to_fix() {
         help("unknown-field", "unknown-field"),
         "did you mean `casualties`?"
     );
+    // Parse errors say what to write.
+    assert_eq!(
+        help("free-text-date", "invalid-date"),
+        "write `2017-06` (June 2017): dates are YYYY, YYYY-MM or YYYY-MM-DD, at the precision you know"
+    );
+    assert_eq!(
+        help("date-ambiguous", "invalid-date"),
+        "`05/06/2017` could be 5 June 2017 or 6 May 2017: write `2017-06-05` or `2017-05-06`"
+    );
+    let d = diagnostics(&site("count-in-words").root);
+    let helps: Vec<&str> = d.0.iter().filter_map(|x| x.help.as_deref()).collect();
+    assert_eq!(
+        helps,
+        [
+            "write `{min: 6}` (at least 6)",
+            "write `{min: 11, max: 12}` (between 11 and 12)"
+        ]
+    );
+    assert_eq!(
+        help("yaml-syntax-unclosed-brace", "yaml-syntax"),
+        "close it on the same line: `wounded: {min: 8, max: 10}`"
+    );
+    assert_eq!(
+        help("yaml-syntax-indentation", "yaml-syntax"),
+        "fields of one mapping start in the same column: remove 2 spaces before `date:`"
+    );
+    // A colon inside a value still gets the advice to quote it.
+    assert!(help("yaml-syntax", "yaml-syntax").contains("must be quoted"));
+    // An incident link with no close id: the nearest by the words of its title and date.
+    assert_eq!(
+        help("unknown-link-nearest", "unknown-link"),
+        "no incident has an id close to `kangaba-resort-attack`; the nearest by title and date is `@incident/2017-06-18-kangaba` (“Assault on the Kangaba resort”, 2017-06-18)"
+    );
     assert_eq!(
         help("unknown-field-nested", "unknown-field"),
         "did you mean `lon`?"
@@ -778,6 +844,71 @@ fn thousands_of_type_errors_in_one_list_file_are_each_reported_in_linear_time() 
     );
     // No "missing title" for the titles of the wrong type, no "unused group".
     assert_eq!(d.0.len(), 3001, "{}", d.summary());
+}
+
+/// The inputs of issue 14 that took minutes on small files: 40,000 identical headings
+/// (74 s), 40,000 unknown group ids in one incident (78 s), 20,000 unknown `@group/` links
+/// (3.6 s), and 20,000 unknown incident ids in a briefing against 2,000 incidents. The work
+/// itself is counted in unit tests (`markdown::tests::equal_headings_cost_linear_work`,
+/// `diagnostic::tests::the_suggester_agrees_with_did_you_mean_at_bounded_cost`,
+/// `diagnostic::tests::a_very_long_line_is_shown_around_the_span_at_its_true_column`);
+/// here every problem must still be reported, each diagnostic must stay small however long
+/// its line, and the run must end (the time limit is only a guard against a regression
+/// to minutes, far above what the linear code takes even unoptimised).
+#[test]
+fn hostile_inputs_are_reported_in_full_in_linear_time() {
+    let s = site("clean");
+    let ids: Vec<String> = (0..40_000).map(|i| format!("g{i}")).collect();
+    edit(
+        &s,
+        INC,
+        "groups: [jnim]",
+        &format!("groups: [jnim, {}]", ids.join(", ")),
+    );
+    let links: String = (0..20_000).map(|i| format!("[x](@group/x{i}) ")).collect();
+    let headings = "## Same heading\n\n".repeat(40_000);
+    let cites: Vec<String> = (0..20_000)
+        .map(|i| format!("1999-01-01-nowhere-{i}"))
+        .collect();
+    std::fs::write(
+        s.root.join("content/briefings/hostile.md"),
+        format!(
+            "---\ntitle: Hostile\ndate: \"2017-07-10\"\nincidents: [{}]\n---\n{links}\n\n{headings}",
+            cites.join(", ")
+        ),
+    )
+    .unwrap();
+    let mut list = String::from("incidents:\n");
+    for i in 0..2000 {
+        list.push_str(&format!(
+            "  - {{id: 2016-01-01-place-{i}, title: Event {i}, date: \"2016-01-01\", location: {{country: ML}}, groups: [jnim], sources: [{{title: S}}]}}\n"
+        ));
+    }
+    std::fs::write(s.root.join("content/incidents/2016.yaml"), list).unwrap();
+    let start = Instant::now();
+    let d = diagnostics(&s.root);
+    let took = start.elapsed();
+    let count = |code: &str| d.0.iter().filter(|x| x.code == code).count();
+    assert_eq!(count("unknown-group"), 40_000);
+    assert_eq!(count("unknown-link"), 20_000);
+    assert_eq!(count("unknown-incident"), 20_000);
+    let longest =
+        d.0.iter()
+            .filter_map(|x| x.location.as_ref())
+            .map(|l| l.source_line.chars().count())
+            .max()
+            .unwrap();
+    assert!(
+        longest <= briefwerk::diagnostic::MAX_SHOWN_CHARS + 2,
+        "{longest}"
+    );
+    let shown = d.render(false);
+    assert!(
+        shown.len() < 80_000 * 1_000,
+        "{} bytes of output",
+        shown.len()
+    );
+    assert!(took < Duration::from_secs(120), "took {took:?}");
 }
 
 // --- the binary -------------------------------------------------------------------------

@@ -228,9 +228,184 @@ impl From<&PartialDate> for DateView {
     }
 }
 
+/// What a date written in another form most likely means, for the help of an
+/// `invalid-date` error: `June 2015` is `2015-06`, `18/06/2017` is `2017-06-18`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateHint {
+    /// One reading.
+    One(PartialDate),
+    /// Day and month could be either way round (`05/06/2017`): day first, then month first.
+    Ambiguous(PartialDate, PartialDate),
+}
+
+/// Month names and their usual abbreviations, in English and French (the languages of the
+/// sources of this theatre).
+const MONTH_NAMES: [&[&str]; 12] = [
+    &["january", "jan", "janvier", "janv"],
+    &["february", "feb", "février", "fevrier", "févr", "fevr"],
+    &["march", "mar", "mars"],
+    &["april", "apr", "avril", "avr"],
+    &["may", "mai"],
+    &["june", "jun", "juin"],
+    &["july", "jul", "juillet", "juil"],
+    &["august", "aug", "août", "aout"],
+    &["september", "sep", "sept", "septembre"],
+    &["october", "oct", "octobre"],
+    &["november", "nov", "novembre"],
+    &["december", "dec", "décembre", "decembre", "déc"],
+];
+
+/// Words around a date that say how well it is known, not which date it is.
+const QUALIFIERS: &[&str] = &[
+    "early",
+    "mid",
+    "late",
+    "around",
+    "about",
+    "circa",
+    "c",
+    "ca",
+    "approx",
+    "approximately",
+    "on",
+    "the",
+    "of",
+    "in",
+    "début",
+    "debut",
+    "mi",
+    "fin",
+    "vers",
+    "le",
+    "en",
+];
+
+/// Reads a date written in a common form other than ISO: month names (`June 2015`, `18 June
+/// 2017`, `June 18, 2017`, `18 juin 2017`, with ordinals and qualifiers such as `early` left
+/// aside), and numbers (`18/06/2017`, `2017/6/18`, `06.2017`, `20170618`). Two-digit years
+/// are left alone: their century is a guess.
+pub fn hint(written: &str) -> Option<DateHint> {
+    let lower = written.trim().to_lowercase();
+    let tokens: Vec<String> = lower
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '/' | '.' | '-' | '–'))
+        .filter(|t| !t.is_empty() && !QUALIFIERS.contains(t))
+        .map(|t| {
+            // 18th, 1st, 2nd, 3rd, 1er
+            let digits = t.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            if !digits.is_empty()
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && ["st", "nd", "rd", "th", "er", ""].contains(&&t[digits.len()..])
+            {
+                digits.to_string()
+            } else {
+                t.to_string()
+            }
+        })
+        .collect();
+    let month_of = |t: &str| {
+        MONTH_NAMES
+            .iter()
+            .position(|names| names.contains(&t))
+            .map(|i| i as u32 + 1)
+    };
+    let number = |t: &str| -> Option<(u32, usize)> {
+        (t.bytes().all(|b| b.is_ascii_digit()) && t.len() <= 8)
+            .then(|| t.parse().ok().map(|n| (n, t.len())))
+            .flatten()
+    };
+    let date = |y: u32, m: Option<u32>, d: Option<u32>| -> Option<PartialDate> {
+        let iso = match (m, d) {
+            (Some(m), Some(d)) => format!("{y:04}-{m:02}-{d:02}"),
+            (Some(m), None) => format!("{y:04}-{m:02}"),
+            _ => format!("{y:04}"),
+        };
+        (1000..=9999)
+            .contains(&y)
+            .then(|| PartialDate::parse(&iso).ok())
+            .flatten()
+    };
+    let names: Vec<u32> = tokens.iter().filter_map(|t| month_of(t)).collect();
+    if let [month] = names[..] {
+        // A month by name: the year is the four-digit number, the day the small one.
+        let mut year = None;
+        let mut day = None;
+        for t in tokens.iter().filter(|t| month_of(t).is_none()) {
+            match number(t)? {
+                (y, 4) if year.is_none() => year = Some(y),
+                (d, 1 | 2) if day.is_none() => day = Some(d),
+                _ => return None,
+            }
+        }
+        return date(year?, Some(month), day).map(DateHint::One);
+    }
+    if !names.is_empty() {
+        return None;
+    }
+    let nums: Vec<(u32, usize)> = tokens.iter().map(|t| number(t)).collect::<Option<_>>()?;
+    match nums[..] {
+        [(n, 8)] => date(n / 10000, Some(n / 100 % 100), Some(n % 100)).map(DateHint::One),
+        [(y, 4)] => date(y, None, None).map(DateHint::One),
+        [(y, 4), (m, 1 | 2)] | [(m, 1 | 2), (y, 4)] => date(y, Some(m), None).map(DateHint::One),
+        [(y, 4), (m, 1 | 2), (d, 1 | 2)] => date(y, Some(m), Some(d)).map(DateHint::One),
+        [(a, 1 | 2), (b, 1 | 2), (y, 4)] => {
+            let day_first = date(y, Some(b), Some(a));
+            let month_first = date(y, Some(a), Some(b));
+            match (day_first, month_first) {
+                (Some(x), Some(z)) if x != z => Some(DateHint::Ambiguous(x, z)),
+                (Some(x), _) | (None, Some(x)) => Some(DateHint::One(x)),
+                (None, None) => None,
+            }
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_in_other_forms_are_read_for_a_suggestion() {
+        let one = |s: &str| match hint(s) {
+            Some(DateHint::One(d)) => d.iso(),
+            other => panic!("{s}: {other:?}"),
+        };
+        assert_eq!(one("June 2015"), "2015-06");
+        assert_eq!(one("Jun. 2015"), "2015-06");
+        assert_eq!(one("juin 2015"), "2015-06");
+        assert_eq!(one("18 June 2017"), "2017-06-18");
+        assert_eq!(one("June 18, 2017"), "2017-06-18");
+        assert_eq!(one("June 18th 2017"), "2017-06-18");
+        assert_eq!(one("1er août 2016"), "2016-08-01");
+        assert_eq!(one("early June 2017"), "2017-06");
+        assert_eq!(one("mid-2017"), "2017");
+        assert_eq!(one("18/06/2017"), "2017-06-18");
+        assert_eq!(one("06/18/2017"), "2017-06-18");
+        assert_eq!(one("05/05/2017"), "2017-05-05");
+        assert_eq!(one("2017/6/8"), "2017-06-08");
+        assert_eq!(one("2017.06.18"), "2017-06-18");
+        assert_eq!(one("06/2017"), "2017-06");
+        assert_eq!(one("20170618"), "2017-06-18");
+        match hint("05/06/2017") {
+            Some(DateHint::Ambiguous(a, b)) => {
+                assert_eq!(
+                    (a.iso(), b.iso()),
+                    ("2017-06-05".into(), "2017-05-06".into())
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        for nothing in [
+            "yesterday",
+            "18/06/17",
+            "31 June 2017",
+            "June",
+            "June July 2017",
+            "2017-02-30",
+        ] {
+            assert_eq!(hint(nothing), None, "{nothing}");
+        }
+    }
 
     #[test]
     fn parses_three_precisions() {
