@@ -1362,15 +1362,15 @@ pub fn acled_row(
         }
     }
     let cas = &i.casualties;
-    // Every death: the record's all-deaths figure when it gives one, else the victims' lower
-    // bound plus the attackers' (both conservative); empty when none is known.
-    let fatalities = match &cas.fatalities {
-        Some(f) => f.min(),
-        None => [cas.killed.as_ref(), cas.attackers_killed.as_ref()]
+    // Every death: the record's all-deaths figure when it gives a number, else the victims'
+    // lower bound plus the attackers' (both conservative); empty when none is known. An
+    // all-deaths figure stated `unknown` gives no number: the victims known are still dead.
+    let fatalities = cas.fatalities.as_ref().and_then(Count::min).or_else(|| {
+        [cas.killed.as_ref(), cas.attackers_killed.as_ref()]
             .into_iter()
             .filter_map(|c| c.and_then(Count::min))
-            .reduce(|a, b| a + b),
-    };
+            .reduce(|a, b| a + b)
+    });
     let opt = |v: Option<String>| v.unwrap_or_default();
     vec![
         i.id.clone(),
