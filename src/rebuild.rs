@@ -617,7 +617,9 @@ pub fn dirty_pages(
     }
     let (la, lb) = (newest_first(old), newest_first(new));
     let per = per_page.max(1);
-    if la.len().div_ceil(per) != lb.len().div_ceil(per) {
+    // Every listing page says how many incidents there are ("27 incidents, newest first"):
+    // when the count changes, all of them change.
+    if la.len() != lb.len() {
         d.prefixes.push("incidents/page/".into());
         d.add("incidents/".into());
     } else {
