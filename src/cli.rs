@@ -180,8 +180,11 @@ struct NewArgs {
     /// What to create.
     #[arg(value_enum)]
     kind: NewKind,
-    /// Title (a group's name); the id is made from it.
+    /// Title (a group's name); the id is made from it. For a digest: the country code.
     title: String,
+    /// For a digest only: the month it assesses, YYYY-MM (`new digest ML 2017-06`).
+    #[arg(value_name = "MONTH")]
+    month: Option<String>,
     /// Site root (holds site.yaml).
     #[arg(long, default_value = ".")]
     root: PathBuf,
@@ -192,9 +195,10 @@ struct NewArgs {
     /// A group id, repeatable: an incident's or briefing's groups, a group's affiliations.
     #[arg(long = "group", value_name = "ID")]
     groups: Vec<String>,
-    /// ISO 3166-1 alpha-2 code: an incident's country, a group's area.
-    #[arg(long, value_name = "CC")]
-    country: Option<String>,
+    /// ISO 3166-1 alpha-2 code: an incident's country, a group's area (repeatable:
+    /// `--country DZ --country ML`). Lower case is accepted.
+    #[arg(long = "country", value_name = "CC")]
+    countries: Vec<String>,
     /// Use this id instead of the one made from date and title.
     #[arg(long)]
     id: Option<String>,
@@ -206,6 +210,8 @@ enum NewKind {
     Group,
     Briefing,
     Page,
+    /// An analyst's assessment of a country's month: `new digest ML 2017-06`.
+    Digest,
 }
 
 #[derive(Debug, clap::Args)]
@@ -704,14 +710,32 @@ fn new(a: NewArgs, ui: Ui) -> ExitCode {
         NewKind::Group => Kind::Group,
         NewKind::Briefing => Kind::Briefing,
         NewKind::Page => Kind::Page,
+        NewKind::Digest => Kind::Digest,
+    };
+    // A second word is a digest's month; anywhere else it is most likely an unquoted title.
+    let date = match (kind, a.month, a.date) {
+        (Kind::Digest, Some(m), None) => Some(m),
+        (Kind::Digest, Some(_), Some(_)) => {
+            errln!("error: give a digest's month once: `briefwerk new digest ML 2017-06`");
+            return ExitCode::from(1);
+        }
+        (_, Some(extra), _) if kind != Kind::Digest => {
+            errln!(
+                "error: unexpected argument `{extra}` after the title\nhelp: quote a title of several words: `briefwerk new {} \"{} {extra}\"`",
+                kind.name(),
+                a.title
+            );
+            return ExitCode::from(1);
+        }
+        (_, _, date) => date,
     };
     let rec = NewRecord {
         kind,
         title: a.title,
-        date: a.date,
+        date,
         id: a.id,
         groups: a.groups,
-        country: a.country,
+        countries: a.countries,
     };
     let today = chrono::Local::now().date_naive();
     match briefwerk::new::create(&a.root, &rec, today) {

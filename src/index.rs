@@ -1,5 +1,6 @@
-//! Indexes over the validated site, built once per build: group → incidents, year →
-//! incidents, country → incidents, tag → records, incident → briefings, the reverse of
+//! Indexes over the validated site, built once per build: group → incidents, group →
+//! incidents it was targeted in, year → incidents, country → incidents, tag → records,
+//! incident → briefings, incident ↔ other records of the same event, the reverse of
 //! every group relationship, and each incident's related incidents. Holds positions into
 //! `Site`'s vectors, never copies.
 
@@ -66,6 +67,13 @@ pub struct Index {
     pub page_pos: BTreeMap<String, usize>,
     /// Incidents of each group (by group position).
     pub by_group: Vec<Vec<usize>>,
+    /// Incidents in which each group (by group position) was targeted (a `targets` entry
+    /// with its `group`), apart from its own chronology; chronological.
+    pub targeted: Vec<Vec<usize>>,
+    /// Other records of the same event, both ways, by incident position: for a record with
+    /// `same_event_as`, the record it repeats; for that record, every record repeating it.
+    /// Chronological; empty for most incidents.
+    pub same_event: Vec<Vec<usize>>,
     /// Incidents per year.
     pub by_year: BTreeMap<i32, Vec<usize>>,
     /// Incidents per country code: only countries with at least one incident.
@@ -82,8 +90,8 @@ pub struct Index {
     /// the others', sorted by start date then the other group's id. A relationship both
     /// sides write appears once on each side.
     pub relationships: Vec<Vec<RelationView>>,
-    /// Killed, summed over all incidents (the data cutoff is not applied here: pages count
-    /// through `content::count::Totals`).
+    /// Killed, summed over all incidents but repeats of another record (`same_event_as`);
+    /// the data cutoff is not applied here: pages count through `content::count::Totals`.
     pub killed_total: Tally,
     /// Up to [`RELATED`] related incidents of each incident (by position): those sharing a
     /// group first, then those in the same first-level region, each nearest in time by start
@@ -120,6 +128,8 @@ impl Index {
             .collect();
         let mut ix = Index {
             by_group: vec![Vec::new(); site.groups.len()],
+            targeted: vec![Vec::new(); site.groups.len()],
+            same_event: vec![Vec::new(); site.incidents.len()],
             briefings_of_incident: vec![Vec::new(); site.incidents.len()],
             briefings_of_group: vec![Vec::new(); site.groups.len()],
             relations: vec![Relations::default(); site.groups.len()],
@@ -130,6 +140,11 @@ impl Index {
             for g in &inc.groups {
                 if let Some(&gp) = group_pos.get(g.as_str()) {
                     push_ascending(&mut ix.by_group[gp], i);
+                }
+            }
+            for t in &inc.targets {
+                if let Some(&gp) = t.group.as_deref().and_then(|g| group_pos.get(g)) {
+                    push_ascending(&mut ix.targeted[gp], i);
                 }
             }
             ix.by_year.entry(inc.date.year).or_default().push(i);
@@ -144,7 +159,24 @@ impl Index {
                     .or_insert_with(|| (t.clone(), Vec::new(), Vec::new()));
                 push_ascending(&mut e.1, i);
             }
-            ix.killed_total.add(inc.casualties.killed.as_ref());
+            if inc.same_event_as.is_none() {
+                ix.killed_total.add(inc.casualties.killed.as_ref());
+            }
+        }
+        // After every id is known: a record may repeat a later one.
+        for (i, inc) in site.incidents.iter().enumerate() {
+            if let Some(&other) = inc
+                .same_event_as
+                .as_deref()
+                .and_then(|o| ix.incident_pos.get(o))
+            {
+                ix.same_event[i].push(other);
+                ix.same_event[other].push(i);
+            }
+        }
+        for v in &mut ix.same_event {
+            v.sort_unstable();
+            v.dedup();
         }
         for (b, br) in site.briefings.iter().enumerate() {
             ix.briefing_pos.insert(br.id.clone(), b);
@@ -552,6 +584,37 @@ mod tests {
                 body_offset: 0,
             },
         }
+    }
+
+    #[test]
+    fn targeted_groups_and_same_event_records_are_indexed_both_ways() {
+        let mut a = incident("a", "2017-05-10", &["jnim"], Some("Mopti"));
+        a.targets = vec![
+            "civilians".into(),
+            crate::content::Target {
+                actor: "MNLA fighters".into(),
+                kind: Some(crate::content::TargetKind::Rebels),
+                group: Some("mnla".into()),
+            },
+        ];
+        // An earlier record repeating a later one, and a second repeat.
+        let mut b = incident("b", "2017-05", &["jnim"], Some("Mopti"));
+        b.same_event_as = Some("a".into());
+        let mut c = incident("c", "2017-05-11", &["jnim"], Some("Mopti"));
+        c.same_event_as = Some("a".into());
+        let site = Site {
+            incidents: vec![b, a, c],
+            groups: vec![group("jnim", vec![]), group("mnla", vec![])],
+            ..Site::default()
+        };
+        let ix = Index::build(&site);
+        assert_eq!(ix.targeted, [vec![], vec![1]]);
+        assert_eq!(
+            ix.by_group[1],
+            Vec::<usize>::new(),
+            "targeted is not its chronology"
+        );
+        assert_eq!(ix.same_event, [vec![1], vec![0, 2], vec![1]]);
     }
 
     #[test]

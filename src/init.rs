@@ -38,9 +38,10 @@ const GITIGNORE: &str = "/public\n";
 const HOME: &str = r#"---
 title: Welcome
 ---
-This site was created by `briefwerk init`. Its records are fictional examples showing the
-format: replace them with your own. Start with the example
-[briefing](@briefing/2024-04-02-example-briefing).
+This site was created by `briefwerk init`. Its group, incident and briefing are fictional
+examples showing the format: delete them and add your own with `briefwerk new` (this text
+links to none of them, so the site checks clean without them). Say who you are on the
+[about page](@page/about).
 "#;
 
 const GROUP: &str = r#"---
@@ -67,7 +68,8 @@ location: {place: Example Town, admin1: Example Region, country: ML}
 groups: [example-armed-group]
 attribution: claimed
 event_type: attack
-targets: [security forces]
+targets:
+  - {actor: Example Security Forces, kind: state_forces}
 casualties: {killed: 2, wounded: {min: 3, max: 5}}
 tags: [example]
 summary: An example record showing every common field.
@@ -202,6 +204,41 @@ mod tests {
         assert_eq!(
             (report.incidents, report.groups, report.briefings),
             (1, 1, 1)
+        );
+    }
+
+    #[test]
+    fn deleting_the_examples_leaves_a_site_that_checks_clean() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        init(&site, false).unwrap();
+        let examples: Vec<&str> = FILES
+            .iter()
+            .map(|(rel, _)| *rel)
+            .filter(|rel| {
+                [
+                    "content/groups/",
+                    "content/incidents/",
+                    "content/briefings/",
+                ]
+                .iter()
+                .any(|d| rel.starts_with(d))
+            })
+            .collect();
+        assert_eq!(examples.len(), 3, "{examples:?}");
+        for rel in examples {
+            std::fs::remove_file(site.join(rel)).unwrap();
+        }
+        let report =
+            crate::check(&site, &BuildOptions::default()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            report.warnings.is_empty(),
+            "{}",
+            report.warnings.render(false)
+        );
+        assert_eq!(
+            (report.incidents, report.groups, report.briefings),
+            (0, 0, 0)
         );
     }
 

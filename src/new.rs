@@ -41,6 +41,9 @@ pub enum Kind {
     Briefing,
     /// `content/pages/<title>.md`
     Page,
+    /// `content/digests/<cc>/<yyyy-mm>.md`: an analyst's assessment of a country's month;
+    /// the "title" is the country code and the date the month.
+    Digest,
 }
 
 impl Kind {
@@ -51,6 +54,7 @@ impl Kind {
             Kind::Group => "group",
             Kind::Briefing => "briefing",
             Kind::Page => "page",
+            Kind::Digest => "digest",
         }
     }
 
@@ -61,6 +65,7 @@ impl Kind {
             Kind::Group => "groups",
             Kind::Briefing => "briefings",
             Kind::Page => "pages",
+            Kind::Digest => "digests",
         }
     }
 }
@@ -78,16 +83,26 @@ pub struct NewRecord {
     pub id: Option<String>,
     /// `--group`: an incident's or briefing's groups, a group's affiliations.
     pub groups: Vec<String>,
-    /// `--country`: an incident's country, a group's area.
-    pub country: Option<String>,
+    /// `--country`, repeatable: an incident's country (one), a group's area (any number);
+    /// lower case is accepted and written upper case.
+    pub countries: Vec<String>,
 }
 
-/// Turns a title into `[a-z0-9-]+`: transliterated to ASCII, lower case, every run of other
-/// characters one dash, at most [`MAX_SLUG`] bytes cut at a dash. Deterministic.
+/// Apostrophes and the letters written with them in transliterations (`Jama'at`, `ʿAli`):
+/// dropped from ids rather than made a dash, so `Jama'at` is `jamaat`, not `jama-at`.
+const APOSTROPHES: [char; 7] = ['\'', '’', '‘', 'ʼ', 'ʻ', 'ʿ', '`'];
+
+/// Turns a title into `[a-z0-9-]+`: transliterated to ASCII, lower case, apostrophes dropped,
+/// every run of other characters one dash, at most [`MAX_SLUG`] bytes cut at a dash.
+/// Deterministic.
 pub fn slugify(title: &str) -> String {
-    let ascii = deunicode::deunicode(title);
+    let kept: String = title.chars().filter(|c| !APOSTROPHES.contains(c)).collect();
+    let ascii = deunicode::deunicode(&kept);
     let mut out = String::new();
     for c in ascii.chars().flat_map(char::to_lowercase) {
+        if APOSTROPHES.contains(&c) {
+            continue;
+        }
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.is_empty() && !out.ends_with('-') {
@@ -118,6 +133,9 @@ pub fn derive_id(kind: Kind, title: &str, date: Option<&str>) -> String {
 /// Checks `rec`, writes the new file under `root/content/` and returns its path.
 /// `today` is the default date of a briefing.
 pub fn create(root: &Path, rec: &NewRecord, today: NaiveDate) -> Result<PathBuf, Error> {
+    if rec.kind == Kind::Digest {
+        return create_digest(root, rec, today);
+    }
     let config = config::load(root, &BuildOptions::default())?;
     let mut diags = Diagnostics::default();
 
@@ -132,7 +150,7 @@ pub fn create(root: &Path, rec: &NewRecord, today: NaiveDate) -> Result<PathBuf,
     }
 
     let date = check_date(rec, today, &mut diags);
-    let country = check_country(rec, &mut diags);
+    let countries = check_countries(rec, &mut diags);
     let existing = existing_ids(root, rec.kind)?;
     check_groups(rec, &existing.groups, &mut diags);
 
@@ -161,17 +179,122 @@ pub fn create(root: &Path, rec: &NewRecord, today: NaiveDate) -> Result<PathBuf,
         ));
     }
 
-    let (origin, archetype) = archetype(root, &config.theme, rec.kind)?;
     let values = Values {
         title: yaml_string(title),
         date: date.as_deref().map(yaml_string).unwrap_or_default(),
         today: yaml_string(&today.format("%Y-%m-%d").to_string()),
         id: id.clone(),
         groups: flow_list(&rec.groups),
-        country: country.clone().unwrap_or_default(),
-        countries: flow_list(country.as_slice()),
+        country: countries.first().cloned().unwrap_or_default(),
+        countries: flow_list(&countries),
     };
-    let text = expand(&archetype, &values).map_err(|message| {
+    write_new(root, &config.theme, rec.kind, &rel, &path, &values)?;
+    Ok(path)
+}
+
+/// `briefwerk new digest ML 2017-06`: `content/digests/ml/2017-06.md`.
+fn create_digest(root: &Path, rec: &NewRecord, today: NaiveDate) -> Result<PathBuf, Error> {
+    let config = config::load(root, &BuildOptions::default())?;
+    let mut diags = Diagnostics::default();
+    let usage = "e.g. `briefwerk new digest ML 2017-06`";
+    let code = rec.title.trim().to_ascii_uppercase();
+    if country::by_code(&code).is_none() {
+        let mut d = Diagnostic::error(
+            "invalid-country",
+            format!(
+                "`{}` is not an ISO 3166-1 alpha-2 country code",
+                rec.title.trim()
+            ),
+        );
+        d = match country::COUNTRIES
+            .iter()
+            .find(|c| c.2.eq_ignore_ascii_case(rec.title.trim()))
+        {
+            Some(c) => d.help(format!("the code of {} is `{}`", c.2, c.0)),
+            None => d.help(format!("give the country's two-letter code first: {usage}")),
+        };
+        diags.push(d);
+    }
+    let month = match rec.date.as_deref().map(str::trim) {
+        None => {
+            diags.push(
+                Diagnostic::error("invalid-argument", "a digest needs its month")
+                    .help(format!("give the month as YYYY-MM: {usage}")),
+            );
+            None
+        }
+        Some(m) => match PartialDate::parse(m) {
+            Ok(d) if d.precision() == crate::content::Precision::Month => Some(d),
+            _ => {
+                diags.push(
+                    Diagnostic::error("invalid-date", format!("`{m}` is not a month"))
+                        .help(format!("give the month as YYYY-MM: {usage}")),
+                );
+                None
+            }
+        },
+    };
+    for (what, given) in [
+        ("--group", !rec.groups.is_empty()),
+        ("--id", rec.id.is_some()),
+        ("--country", !rec.countries.is_empty()),
+    ] {
+        if given {
+            diags.push(
+                Diagnostic::error(
+                    "invalid-argument",
+                    format!("`{what}` does not apply to digests"),
+                )
+                .help(usage),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(Error::Invalid(diags));
+    }
+    let Some(month) = month else {
+        return Err(Error::Invalid(diags));
+    };
+    let iso = month.iso();
+    let folder = code.to_ascii_lowercase();
+    let rel = format!("content/digests/{folder}/{iso}.md");
+    let path = root.join(&rel);
+    // The folder may be written in either case: `ML/2017-06.md` is the same assessment.
+    for existing in [folder.clone(), code.clone()] {
+        let other = format!("content/digests/{existing}/{iso}.md");
+        if root.join(&other).exists() {
+            return Err(refusal(&other, &format!("`{other}` already exists")));
+        }
+    }
+    let values = Values {
+        title: yaml_string(&format!(
+            "{} {}",
+            country::name(&code).unwrap_or(&code),
+            month.display()
+        )),
+        date: yaml_string(&iso),
+        today: yaml_string(&today.format("%Y-%m-%d").to_string()),
+        id: iso,
+        groups: flow_list(&[]),
+        country: code.clone(),
+        countries: flow_list(std::slice::from_ref(&code)),
+    };
+    write_new(root, &config.theme, Kind::Digest, &rel, &path, &values)?;
+    Ok(path)
+}
+
+/// Expands the archetype of `kind` with `values` and writes it to `path` (never over an
+/// existing file, never through a link out of the site).
+fn write_new(
+    root: &Path,
+    theme: &str,
+    kind: Kind,
+    rel: &str,
+    path: &Path,
+    values: &Values,
+) -> Result<(), Error> {
+    let (origin, archetype) = archetype(root, theme, kind)?;
+    let text = expand(&archetype, values).map_err(|message| {
         let mut all = Diagnostics::default();
         all.push(
             Diagnostic::error("archetype", message).help(format!("fix the archetype `{origin}`")),
@@ -194,17 +317,17 @@ pub fn create(root: &Path, rec: &NewRecord, today: NaiveDate) -> Result<PathBuf,
     let mut file = match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(&path)
+        .open(path)
     {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(refusal(&rel, &format!("`{rel}` already exists")));
+            return Err(refusal(rel, &format!("`{rel}` already exists")));
         }
-        Err(e) => return Err(Error::io(&path, e)),
+        Err(e) => return Err(Error::io(path, e)),
     };
     file.write_all(text.as_bytes())
-        .map_err(|e| Error::io(&path, e))?;
-    Ok(path)
+        .map_err(|e| Error::io(path, e))?;
+    Ok(())
 }
 
 fn refusal(rel: &str, message: &str) -> Error {
@@ -234,7 +357,7 @@ fn check_date(rec: &NewRecord, today: NaiveDate, diags: &mut Diagnostics) -> Opt
             return None;
         }
         (None, Kind::Briefing) => return Some(today.format("%Y-%m-%d").to_string()),
-        (None, Kind::Group | Kind::Page) => return None,
+        (None, Kind::Group | Kind::Page | Kind::Digest) => return None,
     };
     match PartialDate::parse(&date) {
         Ok(_) => Some(date),
@@ -255,35 +378,59 @@ fn check_date(rec: &NewRecord, today: NaiveDate, diags: &mut Diagnostics) -> Opt
     }
 }
 
-fn check_country(rec: &NewRecord, diags: &mut Diagnostics) -> Option<String> {
-    let code = rec.country.as_ref()?.trim().to_string();
-    if matches!(rec.kind, Kind::Briefing | Kind::Page) {
+/// The `--country` codes, upper-cased and checked: one for an incident, any number for a
+/// group's area, none for briefings and pages.
+fn check_countries(rec: &NewRecord, diags: &mut Diagnostics) -> Vec<String> {
+    if rec.countries.is_empty() {
+        return Vec::new();
+    }
+    if matches!(rec.kind, Kind::Briefing | Kind::Page | Kind::Digest) {
         diags.push(Diagnostic::error(
             "invalid-argument",
             format!("`--country` does not apply to {}s", rec.kind.name()),
         ));
-        return None;
+        return Vec::new();
     }
-    if country::by_code(&code).is_some() {
-        return Some(code);
+    if rec.kind == Kind::Incident && rec.countries.len() > 1 {
+        diags.push(
+            Diagnostic::error(
+                "invalid-argument",
+                format!(
+                    "an incident has one country, not {}",
+                    rec.countries.len()
+                ),
+            )
+            .help("give `--country` once; an event across a border is one record per country, or one record in the country where it began"),
+        );
+        return Vec::new();
     }
-    let upper = code.to_ascii_uppercase();
-    let mut d = Diagnostic::error(
-        "invalid-country",
-        format!("`{code}` is not an ISO 3166-1 alpha-2 country code"),
-    );
-    if country::by_code(&upper).is_some() {
-        d = d.help(format!("country codes are upper case: `{upper}`"));
-    } else if let Some(c) = country::COUNTRIES
-        .iter()
-        .find(|c| c.2.eq_ignore_ascii_case(&code))
-    {
-        d = d.help(format!("the code of {} is `{}`", c.2, c.0));
-    } else {
-        d = d.help("use a two-letter code such as `ML`, `BF` or `NE`");
+    let mut out: Vec<String> = Vec::new();
+    for given in &rec.countries {
+        let code = given.trim().to_ascii_uppercase();
+        if country::by_code(&code).is_some() {
+            if !out.contains(&code) {
+                out.push(code);
+            }
+            continue;
+        }
+        let mut d = Diagnostic::error(
+            "invalid-country",
+            format!(
+                "`{}` is not an ISO 3166-1 alpha-2 country code",
+                given.trim()
+            ),
+        );
+        if let Some(c) = country::COUNTRIES
+            .iter()
+            .find(|c| c.2.eq_ignore_ascii_case(given.trim()))
+        {
+            d = d.help(format!("the code of {} is `{}`", c.2, c.0));
+        } else {
+            d = d.help("use a two-letter code such as `ML`, `BF` or `NE`");
+        }
+        diags.push(d);
     }
-    diags.push(d);
-    None
+    out
 }
 
 fn check_groups(rec: &NewRecord, known: &[String], diags: &mut Diagnostics) {
@@ -369,6 +516,7 @@ fn existing_ids(root: &Path, kind: Kind) -> Result<Existing, Error> {
             .map(|r| id_of(&r.raw.id, r.loc.file))
             .collect(),
         Kind::Page => raw.pages.iter().map(|r| id_of(&None, r.loc.file)).collect(),
+        Kind::Digest => Vec::new(),
     };
     let mut names: Vec<String> = groups.into_iter().map(|(id, _)| id).collect();
     names.sort();
@@ -506,7 +654,17 @@ mod tests {
         );
         assert_eq!(
             derive_id(Kind::Briefing, "  JNIM's year: 2019! ", Some("2020")),
-            "2020-jnim-s-year-2019"
+            "2020-jnims-year-2019"
+        );
+        // Apostrophes (straight, curly, the ʿayn of transliterations) are dropped, not dashes.
+        assert_eq!(
+            derive_id(Kind::Group, "Jama'at Nusrat al-Islam wal-Muslimin", None),
+            "jamaat-nusrat-al-islam-wal-muslimin"
+        );
+        assert_eq!(derive_id(Kind::Group, "Jama’at ʿAli", None), "jamaat-ali");
+        assert_eq!(
+            derive_id(Kind::Group, "L'État islamique", None),
+            "letat-islamique"
         );
         assert_eq!(
             derive_id(Kind::Group, "Ansar al-Islam", None),
@@ -561,7 +719,13 @@ mod tests {
 
     #[test]
     fn every_kind_has_an_embedded_archetype_that_uses_known_placeholders() {
-        for kind in [Kind::Incident, Kind::Group, Kind::Briefing, Kind::Page] {
+        for kind in [
+            Kind::Incident,
+            Kind::Group,
+            Kind::Briefing,
+            Kind::Page,
+            Kind::Digest,
+        ] {
             let (origin, text) = archetype(Path::new("/nonexistent"), "default", kind).unwrap();
             assert!(origin.starts_with("<embedded"), "{origin}");
             let v = Values {

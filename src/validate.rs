@@ -27,7 +27,7 @@ use crate::yaml::{self, Part, Seg};
 
 mod at_links;
 mod digest;
-mod duplicates;
+pub mod duplicates;
 
 pub use duplicates::may_repeat;
 mod incident;

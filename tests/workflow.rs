@@ -80,6 +80,19 @@ fn new_incident_gets_its_id_from_date_and_title_and_builds_at_once() {
         "end_date",
         "place",
         "admin1",
+        "admin2",
+        "precision",
+        "claim_date",
+        "claim_medium",
+        "claimed_killed",
+        "claimed_wounded",
+        "claimed_captured",
+        "claims",
+        "kind",
+        "attackers_killed",
+        "fatalities",
+        "distinct_from",
+        "same_event_as",
         "lat",
         "lon",
         "attribution",
@@ -202,8 +215,31 @@ fn new_checks_dates_and_countries() {
             "date `2019-02-30` does not exist",
         ),
         (
-            &["incident", "A", "--date", "2019", "--country", "ml"],
-            "country codes are upper case: `ML`",
+            &[
+                "incident",
+                "A",
+                "--date",
+                "2019",
+                "--country",
+                "ML",
+                "--country",
+                "BF",
+            ],
+            "an incident has one country, not 2",
+        ),
+        (
+            &["incident", "Attack", "Boni", "--date", "2019"],
+            "quote a title of several words",
+        ),
+        (&["digest", "ML"], "a digest needs its month"),
+        (&["digest", "Mali", "2017-06"], "the code of Mali is `ML`"),
+        (
+            &["digest", "ML", "2017-06-18"],
+            "`2017-06-18` is not a month",
+        ),
+        (
+            &["digest", "ML", "2017-06", "--group", "jnim"],
+            "`--group` does not apply to digests",
         ),
         (
             &["incident", "A", "--date", "2019", "--country", "Mali"],
@@ -241,6 +277,93 @@ fn new_checks_dates_and_countries() {
         assert!(o.status.success(), "{date}: {}", stderr(&o));
         assert!(t.root.join(format!("content/incidents/{id}.md")).is_file());
     }
+}
+
+#[test]
+fn a_group_takes_several_countries_and_keeps_apostrophes_out_of_its_id() {
+    let t = SiteTest::fixture("basic");
+    let o = new(
+        &t.root,
+        &[
+            "group",
+            "Jama'at Nusrat al-Islam wal-Muslimin",
+            "--country",
+            "dz",
+            "--country",
+            "ML",
+            "--country",
+            "ml",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let path = t
+        .root
+        .join("content/groups/jamaat-nusrat-al-islam-wal-muslimin.md");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}: {}", stdout(&o)));
+    assert!(text.contains("area: [DZ, ML]\n"), "{text}");
+    // Every group field is in the skeleton.
+    for field in [
+        "short_name",
+        "aliases",
+        "dissolved",
+        "status",
+        "merged_from",
+        "merged_into",
+        "leaders",
+        "ideology",
+        "acled_actor",
+        "inter",
+        "relationships",
+        "type",
+        "note",
+        "draft",
+    ] {
+        assert!(
+            text.contains(&format!("{field}:")),
+            "no `{field}` in\n{text}"
+        );
+    }
+    let o = check(&t.root);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("error:"), "{}", stderr(&o));
+}
+
+#[test]
+fn new_digest_writes_an_assessment_that_checks_and_is_loaded() {
+    let t = SiteTest::fixture("basic");
+    let o = new(&t.root, &["digest", "ml", "2017-06"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o)
+            .trim_end()
+            .ends_with("content/digests/ml/2017-06.md"),
+        "{}",
+        stdout(&o)
+    );
+    let text = std::fs::read_to_string(t.root.join("content/digests/ml/2017-06.md")).unwrap();
+    assert!(text.contains("trend: unchanged"), "{text}");
+    assert!(text.contains("# author:"), "{text}");
+    assert!(text.contains("\"Mali June 2017\""), "{text}");
+    // Either case of the folder is the same assessment: never a second one.
+    let again = new(&t.root, &["digest", "ML", "2017-06"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+    let o = check(&t.root);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("error:"), "{}", stderr(&o));
+    // The assessment is part of the site as written.
+    let config = briefwerk::config::load(&t.root, &Default::default()).unwrap();
+    let (sources, _) = briefwerk::load::read_sources(&t.root).unwrap();
+    let (raw, _) = briefwerk::load::parse(&sources);
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let (site, d) = briefwerk::validate::validate(raw, &sources, &config, today);
+    let site = site.unwrap_or_else(|| panic!("{}", d.render(false)));
+    let a = site.assessment("ML", (2017, 6)).expect("assessment loaded");
+    assert_eq!(a.trend, briefwerk::content::Trend::Unchanged);
 }
 
 #[test]

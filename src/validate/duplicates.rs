@@ -9,7 +9,8 @@
 //! by a grid of cells at least [`NEAR_KM`] wide; in each bucket they are sorted by first
 //! day, and each is compared only with those that start before it ends. The work is the
 //! number of incidents (times a logarithm) plus the number of pairs whose dates overlap
-//! in one bucket, which are (for regions) exactly the pairs reported.
+//! in one bucket, which are (for regions) exactly the pairs reported. Each record gets at
+//! most one warning, so the output grows with the records, not with the pairs.
 
 use std::collections::HashMap;
 
@@ -41,31 +42,58 @@ struct Key {
 }
 
 /// Reports every possible duplicate among `incidents` (published, valid, sorted by date
-/// then id): one warning per record that may repeat earlier ones, at that record, with a
-/// note at each earlier one.
+/// then id): one warning per record, at the record a pair is reported at
+/// ([`reported_at`]), with a note at each of the others.
 pub(super) fn check(
     cx: &mut Ctx<'_>,
     incidents: &[Incident],
     ids: &std::collections::BTreeMap<String, RecordLoc>,
 ) {
-    let pairs = pairs(incidents);
-    if pairs.is_empty() {
-        return;
-    }
-    // Grouped by the later record of each pair (pairs are sorted by it).
-    let mut start = 0;
-    while start < pairs.len() {
-        let later = pairs[start].1;
-        let end = start + pairs[start..].partition_point(|p| p.1 == later);
-        let earlier: Vec<usize> = pairs[start..end].iter().map(|p| p.0 as usize).collect();
-        report(cx, incidents, ids, later as usize, &earlier);
-        start = end;
+    for (at, others) in by_record(incidents, &pairs(incidents)) {
+        report(cx, incidents, ids, at as usize, &others);
     }
 }
 
-/// Every pair (earlier, later) of possible duplicates, as positions in `incidents`, sorted
-/// by the later then the earlier, each once, silenced ones left out.
-fn pairs(incidents: &[Incident]) -> Vec<(u32, u32)> {
+/// The pairs grouped by the record each is reported at: (record, the others, in site order),
+/// by record.
+pub fn by_record(incidents: &[Incident], pairs: &[(u32, u32)]) -> Vec<(u32, Vec<u32>)> {
+    let mut owned: Vec<(u32, u32)> = pairs
+        .iter()
+        .map(|&(a, b)| {
+            let at = reported_at(&incidents[a as usize], &incidents[b as usize]);
+            if at { (a, b) } else { (b, a) }
+        })
+        .collect();
+    owned.sort_unstable();
+    let mut out: Vec<(u32, Vec<u32>)> = Vec::new();
+    for (at, other) in owned {
+        match out.last_mut() {
+            Some((r, v)) if *r == at => v.push(other),
+            _ => out.push((at, vec![other])),
+        }
+    }
+    out
+}
+
+/// Whether a pair (`a` before `b` in site order) is reported at `a`: at the record whose
+/// dates span more days (the vaguer one: a record dated only `2017` may repeat many of that
+/// year, and one warning there says so, instead of one on each of them), else at `b`.
+fn reported_at(a: &Incident, b: &Incident) -> bool {
+    let span = |i: &Incident| {
+        i.end_date
+            .unwrap_or(i.date)
+            .last_day()
+            .max(i.date.last_day())
+            - i.date.first_day()
+    };
+    span(a) > span(b)
+}
+
+/// Every pair (earlier, later) of possible duplicates, as positions in `incidents` (sorted
+/// by date, then id, as in `Site`), sorted by the later then the earlier, each once, those
+/// silenced by `distinct_from` or `same_event_as` left out. Used by `check` and by anyone
+/// who must find repeats among many records (an import).
+pub fn pairs(incidents: &[Incident]) -> Vec<(u32, u32)> {
     use chrono::Datelike;
     let keys: Vec<Key> = incidents
         .iter()
@@ -80,8 +108,27 @@ fn pairs(incidents: &[Incident]) -> Vec<(u32, u32)> {
         })
         .collect();
 
+    // Regions as numbers: (country, admin1 without case or edge spaces).
+    let mut region_ids: HashMap<(&str, String), u32> = HashMap::new();
+    let region: Vec<Option<u32>> = incidents
+        .iter()
+        .map(|i| {
+            let a = i.location.admin1.as_deref()?.trim().to_lowercase();
+            if a.is_empty() {
+                return None;
+            }
+            let next = region_ids.len() as u32;
+            Some(
+                *region_ids
+                    .entry((i.location.country.as_str(), a))
+                    .or_insert(next),
+            )
+        })
+        .collect();
+    let coords: Vec<Option<(f64, f64)>> = incidents.iter().map(|i| i.location.coords).collect();
+
     // Buckets: (country, group, region) and (country, group, cell), each a list of positions.
-    let mut by_region: HashMap<(&str, &str, String), Vec<u32>> = HashMap::new();
+    let mut by_region: HashMap<(&str, u32), Vec<u32>> = HashMap::new();
     let mut by_cell: HashMap<(&str, &str), Grid> = HashMap::new();
     // Longitude cells are NEAR_KM wide at the highest latitude of the country's points, so
     // two points within NEAR_KM are at most one cell apart in each direction anywhere in it.
@@ -99,12 +146,6 @@ fn pairs(incidents: &[Incident]) -> Vec<(u32, u32)> {
         let mut groups: Vec<&str> = i.groups.iter().map(String::as_str).collect();
         groups.sort_unstable();
         groups.dedup();
-        let region = i
-            .location
-            .admin1
-            .as_deref()
-            .map(|a| a.trim().to_lowercase())
-            .filter(|a| !a.is_empty());
         let cell = i.location.coords.map(|(lat, lon)| {
             let lon_cell = lat_cell / cos_at(max_lat.get(country).copied().unwrap_or(0.0));
             (
@@ -113,11 +154,9 @@ fn pairs(incidents: &[Incident]) -> Vec<(u32, u32)> {
             )
         });
         for g in groups {
-            if let Some(r) = &region {
-                by_region
-                    .entry((country, g, r.clone()))
-                    .or_default()
-                    .push(p);
+            // The region's number stands for the country too.
+            if let Some(r) = region[p as usize] {
+                by_region.entry((g, r)).or_default().push(p);
             }
             if let Some(c) = cell {
                 by_cell
@@ -174,7 +213,15 @@ fn pairs(incidents: &[Incident]) -> Vec<(u32, u32)> {
                             .iter()
                             .take_while(|&&b| keys[b as usize].start <= ka.end)
                         {
-                            if after(a, b) && near(&incidents[a as usize], &incidents[b as usize]) {
+                            // Pairs in one region were found above.
+                            let same_region = region[a as usize].is_some()
+                                && region[a as usize] == region[b as usize];
+                            if after(a, b)
+                                && !same_region
+                                && coords[a as usize]
+                                    .zip(coords[b as usize])
+                                    .is_some_and(|(x, y)| distance_km(x, y) <= NEAR_KM)
+                            {
                                 out.push(ordered(a, b));
                             }
                         }
@@ -322,13 +369,14 @@ fn report(
     cx: &mut Ctx<'_>,
     incidents: &[Incident],
     ids: &std::collections::BTreeMap<String, RecordLoc>,
-    later: usize,
-    earlier: &[usize],
+    at: usize,
+    others: &[u32],
 ) {
-    let b = &incidents[later];
+    let others: Vec<usize> = others.iter().map(|&o| o as usize).collect();
+    let b = &incidents[at];
     let Some(here) = ids.get(&b.id) else { return };
-    let first = &incidents[earlier[0]];
-    let message = match earlier.len() {
+    let first = &incidents[others[0]];
+    let message = match others.len() {
         1 => format!("`{}` may be the same event as `{}`", b.id, first.id),
         n => format!(
             "`{}` may be the same event as `{}` and {} other incidents",
@@ -339,7 +387,7 @@ fn report(
     };
     let at = record_at(cx, here);
     let mut d = Diagnostic::warning("possible-duplicate", message).at(at, why(first, b));
-    for &e in earlier.iter().take(NOTES) {
+    for &e in others.iter().take(NOTES) {
         let a = &incidents[e];
         let Some(there) = ids.get(&a.id) else {
             continue;
@@ -350,8 +398,8 @@ fn report(
             format!("`{}` ({}): {}", a.id, a.date.iso(), why(a, b)),
         );
     }
-    if earlier.len() > NOTES {
-        let rest = &earlier[NOTES..];
+    if others.len() > NOTES {
+        let rest = &others[NOTES..];
         let named: Vec<&str> = rest
             .iter()
             .take(ALSO)
@@ -455,6 +503,128 @@ mod tests {
             found.len()
         );
         assert_eq!(found, brute);
+    }
+
+    use crate::content::{Location, Origin, PartialDate, PlacePrecision};
+    use proptest::prelude::*;
+
+    /// An incident from small choices, so that random sets have many near-collisions.
+    fn incident(n: usize, c: &Choice) -> Incident {
+        let date = match c.precision {
+            0 => format!("{}", 2017 + c.year),
+            1 => format!("{}-{:02}", 2017 + c.year, 1 + c.month),
+            _ => format!("{}-{:02}-{:02}", 2017 + c.year, 1 + c.month, 1 + c.day),
+        };
+        let date = PartialDate::parse(&date).unwrap();
+        let end_date = (c.precision == 2 && c.span > 0).then(|| {
+            let d = date.first_day() + chrono::Duration::days(i64::from(c.span));
+            PartialDate::parse(&d.format("%Y-%m-%d").to_string()).unwrap()
+        });
+        let groups = ["jnim", "isgs", "aqim"];
+        Incident {
+            id: format!("i{n:03}"),
+            title: String::new(),
+            date,
+            end_date,
+            location: Location {
+                place: None,
+                admin1: c.region.map(|r| ["Mopti", "mopti ", "Gao"][r].to_string()),
+                admin2: None,
+                country: ["ML", "BF"][c.country].to_string(),
+                // Points 0–60 km apart around 14.5 N, some near a grid line.
+                coords: c
+                    .point
+                    .map(|(y, x)| (14.5 + f64::from(y) * 0.05, -1.0 + f64::from(x) * 0.05)),
+                precision: PlacePrecision::Exact,
+            },
+            groups: c.groups.iter().map(|&g| groups[g].to_string()).collect(),
+            claims: vec![],
+            attribution: None,
+            claim_relation: None,
+            event_type: None,
+            targets: vec![],
+            casualties: Default::default(),
+            tags: vec![],
+            summary: None,
+            sources: vec![],
+            distinct_from: c.distinct.map(|d| format!("i{d:03}")).into_iter().collect(),
+            same_event_as: c.same.map(|d| format!("i{d:03}")),
+            draft: false,
+            body: String::new(),
+            origin: Origin {
+                file: 0,
+                body_offset: 0,
+            },
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    struct Choice {
+        year: u32,
+        month: u32,
+        day: u32,
+        precision: u8,
+        span: u32,
+        country: usize,
+        region: Option<usize>,
+        point: Option<(u8, u8)>,
+        groups: Vec<usize>,
+        distinct: Option<usize>,
+        same: Option<usize>,
+    }
+
+    fn choice() -> impl Strategy<Value = Choice> {
+        (
+            (0u32..2, 0u32..2, 0u32..28, 0u8..3, 0u32..4),
+            (0usize..2, proptest::option::of(0usize..3)),
+            proptest::option::of((0u8..12, 0u8..12)),
+            proptest::collection::vec(0usize..3, 0..3),
+            (
+                proptest::option::weighted(0.1, 0usize..40),
+                proptest::option::weighted(0.1, 0usize..40),
+            ),
+        )
+            .prop_map(
+                |(
+                    (year, month, day, precision, span),
+                    (country, region),
+                    point,
+                    groups,
+                    (distinct, same),
+                )| Choice {
+                    year,
+                    month,
+                    day,
+                    precision,
+                    span,
+                    country,
+                    region,
+                    point,
+                    groups,
+                    distinct,
+                    same,
+                },
+            )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// The bucketed search finds exactly the pairs that comparing every pair finds.
+        #[test]
+        fn buckets_find_exactly_the_pairs_the_rule_names(choices in proptest::collection::vec(choice(), 0..40)) {
+            let mut incs: Vec<Incident> =
+                choices.iter().enumerate().map(|(n, c)| incident(n, c)).collect();
+            incs.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.id.cmp(&b.id)));
+            let mut want = Vec::new();
+            for b in 0..incs.len() {
+                for a in 0..b {
+                    if may_repeat(&incs[a], &incs[b]) {
+                        want.push((a as u32, b as u32));
+                    }
+                }
+            }
+            prop_assert_eq!(pairs(&incs), want);
+        }
     }
 
     #[test]
