@@ -250,18 +250,17 @@ fn print_diags(d: &Diagnostics, format: Format) {
     }
 }
 
+/// Shows `e` and returns its exit status (decided by [`Error::exit_code`], nowhere else).
 fn fail(e: Error, format: Format) -> ExitCode {
+    let code = ExitCode::from(e.exit_code());
     match e {
         Error::Invalid(d) => {
             print_diags(&d, format);
             errln!("{}", d.summary());
-            ExitCode::from(1)
         }
-        other => {
-            errln!("error: {other}");
-            ExitCode::from(2)
-        }
+        other => errln!("error: {other}"),
     }
+    code
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {
@@ -419,7 +418,7 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
         Err(e @ Error::Invalid(_)) => fail(e, Format::Human),
         Err(e) => {
             errln!("error: {}", p(&e.to_string()));
-            ExitCode::from(2)
+            ExitCode::from(e.exit_code())
         }
     }
 }
@@ -592,12 +591,19 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
     let mut progress = Some(Progress::new(ui, "building"));
     let mut last_warnings = Diagnostics::default();
     let result = server.run(|event| match event {
-        Event::Listening { url, output_dir } => {
+        Event::Listening {
+            url,
+            elsewhere,
+            output_dir,
+        } => {
             if let Some(p) = progress.take() {
                 p.done();
             }
             // The one line on standard output, so scripts and tests can read the URL.
             outln!("serving {url}");
+            for other in &elsewhere {
+                errln!("from other machines: {other}");
+            }
             if ui.verbose {
                 errln!("output in {}", output_dir.display());
             }
@@ -785,11 +791,7 @@ fn init(a: InitArgs, ui: Ui) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        // A refusal (non-empty directory) is the editor's to resolve; I/O is not.
-        Err(Error::Other(msg)) => {
-            errln!("error: {msg}");
-            ExitCode::from(1)
-        }
+        // A refusal (non-empty directory) exits 1, I/O 2: `Error::exit_code` decides.
         Err(e) => fail(e, Format::Human),
     }
 }

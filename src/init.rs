@@ -125,7 +125,7 @@ pub fn init(dir: &Path, force: bool) -> Result<InitReport, Error> {
     match std::fs::read_dir(dir) {
         Ok(mut entries) => {
             if entries.next().is_some() && !force {
-                return Err(Error::Other(format!(
+                return Err(Error::Refused(format!(
                     "`{}` is not empty; choose an empty or new directory, or pass --force \
                      (which adds the missing files and overwrites none)",
                     dir.display()

@@ -570,7 +570,7 @@ fn archetype(root: &Path, theme: &str, kind: Kind) -> Result<(String, String), E
             )
         })
         .ok_or_else(|| {
-            Error::Other(format!(
+            Error::Input(format!(
                 "no archetype for {}s (looked for {rel})",
                 kind.name()
             ))

@@ -180,7 +180,10 @@ impl Tree {
         let mut map = BTreeMap::new();
         let mut it = walkdir::WalkDir::new(dir).min_depth(1).into_iter();
         while let Some(e) = it.next() {
-            let e = e.map_err(|e| Error::Other(format!("cannot read {}: {e}", dir.display())))?;
+            let e = e.map_err(|e| {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                Error::io(path, e.into())
+            })?;
             let ft = e.file_type();
             let kind = if ft.is_dir() {
                 Kind::Dir
@@ -532,11 +535,10 @@ impl Writer {
             Ok(()) => {}
             Err(fs::TryLockError::WouldBlock) => {
                 let pid = fs::read_to_string(&lock_path).unwrap_or_default();
-                return Err(Error::Other(format!(
-                    "another briefwerk build (process {}) is publishing into {}; wait for it to finish",
-                    pid.trim(),
-                    out.display()
-                )));
+                return Err(Error::Busy {
+                    pid: pid.trim().to_string(),
+                    out,
+                });
             }
             Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
         }
@@ -858,10 +860,13 @@ impl Writer {
                 // Paths of someone else's may hold anything but a newline (one per line).
                 let s = m.to_string_lossy();
                 if s.contains('\n') || m.to_str().is_none() {
-                    return Err(Error::Other(format!(
-                        "cannot carry {} into the new site: its name is not plain UTF-8 text on one line",
-                        self.out.join(m).display()
-                    )));
+                    return Err(Error::Foreign {
+                        why: format!(
+                            "cannot carry {} into the new site: its name is not plain UTF-8 text on one line",
+                            self.out.join(m).display()
+                        ),
+                        path: self.out.join(m),
+                    });
                 }
                 text.push_str(&s);
                 text.push('\n');
@@ -946,11 +951,11 @@ struct Plan {
 
 impl Sink for Writer {
     fn put(&self, file: OutputFile) -> Result<(), Error> {
-        check_relative(&file.path).map_err(Error::Other)?;
+        check_relative(&file.path).map_err(Error::Output)?;
         {
             let mut st = lock(&self.state);
             if st.proofs.contains_key(&file.path) {
-                return Err(Error::Other(format!(
+                return Err(Error::Output(format!(
                     "two outputs want the same path `{}`",
                     file.path
                 )));
@@ -1134,10 +1139,13 @@ fn open_work(work: &Path) -> Result<bool, Error> {
     match fs::symlink_metadata(work) {
         Ok(m) if m.is_dir() => {}
         Ok(_) => {
-            return Err(Error::Other(format!(
-                "{} is not a folder (a symlink?); briefwerk keeps its work files there: remove it",
-                work.display()
-            )));
+            return Err(Error::Foreign {
+                why: format!(
+                    "{} is not a folder (a symlink?); briefwerk keeps its work files there: remove it",
+                    work.display()
+                ),
+                path: work.to_path_buf(),
+            });
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             fs::create_dir(work).map_err(|e| Error::io(work, e))?;

@@ -168,7 +168,7 @@ pub fn import_acled_with(
     });
     let incidents_dir = config::normalise(&root.join("content").join("incidents"));
     if !into_abs.starts_with(&incidents_dir) {
-        return Err(Error::Other(format!(
+        return Err(Error::Refused(format!(
             "`{}` is outside content/incidents; imported records must live there to be built",
             into.display()
         )));
@@ -479,22 +479,28 @@ fn own_files(dir: &Path) -> Result<BTreeMap<PathBuf, OwnFile>, Error> {
         }
         // Its own files are regular files; a link or FIFO in their place is not read.
         if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
-            return Err(Error::Other(format!(
-                "`{}` is not a regular file (a link, a pipe or a device); the importer reads \
-                 and replaces only regular files it wrote",
-                path.display()
-            )));
+            return Err(Error::Foreign {
+                why: format!(
+                    "`{}` is not a regular file (a link, a pipe or a device); the importer reads \
+                     and replaces only regular files it wrote",
+                    path.display()
+                ),
+                path,
+            });
         }
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         if !text.starts_with(HEADER.lines().next().unwrap_or_default()) {
-            return Err(Error::Other(format!(
-                "`{}` was not written by `briefwerk import acled`; rename it so the importer can own \
-                 the name (it never touches files it did not write)",
-                path.display()
-            )));
+            return Err(Error::Foreign {
+                why: format!(
+                    "`{}` was not written by `briefwerk import acled`; rename it so the importer can own \
+                     the name (it never touches files it did not write)",
+                    path.display()
+                ),
+                path,
+            });
         }
         let file: RawIncidentFile = crate::yaml::from_str(&text).map_err(|e| {
-            Error::Other(format!(
+            Error::Refused(format!(
                 "`{}` no longer parses ({}); fix or delete it and import again",
                 path.display(),
                 e.message
@@ -555,7 +561,7 @@ fn render_files(list: &[RawIncident], budget: usize) -> Result<Vec<String>, Erro
         let yaml = crate::yaml::to_string(&File {
             incidents: [OutIncident::from(r)],
         })
-        .map_err(|e| Error::Other(format!("cannot write YAML: {e}")))?;
+        .map_err(|e| Error::Internal(format!("cannot write YAML: {e}")))?;
         // A list item renders the same alone as among others: the file is the items in turn.
         let item = yaml.strip_prefix(KEY).unwrap_or(&yaml);
         if items > 0 && cur.len() + item.len() > budget {
@@ -990,7 +996,7 @@ fn read_rows(
         .from_reader(bytes.as_slice());
     let headers = rdr
         .headers()
-        .map_err(|e| Error::Other(format!("{}: cannot read the header: {e}", path.display())))?;
+        .map_err(|e| Error::Input(format!("{}: cannot read the header: {e}", path.display())))?;
     let headers: Vec<String> = headers
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
@@ -1004,7 +1010,7 @@ fn read_rows(
         .filter(|c| !col.contains_key(c))
         .collect();
     if !missing.is_empty() || !(col.contains_key("iso") || col.contains_key("country")) {
-        return Err(Error::Other(format!(
+        return Err(Error::Input(format!(
             "{} is not an ACLED export: it lacks the column(s) {}",
             path.display(),
             if missing.is_empty() {

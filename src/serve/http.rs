@@ -1,781 +1,79 @@
-//! `briefwerk serve` (issue 5): build, serve over HTTP, watch, rebuild, and reload every open
-//! page by itself.
+//! The HTTP side of `serve`: admits connections, reads and checks request heads, answers
+//! with files of the output directory.
 //!
-//! Takes [`ServeOptions`]; builds the site with [`crate::render_site`] into a private temporary
-//! directory (outside the site, removed on stop) with `base_url` pointing at the server;
-//! serves that directory and nothing else; watches `content/`, `themes/`, `templates/`,
-//! `static/` and `site.yaml`, debounced so that an editor's save-by-rename makes one rebuild.
-//! A rebuild writes only the files whose bytes changed (their hashes from the previous build
-//! are kept in memory). Open pages learn about it over server-sent events from
-//! `/__briefwerk/events`: `reload` after a good build, `error` (the diagnostics as escaped
-//! HTML, shown as an overlay) after a bad one, while the last good site keeps being served.
-//! The script that listens is injected into HTML responses here, at serve time only; `build`
-//! output never contains it.
-//!
-//! The library never prints: what happens is reported through [`Event`]s to the caller.
-//! One thread per connection, so a long-lived event stream never holds up a page request.
-//! What a client may hold is bounded by [`Limits`] (issue 14): the whole request head must
-//! arrive within a deadline, connections and event streams are capped in all and per peer
-//! address, and a connection still waiting for its head is closed to make room for a new
-//! one, so slow clients cannot starve the others. The shared state is [`Live`] (behind one
-//! mutex and a condvar) and the table of open connections.
+//! Takes a bound listener and the [`Shared`] state; returns nothing but responses. What a
+//! client may hold is bounded by [`Limits`] (issue 14): the whole request head must arrive
+//! within a deadline, connections and event streams are capped in all and per peer address,
+//! and a connection still waiting for its head is closed to make room for a new one, so slow
+//! clients cannot starve the others. One thread per connection, so a long-lived event stream
+//! never holds up a page request. Must not serve anything outside the output directory
+//! (every segment is decoded and checked, then the canonical path must stay under it), nor
+//! answer a `Host` that is not this server's (DNS rebinding), nor let anything from a request
+//! reach a response header unchecked. Never writes a file.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{Hash as _, Hasher as _};
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write as _};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::net::{IpAddr, Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use notify::{RecursiveMode, Watcher as _};
-
-use crate::config::BuildOptions;
+use super::Limits;
+use super::livereload;
 use crate::error::Error;
-use crate::output::{self, WriteStats};
-use crate::render::OutputFile;
 
-/// Quiet time after the last file event before a rebuild starts. Long enough to fold an
-/// editor's write-temp/rename/chmod into one batch, short enough to feel immediate.
-const DEBOUNCE: Duration = Duration::from_millis(150);
-/// Longest a rebuild waits for events to settle.
-const MAX_DEBOUNCE: Duration = Duration::from_secs(1);
 /// Requests served on one keep-alive connection before it is closed.
 const MAX_REQUESTS_PER_CONNECTION: usize = 1000;
 /// Longest a single write may stall (the whole response has [`Limits::write_deadline`]).
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
-/// How often an idle event stream checks whether its page went away, so a closed tab gives
-/// its place back within a second rather than at the next ping.
-const STREAM_CHECK: Duration = Duration::from_secs(1);
-/// Interval of keep-alive comments on event streams (finds clients that went away).
-const PING: Duration = Duration::from_secs(15);
 /// Longest request head (request line and headers) accepted; browsers send 1–2 KiB.
 const MAX_HEAD: usize = 16 * 1024;
 /// Most header lines in a request head.
 const MAX_HEADER_LINES: usize = 100;
 /// URL prefix of the server's own endpoints (no site path can start with `_`).
-const INTERNAL: &str = "/__briefwerk/";
-
-/// The script every served HTML page loads: listens for `reload` and `error` events and shows
-/// errors in an overlay. The diagnostics arrive already escaped as HTML.
-const LIVE_JS: &str = r#"(function () {
-  "use strict";
-  var me = document.currentScript;
-  var generation = (me && me.getAttribute("data-generation")) || "";
-  var overlay = null;
-  function show(html) {
-    if (!overlay) {
-      overlay = document.createElement("div");
-      overlay.id = "briefwerk-error-overlay";
-      overlay.setAttribute("role", "alert");
-      overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;" +
-        "background:rgba(24,24,24,.97);color:#f2f2f2;padding:2rem;text-align:left;" +
-        "font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace";
-      overlay.innerHTML = '<p style="margin:0 0 1rem;font-weight:bold;color:#ff9e80">' +
-        "briefwerk: the last edit has errors. This is the last good build; " +
-        "fix the file and the page reloads.</p>" +
-        '<pre style="white-space:pre-wrap;margin:0 0 1rem"></pre>' +
-        '<button type="button">Hide</button>';
-      overlay.querySelector("button").onclick = function () {
-        overlay.remove();
-        overlay = null;
-      };
-      document.body.appendChild(overlay);
-    }
-    overlay.querySelector("pre").innerHTML = html;
-  }
-  var events = new EventSource("/__briefwerk/events?generation=" + encodeURIComponent(generation));
-  events.addEventListener("reload", function () {
-    events.close();
-    location.reload();
-  });
-  events.addEventListener("error", function (e) {
-    // The browser fires a plain `error` when the connection drops (it reconnects by
-    // itself); ours carries data.
-    if (typeof e.data === "string") show(e.data);
-  });
-})();
-"#;
-
-/// What `serve` is asked to do.
-#[derive(Debug, Clone)]
-pub struct ServeOptions {
-    /// Site root (holds site.yaml).
-    pub root: PathBuf,
-    /// Address to listen on (loopback unless the editor asks otherwise).
-    pub bind: IpAddr,
-    /// Port; 0 picks a free one.
-    pub port: u16,
-    /// Include drafts.
-    pub drafts: bool,
-    /// Host names answered to besides loopback ones and the address listened on
-    /// (`--allow-host`); any other `Host` is refused (DNS rebinding).
-    pub allowed_hosts: Vec<String>,
-    /// Bounds on what clients may hold.
-    pub limits: Limits,
-}
-
-/// Bounds on what clients may hold. The defaults are what `briefwerk serve` uses; tests
-/// shorten them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    /// Longest wait for a complete request head, counted from the moment the server starts
-    /// waiting for it (also how long a kept-alive connection may sit idle).
-    pub head_deadline: Duration,
-    /// Longest time to send one response (or one event).
-    pub write_deadline: Duration,
-    /// Connections served at once; each costs one thread.
-    pub max_connections: usize,
-    /// Connections at once from one peer address.
-    pub max_connections_per_peer: usize,
-    /// Live-reload event streams open at once.
-    pub max_event_streams: usize,
-    /// Live-reload event streams open at once from one peer address.
-    pub max_event_streams_per_peer: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            head_deadline: Duration::from_secs(10),
-            write_deadline: Duration::from_secs(60),
-            max_connections: 1024,
-            max_connections_per_peer: 256,
-            max_event_streams: 256,
-            max_event_streams_per_peer: 64,
-        }
-    }
-}
-
-impl Default for ServeOptions {
-    fn default() -> ServeOptions {
-        ServeOptions {
-            root: PathBuf::from("."),
-            bind: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            port: 1111,
-            drafts: false,
-            allowed_hosts: Vec::new(),
-            limits: Limits::default(),
-        }
-    }
-}
-
-/// What one build in `serve` did.
-#[derive(Debug)]
-pub struct Rebuilt {
-    /// True for the build made at start-up.
-    pub first: bool,
-    /// HTML pages in the site.
-    pub pages: usize,
-    /// Pages rendered by this build (the others could not have changed).
-    pub rendered: usize,
-    /// What the write did.
-    pub written: WriteStats,
-    /// Time spent reading, validating and rendering.
-    pub render: Duration,
-    /// Time spent writing changed files.
-    pub write: Duration,
-    /// Warnings of the build.
-    pub warnings: crate::Diagnostics,
-}
-
-/// Something the caller may want to tell the editor about.
-#[derive(Debug)]
-pub enum Event {
-    /// The server accepts connections at `url`.
-    Listening {
-        /// The site's address, e.g. `http://127.0.0.1:1111/`.
-        url: String,
-        /// The private directory the site is built into.
-        output_dir: PathBuf,
-    },
-    /// Files changed (paths relative to the site root); a rebuild follows.
-    Changed(Vec<String>),
-    /// A build succeeded and is being served.
-    Built(Rebuilt),
-    /// A build failed; the previous good site is still served and pages show the error.
-    Failed(Error),
-    /// The file watcher reported a problem (the server goes on).
-    WatchError(String),
-    /// The server stopped and removed its output directory.
-    Stopped,
-}
-
-enum Msg {
-    Files(Vec<PathBuf>),
-    WatchError(String),
-    Stop,
-}
-
-/// Stops a running [`Server`] from another thread (e.g. a Ctrl-C handler).
-#[derive(Debug, Clone)]
-pub struct StopHandle(Sender<Msg>);
-
-impl std::fmt::Debug for Msg {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Msg::Files(_) => "Files",
-            Msg::WatchError(_) => "WatchError",
-            Msg::Stop => "Stop",
-        })
-    }
-}
-
-impl StopHandle {
-    /// Asks the server to stop; [`Server::run`] returns soon after.
-    pub fn stop(&self) {
-        let _ = self.0.send(Msg::Stop);
-    }
-}
-
-/// A bound server, ready to [`run`](Server::run).
-pub struct Server {
-    opts: ServeOptions,
-    root: PathBuf,
-    listener: TcpListener,
-    addr: SocketAddr,
-    url: String,
-    tmp: tempfile::TempDir,
-    out: PathBuf,
-    tx: Sender<Msg>,
-    rx: Receiver<Msg>,
-}
-
-impl std::fmt::Debug for Server {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server")
-            .field("url", &self.url)
-            .field("out", &self.out)
-            .finish()
-    }
-}
-
-impl Server {
-    /// Binds the port (so that `port: 0` is resolved) and creates the private output directory.
-    pub fn bind(mut opts: ServeOptions) -> Result<Server, Error> {
-        opts.allowed_hosts = opts
-            .allowed_hosts
-            .iter()
-            .map(|n| allowed_name(n))
-            .collect::<Result<_, _>>()?;
-        let root = opts
-            .root
-            .canonicalize()
-            .map_err(|e| Error::io(&opts.root, e))?;
-        let listener = TcpListener::bind((opts.bind, opts.port)).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AddrInUse {
-                Error::Other(format!(
-                    "port {} is already in use on {}; pass another `--port`, or `--port 0` for any free one",
-                    opts.port, opts.bind
-                ))
-            } else {
-                Error::Other(format!("cannot listen on {}:{}: {e}", opts.bind, opts.port))
-            }
-        })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| Error::Other(format!("cannot read the bound address: {e}")))?;
-        // Links must work in a browser: an unspecified address (0.0.0.0) is not one to visit.
-        let host = if addr.ip().is_unspecified() {
-            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
-        } else {
-            addr
-        };
-        let url = format!("http://{host}/");
-        let tmp = tempfile::Builder::new()
-            .prefix("briefwerk-serve-")
-            .tempdir()
-            .map_err(|e| Error::io(std::env::temp_dir(), e))?;
-        let out = tmp.path().join("public");
-        let (tx, rx) = channel();
-        Ok(Server {
-            opts,
-            root,
-            listener,
-            addr,
-            url,
-            tmp,
-            out,
-            tx,
-            rx,
-        })
-    }
-
-    /// The address to open in a browser, ending in `/`.
-    pub fn url(&self) -> &str {
-        &self.url
-    }
-
-    /// Where the site is built (a private temporary directory).
-    pub fn output_dir(&self) -> &Path {
-        &self.out
-    }
-
-    /// A handle that stops the server from another thread.
-    pub fn stop_handle(&self) -> StopHandle {
-        StopHandle(self.tx.clone())
-    }
-
-    /// Builds, serves and rebuilds until stopped. Reports what happens through `on_event`.
-    pub fn run(self, mut on_event: impl FnMut(Event)) -> Result<(), Error> {
-        let Server {
-            opts,
-            root,
-            listener,
-            addr,
-            url,
-            tmp,
-            out,
-            tx,
-            rx,
-        } = self;
-        let build_opts = BuildOptions {
-            output: Some(out.clone()),
-            base_url: Some(url.clone()),
-            drafts: opts.drafts,
-            // The private output is patched in place between full builds (`write_changed`),
-            // so its manifest lags: a full build adopts what is there.
-            force: true,
-        };
-        let mut builder = Builder {
-            root: root.clone(),
-            session: crate::rebuild::Session::new(&root, build_opts.clone()),
-            opts: build_opts,
-            out: out.clone(),
-            hashes: HashMap::new(),
-        };
-        // Watch before the first build, so that no edit made after start-up goes unnoticed.
-        let mut watcher = Watcher::new(&root, tx.clone())?;
-        let watch_problems = watcher.add_new_dirs(&root);
-        let first = builder.build(true, &[]);
-        std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
-        let out_canon = out.canonicalize().map_err(|e| Error::io(&out, e))?;
-        let shared = Arc::new(Shared {
-            out: out_canon,
-            limits: opts.limits.clone(),
-            hosts: Hosts {
-                bound: addr.ip(),
-                names: opts.allowed_hosts.clone(),
-            },
-            live: Mutex::new(Live::default()),
-            changed: Condvar::new(),
-            conns: Mutex::default(),
-        });
-        for problem in watch_problems {
-            on_event(Event::WatchError(problem));
-        }
-        report(&shared, first, &mut on_event);
-
-        let accept = {
-            let shared = Arc::clone(&shared);
-            std::thread::Builder::new()
-                .name("briefwerk-accept".into())
-                .spawn(move || accept_loop(&listener, &shared))
-                .map_err(|e| Error::Other(format!("cannot start the server thread: {e}")))?
-        };
-        on_event(Event::Listening {
-            url,
-            output_dir: out.clone(),
-        });
-
-        while let Ok(first) = rx.recv() {
-            let mut paths = BTreeSet::new();
-            // Debounce: wait until the events stop for a moment (an editor's save is several:
-            // write a temporary file, rename it over the old one, change its mode), but never
-            // longer than MAX_DEBOUNCE, so a stream of changes cannot hold rebuilds back.
-            let started = Instant::now();
-            let mut next = Some(first);
-            let mut stop = false;
-            while let Some(msg) = next.take() {
-                match msg {
-                    Msg::Files(p) => paths.extend(p),
-                    Msg::WatchError(e) => on_event(Event::WatchError(e)),
-                    Msg::Stop => stop = true,
-                }
-                if stop || started.elapsed() > MAX_DEBOUNCE {
-                    break;
-                }
-                next = rx.recv_timeout(DEBOUNCE).ok();
-            }
-            if stop {
-                break;
-            }
-            let relevant: Vec<String> = paths.iter().filter_map(|p| relevant(&root, p)).collect();
-            if relevant.is_empty() {
-                continue;
-            }
-            on_event(Event::Changed(relevant.clone()));
-            for problem in watcher.add_new_dirs(&root) {
-                on_event(Event::WatchError(problem));
-            }
-            let result = builder.build(false, &relevant);
-            report(&shared, result, &mut on_event);
-        }
-
-        drop(watcher);
-        {
-            let mut live = shared.lock();
-            live.shutdown = true;
-        }
-        shared.changed.notify_all();
-        // Wake the accept loop so it sees the shutdown flag.
-        let wake = if addr.ip().is_unspecified() {
-            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
-        } else {
-            addr
-        };
-        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
-        let _ = accept.join();
-        // Connection threads still finishing a response may fail now; the site is going away.
-        drop(tmp);
-        on_event(Event::Stopped);
-        Ok(())
-    }
-}
-
-/// Updates the live state after a build and reports it.
-fn report(shared: &Shared, result: Result<Rebuilt, Error>, on_event: &mut dyn FnMut(Event)) {
-    match result {
-        Ok(r) => {
-            {
-                let mut live = shared.lock();
-                let changed = r.written.written + r.written.removed > 0;
-                // A fixed error must clear the overlay even when the output is unchanged.
-                if changed || live.error.is_some() || r.first {
-                    live.generation += 1;
-                }
-                live.error = None;
-                live.version += 1;
-            }
-            shared.changed.notify_all();
-            on_event(Event::Built(r));
-        }
-        Err(e) => {
-            {
-                let mut live = shared.lock();
-                let html = error_html(&e);
-                // The same errors again (another save of a still-broken file) need no new event.
-                if live.error.as_deref() != Some(html.as_str()) {
-                    live.error = Some(html);
-                    live.version += 1;
-                }
-            }
-            shared.changed.notify_all();
-            on_event(Event::Failed(e));
-        }
-    }
-}
-
-/// The diagnostics of a failed build as escaped HTML for the overlay.
-fn error_html(e: &Error) -> String {
-    let text = match e {
-        Error::Invalid(d) => format!("{}{}", d.render(false), d.summary()),
-        other => format!("error: {other}"),
-    };
-    escape_html(&text)
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Builds the site and writes what changed since the previous build.
-struct Builder {
-    root: PathBuf,
-    opts: BuildOptions,
-    session: crate::rebuild::Session,
-    out: PathBuf,
-    /// Hash of every file of the last written build, by output path.
-    hashes: HashMap<String, u64>,
-}
-
-fn hash_bytes(b: &[u8]) -> u64 {
-    // SipHash with fixed keys: not for adversaries, only to notice that a page changed.
-    let mut h = std::hash::DefaultHasher::new();
-    b.hash(&mut h);
-    h.finish()
-}
-
-/// Keeps the hash of every file and the bytes of those that differ from the last build.
-struct Changes<'a> {
-    old: &'a HashMap<String, u64>,
-    hashes: Mutex<HashMap<String, u64>>,
-    changed: Mutex<Vec<OutputFile>>,
-}
-
-impl crate::render::Sink for Changes<'_> {
-    fn put(&self, file: OutputFile) -> Result<(), Error> {
-        let h = hash_bytes(&file.bytes);
-        let same = self.old.get(&file.path) == Some(&h);
-        self.hashes
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(file.path.clone(), h);
-        if !same {
-            self.changed
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .push(file);
-        }
-        Ok(())
-    }
-}
-
-impl Builder {
-    /// Builds after `changed` (root-relative paths) changed, writing what differs.
-    fn build(&mut self, first: bool, changed: &[String]) -> Result<Rebuilt, Error> {
-        let start = Instant::now();
-        let changes = Changes {
-            old: &self.hashes,
-            hashes: Mutex::default(),
-            changed: Mutex::default(),
-        };
-        let built = self.session.build(changed, &changes)?;
-        let render = start.elapsed();
-        let start = Instant::now();
-        let mut new = changes
-            .hashes
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner());
-        // Files not rendered this time are as they were.
-        for page in &built.skipped {
-            if !new.contains_key(page)
-                && let Some(h) = self.hashes.get(page)
-            {
-                new.insert(page.clone(), *h);
-            }
-        }
-        let mut files = changes
-            .changed
-            .into_inner()
-            .unwrap_or_else(|p| p.into_inner());
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        let written = if self.hashes.is_empty() {
-            output::write_site(&self.out, &files)?
-        } else {
-            match write_changed(&self.out, &files, &self.hashes, &new) {
-                Ok(s) => s,
-                // Something unexpected on disk (a file where a folder should be, say): a
-                // full build's comparison with the disk sorts it out.
-                Err(_) => {
-                    self.hashes.clear();
-                    self.session.reset();
-                    crate::build(&self.root, &self.opts).map(|r| r.written)?
-                }
-            }
-        };
-        self.hashes = new;
-        Ok(Rebuilt {
-            first,
-            pages: built.pages,
-            rendered: built.rendered,
-            written,
-            render,
-            write: start.elapsed(),
-            warnings: built.warnings,
-        })
-    }
-}
-
-/// Writes the files whose hash changed (to a temporary name, then renamed, so a request never
-/// sees half a file) and removes those the new build no longer has.
-fn write_changed(
-    out: &Path,
-    files: &[OutputFile],
-    old: &HashMap<String, u64>,
-    new: &HashMap<String, u64>,
-) -> std::io::Result<WriteStats> {
-    let mut stats = WriteStats::default();
-    for f in files {
-        if old.get(&f.path) == new.get(&f.path) && out.join(&f.path).is_file() {
-            stats.unchanged += 1;
-            continue;
-        }
-        if !safe_relative(&f.path) {
-            return Err(std::io::Error::other(format!(
-                "unsafe output path {}",
-                f.path
-            )));
-        }
-        let path = output::checked_target(out, &f.path)?;
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let name = path
-            .file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        std::fs::write(&tmp, &f.bytes)?;
-        std::fs::rename(&tmp, &path)?;
-        stats.written += 1;
-    }
-    for gone in old.keys().filter(|p| !new.contains_key(*p)) {
-        let path = output::checked_target(out, gone)?;
-        match std::fs::remove_file(&path) {
-            Ok(()) => stats.removed += 1,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
-        }
-        // Empty folders go with their last file; a non-empty one refuses, which is fine.
-        let mut dir = path.parent();
-        while let Some(d) = dir {
-            if d == out || std::fs::remove_dir(d).is_err() {
-                break;
-            }
-            dir = d.parent();
-        }
-    }
-    Ok(stats)
-}
-
-fn safe_relative(p: &str) -> bool {
-    let path = Path::new(p);
-    !p.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)))
-}
-
-/// Watches the sources of the site.
-struct Watcher {
-    watcher: notify::RecommendedWatcher,
-    watched: BTreeSet<PathBuf>,
-    /// Folders whose watch failed (reported once, retried at every rebuild).
-    failed: BTreeSet<PathBuf>,
-}
-
-/// Folders watched recursively, when they exist.
-const WATCHED_DIRS: &[&str] = &["content", "themes", "templates", "static"];
-
-impl Watcher {
-    fn new(root: &Path, tx: Sender<Msg>) -> Result<Watcher, Error> {
-        let handler = move |res: notify::Result<notify::Event>| {
-            let msg = match res {
-                // Reads are not changes: inotify reports every open, including the build's
-                // own, which would otherwise rebuild forever. A close after writing is kept.
-                Ok(e) if is_read(&e.kind) => return,
-                Ok(e) => Msg::Files(e.paths),
-                Err(e) => Msg::WatchError(e.to_string()),
-            };
-            let _ = tx.send(msg);
-        };
-        let watcher = notify::recommended_watcher(handler)
-            .map_err(|e| Error::Other(format!("cannot watch the site for changes: {e}")))?;
-        let mut w = Watcher {
-            watcher,
-            watched: BTreeSet::new(),
-            failed: BTreeSet::new(),
-        };
-        // The root itself, not recursively: `site.yaml` is often replaced by a rename, which
-        // a watch on the file alone would miss; folders created later show up here too.
-        w.watcher
-            .watch(root, RecursiveMode::NonRecursive)
-            .map_err(|e| Error::Other(format!("cannot watch {}: {e}", root.display())))?;
-        Ok(w)
-    }
-
-    /// Starts watching source folders that did not exist before, or that were replaced (a
-    /// folder deleted and created again, as a branch switch may do, loses its watch).
-    /// Returns the problems not reported before.
-    fn add_new_dirs(&mut self, root: &Path) -> Vec<String> {
-        let mut problems = Vec::new();
-        for d in WATCHED_DIRS {
-            let p = root.join(d);
-            if !p.is_dir() {
-                if self.watched.remove(&p) {
-                    let _ = self.watcher.unwatch(&p);
-                }
-                self.failed.remove(&p);
-                continue;
-            }
-            if self.watched.contains(&p) {
-                continue;
-            }
-            match self.watcher.watch(&p, RecursiveMode::Recursive) {
-                Ok(()) => {
-                    self.failed.remove(&p);
-                    self.watched.insert(p);
-                }
-                Err(e) => {
-                    if self.failed.insert(p) {
-                        problems.push(format!(
-                            "cannot watch {d}/ ({e}); edits there will not rebuild the site \
-                             (on Linux, raise fs.inotify.max_user_watches)"
-                        ));
-                    }
-                }
-            }
-        }
-        problems
-    }
-}
-
-fn is_read(kind: &notify::EventKind) -> bool {
-    use notify::event::{AccessKind, AccessMode, EventKind};
-    matches!(kind, EventKind::Access(a) if !matches!(a, AccessKind::Close(AccessMode::Write)))
-}
-
-/// The path of a changed file relative to the root, if a change there can change the site.
-fn relevant(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let mut comps = rel.components();
-    let top = comps.next()?.as_os_str().to_str()?;
-    let deeper = comps.next().is_some();
-    if !(WATCHED_DIRS.contains(&top) || (top == "site.yaml" && !deeper)) {
-        return None;
-    }
-    let name = rel.file_name()?.to_str()?;
-    // Editors' swap, backup and probe files (vim writes `4913` to test a folder).
-    let noise = name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913";
-    if noise {
-        return None;
-    }
-    Some(rel.to_string_lossy().replace('\\', "/"))
-}
-
-// ---------------------------------------------------------------------------------------
-// HTTP
+pub(super) const INTERNAL: &str = "/__briefwerk/";
 
 /// State shared by the build loop and the connection threads.
-struct Shared {
+pub(super) struct Shared {
     /// Canonical output directory: every file served lies under it.
     out: PathBuf,
-    limits: Limits,
+    pub(super) limits: Limits,
     hosts: Hosts,
     live: Mutex<Live>,
     /// Signalled whenever `live` changes.
-    changed: Condvar,
+    pub(super) changed: Condvar,
     conns: Mutex<Conns>,
 }
 
+/// What the build loop tells the connection threads.
 #[derive(Debug, Default)]
-struct Live {
+pub(super) struct Live {
     /// Bumped by every build that changed what is served.
-    generation: u64,
+    pub(super) generation: u64,
     /// The rendered diagnostics while the sources are broken.
-    error: Option<String>,
+    pub(super) error: Option<String>,
     /// Bumped on every change of this struct.
-    version: u64,
-    shutdown: bool,
+    pub(super) version: u64,
+    /// Set when the server stops: every thread ends.
+    pub(super) shutdown: bool,
 }
 
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Live> {
+    /// Serves the canonical directory `out` within `limits`, to the names `hosts` allows.
+    pub(super) fn new(out: PathBuf, limits: Limits, hosts: Hosts) -> Shared {
+        Shared {
+            out,
+            limits,
+            hosts,
+            live: Mutex::new(Live::default()),
+            changed: Condvar::new(),
+            conns: Mutex::default(),
+        }
+    }
+
+    /// The live state (a poisoned lock is taken over: the state stays consistent).
+    pub(super) fn lock(&self) -> MutexGuard<'_, Live> {
         self.live.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -929,7 +227,7 @@ impl Drop for ConnGuard<'_> {
     }
 }
 
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+pub(super) fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
     for stream in listener.incoming() {
         if shared.lock().shutdown {
             break;
@@ -1144,11 +442,11 @@ fn is_token(b: u8) -> bool {
 /// server is known by is refused, before any route (pages, the 404 page with its error
 /// overlay, the live-reload stream) is reached.
 #[derive(Debug, Clone)]
-struct Hosts {
+pub(super) struct Hosts {
     /// The address listened on.
-    bound: IpAddr,
+    pub(super) bound: IpAddr,
     /// Names added with `--allow-host`, lowercase, without a trailing dot.
-    names: Vec<String>,
+    pub(super) names: Vec<String>,
 }
 
 impl Hosts {
@@ -1193,7 +491,7 @@ impl Hosts {
 }
 
 /// Checks and normalises a name given to `--allow-host`.
-fn allowed_name(name: &str) -> Result<String, Error> {
+pub(super) fn allowed_name(name: &str) -> Result<String, Error> {
     let n = name.to_ascii_lowercase();
     let n = n.strip_suffix('.').unwrap_or(&n).to_string();
     let valid = !n.is_empty()
@@ -1208,7 +506,7 @@ fn allowed_name(name: &str) -> Result<String, Error> {
     if valid {
         Ok(n)
     } else {
-        Err(Error::Other(format!(
+        Err(Error::BadArgument(format!(
             "`--allow-host {}`: not a host name (letters, digits, `-` and `.`, e.g. \
              `laptop.local`)",
             name.escape_debug()
@@ -1261,7 +559,7 @@ fn addressed_here<'r>(req: &'r Request, hosts: &Hosts) -> Result<Cow<'r, str>, R
 
 /// Writes all of `bytes` by `deadline` (a client reading a byte now and then cannot hold a
 /// thread for long); each write may stall at most [`IO_TIMEOUT`].
-fn send(stream: &mut TcpStream, bytes: &[u8], deadline: Instant) -> std::io::Result<()> {
+pub(super) fn send(stream: &mut TcpStream, bytes: &[u8], deadline: Instant) -> std::io::Result<()> {
     for chunk in bytes.chunks(64 * 1024) {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
@@ -1346,7 +644,7 @@ fn handle(req: Request, writer: &mut TcpStream, shared: &Shared, id: u64, served
             "events" if !head_only => {
                 let started = shared.conns().start_stream(id, &shared.limits);
                 match started {
-                    Ok(()) => event_stream(writer, shared, query),
+                    Ok(()) => livereload::event_stream(writer, shared, query),
                     Err(why) => {
                         let r = simple(503, "Service Unavailable", why, false);
                         let _ = send(writer, &r, deadline);
@@ -1359,7 +657,7 @@ fn handle(req: Request, writer: &mut TcpStream, shared: &Shared, id: u64, served
                     200,
                     "OK",
                     "text/javascript; charset=utf-8",
-                    LIVE_JS.as_bytes().to_vec(),
+                    livereload::SCRIPT.as_bytes().to_vec(),
                 );
                 r.headers.push(("Cache-Control", "no-store".into()));
                 return send(writer, &r.to_bytes(keep, head_only), deadline).is_ok() && keep;
@@ -1457,31 +755,23 @@ enum Resolved {
     Bad,
 }
 
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+/// One path segment, percent-decoded. A `%` not followed by two hex digits is refused
+/// (`percent-encoding` would pass it through as text; no browser sends one), and so is a
+/// segment that does not decode to UTF-8.
+fn decode_segment(raw: &str) -> Option<String> {
+    let b = raw.as_bytes();
+    let hex = |i: usize| b.get(i).is_some_and(u8::is_ascii_hexdigit);
+    let malformed = b
+        .iter()
+        .enumerate()
+        .any(|(i, &c)| c == b'%' && !(hex(i + 1) && hex(i + 2)));
+    if malformed {
+        return None;
     }
-}
-
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hi = hex(*b.get(i + 1)?)?;
-            let lo = hex(*b.get(i + 2)?)?;
-            out.push(hi * 16 + lo);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Some(out)
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()
+        .map(Cow::into_owned)
 }
 
 /// Maps a request target to a file under `out` (canonical). Every segment is decoded and
@@ -1497,10 +787,7 @@ fn resolve(out: &Path, target: &str) -> Resolved {
     let raw_segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let mut full = out.to_path_buf();
     for raw in &raw_segments {
-        let Some(bytes) = percent_decode(raw) else {
-            return Resolved::Bad;
-        };
-        let Ok(seg) = String::from_utf8(bytes) else {
+        let Some(seg) = decode_segment(raw) else {
             return Resolved::Bad;
         };
         if seg == "." || seg == ".." || seg.contains(['/', '\\', '\0']) {
@@ -1591,7 +878,7 @@ fn respond(shared: &Shared, target: &str) -> Response {
             Ok(bytes) => {
                 let ct = content_type(&path);
                 let body = if ct.starts_with("text/html") {
-                    inject(bytes, generation)
+                    livereload::inject(bytes, generation)
                 } else {
                     bytes
                 };
@@ -1617,115 +904,14 @@ fn not_found(shared: &Shared, generation: u64) -> Response {
         404,
         "Not Found",
         "text/html; charset=utf-8",
-        inject(body, generation),
+        livereload::inject(body, generation),
     )
-}
-
-/// Adds the live-reload script before the last `</body>` (or at the end).
-fn inject(mut html: Vec<u8>, generation: u64) -> Vec<u8> {
-    let tag =
-        format!("<script src=\"{INTERNAL}live.js\" data-generation=\"{generation}\"></script>");
-    let at = html
-        .windows(7)
-        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
-        .unwrap_or(html.len());
-    html.splice(at..at, tag.into_bytes());
-    html
-}
-
-/// Serves `/__briefwerk/events`: `reload` once the page is older than the site, `error` while
-/// the sources are broken (at once for a client that connects then), comments as keep-alive.
-/// Returns when the page goes away or the server stops.
-fn event_stream(stream: &mut TcpStream, shared: &Shared, query: &str) {
-    let write = shared.limits.write_deadline;
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
-                X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
-    if send(stream, head.as_bytes(), Instant::now() + write).is_err() {
-        return;
-    }
-    let page_generation = query
-        .split('&')
-        .find_map(|kv| kv.strip_prefix("generation="))
-        .and_then(|v| v.parse::<u64>().ok());
-    let mut live = shared.lock();
-    let mut seen_generation = page_generation.unwrap_or(live.generation);
-    let mut seen_version = None;
-    let mut last_write = Instant::now();
-    loop {
-        if live.shutdown {
-            return;
-        }
-        let mut message = None;
-        if seen_version != Some(live.version) {
-            seen_version = Some(live.version);
-            if let Some(err) = &live.error {
-                message = Some(sse("error", err));
-            } else if live.generation > seen_generation {
-                seen_generation = live.generation;
-                message = Some(sse("reload", &live.generation.to_string()));
-            }
-        }
-        if message.is_none() && last_write.elapsed() >= PING {
-            message = Some(": ping\n\n".to_string());
-        }
-        if let Some(m) = message {
-            drop(live);
-            if send(stream, m.as_bytes(), Instant::now() + write).is_err() {
-                return;
-            }
-            last_write = Instant::now();
-            live = shared.lock();
-            continue;
-        }
-        let (guard, _) = shared
-            .changed
-            .wait_timeout(live, STREAM_CHECK)
-            .unwrap_or_else(PoisonError::into_inner);
-        drop(guard);
-        if page_gone(stream) {
-            return;
-        }
-        live = shared.lock();
-    }
-}
-
-/// True when the other end of an event stream has closed it (the page was closed or
-/// reloaded). The page never sends anything after its request, so a read that ends the
-/// stream is the only thing to look for; it waits a millisecond at most.
-fn page_gone(stream: &TcpStream) -> bool {
-    if stream
-        .set_read_timeout(Some(Duration::from_millis(1)))
-        .is_err()
-    {
-        return true;
-    }
-    match stream.peek(&mut [0u8; 1]) {
-        Ok(0) => true,
-        Ok(_) => false,
-        Err(e) => !matches!(
-            e.kind(),
-            std::io::ErrorKind::WouldBlock
-                | std::io::ErrorKind::TimedOut
-                | std::io::ErrorKind::Interrupted
-        ),
-    }
-}
-
-/// One server-sent event; every line of `data` gets its own `data:` field.
-fn sse(event: &str, data: &str) -> String {
-    let mut s = format!("event: {event}\n");
-    for line in data.split('\n') {
-        s.push_str("data: ");
-        s.push_str(line.trim_end_matches('\r'));
-        s.push('\n');
-    }
-    s.push('\n');
-    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serve::ServeOptions;
 
     fn site() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
@@ -2108,53 +1294,6 @@ mod tests {
     }
 
     #[test]
-    fn script_goes_before_the_last_body_end() {
-        let out = inject(b"<html><body>x</BODY></html>".to_vec(), 3);
-        let s = String::from_utf8(out).unwrap();
-        assert!(
-            s.contains(
-                "x<script src=\"/__briefwerk/live.js\" data-generation=\"3\"></script></BODY>"
-            ),
-            "{s}"
-        );
-        let s = String::from_utf8(inject(b"plain".to_vec(), 1)).unwrap();
-        assert!(s.starts_with("plain<script"), "{s}");
-    }
-
-    #[test]
-    fn events_have_one_data_field_per_line_and_html_is_escaped() {
-        assert_eq!(sse("error", "a\nb"), "event: error\ndata: a\ndata: b\n\n");
-        assert_eq!(
-            escape_html("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-    }
-
-    #[test]
-    fn only_source_changes_count() {
-        let root = Path::new("/site");
-        assert_eq!(
-            relevant(root, Path::new("/site/content/incidents/a.md")).as_deref(),
-            Some("content/incidents/a.md")
-        );
-        assert_eq!(
-            relevant(root, Path::new("/site/site.yaml")).as_deref(),
-            Some("site.yaml")
-        );
-        assert_eq!(relevant(root, Path::new("/site/public/index.html")), None);
-        assert_eq!(
-            relevant(root, Path::new("/site/content/incidents/.a.md.swp")),
-            None
-        );
-        assert_eq!(
-            relevant(root, Path::new("/site/content/incidents/a.md~")),
-            None
-        );
-        assert_eq!(relevant(root, Path::new("/site/content/4913")), None);
-        assert_eq!(relevant(root, Path::new("/elsewhere/content/a.md")), None);
-    }
-
-    #[test]
     fn content_types() {
         for (f, t) in [
             ("a.html", "text/html; charset=utf-8"),
@@ -2174,38 +1313,5 @@ mod tests {
         ] {
             assert_eq!(content_type(Path::new(f)), t, "{f}");
         }
-    }
-
-    #[test]
-    fn writes_only_changed_files_and_removes_stale_ones() {
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("o");
-        let f = |p: &str, s: &str| OutputFile {
-            path: p.into(),
-            bytes: s.as_bytes().to_vec(),
-        };
-        let hashes = |fs: &[OutputFile]| {
-            fs.iter()
-                .map(|f| (f.path.clone(), hash_bytes(&f.bytes)))
-                .collect::<HashMap<_, _>>()
-        };
-        let one = vec![
-            f("index.html", "a"),
-            f("x/index.html", "b"),
-            f("y/z/index.html", "c"),
-        ];
-        output::write_site(&out, &one).unwrap();
-        let two = vec![
-            f("index.html", "a"),
-            f("x/index.html", "B"),
-            f("w/index.html", "d"),
-        ];
-        let s = write_changed(&out, &two, &hashes(&one), &hashes(&two)).unwrap();
-        assert_eq!((s.written, s.unchanged, s.removed), (2, 1, 1));
-        assert_eq!(
-            std::fs::read_to_string(out.join("x/index.html")).unwrap(),
-            "B"
-        );
-        assert!(!out.join("y").exists(), "empty folders go");
     }
 }
