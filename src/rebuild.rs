@@ -547,6 +547,12 @@ pub fn dirty_pages(
         }
     }
     let changed = shown;
+    // A year page links to the years on either side: a year that appears or goes changes
+    // its neighbours' links (tests/rebuild_property.rs found a 2017 page still pointing at a
+    // 2016 that had just emptied).
+    if !old_index.by_year.keys().eq(index.by_year.keys()) {
+        d.prefixes.push("chronology/".to_string());
+    }
 
     // Analysts' assessments: the country's digests (the month's, and its neighbours' links
     // and comparisons), its page (the archive) and the list of countries (a country may

@@ -184,3 +184,10 @@ pub fn resolve(page_url: &str, href: &str) -> String {
     }
     url
 }
+
+/// Writes `text` at `rel` under `root`, creating the folders on the way.
+pub fn write_file(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
