@@ -691,3 +691,249 @@ pub fn timeline(site: &Site, index: &Index, root: &str, cutoff: Option<&PartialD
 pub fn stylesheet() -> String {
     format!("{}\n{}\n", svg::svg_css(), svg::timeline_css())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Casualties, Group, Location, Origin};
+
+    fn date(s: &str) -> PartialDate {
+        PartialDate::parse(s).unwrap()
+    }
+
+    fn incident(id: &str, d: &str, groups: &[&str], killed: Option<Count>) -> Incident {
+        Incident {
+            id: id.into(),
+            title: format!("Attack {id}"),
+            date: date(d),
+            end_date: None,
+            location: Location {
+                place: Some("Boni".into()),
+                admin1: Some("Mopti".into()),
+                admin2: None,
+                country: "ML".into(),
+                coords: Some((15.03, -2.22)),
+                precision: PlacePrecision::Exact,
+            },
+            groups: groups.iter().map(|g| g.to_string()).collect(),
+            claims: vec![],
+            attribution: None,
+            claim_relation: None,
+            event_type: None,
+            targets: vec![],
+            casualties: Casualties {
+                killed,
+                ..Casualties::default()
+            },
+            tags: vec![],
+            summary: None,
+            sources: vec![],
+            distinct_from: vec![],
+            same_event_as: None,
+            draft: false,
+            body: String::new(),
+            origin: Origin {
+                file: 0,
+                body_offset: 0,
+            },
+        }
+    }
+
+    fn group(id: &str, name: &str) -> Group {
+        Group {
+            id: id.into(),
+            name: name.into(),
+            short_name: None,
+            aliases: vec![],
+            founded: None,
+            dissolved: None,
+            status: None,
+            affiliations: vec![],
+            merged_from: vec![],
+            merged_into: None,
+            leaders: vec![],
+            area: vec![],
+            ideology: None,
+            acled_actor: None,
+            inter: None,
+            relationships: vec![],
+            body: String::new(),
+            origin: Origin {
+                file: 0,
+                body_offset: 0,
+            },
+        }
+    }
+
+    fn site(incidents: Vec<Incident>) -> Site {
+        Site {
+            incidents,
+            groups: vec![
+                group("ansar-dine", "Ansar Dine"),
+                group("isgs", "Islamic State in the Greater Sahara"),
+                group("jnim", "JNIM"),
+            ],
+            ..Site::default()
+        }
+    }
+
+    fn exact(n: u32) -> Option<Count> {
+        Some(Count::Exact { n })
+    }
+
+    #[test]
+    fn a_killed_figure_becomes_a_chart_range_and_unknown_gives_none() {
+        assert_eq!(killed_range(exact(5).as_ref()), Some(Range::exact(5)));
+        let between = Count::Range {
+            min: 3,
+            max: Some(7),
+        };
+        assert_eq!(killed_range(Some(&between)), Some(Range::between(3, 7)));
+        let open = Count::Range { min: 4, max: None };
+        assert_eq!(killed_range(Some(&open)), Some(Range::at_least(4)));
+        assert_eq!(killed_range(Some(&Count::Unknown)), None);
+        assert_eq!(killed_range(None), None);
+    }
+
+    #[test]
+    fn one_open_ended_figure_leaves_a_sum_open_ended() {
+        let mut sum = Range::exact(3);
+        add(&mut sum, Range::between(2, 5));
+        assert_eq!(sum, Range::between(5, 8));
+        add(&mut sum, Range::at_least(1));
+        assert_eq!(sum, Range::at_least(6));
+        // Once open, a later exact figure raises the floor only.
+        add(&mut sum, Range::exact(10));
+        assert_eq!(sum, Range::at_least(16));
+    }
+
+    #[test]
+    fn a_mark_is_only_as_precise_as_the_record() {
+        let mut i = incident("boni", "2017-06-18", &["jnim"], exact(4));
+        let p = point(&i, "../../", None).unwrap();
+        assert_eq!(p.mark, Mark::Exact);
+        assert_eq!((p.lat, p.lon), (15.03, -2.22));
+        assert_eq!(p.killed, Some(4));
+        assert_eq!(p.url, "../../incidents/boni/");
+        assert!(p.label.starts_with("18 June 2017 — "), "{}", p.label);
+        assert!(p.label.ends_with(": Attack boni"), "{}", p.label);
+
+        i.location.precision = PlacePrecision::Near;
+        assert_eq!(point(&i, "", None).unwrap().mark, Mark::Near);
+        // A near place without coordinates cannot be drawn at all.
+        i.location.coords = None;
+        assert!(point(&i, "", None).is_none());
+
+        // A region without a centre falls back to the country; with one, a dashed circle.
+        i.location.precision = PlacePrecision::Region;
+        let country = point(&i, "", None).unwrap();
+        assert!(matches!(country.mark, Mark::Country { ref code } if code == "ML"));
+        assert_eq!(
+            (country.lat, country.lon),
+            svg::country_centre("ML").unwrap()
+        );
+        i.location.coords = Some((14.5, -4.2));
+        assert_eq!(
+            point(&i, "", None).unwrap().mark,
+            Mark::Region { km: REGION_KM }
+        );
+        // A country-level record ignores its coordinates: they would look like a place.
+        i.location.precision = PlacePrecision::Country;
+        let p = point(&i, "", None).unwrap();
+        assert_eq!((p.lat, p.lon), svg::country_centre("ML").unwrap());
+    }
+
+    #[test]
+    fn the_most_active_groups_come_first_ties_by_id() {
+        let s = site(vec![
+            incident("a", "2017-01-01", &["jnim"], None),
+            incident("b", "2017-01-02", &["isgs", "jnim"], None),
+            incident("c", "2017-01-03", &["isgs"], None),
+            incident("d", "2017-01-04", &["ansar-dine"], None),
+        ]);
+        let all: Vec<usize> = (0..s.incidents.len()).collect();
+        assert_eq!(top_groups(&s, &all, 6), ["isgs", "jnim", "ansar-dine"]);
+        assert_eq!(top_groups(&s, &all, 2), ["isgs", "jnim"]);
+        assert_eq!(top_groups(&s, &[3], 6), ["ansar-dine"]);
+    }
+
+    #[test]
+    fn group_charts_keep_empty_years_and_say_which_incidents_add_no_deaths() {
+        let s = site(vec![
+            incident("a", "2015-03-01", &["jnim"], exact(3)),
+            incident("b", "2017-05-01", &["jnim"], Some(Count::Unknown)),
+            incident(
+                "c",
+                "2017-08-01",
+                &["jnim"],
+                Some(Count::Range {
+                    min: 2,
+                    max: Some(4),
+                }),
+            ),
+        ]);
+        let html = group_charts(&s, &[0, 1, 2], "JNIM", None);
+        assert!(html.contains("Incidents per year: JNIM"), "{html}");
+        assert!(html.contains("People killed per year: JNIM"), "{html}");
+        // 2016 had no incident: its bar is there, at zero, not skipped.
+        assert!(html.contains(">2016<"), "{html}");
+        assert!(
+            html.contains("1 incident gives no killed figure and adds nothing to its year."),
+            "{html}"
+        );
+        assert!(!html.contains("Data as of"), "{html}");
+        assert_eq!(group_charts(&s, &[], "JNIM", None), "");
+        // Everything after the cutoff: nothing to draw.
+        let cutoff = date("2014-12-31");
+        assert_eq!(group_charts(&s, &[0, 1, 2], "JNIM", Some(&cutoff)), "");
+        let cutoff = date("2016-12-31");
+        let html = group_charts(&s, &[0, 1, 2], "JNIM", Some(&cutoff));
+        assert!(
+            html.contains(">2015<") && !html.contains(">2017<"),
+            "{html}"
+        );
+        assert!(html.contains("Data as of 31 December 2016."), "{html}");
+    }
+
+    #[test]
+    fn the_monthly_axis_has_every_month_and_names_multi_group_incidents() {
+        let s = site(vec![
+            incident("a", "2017-01-10", &["jnim"], None),
+            // Year-only: cannot be placed on a monthly axis.
+            incident("b", "2017", &["jnim"], None),
+            incident("c", "2017-04-02", &["isgs", "jnim"], None),
+        ]);
+        let html = monthly(&s, &[0, 1, 2], "By month", None);
+        for m in ["2017-01", "2017-02", "2017-03", "2017-04"] {
+            assert!(html.contains(m), "{m} missing: {html}");
+        }
+        assert!(!html.contains("2017-05"), "{html}");
+        assert!(
+            html.contains(
+                "Each incident is counted once, in the colour of the first group its record names; 1 incident shown names more than one group."
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn the_overview_caption_counts_what_the_map_leaves_out() {
+        let mut s = site(vec![
+            incident("a", "2017-01-10", &["jnim"], exact(1)),
+            incident("b", "2017-02-10", &["jnim"], None),
+            incident("c", "2017-03-10", &["isgs"], None),
+            incident("d", "2017-09-10", &["isgs"], None),
+        ]);
+        s.incidents[1].location.precision = PlacePrecision::Near;
+        s.incidents[1].location.coords = None;
+        s.incidents[2].same_event_as = Some("a".into());
+        let cutoff = date("2017-06-30");
+        let html = overview(&s, &[0, 1, 2, 3], "", "Incidents", true, Some(&cutoff));
+        assert!(
+            html.contains(
+                "Incidents: 1 incident placed; marks sized by people killed, drawn as precisely as the place is known. 1 without coordinates not shown. 1 after the data cutoff not shown. 1 record repeating another not shown. Data as of 30 June 2017."
+            ),
+            "{html}"
+        );
+    }
+}
