@@ -1,5 +1,6 @@
-//! Every call into a YAML library lives here, so that serde_yaml (deprecated upstream) can be
-//! swapped for a maintained fork in one place.
+//! Every call into a YAML library lives here, so that the YAML crate can be swapped in one
+//! place (as it was: `serde_yaml` is now the YAML organisation's maintained fork `yaml_serde`,
+//! renamed in Cargo.toml; serde_yaml itself is archived upstream).
 //!
 //! Valid content goes through serde_yaml only. Spans for semantic errors come from saphyr's
 //! marked nodes, parsed again only on the error path (issue 3: valid content pays nothing
