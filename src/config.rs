@@ -180,7 +180,7 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
             let end = word_end(text, off);
             let mut d = Diagnostic::error("config", format!("invalid site.yaml: {}", e.message))
                 .at(Location::new("site.yaml", text, off, end), "here");
-            if let Some(h) = crate::validate::unknown_field_help(&e.message) {
+            if let Some(h) = crate::diagnostic::unknown_field_help(&e.message) {
                 d = d.help(h);
             }
             diags.push(d);
@@ -228,7 +228,7 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
         );
     }
     let theme = raw.theme.unwrap_or_else(|| "default".to_string());
-    if !crate::validate::is_valid_id(&theme) {
+    if !crate::ids::is_valid_id(&theme) {
         diags.push(Diagnostic::error("config", "invalid theme name").at(
             at("theme"),
             "a theme name is a folder under themes/: [a-z0-9-]+",

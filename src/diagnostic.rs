@@ -424,6 +424,27 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| c.to_string())
 }
 
+/// Turns serde's "unknown field `x`, expected one of `a`, `b`" into a "did you mean" line.
+pub fn unknown_field_help(message: &str) -> Option<String> {
+    // Below the root, serde_yaml puts the path first: `event_types[0]: unknown field …`.
+    let at = message.find("unknown field `")?;
+    let rest = &message[at + "unknown field `".len()..];
+    let (word, rest) = rest.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    match did_you_mean(word, expected.iter().copied()) {
+        Some(s) => Some(format!("did you mean `{s}`?")),
+        None if !expected.is_empty() => Some(format!(
+            "allowed fields here: {}",
+            expected
+                .iter()
+                .map(|e| format!("`{e}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        None => None,
+    }
+}
+
 /// Work allowed to "did you mean" searches in one run, in character comparisons: enough
 /// for every typo a person makes, bounded for a file written to hold 20,000 unknown ids
 /// against 10,000 candidates (which would otherwise compare for hours).

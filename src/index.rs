@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::content::{PartialDate, RelationKind, Site, Source, Tally};
-use crate::validate::slug;
+use crate::ids::slug;
 
 /// Reverse and forward group relationships, resolved both ways.
 #[derive(Debug, Clone, Default)]

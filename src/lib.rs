@@ -4,11 +4,13 @@
 //! [`output`]. Each stage owns its types; later stages never re-read files or re-parse YAML.
 //! The library never prints: it returns reports and [`Diagnostics`] for the binary to show.
 
+pub mod codec;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod error;
 pub mod git;
+pub mod ids;
 pub mod import;
 pub mod index;
 pub mod init;
@@ -22,6 +24,7 @@ pub mod render;
 pub mod serve;
 pub mod site_files;
 pub mod source;
+pub mod text;
 pub mod validate;
 pub mod yaml;
 

@@ -177,8 +177,12 @@ impl Base {
 
 /// Splits `scheme://host[:port]/path` into a normalised origin and the path (with query and
 /// fragment still attached). `None` when `s` is not an absolute http(s) or protocol-relative URL.
+///
+/// The origin is the `url` crate's reading (scheme and host lower-cased, user info dropped,
+/// default port omitted); the path is kept as written, because `url` would already have
+/// removed `..` segments, hiding a link that climbs above the site root.
 fn split_origin(s: &str) -> Option<(String, String)> {
-    let lower = s.to_ascii_lowercase();
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
     let (scheme, rest) = if lower.starts_with("https://") {
         ("https", &s[8..])
     } else if lower.starts_with("http://") {
@@ -189,21 +193,27 @@ fn split_origin(s: &str) -> Option<(String, String)> {
         return None;
     };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = rest[..end]
-        .rsplit('@')
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let authority = match scheme {
-        "https" => authority
-            .strip_suffix(":443")
-            .map(str::to_string)
-            .unwrap_or(authority),
-        "http" => authority
-            .strip_suffix(":80")
-            .map(str::to_string)
-            .unwrap_or(authority),
-        _ => authority,
+    // A protocol-relative authority is read with a scheme that has no default port, so that
+    // `//host:80` and `//host` stay different (the page's own scheme decides what they mean).
+    let as_url = format!(
+        "{}://{}/",
+        if scheme.is_empty() {
+            "relative"
+        } else {
+            scheme
+        },
+        &rest[..end]
+    );
+    let authority = match url::Url::parse(&as_url) {
+        Ok(u) => {
+            let host = u.host_str().unwrap_or("").to_ascii_lowercase();
+            match u.port() {
+                Some(port) => format!("{host}:{port}"),
+                None => host,
+            }
+        }
+        // Not a host `url` accepts: compared as written, so it matches no site.
+        Err(_) => rest[..end].to_ascii_lowercase(),
     };
     let path = &rest[end..];
     let path = if path.starts_with('/') {
@@ -965,35 +975,11 @@ fn normalise(path: &str) -> Option<String> {
     Some(s)
 }
 
+/// `%XX` escapes decoded (any other `%` kept), bytes that are not UTF-8 replaced.
 fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 #[cfg(test)]

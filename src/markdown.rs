@@ -497,7 +497,7 @@ fn assign_heading_ids(events: &mut [Event<'_>]) -> Vec<(u8, String, String)> {
             let base = match id {
                 Some(id) => id.to_string(),
                 None => {
-                    let s = crate::validate::slug(&text);
+                    let s = crate::ids::slug(&text);
                     if s.is_empty() {
                         "section".to_string()
                     } else {

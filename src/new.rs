@@ -24,7 +24,8 @@ use crate::content::country;
 use crate::content::date::{DateError, PartialDate};
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::error::Error;
-use crate::validate::{RESERVED_PAGE_IDS, is_valid_id};
+use crate::ids::is_valid_id;
+use crate::validate::RESERVED_PAGE_IDS;
 
 /// Longest slug taken from a title; longer titles are cut at a word boundary, so ids and
 /// URLs stay readable.

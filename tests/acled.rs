@@ -7,8 +7,9 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use briefwerk::codec::acled::{ACLED_COLUMNS, parse_tags};
 use briefwerk::import::import_acled;
-use briefwerk::render::export::{ACLED_COLUMNS, ACLED_FILE, parse_tags};
+use briefwerk::render::export::ACLED_FILE;
 use scraper::{ElementRef, Html, Selector};
 use support::{SiteTest, copy_dir, hrefs, texts};
 

@@ -8,8 +8,9 @@ mod support;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use briefwerk::codec::acled::ACLED_COLUMNS;
 use briefwerk::import::import_acled;
-use briefwerk::render::export::{ACLED_COLUMNS, ACLED_FILE, COLUMNS};
+use briefwerk::render::export::{ACLED_FILE, COLUMNS};
 use serde_json::{Value, json};
 use support::{SiteTest, copy_dir};
 

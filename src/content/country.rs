@@ -1,7 +1,10 @@
-//! ISO 3166-1 countries: alpha-2 code, numeric code and English short name.
+//! ISO 3166-1 countries: alpha-2 code, numeric code and English short name, and rough
+//! bounding boxes ([`bbox`]) of the countries briefings cover.
 //!
-//! Generated once from Debian's iso-codes (LGPL data, facts not copyrightable); sorted by code
-//! so lookups are a binary search.
+//! Takes a code (or a point) and returns what is known of it: pure lookups over constant
+//! tables, no I/O and no diagnostics (the validator decides what a miss means). The names
+//! were generated once from Debian's iso-codes (LGPL data, facts not copyrightable) and are
+//! sorted by code so lookups are a binary search; the boxes are written by hand.
 
 /// (alpha-2, numeric, name), sorted by alpha-2.
 pub const COUNTRIES: &[(&str, u16, &str)] = &[
@@ -267,6 +270,170 @@ pub fn by_code(code: &str) -> Option<(&'static str, u16, &'static str)> {
 /// The English short name of a country code, if the code exists.
 pub fn name(code: &str) -> Option<&'static str> {
     by_code(code).map(|c| c.2)
+}
+
+/// Rough bounding boxes of the countries of the Sahel, West and North Africa and their
+/// neighbours, to catch coordinates that cannot belong to the named country. Generous on
+/// purpose (rounded outwards to 0.1°): the check is for gross mistakes, not borders. Used by
+/// the validator to warn about coordinates far outside their country.
+pub mod bbox {
+    /// How far outside its box a point may lie before we warn (coastal islands, rounding).
+    pub const TOLERANCE_KM: f64 = 100.0;
+
+    /// A country's box.
+    pub struct BBox {
+        /// ISO 3166-1 alpha-2.
+        pub code: &'static str,
+        /// ISO 3166-1 alpha-3, for a "did you mean" when an alpha-3 code is written.
+        pub alpha3: &'static str,
+        min_lat: f64,
+        max_lat: f64,
+        min_lon: f64,
+        max_lon: f64,
+    }
+
+    impl BBox {
+        /// Approximate distance in km from the point to the box (0 inside).
+        pub fn distance_km(&self, lat: f64, lon: f64) -> f64 {
+            let dlat = if lat < self.min_lat {
+                self.min_lat - lat
+            } else if lat > self.max_lat {
+                lat - self.max_lat
+            } else {
+                0.0
+            };
+            let dlon = if lon < self.min_lon {
+                self.min_lon - lon
+            } else if lon > self.max_lon {
+                lon - self.max_lon
+            } else {
+                0.0
+            };
+            let near_lat = lat.clamp(self.min_lat, self.max_lat);
+            let x = dlon * near_lat.to_radians().cos();
+            (dlat * dlat + x * x).sqrt() * 111.2
+        }
+    }
+
+    const fn b(
+        code: &'static str,
+        alpha3: &'static str,
+        min_lat: f64,
+        max_lat: f64,
+        min_lon: f64,
+        max_lon: f64,
+    ) -> BBox {
+        BBox {
+            code,
+            alpha3,
+            min_lat,
+            max_lat,
+            min_lon,
+            max_lon,
+        }
+    }
+
+    /// Sorted by alpha-2 code.
+    const BOXES: &[BBox] = &[
+        b("BF", "BFA", 9.3, 15.1, -5.6, 2.5),
+        b("BJ", "BEN", 6.1, 12.5, 0.7, 3.9),
+        b("CD", "COD", -13.5, 5.4, 12.2, 31.4),
+        b("CF", "CAF", 2.2, 11.1, 14.4, 27.5),
+        b("CG", "COG", -5.1, 3.8, 11.1, 18.7),
+        b("CI", "CIV", 4.3, 10.8, -8.7, -2.4),
+        b("CM", "CMR", 1.6, 13.1, 8.4, 16.2),
+        b("CV", "CPV", 14.8, 17.3, -25.4, -22.6),
+        b("DZ", "DZA", 18.9, 37.2, -8.7, 12.0),
+        b("EG", "EGY", 21.9, 31.7, 24.6, 37.0),
+        b("EH", "ESH", 20.7, 27.7, -17.2, -8.6),
+        b("ER", "ERI", 12.3, 18.1, 36.4, 43.2),
+        b("ET", "ETH", 3.3, 15.0, 32.9, 48.0),
+        b("GA", "GAB", -4.0, 2.4, 8.6, 14.6),
+        b("GH", "GHA", 4.7, 11.2, -3.3, 1.3),
+        b("GM", "GMB", 13.0, 13.9, -16.9, -13.7),
+        b("GN", "GIN", 7.1, 12.7, -15.1, -7.6),
+        b("GQ", "GNQ", -1.5, 3.8, 5.6, 11.4),
+        b("GW", "GNB", 10.8, 12.7, -16.8, -13.6),
+        b("KE", "KEN", -4.8, 5.1, 33.9, 42.0),
+        b("LR", "LBR", 4.3, 8.6, -11.5, -7.3),
+        b("LY", "LBY", 19.5, 33.2, 9.3, 25.2),
+        // Morocco's box includes Western Sahara, which many sources code as Morocco.
+        b("MA", "MAR", 20.7, 36.0, -17.2, -1.0),
+        b("ML", "MLI", 10.1, 25.1, -12.3, 4.3),
+        b("MR", "MRT", 14.7, 27.3, -17.1, -4.8),
+        b("NE", "NER", 11.6, 23.6, 0.1, 16.0),
+        b("NG", "NGA", 4.2, 13.9, 2.6, 14.7),
+        b("SD", "SDN", 8.6, 22.3, 21.8, 38.7),
+        b("SL", "SLE", 6.9, 10.0, -13.4, -10.2),
+        b("SN", "SEN", 12.3, 16.7, -17.6, -11.3),
+        b("SO", "SOM", -1.7, 12.0, 40.9, 51.5),
+        b("SS", "SSD", 3.4, 12.3, 23.4, 36.0),
+        b("TD", "TCD", 7.4, 23.5, 13.4, 24.0),
+        b("TG", "TGO", 6.1, 11.2, -0.2, 1.9),
+        b("TN", "TUN", 30.2, 37.6, 7.5, 11.6),
+    ];
+
+    /// The box of a country, by alpha-2 code.
+    pub fn by_code(code: &str) -> Option<&'static BBox> {
+        BOXES
+            .binary_search_by(|b| b.code.cmp(code))
+            .ok()
+            .map(|i| &BOXES[i])
+    }
+
+    /// The box of a country, by alpha-3 code.
+    pub fn by_alpha3(code: &str) -> Option<&'static BBox> {
+        BOXES.iter().find(|b| b.alpha3 == code)
+    }
+
+    /// A country whose box holds the point, preferring the smallest box.
+    pub fn containing(lat: f64, lon: f64) -> Option<&'static str> {
+        BOXES
+            .iter()
+            .filter(|b| b.distance_km(lat, lon) == 0.0)
+            .min_by(|a, b| {
+                let area = |x: &BBox| (x.max_lat - x.min_lat) * (x.max_lon - x.min_lon);
+                area(a).total_cmp(&area(b))
+            })
+            .map(|b| b.code)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn boxes_are_sorted_known_and_sane() {
+            assert!(BOXES.windows(2).all(|w| w[0].code < w[1].code));
+            for b in BOXES {
+                assert!(
+                    crate::content::country::by_code(b.code).is_some(),
+                    "{}",
+                    b.code
+                );
+                assert!(b.min_lat < b.max_lat && b.min_lon < b.max_lon, "{}", b.code);
+            }
+        }
+
+        #[test]
+        fn places_fall_in_their_countries() {
+            // Bamako, Ouagadougou, Niamey, N'Djamena, Nouakchott, Maiduguri, Timbuktu.
+            for (code, lat, lon) in [
+                ("ML", 12.65, -8.0),
+                ("BF", 12.37, -1.52),
+                ("NE", 13.51, 2.11),
+                ("TD", 12.13, 15.06),
+                ("MR", 18.08, -15.98),
+                ("NG", 11.85, 13.16),
+                ("ML", 16.77, -3.0),
+            ] {
+                assert_eq!(by_code(code).unwrap().distance_km(lat, lon), 0.0, "{code}");
+            }
+            // Paris is far from Mali.
+            assert!(by_code("ML").unwrap().distance_km(48.85, 2.35) > 2000.0);
+            assert_eq!(containing(12.37, -1.52), Some("BF"));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::codec::acled::{parse_count_tag, parse_tags, place_precision};
+use crate::codec::cell::restore_cell;
 use crate::config::{self, BuildOptions, Config};
 use crate::content::country::COUNTRIES;
 use crate::content::raw::{
@@ -50,8 +52,7 @@ use crate::content::raw::{
 };
 use crate::content::{Count, PartialDate, PlacePrecision};
 use crate::error::Error;
-use crate::render::export::{parse_count_tag, parse_tags, place_precision, restore_cell};
-use crate::render::search::fold;
+use crate::text::fold;
 
 /// First line of every file the importer writes; a file without it is not the importer's.
 pub const HEADER: &str = "# Written by `briefwerk import acled`. Records with an `acled-` id are replaced when a\n\
@@ -959,8 +960,8 @@ fn event_type(config: &Config, event: &str, sub: &str) -> Option<String> {
         "air/drone strike" => &["airstrike", "air-strike"],
         _ => &[],
     };
-    let own = crate::validate::slug(&sub);
-    let ev = crate::validate::slug(event);
+    let own = crate::ids::slug(&sub);
+    let ev = crate::ids::slug(event);
     candidates
         .iter()
         .copied()
@@ -1489,7 +1490,7 @@ impl Own {
     fn read(field: &str, problems: &mut Vec<String>) -> Option<Own> {
         let items = parse_tags(field);
         let id = items.iter().find(|(k, _)| k == "id")?.1.clone();
-        if !crate::validate::is_valid_id(&id) {
+        if !crate::ids::is_valid_id(&id) {
             problems.push(format!("`tags` id `{id}` is not a record id ([a-z0-9-]+)"));
             return None;
         }

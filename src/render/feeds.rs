@@ -19,32 +19,15 @@ use chrono::NaiveDate;
 use super::{Inputs, OutputFile};
 use crate::config::Config;
 use crate::content::{PartialDate, Site, country};
+use crate::ids::slug;
 use crate::index::Index;
-use crate::validate::slug;
+use crate::text::escape_xml;
 
 /// Entries in each feed (newest first) when `site.yaml` sets no `feed_entries`.
 pub const FEED_ENTRIES: usize = crate::config::DEFAULT_FEED_ENTRIES;
 
 /// Most URLs one sitemap file may list (sitemaps.org protocol limit).
 pub const SITEMAP_MAX_URLS: usize = 50_000;
-
-/// Escapes text for XML content and attribute values, dropping characters XML 1.0 forbids.
-pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Whether `base_url` is absolute (`http(s)://host/…`), as feeds and sitemaps require.
 pub fn is_absolute(base_url: &str) -> bool {
@@ -120,10 +103,10 @@ pub fn sitemap_files(
                 Some(d) => writeln!(
                     s,
                     "<url><loc>{}</loc><lastmod>{}</lastmod></url>",
-                    xml_escape(u),
+                    escape_xml(u),
                     d.format("%Y-%m-%d")
                 ),
-                None => writeln!(s, "<url><loc>{}</loc></url>", xml_escape(u)),
+                None => writeln!(s, "<url><loc>{}</loc></url>", escape_xml(u)),
             };
         }
         s.push_str("</urlset>\n");
@@ -143,7 +126,7 @@ pub fn sitemap_files(
         let _ = writeln!(
             index,
             "<sitemap><loc>{}</loc></sitemap>",
-            xml_escape(&format!("{base_url}{name}"))
+            escape_xml(&format!("{base_url}{name}"))
         );
         files.push(OutputFile {
             path: name,
@@ -240,12 +223,12 @@ fn entry(out: &mut String, site: &Site, config: &Config, item: Item) {
             (&br.title, format!("briefings/{}/", br.id), &br.date)
         }
     };
-    let url = xml_escape(&format!("{base}{path}"));
+    let url = escape_xml(&format!("{base}{path}"));
     let ts = timestamp(date);
     let _ = writeln!(
         out,
         "    <title type=\"text\">{}</title>",
-        xml_escape(title)
+        escape_xml(title)
     );
     let _ = writeln!(
         out,
@@ -254,7 +237,7 @@ fn entry(out: &mut String, site: &Site, config: &Config, item: Item) {
     let _ = writeln!(out, "    <id>{url}</id>");
     let _ = writeln!(out, "    <published>{ts}</published>");
     let _ = writeln!(out, "    <updated>{ts}</updated>");
-    let tag_scheme = xml_escape(&format!("{base}tags/"));
+    let tag_scheme = escape_xml(&format!("{base}tags/"));
     match item {
         Item::Incident(p) => {
             let i = &site.incidents[p];
@@ -263,52 +246,52 @@ fn entry(out: &mut String, site: &Site, config: &Config, item: Item) {
                 let _ = writeln!(
                     out,
                     "    <category term=\"{}\" label=\"{}\"/>",
-                    xml_escape(et),
-                    xml_escape(label)
+                    escape_xml(et),
+                    escape_xml(label)
                 );
             }
-            let group_scheme = xml_escape(&format!("{base}groups/"));
+            let group_scheme = escape_xml(&format!("{base}groups/"));
             for g in &i.groups {
                 let label = site.group(g).map_or(g.as_str(), |g| g.label());
                 let _ = writeln!(
                     out,
                     "    <category term=\"{}\" scheme=\"{group_scheme}\" label=\"{}\"/>",
-                    xml_escape(g),
-                    xml_escape(label)
+                    escape_xml(g),
+                    escape_xml(label)
                 );
             }
             for t in &i.tags {
                 let _ = writeln!(
                     out,
                     "    <category term=\"{}\" scheme=\"{tag_scheme}\" label=\"{}\"/>",
-                    xml_escape(&slug(t)),
-                    xml_escape(t)
+                    escape_xml(&slug(t)),
+                    escape_xml(t)
                 );
             }
             let _ = writeln!(
                 out,
                 "    <summary type=\"text\">{}</summary>",
-                xml_escape(&incident_summary(site, config, p))
+                escape_xml(&incident_summary(site, config, p))
             );
         }
         Item::Briefing(b) => {
             let br = &site.briefings[b];
             for a in &br.authors {
-                let _ = writeln!(out, "    <author><name>{}</name></author>", xml_escape(a));
+                let _ = writeln!(out, "    <author><name>{}</name></author>", escape_xml(a));
             }
             for t in &br.tags {
                 let _ = writeln!(
                     out,
                     "    <category term=\"{}\" scheme=\"{tag_scheme}\" label=\"{}\"/>",
-                    xml_escape(&slug(t)),
-                    xml_escape(t)
+                    escape_xml(&slug(t)),
+                    escape_xml(t)
                 );
             }
             if let Some(s) = &br.summary {
                 let _ = writeln!(
                     out,
                     "    <summary type=\"text\">{}</summary>",
-                    xml_escape(s)
+                    escape_xml(s)
                 );
             }
         }
@@ -332,23 +315,23 @@ fn feed_file(site: &Site, config: &Config, feed: Feed<'_>, fallback: &str) -> Ou
     newest_first(site, &mut items);
     items.truncate(config.feed_entries);
     let updated = newest(site, &items).unwrap_or_else(|| fallback.to_string());
-    let self_url = xml_escape(&format!("{base}{}", feed.path));
+    let self_url = escape_xml(&format!("{base}{}", feed.path));
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
         out,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
-        xml_escape(&config.language)
+        escape_xml(&config.language)
     );
     let _ = writeln!(
         out,
         "  <title type=\"text\">{}</title>",
-        xml_escape(&feed.title)
+        escape_xml(&feed.title)
     );
     if !feed.subtitle.trim().is_empty() {
         let _ = writeln!(
             out,
             "  <subtitle type=\"text\">{}</subtitle>",
-            xml_escape(feed.subtitle)
+            escape_xml(feed.subtitle)
         );
     }
     let _ = writeln!(
@@ -358,7 +341,7 @@ fn feed_file(site: &Site, config: &Config, feed: Feed<'_>, fallback: &str) -> Ou
     let _ = writeln!(
         out,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        xml_escape(&format!("{base}{}", feed.page))
+        escape_xml(&format!("{base}{}", feed.page))
     );
     let _ = writeln!(out, "  <id>{self_url}</id>");
     let _ = writeln!(out, "  <updated>{updated}</updated>");
@@ -370,7 +353,7 @@ fn feed_file(site: &Site, config: &Config, feed: Feed<'_>, fallback: &str) -> Ou
     let _ = writeln!(
         out,
         "  <author><name>{}</name></author>",
-        xml_escape(author)
+        escape_xml(author)
     );
     out.push_str("  <generator>briefwerk</generator>\n");
     for it in items {
@@ -466,14 +449,6 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup_and_drops_forbidden_characters() {
-        assert_eq!(
-            xml_escape("a & b <c> \"d\" 'e'\u{1}"),
-            "a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;"
-        );
-    }
 
     #[test]
     fn timestamps_start_the_period() {

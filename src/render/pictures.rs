@@ -13,6 +13,7 @@ use super::svg::{
 };
 use crate::content::{Count, Incident, PartialDate, PlacePrecision, RelationKind, Site};
 use crate::index::Index;
+use crate::text::escape;
 
 /// Radius of the dashed circle that stands for "somewhere in this region": about the size
 /// of a Sahel region, and large enough that nobody reads it as a place.
@@ -40,7 +41,7 @@ fn chart_figure(chart: &BarChart, cutoff: Option<&PartialDate>) -> String {
     match fig.strip_suffix("</figure>") {
         Some(open) if !note.is_empty() => format!(
             "{open}<p class=\"bw-asof\">{}</p></figure>",
-            svg::esc(note.trim())
+            escape(note.trim())
         ),
         _ => fig,
     }
@@ -110,7 +111,7 @@ fn figure(class: &str, body: String, caption: String) -> String {
     }
     format!(
         "<figure class=\"bw-figure {class}\">{body}<figcaption>{}</figcaption></figure>",
-        svg::esc(&caption)
+        escape(&caption)
     )
 }
 

@@ -30,12 +30,12 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use super::{Inputs, OutputFile};
 use crate::config::Config;
 use crate::content::{Site, country};
+use crate::text::fold;
 
 /// Version of the index layout; search.js refuses an index it does not understand.
 pub const FORMAT: u32 = 1;
@@ -63,15 +63,6 @@ const W_TITLE: u8 = 3;
 const W_META: u8 = 2;
 /// Weight of a term found in body text.
 const W_BODY: u8 = 1;
-
-/// Folds text for matching: lower case, NFD, combining marks removed. search.js does the same
-/// (`toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")`).
-pub fn fold(s: &str) -> String {
-    s.to_lowercase()
-        .nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect()
-}
 
 fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BC}' | '`')

@@ -31,22 +31,7 @@ pub(super) fn error_html(e: &Error) -> String {
         Error::Invalid(d) => format!("{}{}", d.render(false), d.summary()),
         other => format!("error: {other}"),
     };
-    escape_html(&text)
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::escape(&text)
 }
 
 /// Adds the live-reload script before the last `</body>` (or at the end).
@@ -173,7 +158,7 @@ mod tests {
     fn events_have_one_data_field_per_line_and_html_is_escaped() {
         assert_eq!(sse("error", "a\nb"), "event: error\ndata: a\ndata: b\n\n");
         assert_eq!(
-            escape_html("<a href=\"x\">&'"),
+            crate::text::escape("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
     }

@@ -14,10 +14,11 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{Ctx, slug};
+use super::Ctx;
 use crate::content::Incident;
 use crate::content::date::PartialDate;
 use crate::diagnostic::{Budget, Diagnostic, Suggester, Suggestion, did_you_mean};
+use crate::ids::{is_valid_id, slug};
 use crate::load::{Kind, RawSite, RecordLoc, Sources};
 use crate::markdown::{self, BodySource, LinkResolver, Placer};
 
@@ -256,7 +257,7 @@ impl<'k, 'a> Helper<'k, 'a> {
         let indexed = self.words.get_or_insert_with(|| {
             valid
                 .iter()
-                .filter(|i| super::is_valid_id(&i.id))
+                .filter(|i| is_valid_id(&i.id))
                 .map(|i| {
                     let mut w: Vec<String> = slug(&i.title)
                         .split('-')

@@ -604,7 +604,7 @@ fn acled_geo_precision() -> Value {
     json!({"enum": [1, 2, 3]})
 }
 
-/// `acled.csv`, in [`ACLED_COLUMNS`] order.
+/// `acled.csv`, in [`crate::codec::acled::ACLED_COLUMNS`] order.
 pub const ACLED_CSV: &[Field] = &[
     (
         "event_id_cnty",
@@ -917,14 +917,15 @@ fn package(
 
 /// A package name: lower case, `[a-z0-9._-]`, as the Data Package spec asks.
 pub fn name(s: &str) -> String {
-    let n = crate::validate::slug(s);
+    let n = crate::ids::slug(s);
     if n.is_empty() { "briefwerk".into() } else { n }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::export::{ACLED_COLUMNS, COLUMNS};
+    use crate::codec::acled::ACLED_COLUMNS;
+    use crate::render::export::COLUMNS;
 
     #[test]
     fn every_exported_column_is_described_in_order() {

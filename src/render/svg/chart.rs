@@ -8,7 +8,8 @@
 //! so the solid top is the total's lower bound and the hatched top its
 //! upper bound.
 
-use super::{PALETTE, content_id, esc, group_thousands, n1, open_svg, text_width};
+use super::{PALETTE, content_id, group_thousands, n1, open_svg, text_width};
+use crate::text::escape;
 use std::fmt::Write as _;
 
 /// A count known exactly, as a range, or only as a lower bound.
@@ -361,7 +362,7 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
                 "<text x=\"{}\" y=\"{}\">{}</text>",
                 n1(x + 18.0),
                 n1(y + 10.0),
-                esc(text)
+                escape(text)
             );
         }
     }
@@ -374,7 +375,7 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
         n1(4.0),
         n1(plot_top - 10.0),
         n1(FS),
-        esc(&chart.y_label)
+        escape(&chart.y_label)
     );
     let _ = write!(out, "<g class=\"bw-chart-grid\" stroke=\"#ddd\">");
     for t in &ticks[1..] {
@@ -436,7 +437,7 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
         if chart.series.len() > 1 && any {
             let _ = write!(tip, "; total {}", total_display(lo, hi, open));
         }
-        let _ = write!(out, "<g><title>{}</title>", esc(&tip));
+        let _ = write!(out, "<g><title>{}</title>", escape(&tip));
         let mut acc = 0u64;
         for (k, s) in chart.series.iter().enumerate() {
             if let Some(v) = s.values.get(i)
@@ -523,7 +524,7 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
                 .max(left + label_w / 2.0 - 8.0)
                 .min(right - label_w / 2.0 + 4.0)),
             n1(plot_bottom + 17.0),
-            esc(label)
+            escape(label)
         );
     }
     out.push_str("</g></svg>");
@@ -562,9 +563,9 @@ pub fn data_table_html(chart: &BarChart) -> String {
             .to_lowercase()
             .contains(&chart.y_label.to_lowercase())
     {
-        esc(&chart.title)
+        escape(&chart.title)
     } else {
-        format!("{} ({})", esc(&chart.title), esc(&chart.y_label))
+        format!("{} ({})", escape(&chart.title), escape(&chart.y_label))
     };
     let _ = write!(
         out,
@@ -578,14 +579,14 @@ pub fn data_table_html(chart: &BarChart) -> String {
         } else {
             &s.name
         };
-        let _ = write!(out, "<th scope=\"col\">{}</th>", esc(name));
+        let _ = write!(out, "<th scope=\"col\">{}</th>", escape(name));
     }
     if multi {
         out.push_str("<th scope=\"col\">Total</th>");
     }
     out.push_str("</tr></thead><tbody>");
     for (i, label) in chart.labels.iter().enumerate() {
-        let _ = write!(out, "<tr><th scope=\"row\">{}</th>", esc(label));
+        let _ = write!(out, "<tr><th scope=\"row\">{}</th>", escape(label));
         for s in &chart.series {
             match s.values.get(i) {
                 Some(v) => {
@@ -619,7 +620,7 @@ pub fn bar_chart_figure(chart: &BarChart) -> String {
     let note = if chart.note.is_empty() {
         String::new()
     } else {
-        format!("<p class=\"bw-note\">{}</p>", esc(&chart.note))
+        format!("<p class=\"bw-note\">{}</p>", escape(&chart.note))
     };
     format!(
         "<figure class=\"bw-chart-figure\">{svg}{}{note}</figure>",

@@ -6,7 +6,8 @@
 //! barycentre sweeps to cut edge crossings, and boxes in a column share one
 //! width wide enough for the longest wrapped name, so text always fits.
 
-use super::{PALETTE, content_id, esc, n1, open_svg, text_width, wrap};
+use super::{PALETTE, content_id, n1, open_svg, text_width, wrap};
+use crate::text::escape;
 use std::fmt::Write as _;
 
 /// One armed group (or other organisation) in a lineage diagram.
@@ -533,7 +534,7 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
                 "<text x=\"{}\" y=\"{}\">{}</text>",
                 n1(x + w / 2.0),
                 n1(MARGIN + 10.0),
-                esc(h)
+                escape(h)
             );
         }
     }
@@ -616,7 +617,7 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
         let _ = write!(
             out,
             "<g class=\"bw-edge\"><title>{}</title><path d=\"{d}\" stroke=\"{}\" stroke-width=\"{}\"",
-            esc(&kind.sentence(&uniq[a].name, &uniq[b].name)),
+            escape(&kind.sentence(&uniq[a].name, &uniq[b].name)),
             st.colour,
             n1(st.width)
         );
@@ -672,7 +673,7 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
         let _ = write!(
             out,
             "<a href=\"{}\" class=\"bw-lineage-node{}{}\"{}><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"{dash}/>",
-            esc(&node.url),
+            escape(&node.url),
             if node.current { "" } else { " bw-defunct" },
             if node.focus { " bw-focus" } else { "" },
             if node.focus {
@@ -680,7 +681,7 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
             } else {
                 ""
             },
-            esc(&tip),
+            escape(&tip),
             n1(p.x),
             n1(p.y),
             n1(p.w),
@@ -698,7 +699,7 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
                 "<text x=\"{}\" y=\"{}\" fill=\"{text_fill}\">{}</text>",
                 n1(cx),
                 n1(y),
-                esc(l)
+                escape(l)
             );
             y += LINE_H;
         }
@@ -709,7 +710,7 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
                 n1(cx),
                 n1(y - 2.0),
                 n1(SUB_FS),
-                esc(&p.sub)
+                escape(&p.sub)
             );
         }
         out.push_str("</a>");
@@ -757,7 +758,7 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
                 "<text x=\"{}\" y=\"{}\">{}</text>",
                 n1(x + 40.0),
                 n1(y + 10.0),
-                esc(text)
+                escape(text)
             );
         }
         out.push_str("</g>");

@@ -12,7 +12,8 @@
 //! Africa and its neighbours) the distortion is negligible and the maths
 //! stays trivially invertible and deterministic.
 
-use super::{PALETTE, PathData, content_id, esc, group_thousands, n1, open_svg, text_width};
+use super::{PALETTE, PathData, content_id, group_thousands, n1, open_svg, text_width};
+use crate::text::escape;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -772,8 +773,8 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
         let _ = write!(
             out,
             "<a href=\"{}\"><title>{}</title>",
-            esc(&p.url),
-            esc(&p.label)
+            escape(&p.url),
+            escape(&p.label)
         );
         if p.mark == Mark::Exact {
             let _ = write!(
@@ -834,8 +835,8 @@ fn write_areas(
                 let _ = write!(
                     body,
                     "<a href=\"{}\"><title>{}</title><circle class=\"bw-area bw-area-region\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{c}\" fill-opacity=\".12\" stroke=\"{c}\" stroke-width=\"1.6\" stroke-dasharray=\"6 4\"/></a>",
-                    esc(&p.url),
-                    esc(&p.label),
+                    escape(&p.url),
+                    escape(&p.label),
                     n1(x),
                     n1(y),
                     n1(r),
@@ -866,8 +867,8 @@ fn write_areas(
                 let _ = write!(
                     body,
                     "<a href=\"{}\"><title>{}</title><path class=\"bw-area bw-area-country\" d=\"{}\" fill=\"url(#{id}-h{k})\" stroke=\"{c}\" stroke-width=\"1.6\" stroke-dasharray=\"2 3\" fill-rule=\"evenodd\"/></a>",
-                    esc(&p.url),
-                    esc(&p.label),
+                    escape(&p.url),
+                    escape(&p.label),
                     d.finish(),
                     c = colours[i]
                 );
@@ -1050,7 +1051,7 @@ fn write_country_labels(
             } else {
                 ""
             },
-            esc(&c.country.name)
+            escape(&c.country.name)
         );
     }
     if !texts.is_empty() {
@@ -1119,7 +1120,7 @@ fn write_legend(
             16.0,
             format!(
                 "<circle cx=\"14\" cy=\"8\" r=\"5\" fill=\"{colour}\" fill-opacity=\".8\" stroke=\"#1a1a1a\" stroke-width=\".8\"/><text x=\"26\" y=\"12\">{}</text>",
-                esc(&name)
+                escape(&name)
             ),
             text_width(&name, FS),
         ));
@@ -1186,7 +1187,7 @@ fn write_legend(
                     n1(r),
                     n1(2.0 * r.max(6.0) + 18.0),
                     n1(rh / 2.0 + 4.0),
-                    esc(&t)
+                    escape(&t)
                 ),
                 text_width(&t, FS) + 2.0 * r.max(6.0) - 12.0,
             ));
@@ -1256,7 +1257,7 @@ fn write_scale_bar(out: &mut String, view: &View) -> (f64, f64, f64, f64) {
         n1(len),
         n1(right),
         n1(y - 6.0),
-        esc(&label)
+        escape(&label)
     );
     bx
 }

@@ -19,6 +19,8 @@ pub use timeline::{Band, timeline_css, timeline_html};
 
 use std::fmt::Write as _;
 
+use crate::text::escape;
+
 /// Okabe-Ito palette, ordered so the most distinct (and darkest) come first;
 /// yellow sits late because it vanishes on light backgrounds.
 pub const PALETTE: [&str; 8] = [
@@ -28,25 +30,6 @@ pub const PALETTE: [&str; 8] = [
 /// Font stack used for all SVG text (system fonts only: nothing is fetched).
 pub(crate) const FONT: &str =
     "system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
-
-/// Escapes text for XML/HTML element content and attribute values.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0; drop them rather
-            // than produce an invalid document.
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Formats a number with at most one decimal ("12", "12.5", never "-0").
 pub(crate) fn n1(v: f64) -> String {
@@ -267,10 +250,10 @@ width=\"{w}\" height=\"{h}\" role=\"{role}\" aria-labelledby=\"{id}-t\"",
     let _ = write!(
         out,
         " style=\"max-width:100%;height:auto\" font-family=\"{FONT}\"><title id=\"{id}-t\">{}</title>",
-        esc(title)
+        escape(title)
     );
     if !desc.is_empty() {
-        let _ = write!(out, "<desc id=\"{id}-d\">{}</desc>", esc(desc));
+        let _ = write!(out, "<desc id=\"{id}-d\">{}</desc>", escape(desc));
     }
 }
 
@@ -291,12 +274,6 @@ pub fn svg_css() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(esc("<script>&\"'"), "&lt;script&gt;&amp;&quot;&#39;");
-        assert_eq!(esc("a\u{1}b"), "ab");
-    }
 
     #[test]
     fn formats_numbers() {

@@ -2,7 +2,8 @@
 //! a count and a bar whose length is set by a CSS custom property. Without
 //! CSS it is a plain, readable list; no SVG needed.
 
-use super::{esc, group_thousands};
+use super::group_thousands;
+use crate::text::escape;
 use std::fmt::Write as _;
 
 /// One year of the timeline.
@@ -60,7 +61,7 @@ pub fn timeline_html(bands: &[Band]) -> String {
             out,
             "<li class=\"bw-timeline-year\" style=\"--n:{}\"><a href=\"{}\"><span class=\"bw-timeline-label\">{}</span> <span class=\"bw-timeline-count\">{} {noun}</span></a><span class=\"bw-timeline-bar\" aria-hidden=\"true\"></span>",
             if n.is_empty() { "0" } else { n },
-            esc(&b.url),
+            escape(&b.url),
             b.year,
             group_thousands(u64::from(b.count))
         );
@@ -68,9 +69,14 @@ pub fn timeline_html(bands: &[Band]) -> String {
             out.push_str("<ul class=\"bw-timeline-events\">");
             for (label, url) in &b.key_events {
                 if url.is_empty() {
-                    let _ = write!(out, "<li>{}</li>", esc(label));
+                    let _ = write!(out, "<li>{}</li>", escape(label));
                 } else {
-                    let _ = write!(out, "<li><a href=\"{}\">{}</a></li>", esc(url), esc(label));
+                    let _ = write!(
+                        out,
+                        "<li><a href=\"{}\">{}</a></li>",
+                        escape(url),
+                        escape(label)
+                    );
                 }
             }
             out.push_str("</ul>");
