@@ -14,7 +14,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::Ctx;
+use super::ctx::Ctx;
 use crate::content::Incident;
 use crate::content::date::PartialDate;
 use crate::diagnostic::{Budget, Diagnostic, Suggester, Suggestion, did_you_mean};

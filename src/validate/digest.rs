@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Ctx, origin};
+use super::ctx::{Ctx, origin};
 use crate::config::Config;
 use crate::content::raw::RawAssessment;
 use crate::content::{Assessment, PartialDate, Precision, Trend, country};

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::Ctx;
+use super::ctx::Ctx;
 use crate::content::Incident;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::load::RecordLoc;

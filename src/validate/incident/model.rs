@@ -4,11 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Ctx, Part, Seg};
 use crate::content::raw::{RawGroupClaim, RawTarget};
 use crate::content::{Attribution, Casualties, ClaimRelation, GroupClaim, Target, TargetKind};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::load::RecordLoc;
+use crate::validate::ctx::Ctx;
+use crate::yaml::{Part, Seg};
 
 /// Reports `claimed_*` figures on a group whose tie to the incident is not a claim: a
 /// figure "claimed" by a group that did not claim the attack is someone else's figure.
@@ -353,7 +354,7 @@ pub(super) mod tests {
         let (raw, d) = crate::load::parse(&sources);
         assert!(d.is_empty(), "{}", d.render(false));
         let today = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
-        super::super::validate(raw, &sources, &config, today)
+        crate::validate::validate(raw, &sources, &config, today)
     }
 
     pub(in crate::validate) const GROUPS: [(&str, &str); 3] = [
