@@ -9,6 +9,7 @@ use serde::Serialize;
 /// Totals as counted, before display.
 pub use crate::content::count::Totals as CountTotals;
 use crate::content::date::DateView;
+use crate::content::{Count, PartialDate, Precision};
 
 /// Site-wide values, the same on every page.
 #[derive(Debug, Clone, Serialize)]
@@ -88,7 +89,13 @@ pub struct IncidentSummary {
     pub country: CountryRef,
     /// Event type label.
     pub event_type: Option<String>,
-    /// Killed, as displayed ("5", "10–12", "at least 257", "unknown").
+    /// Start and end as data: templates write ranges from it, never by splitting words.
+    pub when: DateRangeView,
+    /// The record's figures as data (known / unknown / not recorded): what templates
+    /// branch on.
+    pub casualties: CasualtiesView,
+    /// Killed, as displayed ("5", "10–12", "at least 257", "unknown"); kept for themes
+    /// written before `casualties`; never compare it.
     pub killed: Option<String>,
     /// Wounded, as displayed.
     pub wounded: Option<String>,
@@ -130,6 +137,128 @@ pub struct IncidentSummary {
     pub counted: bool,
     /// True for drafts (only built with `--drafts`).
     pub draft: bool,
+}
+
+/// What a record says of one figure. Templates branch on this, never on the words, so a
+/// rewording in Rust (or a translation) cannot change which branch a theme takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FigureState {
+    /// A number, a range or a lower bound.
+    Known,
+    /// The record states the figure is not known (`unknown`).
+    Unknown,
+    /// The record does not give the figure at all.
+    NotRecorded,
+}
+
+/// One figure of one record, as data with its display form beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureView {
+    /// known | unknown | not_recorded.
+    pub state: FigureState,
+    /// True unless `state` is not_recorded (stated unknown is recorded).
+    pub recorded: bool,
+    /// Lower bound (the figure itself when exact); absent unless known.
+    pub min: Option<u32>,
+    /// Upper bound (the figure itself when exact); absent when open-ended ("at least") or
+    /// not known.
+    pub max: Option<u32>,
+    /// The English display form: "5", "10–12", "at least 257", "unknown"; empty when not
+    /// recorded.
+    pub display: String,
+}
+
+impl FigureView {
+    /// The view of a record's figure (`None`: not recorded).
+    pub fn of(c: Option<&Count>) -> FigureView {
+        let (state, min, max) = match c {
+            None => (FigureState::NotRecorded, None, None),
+            Some(Count::Unknown) => (FigureState::Unknown, None, None),
+            Some(Count::Exact { n }) => (FigureState::Known, Some(*n), Some(*n)),
+            Some(Count::Range { min, max }) => (FigureState::Known, Some(*min), *max),
+        };
+        FigureView {
+            state,
+            recorded: state != FigureState::NotRecorded,
+            min,
+            max,
+            display: c.map(Count::display).unwrap_or_default(),
+        }
+    }
+}
+
+/// A record's figures, each known, stated unknown, or not recorded.
+#[derive(Debug, Clone, Serialize)]
+pub struct CasualtiesView {
+    /// Victims killed.
+    pub killed: FigureView,
+    /// Wounded.
+    pub wounded: FigureView,
+    /// Captured or abducted.
+    pub captured: FigureView,
+    /// Attackers killed, never part of `killed`.
+    pub attackers_killed: FigureView,
+    /// Every death, victims and attackers not separated; never part of `killed`.
+    pub fatalities: FigureView,
+}
+
+impl CasualtiesView {
+    /// The view of a record's casualties.
+    pub fn of(c: &crate::content::Casualties) -> CasualtiesView {
+        CasualtiesView {
+            killed: FigureView::of(c.killed.as_ref()),
+            wounded: FigureView::of(c.wounded.as_ref()),
+            captured: FigureView::of(c.captured.as_ref()),
+            attackers_killed: FigureView::of(c.attackers_killed.as_ref()),
+            fatalities: FigureView::of(c.fatalities.as_ref()),
+        }
+    }
+}
+
+/// A date or date range as data. `shared` says what a range's two ends have in common, so a
+/// theme can write "18–20 June 2017" or "30 June – 2 July 2017" without taking dates apart.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateRangeView {
+    /// Start.
+    pub start: DateView,
+    /// End, if any.
+    pub end: Option<DateView>,
+    /// For two day-precision ends: `month` when they share month and year, `year` when they
+    /// share only the year; otherwise (and for a single date) `none`.
+    pub shared: &'static str,
+    /// The start without what it shares with the end, in English: "18" (shared month),
+    /// "30 June" (shared year), else the start's full display form.
+    pub start_short: String,
+}
+
+impl DateRangeView {
+    /// The range from `start` to `end`.
+    pub fn of(start: &PartialDate, end: Option<&PartialDate>) -> DateRangeView {
+        let days = |d: &PartialDate| matches!(d.precision(), Precision::Day);
+        let (shared, start_short) = match end {
+            Some(e) if days(start) && days(e) && start.year == e.year => {
+                if start.month == e.month {
+                    ("month", start.day.unwrap_or_default().to_string())
+                } else {
+                    let full = start.display();
+                    // "30 June 2017" less its year.
+                    let short = full
+                        .strip_suffix(&format!(" {}", start.year))
+                        .unwrap_or(&full)
+                        .to_string();
+                    ("year", short)
+                }
+            }
+            _ => ("none", start.display()),
+        };
+        DateRangeView {
+            start: DateView::from(start),
+            end: end.map(DateView::from),
+            shared,
+            start_short,
+        }
+    }
 }
 
 /// A related incident, as an incident page lists it: only what the list shows, because
@@ -512,7 +641,7 @@ pub struct IncidentPage<'a> {
     pub targets: Vec<String>,
     /// Targets with their kind and, for a profiled group, a link.
     pub typed_targets: Vec<TargetView>,
-    /// Captured, as displayed.
+    /// Captured, as displayed (`incident.casualties.captured` is the same as data).
     pub captured: Option<String>,
     /// "9 dead in all; victims and attackers not separated." and how it is counted, when
     /// the record gives `fatalities`.

@@ -431,6 +431,8 @@ impl<'a> Shared<'a> {
                         .as_deref()
                         .and_then(|e| config.event_label(e))
                         .map(str::to_string),
+                    when: DateRangeView::of(&i.date, i.end_date.as_ref()),
+                    casualties: CasualtiesView::of(&i.casualties),
                     killed: show(&i.casualties.killed),
                     wounded: show(&i.casualties.wounded),
                     attackers_killed: show(&i.casualties.attackers_killed),
