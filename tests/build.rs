@@ -378,3 +378,44 @@ fn feed_length_follows_site_yaml() {
     let atom = std::fs::read_to_string(t.out.join("atom.xml")).unwrap();
     assert_eq!(atom.matches("<entry>").count(), 2, "{atom}");
 }
+
+#[test]
+fn figures_read_by_their_state_and_ranges_by_what_their_ends_share() {
+    let t = SiteTest::fixture("basic");
+    t.write(
+        "content/incidents/2017-03-30-toll-unknown.md",
+        "---\ntitle: Attack with an unknown toll\ndate: \"2017-03-30\"\nend_date: \"2017-04-02\"\nlocation: {country: ML}\ncasualties: {killed: unknown, wounded: 4}\nsources:\n  - {title: Report}\n---\n",
+    );
+    t.build().expect("builds");
+    // The theme branches on each figure's state: stated unknown, known, not recorded.
+    let doc = t.page("incidents/2017-03-30-toll-unknown/index.html");
+    assert_eq!(
+        texts(&doc, ".casualties__n"),
+        ["unknown", "4", "not recorded"]
+    );
+    assert_eq!(texts(&doc, ".casualties__none"), ["unknown"]);
+    // Ranges come from the range's data: a shared year is said once, a shared month too.
+    assert_eq!(texts(&doc, ".dateline time"), ["30 March", "2 April 2017"]);
+    let radisson = t.page("incidents/2015-11-20-radisson/index.html");
+    assert_eq!(
+        texts(&radisson, ".dateline time"),
+        ["20", "21 November 2015"]
+    );
+    assert_eq!(texts(&radisson, ".casualties__n"), ["20–22", "not recorded", "not recorded"]);
+}
+
+#[test]
+fn a_site_overrides_one_theme_component_by_its_file() {
+    let t = SiteTest::fixture("basic");
+    t.write(
+        "templates/partials/breadcrumb.html",
+        "{% component breadcrumb(trail, @root) %}<nav class=\"crumbs\">{% for l in trail %}<a href=\"{{ root }}{{ l.path }}\">{{ l.title }}</a>{% endfor %}</nav>{% endcomponent breadcrumb %}",
+    );
+    t.build().expect("builds");
+    let doc = t.page("incidents/2017-06-18-kangaba/index.html");
+    assert_eq!(texts(&doc, "nav.crumbs a"), ["Incidents", "2017"]);
+    assert_eq!(hrefs(&doc, "nav.crumbs a"), ["../../incidents/", "../../chronology/2017/"]);
+    assert!(texts(&doc, "nav.breadcrumb").is_empty());
+    // The other components still come from the default theme.
+    assert!(!texts(&doc, ".casualties__n").is_empty());
+}
