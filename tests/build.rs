@@ -401,7 +401,10 @@ fn figures_read_by_their_state_and_ranges_by_what_their_ends_share() {
         texts(&radisson, ".dateline time"),
         ["20", "21 November 2015"]
     );
-    assert_eq!(texts(&radisson, ".casualties__n"), ["20–22", "not recorded", "not recorded"]);
+    assert_eq!(
+        texts(&radisson, ".casualties__n"),
+        ["20–22", "not recorded", "not recorded"]
+    );
 }
 
 #[test]
@@ -414,7 +417,10 @@ fn a_site_overrides_one_theme_component_by_its_file() {
     t.build().expect("builds");
     let doc = t.page("incidents/2017-06-18-kangaba/index.html");
     assert_eq!(texts(&doc, "nav.crumbs a"), ["Incidents", "2017"]);
-    assert_eq!(hrefs(&doc, "nav.crumbs a"), ["../../incidents/", "../../chronology/2017/"]);
+    assert_eq!(
+        hrefs(&doc, "nav.crumbs a"),
+        ["../../incidents/", "../../chronology/2017/"]
+    );
     assert!(texts(&doc, "nav.breadcrumb").is_empty());
     // The other components still come from the default theme.
     assert!(!texts(&doc, ".casualties__n").is_empty());

@@ -276,7 +276,7 @@ pub fn digests(
 /// The comparison in words, e.g. "4 incidents against 3 in January 2016, a rise; 17
 /// killed against 6 (lower bounds), a rise."
 fn reason(now: &Totals, before: &Totals, prev_label: &str, verdict: Verdict) -> String {
-    use super::context::{figure_total, incidents_word};
+    use super::phrasing::{figure_total, incidents_word};
     let k_now = figure_total("killed", "Killed", &now.killed, now.incidents);
     let k_before = figure_total("killed", "Killed", &before.killed, before.incidents);
     let moved = |m: Move| match m {

@@ -6,6 +6,7 @@ pub mod context;
 pub mod digest;
 pub mod export;
 pub mod feeds;
+pub mod phrasing;
 pub mod pictures;
 pub mod search;
 pub mod svg;
@@ -28,6 +29,7 @@ use crate::markdown::{self, BodySource, LinkResolver};
 use crate::validate::slug;
 use context::*;
 use digest::{Digest, digest_months};
+use phrasing::*;
 use theme::ThemeFiles;
 
 /// One file of the built site.
