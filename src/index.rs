@@ -55,6 +55,24 @@ impl RelationView {
     }
 }
 
+/// The records carrying one tag.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagRecords {
+    /// The tag as first written (its display name).
+    pub name: String,
+    /// Positions of the incidents carrying it, chronological.
+    pub incidents: Vec<usize>,
+    /// Positions of the briefings carrying it.
+    pub briefings: Vec<usize>,
+}
+
+impl TagRecords {
+    /// Records carrying the tag, incidents and briefings together.
+    pub fn count(&self) -> usize {
+        self.incidents.len() + self.briefings.len()
+    }
+}
+
 /// All indexes of one build. Incident positions are into `Site::incidents`, which is in
 /// chronological order, so every list here is chronological too.
 #[derive(Debug, Default)]
@@ -78,8 +96,8 @@ pub struct Index {
     pub by_year: BTreeMap<i32, Vec<usize>>,
     /// Incidents per country code: only countries with at least one incident.
     pub by_country: BTreeMap<String, Vec<usize>>,
-    /// Tag slug → (display name, incident positions, briefing positions).
-    pub by_tag: BTreeMap<String, (String, Vec<usize>, Vec<usize>)>,
+    /// The records carrying each tag, by tag slug.
+    pub by_tag: BTreeMap<String, TagRecords>,
     /// Briefings citing each incident (by incident position).
     pub briefings_of_incident: Vec<Vec<usize>>,
     /// Briefings discussing each group (by group position).
@@ -153,11 +171,11 @@ impl Index {
                 .or_default()
                 .push(i);
             for t in &inc.tags {
-                let e = ix
-                    .by_tag
-                    .entry(slug(t))
-                    .or_insert_with(|| (t.clone(), Vec::new(), Vec::new()));
-                push_ascending(&mut e.1, i);
+                let e = ix.by_tag.entry(slug(t)).or_insert_with(|| TagRecords {
+                    name: t.clone(),
+                    ..TagRecords::default()
+                });
+                push_ascending(&mut e.incidents, i);
             }
             if inc.same_event_as.is_none() {
                 ix.killed_total.add(inc.casualties.killed.as_ref());
@@ -191,11 +209,11 @@ impl Index {
                 }
             }
             for t in &br.tags {
-                let e = ix
-                    .by_tag
-                    .entry(slug(t))
-                    .or_insert_with(|| (t.clone(), Vec::new(), Vec::new()));
-                push_ascending(&mut e.2, b);
+                let e = ix.by_tag.entry(slug(t)).or_insert_with(|| TagRecords {
+                    name: t.clone(),
+                    ..TagRecords::default()
+                });
+                push_ascending(&mut e.briefings, b);
             }
         }
         for (p, page) in site.pages.iter().enumerate() {

@@ -163,9 +163,9 @@ fn report(r: Rendered, written: output::WriteStats, start: Instant) -> BuildRepo
     BuildReport {
         pages: r.built.pages,
         files: r.built.files,
-        incidents: r.built.counts.0,
-        groups: r.built.counts.1,
-        briefings: r.built.counts.2,
+        incidents: r.built.counts.incidents,
+        groups: r.built.counts.groups,
+        briefings: r.built.counts.briefings,
         warnings: r.built.warnings,
         written,
         elapsed: start.elapsed(),

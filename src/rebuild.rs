@@ -24,6 +24,17 @@ use crate::load::{self, FileParse, Sources};
 use crate::render::{self, Sink, theme::ThemeFiles};
 use crate::validate::{self, slug};
 
+/// How many records of each kind a build published.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RecordCounts {
+    /// Incidents.
+    pub incidents: usize,
+    /// Group profiles.
+    pub groups: usize,
+    /// Briefings.
+    pub briefings: usize,
+}
+
 /// The result of one build of a session.
 #[derive(Debug, Clone)]
 pub struct Built {
@@ -38,7 +49,7 @@ pub struct Built {
     /// Whether every page was rendered.
     pub full: bool,
     /// Incidents, groups and briefings published.
-    pub counts: (usize, usize, usize),
+    pub counts: RecordCounts,
     /// Warnings.
     pub warnings: Diagnostics,
     /// Wall time per stage.
@@ -269,11 +280,11 @@ pub(crate) fn stages(
         files: out.files,
         skipped: out.skipped,
         full: dirty.is_none(),
-        counts: (
-            site.incidents.len(),
-            site.groups.len(),
-            site.briefings.len(),
-        ),
+        counts: RecordCounts {
+            incidents: site.incidents.len(),
+            groups: site.groups.len(),
+            briefings: site.briefings.len(),
+        },
         warnings: diags,
         timings: t,
     };
@@ -645,13 +656,17 @@ pub fn dirty_pages(
     }
 
     // Tag counts appear beside tags on every page that shows the tag.
-    for (s, (_, incs, briefs)) in &index.by_tag {
-        let before = old_index.by_tag.get(s).map(|e| (e.1.len(), e.2.len()));
-        if before != Some((incs.len(), briefs.len())) {
+    for (s, t) in &index.by_tag {
+        let before = old_index
+            .by_tag
+            .get(s)
+            .map(|e| (e.incidents.len(), e.briefings.len()));
+        if before != Some((t.incidents.len(), t.briefings.len())) {
             d.add(format!("tags/{s}/"));
-            incs.iter()
+            t.incidents
+                .iter()
                 .for_each(|&p| d.add(format!("incidents/{}/", new.incidents[p].id)));
-            briefs
+            t.briefings
                 .iter()
                 .for_each(|&b| d.add(format!("briefings/{}/", new.briefings[b].id)));
         }

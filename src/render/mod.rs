@@ -638,7 +638,7 @@ impl<'a> Shared<'a> {
                     .index
                     .by_tag
                     .get(&s)
-                    .map_or(0, |e| e.1.len() + e.2.len());
+                    .map_or(0, crate::index::TagRecords::count);
                 TagRef {
                     name: t.clone(),
                     path: format!("tags/{s}/"),
@@ -1654,28 +1654,38 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
             tags: index
                 .by_tag
                 .iter()
-                .map(|(s, (name, i, b))| TagRef {
-                    name: name.clone(),
+                .map(|(s, t)| TagRef {
+                    name: t.name.clone(),
                     path: format!("tags/{s}/"),
-                    count: i.len() + b.len(),
+                    count: t.count(),
                 })
                 .collect(),
         }),
     );
-    for (s, (name, incs, briefs)) in &index.by_tag {
+    for (s, t) in &index.by_tag {
         push(
             "tag.html",
             format!("tags/{s}/"),
-            format!("Tag: {name}"),
+            format!("Tag: {}", t.name),
             None,
             lazy(move || TagPage {
                 tag: TagRef {
-                    name: name.clone(),
+                    name: t.name.clone(),
                     path: format!("tags/{s}/"),
-                    count: incs.len() + briefs.len(),
+                    count: t.count(),
                 },
-                incidents: incs.iter().rev().map(|&p| &sh.incidents[p]).collect(),
-                briefings: briefs.iter().rev().map(|&b| &sh.briefings[b]).collect(),
+                incidents: t
+                    .incidents
+                    .iter()
+                    .rev()
+                    .map(|&p| &sh.incidents[p])
+                    .collect(),
+                briefings: t
+                    .briefings
+                    .iter()
+                    .rev()
+                    .map(|&b| &sh.briefings[b])
+                    .collect(),
             }),
         );
     }
