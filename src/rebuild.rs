@@ -559,7 +559,7 @@ pub fn dirty_pages(
     }
     let changed = shown;
     // A year page links to the years on either side: a year that appears or goes changes
-    // its neighbours' links (tests/rebuild_property.rs found a 2017 page still pointing at a
+    // its neighbours' links (tests/testsuite/rebuild_property.rs found a 2017 page still pointing at a
     // 2016 that had just emptied).
     if !old_index.by_year.keys().eq(index.by_year.keys()) {
         d.prefixes.push("chronology/".to_string());

@@ -3,7 +3,7 @@
 
     python3 scripts/quality/import-rows.py 100000 > big.csv
 
-The same shape as the generator in tests/import.rs: an armed clash in Mopti, Mali, one in
+The same shape as the generator in tests/testsuite/import.rs: an armed clash in Mopti, Mali, one in
 300 naming JNIM, coordinates inside Mali, a note of about a hundred characters.
 """
 import sys

@@ -3,7 +3,7 @@
 #
 #   bash scripts/quality/links.sh DIR BASE_URL [LABEL]
 #
-# Runs the `links_gate` test of tests/quality.rs (debug profile, so it reuses what `cargo test`
+# Runs the `links_gate` test of tests/testsuite/quality.rs (debug profile, so it reuses what `cargo test`
 # built) with BRIEFWERK_LINKS_DIR=DIR and BRIEFWERK_LINKS_BASE_URL=BASE_URL. Prints every broken
 # link with file, line and column, then `broken_links=N`; exits 1 when N > 0.
 set -u
@@ -14,7 +14,7 @@ label="${3:-}"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 (cd "$repo" && BRIEFWERK_LINKS_DIR="$dir" BRIEFWERK_LINKS_BASE_URL="$base" NO_COLOR=1 \
-  cargo test -q --test quality links_gate -- --nocapture --test-threads=1) >"$log" 2>&1
+  cargo test -q --test testsuite quality::links_gate -- --nocapture --test-threads=1) >"$log" 2>&1
 rc=$?
 n=$(sed -n 's/^broken_links=\([0-9]*\)$/\1/p' "$log" | tail -n1)
 if [ -z "$n" ]; then

@@ -41,7 +41,7 @@ pub fn timestamp(d: &PartialDate) -> String {
 
 /// Paths (relative to the site root, `""` for the home page) of every HTML page the build
 /// renders except the 404 page and draft records, in the order `render::jobs` pushes them.
-/// tests/publish.rs checks this against the pages actually built.
+/// tests/testsuite/publish.rs checks this against the pages actually built.
 pub fn html_pages(site: &Site, index: &Index, config: &Config) -> Vec<String> {
     let mut out = vec![String::new(), "incidents/".to_string()];
     let pages = site

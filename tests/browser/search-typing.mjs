@@ -1,5 +1,5 @@
 // Types a query into the search page in headless Chromium and checks that a result links to the
-// expected page (issue 6). Driven by tests/publish.rs; needs only node (18+) and Chromium: it
+// expected page (issue 6). Driven by tests/testsuite/publish.rs; needs only node (18+) and Chromium: it
 // talks the DevTools protocol over --remote-debugging-pipe, so no npm package is required.
 //
 //   node tests/browser/search-typing.mjs CHROMIUM URL QUERY EXPECTED_HREF

@@ -3,15 +3,15 @@
 //! and publishes in one switch, so that a build killed at any instant (or out of disk) leaves
 //! readers the old site or the new one, byte for byte (issue 14).
 
-mod support;
+use crate::support::{self, bin};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{SiteTest, texts};
 use briefwerk::{BuildOptions, Error};
-use support::{SiteTest, texts};
 
 /// Every entry under `dir` (not following symlinks): files with their bytes, folders as
 /// `None`, symlinks as their target.
@@ -45,10 +45,6 @@ enum Node {
     Dir,
     File(Vec<u8>),
     Link(PathBuf),
-}
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_briefwerk"))
 }
 
 fn write(path: &Path, text: &str) {

@@ -2,15 +2,13 @@
 //! their real line with exit status 1, nothing a hostile CSV holds reaching the terminal
 //! raw, and 100,000 rows split into files that every load, check clean and build.
 
-mod support;
-
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
+use crate::support::SiteTest;
 use briefwerk::BuildOptions;
 use briefwerk::import::{FILE_BUDGET, import_acled};
-use support::SiteTest;
 
 const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
 

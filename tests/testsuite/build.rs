@@ -2,13 +2,11 @@
 //! ranges, relationships both ways, resolved `@` links, drafts, base paths, determinism,
 //! and a failed build leaving the previous site alone.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::support::{SiteTest, hrefs, incident_links, resolve, texts};
 use briefwerk::{BuildOptions, Error};
-use support::{SiteTest, hrefs, incident_links, resolve, texts};
 
 fn built() -> SiteTest {
     let t = SiteTest::fixture("basic");

@@ -6,8 +6,6 @@
 // The figures (reload latency, requests per second) are printed for the report.
 #![allow(clippy::print_stderr)]
 
-mod support;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -16,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use support::SiteTest;
+use crate::support::SiteTest;
 
 const KANGABA: &str = "content/incidents/2017-06-18-kangaba.md";
 const KANGABA_PAGE: &str = "/incidents/2017-06-18-kangaba/";

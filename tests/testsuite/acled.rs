@@ -2,16 +2,14 @@
 //! empty site with the same site.yaml and groups, and built again, shows every incident page's
 //! facts as the original build does.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::support::{SiteTest, copy_dir, hrefs, texts};
 use briefwerk::codec::acled::{ACLED_COLUMNS, parse_tags};
 use briefwerk::import::import_acled;
 use briefwerk::render::export::ACLED_FILE;
 use scraper::{ElementRef, Html, Selector};
-use support::{SiteTest, copy_dir, hrefs, texts};
 
 /// The repository's example site, or only its site.yaml and groups (`groups_only`).
 fn example(groups_only: bool) -> SiteTest {

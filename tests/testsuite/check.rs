@@ -4,7 +4,7 @@
 //! broken, and an `expected.txt` holding exactly what `check` prints for it (the plain
 //! rendering plus the summary line). Each case below also states the code, file, line,
 //! column and message of the diagnostic it is about, so a change of wording or position
-//! shows up as a named failure. `BRIEFWERK_BLESS=1 cargo test --test check` rewrites the
+//! shows up as a named failure. `BRIEFWERK_BLESS=1 cargo test --test testsuite check::` rewrites the
 //! `expected.txt` files after a deliberate change; review the diff before committing.
 //!
 //! Also here: the binary's exit codes, JSON lines, colour and summary; that `check` and a
@@ -1100,23 +1100,23 @@ mod robustness {
 
     const SEEDS: &[(&str, Kind)] = &[
         (
-            include_str!("fixtures/check/clean/content/incidents/2017-06-18-kangaba.md"),
+            include_str!("../fixtures/check/clean/content/incidents/2017-06-18-kangaba.md"),
             Kind::Incident,
         ),
         (
-            include_str!("fixtures/check/clean/content/groups/jnim.md"),
+            include_str!("../fixtures/check/clean/content/groups/jnim.md"),
             Kind::Group,
         ),
         (
-            include_str!("fixtures/check/clean/content/briefings/merger.md"),
+            include_str!("../fixtures/check/clean/content/briefings/merger.md"),
             Kind::Briefing,
         ),
         (
-            include_str!("fixtures/check/list-unknown-group/content/incidents/2015-list.yaml"),
+            include_str!("../fixtures/check/list-unknown-group/content/incidents/2015-list.yaml"),
             Kind::IncidentList,
         ),
         (
-            include_str!("fixtures/check/leader-dates-reversed/content/groups/jnim.md"),
+            include_str!("../fixtures/check/leader-dates-reversed/content/groups/jnim.md"),
             Kind::Group,
         ),
     ];

@@ -1,15 +1,15 @@
 //! The rebuild property: on a generated small site, after any single-field edit of an
 //! incident (title, date, figures, groups, a tag, the country, a link in the body), the pages
 //! the `serve` session renders again, laid over its previous output, are byte for byte the
-//! site a full build gives. `tests/rebuild.rs` walks the example site through hand-picked
+//! site a full build gives. `tests/testsuite/rebuild.rs` walks the example site through hand-picked
 //! edits; this test lets proptest pick sites and edit sequences, and shrinks a failure to a
 //! small site and the fewest edits.
 //!
 //! Runs 12 cases of up to 4 edits (a few seconds in debug); `PROPTEST_CASES=200 cargo test
-//! --test rebuild_property` runs more. A failure is saved under `proptest-regressions/` and
+//! --test testsuite rebuild_property::` runs more. A failure is saved under `proptest-regressions/` and
 //! replayed first on every later run.
 
-mod support;
+use crate::support::{self, full};
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -242,15 +242,6 @@ fn write_incident(root: &Path, all: &[Incident], n: usize, inc: &Incident) {
         &format!("content/incidents/{}.md", id(n)),
         &inc.file(n),
     );
-}
-
-fn full(root: &Path, opts: &BuildOptions) -> BTreeMap<String, Vec<u8>> {
-    let sink = Collect::default();
-    briefwerk::render_site(root, opts, &sink).expect("full build");
-    sink.into_files()
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect()
 }
 
 /// Rebuilds that rendered fewer pages than the site has, over every case: the property is

@@ -3,16 +3,14 @@
 //! as written; CSV cells a spreadsheet would run as formulas are neutralised in every CSV, and
 //! the ACLED file still round-trips exactly.
 
-mod support;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::support::{SiteTest, copy_dir};
 use briefwerk::codec::acled::ACLED_COLUMNS;
 use briefwerk::import::import_acled;
 use briefwerk::render::export::{ACLED_FILE, COLUMNS};
 use serde_json::{Value, json};
-use support::{SiteTest, copy_dir};
 
 /// The repository's example site (or only its site.yaml and groups) in a temporary directory.
 fn example(groups_only: bool) -> SiteTest {

@@ -2,15 +2,13 @@
 //! round-trip through real readers, a search index that finds records, absolute URLs that
 //! carry the base path, byte-identical rebuilds, and the ACLED importer's fixture round trip.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::support::{SiteTest, copy_dir};
 use briefwerk::BuildOptions;
 use briefwerk::import::import_acled;
 use briefwerk::render::export::COLUMNS;
-use support::{SiteTest, copy_dir};
 
 const BASE: &str = "https://example.org/sahel/";
 
@@ -773,7 +771,7 @@ fn on_path(names: &[&str]) -> Option<String> {
 }
 
 #[test]
-#[ignore = "needs node and Chromium (or BRIEFWERK_CHROMIUM): cargo test --test publish -- --ignored"]
+#[ignore = "needs node and Chromium (or BRIEFWERK_CHROMIUM): cargo test --test testsuite publish:: -- --ignored"]
 fn a_visitor_types_kangaba_in_chromium_and_finds_the_incident() {
     let chromium = std::env::var("BRIEFWERK_CHROMIUM")
         .ok()

@@ -2,10 +2,10 @@
 //! from content, symlinks and special files out of the site, closed pipes. Each test states
 //! what an attacker tried and what a reader or an editor must (not) see.
 
-mod support;
+use crate::support;
 
+use crate::support::SiteTest;
 use briefwerk::{BuildOptions, Error};
-use support::SiteTest;
 
 /// The error diagnostics of a failed build, as (code, file, line, column, message).
 fn errors(r: Result<briefwerk::BuildReport, Error>) -> Vec<(String, String, usize, usize, String)> {

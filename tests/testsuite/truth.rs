@@ -3,10 +3,10 @@
 //! are counted and listed (by name), monthly digests compare only what the record can
 //! carry, and stacked charts say how they colour an incident naming several groups.
 
-mod support;
+use crate::support;
 
+use crate::support::{SiteTest, hrefs};
 use scraper::{Html, Selector};
-use support::{SiteTest, hrefs};
 
 /// Text of every element matching `css` as a reader reads it: text nodes joined as they
 /// are, whitespace collapsed.

@@ -1,6 +1,5 @@
 //! Shared helpers for the integration tests: copy a fixture site into a temporary
 //! directory, build it through the library, and read what a reader would see.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
@@ -190,4 +189,20 @@ pub fn write_file(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
+}
+
+/// The briefwerk binary built for these tests, as a command to add arguments to.
+pub fn bin() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_briefwerk"))
+}
+
+/// Every file a full build of `root` renders, by output path: what an incremental
+/// rebuild must equal byte for byte.
+pub fn full(root: &Path, opts: &BuildOptions) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let sink = briefwerk::render::Collect::default();
+    briefwerk::render_site(root, opts, &sink).expect("full build");
+    sink.into_files()
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect()
 }

@@ -2,16 +2,12 @@
 //! title, files never overwritten, arguments checked with suggestions, and a new site that
 //! builds from a copy of the binary alone.
 
-mod support;
+use crate::support::bin;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use support::SiteTest;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_briefwerk"))
-}
+use crate::support::SiteTest;
 
 fn run(cmd: &mut Command) -> Output {
     // A binary copied a moment ago can be "busy" (ETXTBSY) while another test thread's

@@ -2,7 +2,7 @@
 //! session renders again, laid over the previous output, must give exactly the site a full
 //! build gives, and an edit to one incident must not render the whole site.
 
-mod support;
+use crate::support::{self, full};
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,15 +29,6 @@ fn opts(dir: &Path) -> BuildOptions {
         output: Some(dir.join("out")),
         ..BuildOptions::default()
     }
-}
-
-fn full(root: &Path, opts: &BuildOptions) -> BTreeMap<String, Vec<u8>> {
-    let sink = Collect::default();
-    briefwerk::render_site(root, opts, &sink).expect("full build");
-    sink.into_files()
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect()
 }
 
 struct Incremental {

@@ -5,7 +5,7 @@
 //! `NAME.stderr` hold exactly what the command prints, with `[..]` where a duration or a port
 //! changes from run to run.
 //!
-//! After a deliberate change of wording: `TRYCMD=overwrite cargo test --test transcripts`,
+//! After a deliberate change of wording: `TRYCMD=overwrite cargo test --test testsuite transcripts::`,
 //! then review the diff of `tests/cmd/` like any other change of what users read.
 
 #[test]

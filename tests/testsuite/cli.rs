@@ -1,14 +1,8 @@
 //! The binary as a user runs it: exit codes, the summary line, diagnostics on stderr.
 
-mod support;
+use crate::support::bin;
 
-use std::process::Command;
-
-use support::SiteTest;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_briefwerk"))
-}
+use crate::support::SiteTest;
 
 #[test]
 fn build_prints_one_summary_line_and_exits_zero() {

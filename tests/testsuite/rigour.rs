@@ -3,10 +3,10 @@
 //! places and map marks at their precision, typed relationships both ways, the cutoff line,
 //! monthly country digests with their trend, and related incidents in order.
 
-mod support;
+use crate::support;
 
+use crate::support::{SiteTest, hrefs};
 use scraper::{Html, Selector};
-use support::{SiteTest, hrefs};
 
 /// Text of every element matching `css` as a reader reads it: text nodes joined as they
 /// are (support::texts puts a space between nodes, "2017 ."), whitespace collapsed.
@@ -387,7 +387,7 @@ fn monthly_digests_compare_with_the_month_before_and_are_archived() {
         )
     };
     // Every month of this fixture has fewer than 3 counted incidents: no trend word is
-    // computed from so little (the rule is in docs/content.md; tests/truth.rs has months
+    // computed from so little (the rule is in docs/content.md; tests/testsuite/truth.rs has months
     // that can be compared).
     assert_eq!(trend("2017-05"), ["Too few incidents to compare"]);
     assert_eq!(trend("2017-06"), ["Too few incidents to compare"]);

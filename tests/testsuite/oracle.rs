@@ -13,7 +13,7 @@
 //! csv): nothing here calls `content::count` or a renderer's helper, so a rule broken in
 //! the library cannot be broken the same way here.
 //!
-//! `ORACLE_SEEDS=500 cargo test --test oracle` runs more seeds; `ORACLE_SEED=17` one seed
+//! `ORACLE_SEEDS=500 cargo test --test testsuite oracle::` runs more seeds; `ORACLE_SEED=17` one seed
 //! (its site is kept in /tmp/briefwerk-oracle-17 to look at). A failure names its seed and
 //! lists every difference found on that site.
 
