@@ -15,7 +15,10 @@
 //!   system cannot exchange, two renames (the site is briefly absent, never mixed). A process
 //!   killed at any instant leaves the old or the new site; the next build finishes or undoes
 //!   what it left (`recover`), and a second build cannot run at the same time (a lock).
-//! - **Unchanged files keep their bytes and mtime, and the disk is spared.** The standby tree
+//! - **Unchanged files keep their bytes and mtime, and are not read back.** A live file that
+//!   still has the size and mtime the manifest gives it is compared by the manifest's hash;
+//!   `serve`, which renders again only what an edit can change, carries the other files over
+//!   with [`Writer::keep`]. The disk is spared too: the standby tree
 //!   is kept between builds as a mirror of the live site made of hard links (no extra space
 //!   but its folders). A build links each unchanged file, writes each changed one, swaps, then
 //!   brings the retired tree up to date: work proportional to what changed, instead of
@@ -106,31 +109,6 @@ pub fn resolve(p: &Path) -> io::Result<PathBuf> {
         }
     }
     Ok(out)
-}
-
-/// `out/rel` for a writer other than [`Writer`] (`serve` patches its private output in
-/// place): refuses a `rel` that leaves `out` or names `.git`, and any folder on the way that
-/// is a symlink or not a folder, so that nothing is written or removed through a link.
-pub fn checked_target(out: &Path, rel: &str) -> io::Result<PathBuf> {
-    check_relative(rel).map_err(io::Error::other)?;
-    let parts: Vec<Component<'_>> = Path::new(rel).components().collect();
-    let mut cur = out.to_path_buf();
-    for c in &parts[..parts.len().saturating_sub(1)] {
-        cur.push(c.as_os_str());
-        match fs::symlink_metadata(&cur) {
-            Ok(m) if m.is_dir() => {}
-            Ok(_) => {
-                return Err(io::Error::other(format!(
-                    "refusing to write through {}: not a folder (a symlink?)",
-                    cur.display()
-                )));
-            }
-            // The rest is created as plain folders.
-            Err(e) if e.kind() == io::ErrorKind::NotFound => break,
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(out.join(rel))
 }
 
 fn check_relative(path: &str) -> Result<(), String> {
@@ -364,6 +342,17 @@ impl Manifest {
     /// published at `rel`.
     fn owns(&self, rel: &str, abs: &Path, m: &fs::Metadata, bytes: Option<&[u8]>) -> bool {
         self.proof(rel, abs, m, bytes).is_some()
+    }
+
+    /// The proof of the file at `rel` when it still has the size and mtime briefwerk
+    /// published it with (nothing is read).
+    fn published(&self, rel: &str, m: &fs::Metadata) -> Option<Proof> {
+        let (size, mtime) = (m.len(), mtime_ns(m));
+        self.0
+            .get(rel)?
+            .iter()
+            .find(|p| p.size == size && p.mtime == mtime)
+            .copied()
     }
 
     /// The proof that matches the file, if any.
@@ -951,134 +940,230 @@ struct Plan {
 
 impl Sink for Writer {
     fn put(&self, file: OutputFile) -> Result<(), Error> {
-        check_relative(&file.path).map_err(Error::Output)?;
-        {
-            let mut st = lock(&self.state);
-            if st.proofs.contains_key(&file.path) {
-                return Err(Error::Output(format!(
-                    "two outputs want the same path `{}`",
-                    file.path
-                )));
-            }
-            // Reserved now so that a second file of the same path is caught at once.
-            st.proofs.insert(
-                file.path.clone(),
-                Proof {
-                    size: 0,
-                    mtime: 0,
-                    hash: 0,
-                },
-            );
-        }
+        self.reserve(&file.path)?;
         let rel = Path::new(&file.path);
         let live_entry = self.live.as_ref().and_then(|t| t.get(rel));
         let lpath = self.out.join(rel);
-
-        // Is the live file already right? Only a plain file found without following a link
-        // is read or reused.
-        let mut live_meta = None;
-        let mut live_bytes = None;
-        let mut same = false;
-        if live_entry.is_some_and(|e| e.kind == Kind::File)
-            && let Ok(m) = fs::symlink_metadata(&lpath)
-            && m.is_file()
-        {
-            if m.len() == file.bytes.len() as u64
-                && let Ok(b) = read_nofollow(&lpath)
-            {
-                same = b == file.bytes;
-                live_bytes = Some(b);
-            }
-            live_meta = Some(m);
-        }
+        let live = self.compare_live(&file.path, &file.bytes, live_entry, &lpath);
         if let Some(e) = live_entry
-            && !same
+            && !live.same
+            && self.in_the_way(&file.path, e, &lpath, &live)
         {
-            let ours = live_meta.as_ref().is_some_and(|m| {
-                self.manifest
-                    .owns(&file.path, &lpath, m, live_bytes.as_deref())
-            });
-            // Someone else's file may be replaced when adopting; a folder never is, unless
-            // it holds nothing but briefwerk's own stale files.
-            let in_the_way = if e.kind == Kind::Dir {
-                !self.only_ours_under(rel)
-            } else {
-                !ours && !self.force
-            };
-            if in_the_way {
-                lock(&self.state).collisions.push(file.path.clone());
-                return Ok(());
-            }
+            lock(&self.state).collisions.push(file.path.clone());
+            return Ok(());
         }
+        let (proof, fresh) = match (live.same, live_entry, &live.meta) {
+            (true, Some(e), Some(m)) => {
+                let hash = self
+                    .manifest
+                    .proof(&file.path, &lpath, m, Some(&file.bytes))
+                    .map_or_else(|| hash(&file.bytes), |p| p.hash);
+                let proof = Proof {
+                    size: m.len(),
+                    mtime: mtime_ns(m),
+                    hash,
+                };
+                self.link_unchanged(rel, e, &lpath, proof, Some(&file.bytes))?
+            }
+            _ => self.stage_new(rel, live_entry, &file.bytes)?,
+        };
+        self.record(file.path, proof, fresh);
+        Ok(())
+    }
+}
 
+/// The live file at a path, as [`Writer::compare_live`] found it.
+#[derive(Debug, Default)]
+struct LiveFile {
+    /// Its metadata, when it is a plain file (found without following a link).
+    meta: Option<fs::Metadata>,
+    /// Its bytes, when they had to be read.
+    bytes: Option<Vec<u8>>,
+    /// Whether it already holds the new bytes.
+    same: bool,
+}
+
+impl Writer {
+    /// Reserves `rel` for one file of the new site, so that a second file of the same path
+    /// is an error at once.
+    fn reserve(&self, rel: &str) -> Result<(), Error> {
+        check_relative(rel).map_err(Error::Output)?;
+        let mut st = lock(&self.state);
+        if st.proofs.contains_key(rel) {
+            return Err(Error::Output(format!(
+                "two outputs want the same path `{rel}`"
+            )));
+        }
+        let none = Proof {
+            size: 0,
+            mtime: 0,
+            hash: 0,
+        };
+        st.proofs.insert(rel.to_string(), none);
+        Ok(())
+    }
+
+    /// Records what will be published at `rel`, and whether the standby file is new in this
+    /// build (`fresh`: linked back into the retired tree after the switch).
+    fn record(&self, rel: String, proof: Proof, fresh: bool) {
+        let mut st = lock(&self.state);
+        st.proofs.insert(rel.clone(), proof);
+        if fresh {
+            st.fresh.push(rel);
+        }
+    }
+
+    /// Whether the live file at `lpath` already holds `bytes`. A file that still has the size
+    /// and mtime the manifest gives it is decided by the manifest's hash, without reading it
+    /// back; any other is read. Only a plain file found without following a link is looked at.
+    fn compare_live(&self, rel: &str, bytes: &[u8], e: Option<Entry>, lpath: &Path) -> LiveFile {
+        if !e.is_some_and(|e| e.kind == Kind::File) {
+            return LiveFile::default();
+        }
+        let Some(m) = fs::symlink_metadata(lpath)
+            .ok()
+            .filter(fs::Metadata::is_file)
+        else {
+            return LiveFile::default();
+        };
+        if m.len() != bytes.len() as u64 {
+            return LiveFile {
+                meta: Some(m),
+                ..LiveFile::default()
+            };
+        }
+        if let Some(p) = self.manifest.published(rel, &m) {
+            return LiveFile {
+                meta: Some(m),
+                bytes: None,
+                same: p.hash == hash(bytes),
+            };
+        }
+        let read = read_nofollow(lpath).ok();
+        LiveFile {
+            same: read.as_deref() == Some(bytes),
+            meta: Some(m),
+            bytes: read,
+        }
+    }
+
+    /// Whether the live entry `e` at `rel` keeps the new file out: someone else's file
+    /// (unless adopting), or a folder holding anything but briefwerk's own stale files.
+    fn in_the_way(&self, rel: &str, e: Entry, lpath: &Path, live: &LiveFile) -> bool {
+        if e.kind == Kind::Dir {
+            return !self.only_ours_under(Path::new(rel));
+        }
+        let ours = live
+            .meta
+            .as_ref()
+            .is_some_and(|m| self.manifest.owns(rel, lpath, m, live.bytes.as_deref()));
+        !ours && !self.force
+    }
+
+    /// Puts the unchanged live file at `rel` (proven by `proof`) into the standby tree: a hard
+    /// link to it (same inode, bytes and mtime), or a copy where no link is possible. Returns
+    /// the proof of what will be published and whether the standby file is new.
+    fn link_unchanged(
+        &self,
+        rel: &Path,
+        live: Entry,
+        lpath: &Path,
+        proof: Proof,
+        bytes: Option<&[u8]>,
+    ) -> Result<(Proof, bool), Error> {
+        self.make_dirs(rel.parent())?;
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        let linked = self
+            .standby
+            .get(rel)
+            .is_some_and(|s| s.kind == Kind::File && live.ino != 0 && live.ino == s.ino);
+        if linked {
+            return Ok((proof, false));
+        }
+        let spath = self.tree.join(rel);
+        clear(&spath)?;
+        if fs::hard_link(lpath, &spath).is_ok() {
+            return Ok((proof, false));
+        }
+        // No link possible (another file system under a mount, a link limit): a copy, which
+        // loses only the mtime.
+        let read;
+        let bytes = match bytes {
+            Some(b) => b,
+            None => {
+                read = read_nofollow(lpath).map_err(|e| Error::io(lpath, e))?;
+                &read
+            }
+        };
+        let m = self.create(&spath, bytes)?;
+        Ok((
+            Proof {
+                mtime: mtime_ns(&m),
+                ..proof
+            },
+            true,
+        ))
+    }
+
+    /// Stages `bytes` as the new file at `rel`: a new file in the standby tree, or the one an
+    /// interrupted or failed build left there with these very bytes.
+    fn stage_new(
+        &self,
+        rel: &Path,
+        live: Option<Entry>,
+        bytes: &[u8],
+    ) -> Result<(Proof, bool), Error> {
         self.make_dirs(rel.parent())?;
         let spath = self.tree.join(rel);
-        let s_entry = self.standby.get(rel);
-        let (proof, fresh) = if same {
-            let m = live_meta.as_ref().expect("read above");
-            let hash = self
-                .manifest
-                .proof(&file.path, &lpath, m, Some(&file.bytes))
-                .map_or_else(|| hash(&file.bytes), |p| p.hash);
-            let proof = Proof {
-                size: m.len(),
-                mtime: mtime_ns(m),
-                hash,
-            };
-            let linked = live_entry
-                .zip(s_entry)
-                .is_some_and(|(l, s)| s.kind == Kind::File && l.ino != 0 && l.ino == s.ino);
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            if linked {
-                (proof, false)
-            } else {
-                clear(&spath)?;
-                match fs::hard_link(&lpath, &spath) {
-                    Ok(()) => (proof, false),
-                    // No link possible (another file system under a mount, a link limit):
-                    // a copy, which loses only the mtime.
-                    Err(_) => {
-                        let m = self.create(&spath, &file.bytes)?;
-                        (
-                            Proof {
-                                mtime: mtime_ns(&m),
-                                ..proof
-                            },
-                            true,
-                        )
-                    }
-                }
-            }
-        } else {
-            // An interrupted or failed build may have left these very bytes in the standby
-            // tree (a file of its own, not a link to the live one).
-            let kept = s_entry.filter(|s| {
-                s.kind == Kind::File && !live_entry.is_some_and(|l| l.ino != 0 && l.ino == s.ino)
-            });
-            let kept = kept.and_then(|_| {
-                let m = fs::symlink_metadata(&spath).ok()?;
-                (m.is_file() && m.len() == file.bytes.len() as u64).then_some(())?;
-                (read_nofollow(&spath).ok()? == file.bytes).then_some(m)
-            });
-            let m = match kept {
-                Some(m) => m,
-                None => self.create(&spath, &file.bytes)?,
-            };
-            self.written.fetch_add(1, Ordering::Relaxed);
-            (
-                Proof {
-                    size: m.len(),
-                    mtime: mtime_ns(&m),
-                    hash: hash(&file.bytes),
-                },
-                true,
-            )
+        // A file of its own in the standby tree, not a link to the live one.
+        let kept = self.standby.get(rel).filter(|s| {
+            s.kind == Kind::File && !live.is_some_and(|l| l.ino != 0 && l.ino == s.ino)
+        });
+        let kept = kept.and_then(|_| {
+            let m = fs::symlink_metadata(&spath).ok()?;
+            (m.is_file() && m.len() == bytes.len() as u64).then_some(())?;
+            (read_nofollow(&spath).ok()? == bytes).then_some(m)
+        });
+        let m = match kept {
+            Some(m) => m,
+            None => self.create(&spath, bytes)?,
         };
-        let mut st = lock(&self.state);
-        st.proofs.insert(file.path.clone(), proof);
-        if fresh {
-            st.fresh.push(file.path);
-        }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        let proof = Proof {
+            size: m.len(),
+            mtime: mtime_ns(&m),
+            hash: hash(bytes),
+        };
+        Ok((proof, true))
+    }
+
+    /// Carries the file briefwerk published at `rel` into the new site as it is, without
+    /// being handed its bytes: for a caller that knows it cannot have changed (`serve`
+    /// renders again only the pages an edit can change). An error unless the live file is
+    /// one the manifest proves briefwerk's; the caller then drops the writer and renders
+    /// everything.
+    pub fn keep(&self, rel: &str) -> Result<(), Error> {
+        self.reserve(rel)?;
+        let path = Path::new(rel);
+        let lpath = self.out.join(path);
+        let live = self
+            .live
+            .as_ref()
+            .and_then(|t| t.get(path))
+            .filter(|e| e.kind == Kind::File);
+        let proof = live.and_then(|_| {
+            let m = fs::symlink_metadata(&lpath)
+                .ok()
+                .filter(fs::Metadata::is_file)?;
+            self.manifest.proof(rel, &lpath, &m, None)
+        });
+        let (Some(live), Some(proof)) = (live, proof) else {
+            return Err(Error::Output(format!(
+                "`{rel}` was not rendered again and the output holds no file briefwerk wrote there"
+            )));
+        };
+        let (proof, fresh) = self.link_unchanged(path, live, &lpath, proof, None)?;
+        self.record(rel.to_string(), proof, fresh);
         Ok(())
     }
 }
@@ -1334,6 +1419,31 @@ mod tests {
             .into_iter()
             .map(|e| e.unwrap().path().to_path_buf())
             .collect()
+    }
+
+    /// `serve` carries the files a partial render did not produce with `keep`: only a file
+    /// the manifest proves briefwerk's may be kept, and a kept file stays as it was.
+    #[test]
+    fn keep_carries_only_files_briefwerk_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o");
+        write_site(&out, &[f("index.html", "a"), f("x/index.html", "b")]).unwrap();
+        std::fs::write(out.join("CNAME"), "mine").unwrap();
+        let w = Writer::begin(&out, false).unwrap();
+        assert!(matches!(w.keep("CNAME"), Err(Error::Output(_))));
+        assert!(matches!(w.keep("missing.html"), Err(Error::Output(_))));
+        drop(w);
+        let w = Writer::begin(&out, false).unwrap();
+        w.put(f("index.html", "A")).unwrap();
+        w.keep("x/index.html").unwrap();
+        let s = w.commit().unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 0));
+        assert_eq!(fs::read_to_string(out.join("x/index.html")).unwrap(), "b");
+        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "mine");
+        // A file changed behind briefwerk's back (other size) is no longer its to keep.
+        fs::write(out.join("x/index.html"), "edited").unwrap();
+        let w = Writer::begin(&out, false).unwrap();
+        assert!(w.keep("x/index.html").is_err());
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //! - [`watch`]: the file watcher (`content/`, `themes/`, `templates/`, `static/`,
 //!   `site.yaml`) and the debounce that makes an editor's save-by-rename one rebuild.
 //! - [`session`]: one build after a batch of changes, published into the private directory
-//!   (only the files whose bytes changed are written).
+//!   through `output::Writer`, the one writer (only the files whose bytes changed are
+//!   written; readers see the old site or the new one).
 //! - [`livereload`]: the script injected into served HTML (`livereload.js`) and the
 //!   `/__briefwerk/events` stream: `reload` after a good build, `error` (the diagnostics as
 //!   escaped HTML, shown as an overlay) after a bad one, while the last good site keeps
@@ -264,9 +265,8 @@ impl Server {
             output: Some(out.clone()),
             base_url: Some(url.clone()),
             drafts: opts.drafts,
-            // The private output is patched in place between full builds (`session`), so its
-            // manifest lags: a full build adopts what is there.
-            force: true,
+            // The private output holds nothing but what `output::Writer` published there.
+            force: false,
         };
         let mut session = Session::new(&root, build_opts, &out);
         // Watch before the first build, so that no edit made after start-up goes unnoticed.
