@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use briefwerk::BuildOptions;
-use briefwerk::rebuild::Session;
+use briefwerk::pipeline::Session;
 use briefwerk::render::{OutputFile, Sink};
 
 /// Counts files and bytes, as a writer would receive them, without keeping them.

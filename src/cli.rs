@@ -258,6 +258,10 @@ fn fail(e: Error, format: Format) -> ExitCode {
             print_diags(&d, format);
             errln!("{}", d.summary());
         }
+        Error::Denied(d) => {
+            print_diags(&d, format);
+            errln!("{} (denied by --deny-warnings)", d.summary());
+        }
         other => errln!("error: {other}"),
     }
     code
@@ -433,23 +437,14 @@ fn build(a: BuildArgs, ui: Ui) -> ExitCode {
         drafts: a.drafts,
         force: a.force,
     };
-    if a.deny_warnings {
-        let progress = Progress::new(ui, "checking");
-        let checked = briefwerk::check(&a.root, &opts);
-        progress.done();
-        match checked {
-            Ok(r) if !r.warnings.is_empty() => {
-                print_diags(&r.warnings, a.format);
-                errln!("{} (denied by --deny-warnings)", r.warnings.summary());
-                return ExitCode::from(1);
-            }
-            Ok(r) if ui.verbose => errln!("checked in {}", ms(r.elapsed)),
-            Ok(_) => {}
-            Err(e) => return fail(e, a.format),
-        }
-    }
+    // One run: with --deny-warnings, warnings stop it before anything is published.
+    let run = briefwerk::pipeline::Options {
+        build: opts,
+        publish: true,
+        deny_warnings: a.deny_warnings,
+    };
     let progress = Progress::new(ui, "building");
-    let built = briefwerk::build(&a.root, &opts);
+    let built = briefwerk::pipeline::run(&a.root, &run);
     progress.done();
     match built {
         Ok(r) => {
@@ -619,7 +614,7 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
                 errln!("changed: {}", paths.join(", "));
             }
         }
-        Event::Built(r) => {
+        Event::Built { first, report: r } => {
             if let Some(p) = progress.take() {
                 p.done();
             }
@@ -628,15 +623,16 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
                 last_warnings = r.warnings.clone();
             }
             if !ui.quiet {
-                let what = if r.first { "built" } else { "rebuilt" };
+                let what = if first { "built" } else { "rebuilt" };
+                let write = r.timings.of("write");
                 let mut line = format!(
                     "{what} {} in {}: {} written, {} removed",
                     count(r.pages, "page", "pages"),
-                    ms(r.render + r.write),
+                    ms(r.elapsed),
                     r.written.written,
                     r.written.removed
                 );
-                if !r.first && r.rendered < r.pages {
+                if !first && r.rendered < r.pages {
                     line.push_str(&format!(" ({} rendered again)", r.rendered));
                 }
                 if !r.warnings.is_empty() {
@@ -645,8 +641,8 @@ fn serve(a: ServeArgs, ui: Ui) -> ExitCode {
                 if ui.verbose {
                     line.push_str(&format!(
                         " (render {}, write {})",
-                        ms(r.render),
-                        ms(r.write)
+                        ms(r.elapsed.saturating_sub(write)),
+                        ms(write)
                     ));
                 }
                 errln!("{line}");

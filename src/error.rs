@@ -73,6 +73,9 @@ pub enum Error {
         /// The watcher's error.
         source: notify::Error,
     },
+    /// The build found warnings and `--deny-warnings` was given: nothing was published.
+    #[error("{} (denied by --deny-warnings)", .0.summary())]
+    Denied(Diagnostics),
     /// An option's value cannot be used (`--allow-host` that is not a host name).
     #[error("{0}")]
     BadArgument(String),
@@ -113,7 +116,9 @@ impl Error {
     /// the user wrote or asked for must change, [`EXIT_COULD_NOT_RUN`] otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Invalid(_) | Error::Refused(_) | Error::Foreign { .. } => EXIT_INVALID,
+            Error::Invalid(_) | Error::Denied(_) | Error::Refused(_) | Error::Foreign { .. } => {
+                EXIT_INVALID
+            }
             Error::Io { .. }
             | Error::Busy { .. }
             | Error::Bind { .. }
@@ -137,6 +142,7 @@ mod tests {
     fn exit_statuses_follow_what_happened() {
         let io = || std::io::Error::from(std::io::ErrorKind::AddrInUse);
         assert_eq!(Error::Invalid(Diagnostics::default()).exit_code(), 1);
+        assert_eq!(Error::Denied(Diagnostics::default()).exit_code(), 1);
         assert_eq!(Error::Refused("not empty".into()).exit_code(), 1);
         let foreign = Error::Foreign {
             path: "a".into(),

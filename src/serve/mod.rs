@@ -33,7 +33,7 @@ use std::time::Duration;
 
 use crate::config::BuildOptions;
 use crate::error::Error;
-use crate::output::WriteStats;
+use crate::pipeline::Report;
 use http::{Hosts, Shared};
 use session::Session;
 
@@ -100,25 +100,6 @@ impl Default for ServeOptions {
     }
 }
 
-/// What one build in `serve` did.
-#[derive(Debug)]
-pub struct Rebuilt {
-    /// True for the build made at start-up.
-    pub first: bool,
-    /// HTML pages in the site.
-    pub pages: usize,
-    /// Pages rendered by this build (the others could not have changed).
-    pub rendered: usize,
-    /// What the write did.
-    pub written: WriteStats,
-    /// Time spent reading, validating and rendering.
-    pub render: Duration,
-    /// Time spent writing changed files.
-    pub write: Duration,
-    /// Warnings of the build.
-    pub warnings: crate::Diagnostics,
-}
-
 /// Something the caller may want to tell the editor about.
 #[derive(Debug)]
 pub enum Event {
@@ -135,7 +116,12 @@ pub enum Event {
     /// Files changed (paths relative to the site root); a rebuild follows.
     Changed(Vec<String>),
     /// A build succeeded and is being served.
-    Built(Rebuilt),
+    Built {
+        /// True for the build made at start-up.
+        first: bool,
+        /// What the build did; its stage timings end with `write`.
+        report: Report,
+    },
     /// A build failed; the previous good site is still served and pages show the error.
     Failed(Error),
     /// The file watcher reported a problem (the server goes on).
@@ -272,7 +258,7 @@ impl Server {
         // Watch before the first build, so that no edit made after start-up goes unnoticed.
         let mut watcher = watch::Watcher::new(&root, tx.clone())?;
         let watch_problems = watcher.add_new_dirs(&root);
-        let first = session.build(true, &[]);
+        let first = session.build(&[]);
         std::fs::create_dir_all(&out).map_err(|e| Error::io(&out, e))?;
         let out_canon = out.canonicalize().map_err(|e| Error::io(&out, e))?;
         let hosts = Hosts {
@@ -283,7 +269,7 @@ impl Server {
         for problem in watch_problems {
             on_event(Event::WatchError(problem));
         }
-        report(&shared, first, &mut on_event);
+        report(&shared, true, first, &mut on_event);
 
         let accept = {
             let shared = Arc::clone(&shared);
@@ -313,8 +299,8 @@ impl Server {
             for problem in watcher.add_new_dirs(&root) {
                 on_event(Event::WatchError(problem));
             }
-            let result = session.build(false, &relevant);
-            report(&shared, result, &mut on_event);
+            let result = session.build(&relevant);
+            report(&shared, false, result, &mut on_event);
         }
 
         drop(watcher);
@@ -336,21 +322,26 @@ fn shutdown(shared: &Shared, addr: SocketAddr, accept: std::thread::JoinHandle<(
 }
 
 /// Updates the live state after a build and reports it.
-fn report(shared: &Shared, result: Result<Rebuilt, Error>, on_event: &mut dyn FnMut(Event)) {
+fn report(
+    shared: &Shared,
+    first: bool,
+    result: Result<Report, Error>,
+    on_event: &mut dyn FnMut(Event),
+) {
     match result {
         Ok(r) => {
             {
                 let mut live = shared.lock();
                 let changed = r.written.written + r.written.removed > 0;
                 // A fixed error must clear the overlay even when the output is unchanged.
-                if changed || live.error.is_some() || r.first {
+                if changed || live.error.is_some() || first {
                     live.generation += 1;
                 }
                 live.error = None;
                 live.version += 1;
             }
             shared.changed.notify_all();
-            on_event(Event::Built(r));
+            on_event(Event::Built { first, report: r });
         }
         Err(e) => {
             {

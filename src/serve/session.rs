@@ -2,7 +2,7 @@
 //! into the private output directory through [`output::Writer`], the one writer.
 //!
 //! Takes the build options `serve` uses (its private output, its base URL) and the changed
-//! paths; returns a [`Rebuilt`] for the build loop to report. The pipeline's session renders
+//! paths; returns the pipeline's [`Report`] for the build loop to report. The pipeline's session renders
 //! only the pages an edit can change; every other file of the site is carried over with
 //! [`Writer::keep`](output::Writer::keep), and a rendered file whose bytes did not change
 //! is recognised by the hash in the writer's manifest without being read back. Readers see
@@ -12,15 +12,14 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use super::Rebuilt;
 use crate::config::BuildOptions;
 use crate::error::Error;
-use crate::output::{self, WriteStats};
-use crate::rebuild::Built;
+use crate::output;
+use crate::pipeline::Report;
 
 /// Builds the site and publishes it.
 pub(super) struct Session {
-    pipeline: crate::rebuild::Session,
+    pipeline: crate::pipeline::Session,
     out: PathBuf,
 }
 
@@ -29,22 +28,22 @@ impl Session {
     /// is read until the first build.
     pub(super) fn new(root: &Path, opts: BuildOptions, out: &Path) -> Session {
         Session {
-            pipeline: crate::rebuild::Session::new(root, opts),
+            pipeline: crate::pipeline::Session::new(root, opts),
             out: out.to_path_buf(),
         }
     }
 
     /// Builds after `changed` (root-relative paths) changed and publishes the result.
-    pub(super) fn build(&mut self, first: bool, changed: &[String]) -> Result<Rebuilt, Error> {
+    /// Its stage timings end with `write`.
+    pub(super) fn build(&mut self, changed: &[String]) -> Result<Report, Error> {
         let start = Instant::now();
         let writer = output::Writer::begin(&self.out, false)?;
-        let built = self.pipeline.build(changed, &writer)?;
-        let render = start.elapsed();
-        let start = Instant::now();
-        let (built, written) = match built.skipped.iter().try_for_each(|p| writer.keep(p)) {
+        let mut report = self.pipeline.build(changed, &writer)?;
+        let kept = report.skipped.iter().try_for_each(|p| writer.keep(p));
+        let mut report = match kept {
             Ok(()) => {
-                let written = writer.commit()?;
-                (built, written)
+                report.written = report.timings.stage("write", || writer.commit())?;
+                report
             }
             // A file the partial render relies on is not in the output as briefwerk wrote it
             // (someone removed it): the staged build is undone and the site built whole.
@@ -54,22 +53,16 @@ impl Session {
                 self.full()?
             }
         };
-        Ok(Rebuilt {
-            first,
-            pages: built.pages,
-            rendered: built.rendered,
-            written,
-            render,
-            write: start.elapsed(),
-            warnings: built.warnings,
-        })
+        report.elapsed = start.elapsed();
+        Ok(report)
     }
 
     /// Renders and publishes every file.
-    fn full(&mut self) -> Result<(Built, WriteStats), Error> {
+    fn full(&mut self) -> Result<Report, Error> {
         let writer = output::Writer::begin(&self.out, false)?;
-        let built = self.pipeline.build(&[], &writer)?;
-        Ok((built, writer.commit()?))
+        let mut report = self.pipeline.build(&[], &writer)?;
+        report.written = report.timings.stage("write", || writer.commit())?;
+        Ok(report)
     }
 }
 
@@ -97,7 +90,7 @@ mod tests {
             ..BuildOptions::default()
         };
         let mut s = Session::new(&root, opts, &out);
-        let first = s.build(true, &[]).unwrap();
+        let first = s.build(&[]).unwrap();
         assert!(first.written.written > 0 && first.written.removed == 0);
         assert!(dir.path().join("out/.public.briefwerk/manifest").is_file());
         std::fs::write(out.join("CNAME"), "example.org").unwrap();
@@ -122,7 +115,7 @@ mod tests {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        let again = s.build(false, &[rel]).unwrap();
+        let again = s.build(&[rel]).unwrap();
         assert!(again.rendered < again.pages, "a partial render");
         assert!(again.written.written >= 1, "{:?}", again.written);
         assert_eq!(
@@ -139,7 +132,7 @@ mod tests {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        s.build(false, &[rel]).unwrap();
+        s.build(&[rel]).unwrap();
         assert!(out.join("404.html").is_file());
     }
 }

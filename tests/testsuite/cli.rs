@@ -97,3 +97,49 @@ fn check_links_finds_a_page_removed_after_the_build() {
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("groups/jnim/"), "{err}");
 }
+
+/// `build --deny-warnings` used to run the whole pipeline twice (a check, then the build);
+/// now one run decides before publishing: a build with warnings exits 1, names them and
+/// leaves the previous site as it was.
+#[test]
+fn build_deny_warnings_publishes_nothing_when_there_are_warnings() {
+    let t = SiteTest::fixture("basic");
+    let build = |extra: &[&str]| {
+        bin()
+            .args(["build", "--root"])
+            .arg(&t.root)
+            .arg("--output")
+            .arg(&t.out)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    assert!(build(&["--deny-warnings"]).status.success());
+    let page = t.out.join("incidents/2017-06-18-kangaba/index.html");
+    let before = std::fs::read(&page).unwrap();
+    let path = "content/incidents/2017-06-18-kangaba.md";
+    let text = std::fs::read_to_string(t.root.join(path)).unwrap();
+    let start = text.find("sources:").unwrap();
+    let end = text[start..].find("\n---").unwrap() + start;
+    let without = format!("{}{}", &text[..start], &text[end + 1..]);
+    t.write(path, &without.replace("Gunmen stormed", "Gunmen attacked"));
+    let out = build(&["--deny-warnings"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("cites no sources"), "{err}");
+    assert!(
+        err.lines()
+            .last()
+            .is_some_and(|l| l.ends_with("(denied by --deny-warnings)")),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&page).unwrap(), before);
+    // Without the flag the same site builds, warnings and all.
+    let out = build(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_ne!(std::fs::read(&page).unwrap(), before);
+}

@@ -25,7 +25,7 @@ fn example() -> SiteTest {
 }
 
 /// The small fixture site with a draft incident, built.
-fn basic_built(opts: BuildOptions) -> (SiteTest, briefwerk::BuildReport) {
+fn basic_built(opts: BuildOptions) -> (SiteTest, briefwerk::Report) {
     let t = SiteTest::fixture("basic");
     let report = t.build_with(opts).expect("fixture builds");
     (t, report)

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use briefwerk::BuildOptions;
-use briefwerk::rebuild::Session;
+use briefwerk::pipeline::Session;
 use briefwerk::render::Collect;
 
 /// The repository's example site, with short listing pages so that moves between them show.

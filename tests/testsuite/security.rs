@@ -8,7 +8,7 @@ use crate::support::SiteTest;
 use briefwerk::{BuildOptions, Error};
 
 /// The error diagnostics of a failed build, as (code, file, line, column, message).
-fn errors(r: Result<briefwerk::BuildReport, Error>) -> Vec<(String, String, usize, usize, String)> {
+fn errors(r: Result<briefwerk::Report, Error>) -> Vec<(String, String, usize, usize, String)> {
     match r {
         Err(Error::Invalid(d)) => d
             .0

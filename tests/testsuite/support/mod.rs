@@ -56,7 +56,7 @@ impl SiteTest {
     }
 
     /// Builds with default options into `self.out`.
-    pub fn build(&self) -> Result<briefwerk::BuildReport, briefwerk::Error> {
+    pub fn build(&self) -> Result<briefwerk::Report, briefwerk::Error> {
         self.build_with(BuildOptions::default())
     }
 
@@ -64,7 +64,7 @@ impl SiteTest {
     pub fn build_with(
         &self,
         mut opts: BuildOptions,
-    ) -> Result<briefwerk::BuildReport, briefwerk::Error> {
+    ) -> Result<briefwerk::Report, briefwerk::Error> {
         if opts.output.is_none() {
             opts.output = Some(self.out.clone());
         }

@@ -1,4 +1,12 @@
-//! What `serve` keeps between builds, and which pages an edit invalidates.
+//! The pipeline every command runs: configuration, theme and git dates, then the content
+//! stages (read, parse, validate, index, compare, render), then publishing.
+//!
+//! `build`, `check` and `serve` are the same call with different [`Options`]: [`run`] takes
+//! the site root and the options once (`check` publishes nothing, `build` publishes through
+//! `output::Writer`, `--deny-warnings` refuses to publish a build with warnings, decided
+//! before the commit in the same run); a [`Session`] (`serve`) keeps the last good build and
+//! runs the same stages again after an edit. Every run returns one [`Report`]. Must not
+//! print, and must not write anywhere but through the sink it is given.
 //!
 //! A [`Session`] holds the last good build's sources, per-file parses, validated site and
 //! indexes. After an edit under `content/` it reads again only files whose size or
@@ -14,33 +22,36 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::config::{self, BuildOptions, Config};
 use crate::content::{Incident, Origin, Site};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::index::Index;
 use crate::load::{self, FileParse, Sources};
+use crate::output::{self, WriteStats};
 use crate::render::{self, Sink, theme::ThemeFiles};
 use crate::validate::{self, slug};
 
-/// How many records of each kind a build published.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RecordCounts {
-    /// Incidents.
-    pub incidents: usize,
-    /// Group profiles.
-    pub groups: usize,
-    /// Briefings.
-    pub briefings: usize,
+/// What a run is asked to do. `check` is the default; `build` sets `publish`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Output folder, base URL, drafts, `--force`.
+    pub build: BuildOptions,
+    /// Publish into the output folder (`build`); otherwise render and discard (`check`).
+    pub publish: bool,
+    /// Refuse to publish when there are warnings (`--deny-warnings`): the run fails with
+    /// [`Error::Denied`] before anything is committed.
+    pub deny_warnings: bool,
 }
 
-/// The result of one build of a session.
-#[derive(Debug, Clone)]
-pub struct Built {
-    /// Pages of the site.
+/// What one run produced: the only report type, for `build`, `check` and `serve`.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// HTML pages of the site.
     pub pages: usize,
-    /// Pages rendered this time (all of them in a full build).
+    /// Pages rendered this time (all of them unless a session rendered only what changed).
     pub rendered: usize,
     /// Files handed to the sink.
     pub files: usize,
@@ -48,21 +59,144 @@ pub struct Built {
     pub skipped: Vec<String>,
     /// Whether every page was rendered.
     pub full: bool,
-    /// Incidents, groups and briefings published.
-    pub counts: RecordCounts,
-    /// Warnings.
+    /// Incidents published.
+    pub incidents: usize,
+    /// Group profiles published.
+    pub groups: usize,
+    /// Briefings published.
+    pub briefings: usize,
+    /// Warnings found.
     pub warnings: Diagnostics,
+    /// What publishing did (zero when nothing was published).
+    pub written: WriteStats,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+    /// Where the site is (or would be) written.
+    pub output_dir: PathBuf,
     /// Wall time per stage.
-    pub timings: crate::Timings,
+    pub timings: Timings,
+}
+
+/// Wall time of each stage of a build, in order.
+#[derive(Debug, Clone, Default)]
+pub struct Timings(pub Vec<(&'static str, Duration)>);
+
+impl Timings {
+    /// The time of the stage `name` (zero if it did not run).
+    pub fn of(&self, name: &str) -> Duration {
+        self.0
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, d)| *d)
+            .sum()
+    }
+
+    /// Runs `f` as the stage `name`, recording how long it took.
+    pub(crate) fn stage<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        self.0.push((name, start.elapsed()));
+        out
+    }
+}
+
+/// Runs the pipeline once for the site at `root`: `check`, or `build` with `publish`.
+/// Publishes nothing unless every stage succeeds (and, with `deny_warnings`, found no
+/// warning), then switches the output directory from the old site to the new one in one
+/// step; removes only files it wrote itself (see [`output`]).
+pub fn run(root: &Path, opts: &Options) -> Result<Report, Error> {
+    let start = Instant::now();
+    let mut t = Timings::default();
+    let config = t.stage("config", || config::load(root, &opts.build))?;
+    // Before rendering: a refused output directory costs nothing, and the lock is held for
+    // the whole build.
+    let writer = match opts.publish {
+        true => Some(output::Writer::begin(&config.output_dir, opts.build.force)?),
+        false => None,
+    };
+    let setup = Setup::for_config(config, &mut t)?;
+    let sink: &dyn Sink = match &writer {
+        Some(w) => w,
+        None => &output::Discard,
+    };
+    let (mut report, _) = stages(&setup, Since::default(), t, sink)?;
+    if opts.deny_warnings && !report.warnings.is_empty() {
+        // The writer is dropped uncommitted: the live site stays as it was.
+        return Err(Error::Denied(report.warnings));
+    }
+    if let Some(w) = writer {
+        report.written = report.timings.stage("write", || w.commit())?;
+    }
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+/// Runs every stage for the site at `root`, handing the files to `sink` and publishing
+/// nothing itself (tests compare what a full render gives with a session's).
+pub fn render_to(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Result<Report, Error> {
+    let start = Instant::now();
+    let mut t = Timings::default();
+    let setup = Setup::load(root, opts, &mut t)?;
+    let (mut report, _) = stages(&setup, Since::default(), t, sink)?;
+    report.elapsed = start.elapsed();
+    Ok(report)
+}
+
+/// What the content stages need besides the content: loaded once per run, and kept by a
+/// session until `site.yaml` or the theme changes.
+struct Setup {
+    config: Config,
+    theme: ThemeFiles,
+    /// Last-commit dates of the content files (`git_info`).
+    updated: BTreeMap<String, chrono::NaiveDate>,
+    /// Warnings of these stages (git dates), repeated on every rebuild.
+    notes: Diagnostics,
+}
+
+impl Setup {
+    /// Loads the configuration of the site at `root`, then the rest.
+    fn load(root: &Path, opts: &BuildOptions, t: &mut Timings) -> Result<Setup, Error> {
+        let config = t.stage("config", || config::load(root, opts))?;
+        Setup::for_config(config, t)
+    }
+
+    /// Loads the theme and the git dates for a loaded configuration.
+    fn for_config(config: Config, t: &mut Timings) -> Result<Setup, Error> {
+        let (theme, mut notes) = t.stage("theme", || render::theme::load_reporting(&config))?;
+        let updated = git_dates(&config, &mut notes);
+        Ok(Setup {
+            config,
+            theme,
+            updated,
+            notes,
+        })
+    }
+}
+
+/// Last-commit dates of the content files when `git_info` is on; a warning when they
+/// cannot be read.
+fn git_dates(config: &Config, diags: &mut Diagnostics) -> BTreeMap<String, chrono::NaiveDate> {
+    if !config.git_info {
+        return BTreeMap::new();
+    }
+    match crate::git::last_commit_dates(&config.root) {
+        Ok(d) => d,
+        Err(why) => {
+            diags.push(
+                Diagnostic::warning(
+                    "git-info",
+                    format!("`git_info` is on but no dates could be read: {why}"),
+                )
+                .help("turn `git_info` off in site.yaml, or build inside a git repository"),
+            );
+            BTreeMap::new()
+        }
+    }
 }
 
 /// The last good build, kept to compare the next one with.
 struct Last {
-    config: Config,
-    theme: ThemeFiles,
-    updated: BTreeMap<String, chrono::NaiveDate>,
-    /// Warnings of the configuration-level stages (git dates), repeated on every rebuild.
-    notes: Diagnostics,
+    setup: Setup,
     state: State,
 }
 
@@ -72,6 +206,15 @@ pub(crate) struct State {
     parses: Vec<std::sync::Arc<FileParse>>,
     site: Site,
     index: Index,
+}
+
+/// Where the content stages start from: nothing (`build`, `check`), or the last good
+/// build's state and the files changed since (`serve`), with the caches it keeps.
+#[derive(Default, Clone, Copy)]
+struct Since<'a> {
+    prev: Option<&'a State>,
+    changed: &'a [String],
+    caches: Option<&'a render::Caches>,
 }
 
 /// A site built again and again as its files change.
@@ -105,82 +248,47 @@ impl Session {
     /// Builds the site after the files `changed` (paths relative to the root, `/`-separated)
     /// changed, handing the files to `sink`. Only content edits are built incrementally.
     /// On error the last good build stays the reference for the next one.
-    pub fn build(&mut self, changed: &[String], sink: &dyn Sink) -> Result<Built, Error> {
+    pub fn build(&mut self, changed: &[String], sink: &dyn Sink) -> Result<Report, Error> {
+        let start = Instant::now();
         self.pending.extend(changed.iter().cloned());
         let changed: Vec<String> = self.pending.iter().cloned().collect();
-        let changed = changed.as_slice();
         let content_only = changed.iter().all(|p| p.starts_with("content/"));
-        let mut t = crate::Timings::default();
-        let (config, theme, updated, notes, prev) = match self.last.take() {
-            Some(last) if content_only => (
-                last.config,
-                last.theme,
-                last.updated,
-                last.notes,
-                Some(last.state),
-            ),
-            _ => {
-                let config = t.stage("config", || config::load(&self.root, &self.opts))?;
-                let (theme, mut notes) =
-                    t.stage("theme", || render::theme::load_reporting(&config))?;
-                let updated = crate::git_dates(&config, &mut notes);
-                (config, theme, updated, notes, None)
-            }
+        let mut t = Timings::default();
+        let (setup, prev) = match self.last.take() {
+            Some(last) if content_only => (last.setup, Some(last.state)),
+            _ => (Setup::load(&self.root, &self.opts, &mut t)?, None),
         };
-        let result = stages(
-            &config,
-            &theme,
-            &updated,
-            prev.as_ref(),
-            changed,
-            Some(&self.caches),
-            notes.clone(),
-            t,
-            sink,
-        );
-        let (result, keep) = match result {
-            Ok((built, state)) => {
+        let since = Since {
+            prev: prev.as_ref(),
+            changed: &changed,
+            caches: Some(&self.caches),
+        };
+        let (result, keep) = match stages(&setup, since, t, sink) {
+            Ok((report, state)) => {
                 self.pending.clear();
                 // Freeing a large site takes a while and nobody waits for it.
                 if let Some(old) = prev {
                     std::thread::spawn(move || drop(old));
                 }
-                (Ok(built), Some(state))
+                (Ok(report), Some(state))
             }
             // The last good state (if there was one) stays the reference.
             Err(e) => (Err(e), prev),
         };
         if let Some(state) = keep {
-            self.last = Some(Last {
-                config,
-                theme,
-                updated,
-                notes,
-                state,
-            });
+            self.last = Some(Last { setup, state });
         }
-        result
+        result.map(|mut r| {
+            r.elapsed = start.elapsed();
+            r
+        })
     }
 }
 
-/// Runs the content stages — read, parse, validate, index, compare, render — for a loaded
-/// configuration and theme: once from nothing (`prev` is `None`: `build`, `check`), or
-/// after `changed` files changed since `prev` (`serve`). `diags` holds warnings found
-/// before (git dates). With `caches`, the search index and exports are kept for the next
-/// render.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn stages(
-    config: &Config,
-    theme: &ThemeFiles,
-    updated: &BTreeMap<String, chrono::NaiveDate>,
-    prev: Option<&State>,
-    changed: &[String],
-    caches: Option<&render::Caches>,
-    mut diags: Diagnostics,
-    mut t: crate::Timings,
-    sink: &dyn Sink,
-) -> Result<(Built, State), Error> {
-    let (sources, read_diags) = t.stage("read", || match prev {
+/// Reads the sources: all of them from nothing, or again only what changed since `since`.
+fn read(config: &Config, since: Since<'_>) -> Result<(Sources, Diagnostics), Error> {
+    let (prev, changed) = (since.prev, since.changed);
+    match prev {
         Some(p) if !changed.is_empty() => {
             match load::update_sources(&config.root, &p.sources, changed) {
                 Some(r) => Ok(r),
@@ -188,7 +296,21 @@ pub(crate) fn stages(
             }
         }
         _ => load::read_sources_reusing(&config.root, prev.map(|p| &p.sources), changed),
-    })?;
+    }
+}
+
+/// Runs the content stages — read, parse, validate, index, compare, render — for a
+/// [`Setup`]: once from nothing, or after files changed since the last good build. With
+/// caches, the search index and exports are kept for the next render.
+fn stages(
+    setup: &Setup,
+    since: Since<'_>,
+    mut t: Timings,
+    sink: &dyn Sink,
+) -> Result<(Report, State), Error> {
+    let (config, theme, prev) = (&setup.config, &setup.theme, since.prev);
+    let mut diags = setup.notes.clone();
+    let (sources, read_diags) = t.stage("read", || read(config, since))?;
     diags.extend(read_diags);
     let parses = t.stage("parse", || {
         load::parse_files(&sources, prev.map(|p| (&p.sources, p.parses.as_slice())))
@@ -228,26 +350,46 @@ pub(crate) fn stages(
         }),
         None => None,
     };
+    let state = State {
+        sources,
+        parses,
+        site,
+        index,
+    };
+    let report = render_stage(setup, &state, dirty.as_ref(), since.caches, diags, t, sink)?;
+    Ok((report, state))
+}
+
+/// Renders the pages `dirty` names (every page without it) and reports the run.
+fn render_stage(
+    setup: &Setup,
+    state: &State,
+    dirty: Option<&Dirty>,
+    caches: Option<&render::Caches>,
+    mut diags: Diagnostics,
+    mut t: Timings,
+    sink: &dyn Sink,
+) -> Result<Report, Error> {
     let rendered_count = std::sync::atomic::AtomicUsize::new(0);
     let filter = |path: &str| {
-        let keep = dirty.as_ref().is_none_or(|d| d.wants(path));
+        let keep = dirty.is_none_or(|d| d.wants(path));
         if keep {
             rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         keep
     };
-    let partial = dirty.as_ref().map(|d| render::Partial {
+    let partial = dirty.map(|d| render::Partial {
         pages: &filter,
         changed: &d.records,
     });
     let out = t.stage("render", || {
         render::render(
-            &site,
-            &index,
-            &sources,
-            config,
-            theme,
-            updated,
+            &state.site,
+            &state.index,
+            &state.sources,
+            &setup.config,
+            &setup.theme,
+            &setup.updated,
             partial.as_ref(),
             caches,
             sink,
@@ -270,33 +412,25 @@ pub(crate) fn stages(
     };
     diags.sort();
     t.0.extend(out.parts.iter().map(|(n, d)| (*n, *d)));
-    let built = Built {
+    let site = &state.site;
+    Ok(Report {
         pages: out.pages,
-        rendered: if dirty.is_none() {
-            out.pages
-        } else {
-            rendered_count.into_inner()
+        rendered: match dirty {
+            None => out.pages,
+            Some(_) => rendered_count.into_inner(),
         },
         files: out.files,
         skipped: out.skipped,
         full: dirty.is_none(),
-        counts: RecordCounts {
-            incidents: site.incidents.len(),
-            groups: site.groups.len(),
-            briefings: site.briefings.len(),
-        },
+        incidents: site.incidents.len(),
+        groups: site.groups.len(),
+        briefings: site.briefings.len(),
         warnings: diags,
+        written: WriteStats::default(),
+        elapsed: Duration::default(),
+        output_dir: setup.config.output_dir.clone(),
         timings: t,
-    };
-    Ok((
-        built,
-        State {
-            sources,
-            parses,
-            site,
-            index,
-        },
-    ))
+    })
 }
 
 /// Pages to render again: exact page paths, and path prefixes (every page below).
