@@ -37,7 +37,7 @@ impl Session {
     /// Its stage timings end with `write`.
     pub(super) fn build(&mut self, changed: &[String]) -> Result<Report, Error> {
         let start = Instant::now();
-        let writer = output::Writer::begin(&self.out, false)?;
+        let writer = self.begin()?;
         let mut report = self.pipeline.build(changed, &writer)?;
         let kept = report.skipped.iter().try_for_each(|p| writer.keep(p));
         let mut report = match kept {
@@ -57,9 +57,26 @@ impl Session {
         Ok(report)
     }
 
+    /// Opens the writer. Nothing but this session publishes into its private folder, yet the
+    /// last build's lock may outlive that build for a moment: a process forked meanwhile by
+    /// another thread holds a copy of the lock's descriptor until it execs (seen in the test
+    /// harness under load). So a busy folder is tried again for up to a second.
+    fn begin(&self) -> Result<output::Writer, Error> {
+        let mut tries = 0;
+        loop {
+            match output::Writer::begin(&self.out, false) {
+                Err(Error::Busy { .. }) if tries < 20 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Renders and publishes every file.
     fn full(&mut self) -> Result<Report, Error> {
-        let writer = output::Writer::begin(&self.out, false)?;
+        let writer = self.begin()?;
         let mut report = self.pipeline.build(&[], &writer)?;
         report.written = report.timings.stage("write", || writer.commit())?;
         Ok(report)
