@@ -17,7 +17,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use briefwerk::BuildOptions;
-use briefwerk::rebuild::Session;
+use briefwerk::pipeline::Session;
 use briefwerk::render::Collect;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestRunner};
