@@ -28,11 +28,12 @@ use crate::config::{self, BuildOptions, Config};
 use crate::content::{Incident, Origin, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
+use crate::ids::slug;
 use crate::index::Index;
 use crate::load::{self, FileParse, Sources};
 use crate::output::{self, WriteStats};
 use crate::render::{self, Sink, theme::ThemeFiles};
-use crate::validate::{self, slug};
+use crate::validate;
 
 /// What a run is asked to do. `check` is the default; `build` sets `publish`.
 #[derive(Debug, Clone, Default)]
