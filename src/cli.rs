@@ -524,17 +524,21 @@ fn check(a: CheckArgs, ui: Ui) -> ExitCode {
     };
     let progress = Progress::new(ui, "checking");
     let checked = briefwerk::check(&a.root, &opts);
+    let files = briefwerk::checked_files(&a.root);
     progress.done();
     match checked {
         Ok(r) => {
             print_diags(&r.warnings, a.format);
-            if !ui.quiet || !r.warnings.is_empty() {
-                errln!("{}", r.warnings.summary());
-            }
+            check_summary(
+                &r.warnings,
+                files,
+                a.format,
+                ui.quiet && r.warnings.is_empty(),
+            );
             if ui.verbose {
                 print_timings(&r.timings);
                 errln!(
-                    "checked {} in {}",
+                    "rendered {} without writing them, in {}",
                     count(r.files, "file", "files"),
                     ms(r.elapsed)
                 );
@@ -551,7 +555,23 @@ fn check(a: CheckArgs, ui: Ui) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Err(Error::Invalid(d)) => {
+            print_diags(&d, a.format);
+            check_summary(&d, files, a.format, false);
+            ExitCode::from(1)
+        }
         Err(e) => fail(e, a.format),
+    }
+}
+
+/// `check`'s last line (`checked 12 files: 0 errors, 0 warnings`) on standard error, and
+/// with `--format json` the same counts as the last JSON line on standard output.
+fn check_summary(d: &Diagnostics, files: usize, format: Format, quiet: bool) {
+    if let Format::Json = format {
+        outln!("{}", d.check_summary_json(files));
+    }
+    if !quiet {
+        errln!("{}", d.check_summary(files));
     }
 }
 

@@ -286,6 +286,57 @@ impl Diagnostics {
         )
     }
 
+    /// `check`'s last line: how many files it read, then the problems, each count with
+    /// the number of files it is in when that is not plain from the count, e.g. `checked 12
+    /// files: 3 errors (in 2 files), 1 warning`, or `checked 12 files: 0 errors, 0 warnings`.
+    pub fn check_summary(&self, files_read: usize) -> String {
+        let c = self.counts(files_read);
+        let part = |n: usize, files: usize, one: &str, many: &str| {
+            let mut s = format!("{n} {}", plural(n, one, many));
+            // One problem is in one file; a count in as many files as problems still says
+            // how many files to open.
+            if n > 1 && files > 0 {
+                s.push_str(&format!(" (in {files} {})", plural(files, "file", "files")));
+            }
+            s
+        };
+        format!(
+            "checked {} {}: {}, {}",
+            c.files,
+            plural(c.files, "file", "files"),
+            part(c.errors, c.files_with_errors, "error", "errors"),
+            part(c.warnings, c.files_with_warnings, "warning", "warnings"),
+        )
+    }
+
+    /// [`check_summary`](Self::check_summary) as one JSON object,
+    /// `{"summary": {"files": …, "errors": …, "files_with_errors": …, "warnings": …,
+    /// "files_with_warnings": …}}`, the last line of `check --format json`.
+    pub fn check_summary_json(&self, files_read: usize) -> String {
+        serde_json::json!({ "summary": self.counts(files_read) }).to_string()
+    }
+
+    fn counts(&self, files: usize) -> Counts {
+        let files_with = |sev: Severity| {
+            let mut f: Vec<&str> = self
+                .0
+                .iter()
+                .filter(|d| d.severity == sev)
+                .filter_map(|d| d.location.as_ref().map(|l| l.path.as_str()))
+                .collect();
+            f.sort_unstable();
+            f.dedup();
+            f.len()
+        };
+        Counts {
+            files,
+            errors: self.error_count(),
+            files_with_errors: files_with(Severity::Error),
+            warnings: self.warning_count(),
+            files_with_warnings: files_with(Severity::Warning),
+        }
+    }
+
     /// Renders every diagnostic rustc-style, with colour when `color` is true.
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
@@ -305,6 +356,19 @@ impl Diagnostics {
         }
         out
     }
+}
+
+/// What `check` read and found, for its summary line.
+#[derive(Serialize)]
+struct Counts {
+    /// Files read.
+    files: usize,
+    errors: usize,
+    /// Files with at least one error.
+    files_with_errors: usize,
+    warnings: usize,
+    /// Files with at least one warning.
+    files_with_warnings: usize,
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

@@ -4,10 +4,15 @@
 //! Takes strings and returns strings or a yes/no. Pure; reports nothing (the validator says
 //! where a bad id is written and what to do) and knows nothing of records or URLs.
 
+/// The longest id, and the longest tag once made a slug, in bytes. Each becomes one folder
+/// name of the built site (`incidents/<id>/`, `tags/<slug>/`); file systems refuse names over
+/// 255 bytes, and `check` must refuse what `build` cannot write, at the place it is written.
+pub const MAX_NAME_BYTES: usize = 200;
+
 /// True for ids made of `[a-z0-9-]+` that cannot escape a path.
 pub fn is_valid_id(s: &str) -> bool {
     !s.is_empty()
-        && s.len() <= 200
+        && s.len() <= MAX_NAME_BYTES
         && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
@@ -37,4 +42,18 @@ pub fn slug(s: &str) -> String {
         out.pop();
     }
     out
+}
+
+/// `name` (a slug) cut to at most [`MAX_NAME_BYTES`] bytes at a dash, so that the
+/// suggestion keeps whole words; cut mid-word only when there is no dash to cut at.
+pub fn shorten(name: &str) -> &str {
+    if name.len() <= MAX_NAME_BYTES {
+        return name;
+    }
+    // Slugs are ASCII: any byte index is a character boundary.
+    let head = &name[..=MAX_NAME_BYTES];
+    match head.rfind('-') {
+        Some(i) if i > 0 => head[..i].trim_end_matches('-'),
+        _ => &name[..MAX_NAME_BYTES],
+    }
 }

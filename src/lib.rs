@@ -48,6 +48,15 @@ pub fn check(root: &Path, opts: &BuildOptions) -> Result<Report, Error> {
     )
 }
 
+/// How many files `check` reads at `root`, for its summary line: site.yaml and every
+/// content file, readable or not (templates are checked too, but belong to the theme and
+/// are not counted). Walks the content tree without reading it.
+pub fn checked_files(root: &Path) -> usize {
+    let config = usize::from(root.join("site.yaml").symlink_metadata().is_ok());
+    // A content tree that cannot be walked is reported by `check` itself.
+    config + load::count_content_files(root).unwrap_or(0)
+}
+
 /// Builds the site at `root`. Publishes nothing unless every stage succeeds, then switches
 /// the output directory from the old site to the new one in one step; removes only files it
 /// wrote itself (see [`output`]).

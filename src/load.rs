@@ -212,10 +212,64 @@ pub fn read_sources_reusing(
     prev: Option<&Sources>,
     changed: &[String],
 ) -> Result<(Sources, Diagnostics), Error> {
+    let Some(Listing {
+        paths,
+        mut unreadable,
+        mut diags,
+    }) = list(root)?
+    else {
+        return Ok((Sources::default(), Diagnostics::default()));
+    };
+    let read: Vec<(Result<SourceFile, Diagnostic>, String, String, Kind)> = paths
+        .into_par_iter()
+        .map(|(path, rel, stem, kind)| {
+            let reused = prev
+                .filter(|_| !changed.contains(&rel))
+                .and_then(|p| reuse(p, &path, &rel, kind));
+            (
+                reused.map_or_else(|| read_one(&path, rel.clone(), stem.clone(), kind), Ok),
+                rel,
+                stem,
+                kind,
+            )
+        })
+        .collect();
+    let mut files = Vec::with_capacity(read.len());
+    for (r, rel, stem, kind) in read {
+        match r {
+            Ok(f) => files.push(f),
+            Err(d) => {
+                diags.push(d);
+                unreadable.push((rel, stem, kind));
+            }
+        }
+    }
+    Ok((Sources { files, unreadable }, diags))
+}
+
+/// How many content files a run reads: every file under `content/` that holds records,
+/// those it cannot read included (a refused link, a misnamed `.MD`: each is reported).
+/// Walks the tree without reading any file.
+pub fn count_content_files(root: &Path) -> Result<usize, Error> {
+    Ok(list(root)?.map_or(0, |l| l.paths.len() + l.unreadable.len()))
+}
+
+/// The content files found by walking `content/`, before any is read.
+struct Listing {
+    /// Files to read: real path, path relative to the root, stem, kind.
+    paths: Vec<(PathBuf, String, String, Kind)>,
+    /// Files already known unreadable (refused, misnamed), as in [`Sources::unreadable`].
+    unreadable: Vec<(String, String, Kind)>,
+    /// Why they are unreadable.
+    diags: Diagnostics,
+}
+
+/// Walks `content/`; `None` when there is no content directory.
+fn list(root: &Path) -> Result<Option<Listing>, Error> {
     let content = root.join("content");
     let mut diags = Diagnostics::default();
     if !content.is_dir() && !content.is_symlink() {
-        return Ok((Sources::default(), diags));
+        return Ok(None);
     }
     let site = crate::site_files::SiteDir::new(root)?;
     let mut paths: Vec<(PathBuf, String, String, Kind)> = Vec::new();
@@ -248,31 +302,11 @@ pub fn read_sources_reusing(
         };
         paths.push((f.real, rel, stem_of(&f.path), kind));
     }
-    let read: Vec<(Result<SourceFile, Diagnostic>, String, String, Kind)> = paths
-        .into_par_iter()
-        .map(|(path, rel, stem, kind)| {
-            let reused = prev
-                .filter(|_| !changed.contains(&rel))
-                .and_then(|p| reuse(p, &path, &rel, kind));
-            (
-                reused.map_or_else(|| read_one(&path, rel.clone(), stem.clone(), kind), Ok),
-                rel,
-                stem,
-                kind,
-            )
-        })
-        .collect();
-    let mut files = Vec::with_capacity(read.len());
-    for (r, rel, stem, kind) in read {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => {
-                diags.push(d);
-                unreadable.push((rel, stem, kind));
-            }
-        }
-    }
-    Ok((Sources { files, unreadable }, diags))
+    Ok(Some(Listing {
+        paths,
+        unreadable,
+        diags,
+    }))
 }
 
 /// `prev` with only the files named in `changed` (root-relative paths) read again, added

@@ -28,6 +28,9 @@ mod sources;
 pub use duplicates::may_repeat;
 pub use page::RESERVED_PAGE_IDS;
 
+/// The longest id or tag slug, in bytes (moved to [`crate::ids`]).
+pub use crate::ids::MAX_NAME_BYTES;
+
 /// Moved to [`crate::ids::slug`]; re-exported only for `rebuild.rs` and `render/mod.rs`, which
 /// other work is rewriting (issue 16). New code imports `crate::ids::slug`.
 #[doc(hidden)]

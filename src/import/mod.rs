@@ -12,11 +12,14 @@ pub use acled::{
 };
 
 /// A string safe to print on a terminal: every control character (C0, DEL, C1) and every
-/// bidirectional override is written as a visible escape (`\u{1b}`), so a hostile CSV cannot
-/// send escape sequences or reorder what the reader sees. Plain text comes back borrowed.
+/// bidirectional control (embeddings and overrides, isolates, and the invisible marks LRM,
+/// RLM and ALM) is written as a visible escape (`\u{1b}`), so a hostile CSV cannot send
+/// escape sequences or reorder what the reader sees. Plain text comes back borrowed.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    let bad =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    let bad = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+    };
     if !s.chars().any(bad) {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -44,6 +47,7 @@ mod tests {
         );
         assert_eq!(printable("x\r\ny\u{9b}z"), "x\\u{d}\\u{a}y\\u{9b}z");
         assert_eq!(printable("\u{202e}cod.exe"), "\\u{202e}cod.exe");
+        assert_eq!(printable("a\u{200f}b\u{61c}"), "a\\u{200f}b\\u{61c}");
         assert_eq!(printable("Ségou\tMali"), "Ségou\\u{9}Mali");
     }
 }

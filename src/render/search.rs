@@ -35,6 +35,7 @@ use unicode_normalization::char::is_combining_mark;
 use super::{Inputs, OutputFile};
 use crate::config::Config;
 use crate::content::{Site, country};
+use crate::index::Index;
 use crate::text::fold;
 
 /// Version of the index layout; search.js refuses an index it does not understand.
@@ -216,11 +217,30 @@ pub fn doc_keys(site: &Site) -> Vec<String> {
 /// position, in index order.
 fn documents(
     site: &Site,
+    index: &Index,
     config: &Config,
     stop: &[&str],
     want: &(dyn Fn(&str) -> bool + Sync),
     mut each: impl FnMut(u32, Doc),
 ) {
+    // A group is filed under the countries of its incidents, as its page counts them, not
+    // under every country of its `area` (which may hold none of its incidents).
+    let incident_countries: HashMap<&str, Vec<String>> = site
+        .groups
+        .iter()
+        .zip(&index.by_group)
+        .map(|(g, positions)| {
+            let mut cc: Vec<String> = positions
+                .iter()
+                .map(|&p| &site.incidents[p])
+                .filter(|i| !i.draft)
+                .map(|i| i.location.country.to_ascii_lowercase())
+                .collect();
+            cc.sort_unstable();
+            cc.dedup();
+            (g.id.as_str(), cc)
+        })
+        .collect();
     let collector = || Collector {
         stop,
         terms: HashMap::new(),
@@ -245,8 +265,17 @@ fn documents(
         if let Some(i) = &g.ideology {
             c.add(i, W_META);
         }
-        for a in &g.area {
-            c.add(country::name(a).unwrap_or(a), W_META);
+        let countries = incident_countries
+            .get(g.id.as_str())
+            .cloned()
+            .unwrap_or_default();
+        // Both are words of the profile: where it has incidents, and the area it claims.
+        for a in countries
+            .iter()
+            .map(|c| c.to_ascii_uppercase())
+            .chain(g.area.iter().cloned())
+        {
+            c.add(country::name(&a).unwrap_or(&a), W_META);
         }
         for l in &g.leaders {
             c.add(&l.name, W_META);
@@ -268,7 +297,7 @@ fn documents(
             },
             terms: c.terms,
             groups: vec![g.id.clone()],
-            countries: g.area.iter().map(|a| a.to_ascii_lowercase()).collect(),
+            countries,
             year: None,
         }
     };
@@ -522,9 +551,16 @@ impl State {
     }
 
     /// Builds the whole index; `keep` keeps each document's terms for later updates.
-    fn build(site: &Site, config: &Config, stop: &[&str], keys: Vec<String>, keep: bool) -> State {
+    fn build(
+        site: &Site,
+        index: &Index,
+        config: &Config,
+        stop: &[&str],
+        keys: Vec<String>,
+        keep: bool,
+    ) -> State {
         let mut st = State::new(keys);
-        documents(site, config, stop, &|_| true, |n, mut d| {
+        documents(site, index, config, stop, &|_| true, |n, mut d| {
             let mut mine = Vec::new();
             // Sorted, so that term ids (and everything after) do not depend on hash order.
             let mut terms: Vec<(String, u8)> = std::mem::take(&mut d.terms).into_iter().collect();
@@ -553,11 +589,51 @@ impl State {
     }
 
     /// Re-tokenises the documents whose keys are in `changed` (same documents, same order).
-    fn update(&mut self, site: &Site, config: &Config, stop: &[&str], changed: &HashSet<String>) {
+    fn update(
+        &mut self,
+        site: &Site,
+        index: &Index,
+        config: &Config,
+        stop: &[&str],
+        changed: &HashSet<String>,
+    ) {
+        // A changed incident may move its groups into or out of a country: their documents
+        // are made again too (the groups it named before, and those it names now).
+        let mut changed = changed.clone();
+        let incidents: Vec<&str> = changed
+            .iter()
+            .filter_map(|k| k.strip_prefix("i/"))
+            .collect();
+        if !incidents.is_empty() {
+            let pos: HashMap<&str, usize> = self
+                .keys
+                .iter()
+                .enumerate()
+                .map(|(n, k)| (k.as_str(), n))
+                .collect();
+            let mut groups: Vec<String> = Vec::new();
+            for id in incidents {
+                if let Some(&n) = pos.get(format!("i/{id}").as_str()) {
+                    groups.extend(self.docs[n].groups.iter().map(|g| format!("g/{g}")));
+                }
+                if let Some(&p) = index.incident_pos.get(id) {
+                    groups.extend(site.incidents[p].groups.iter().map(|g| format!("g/{g}")));
+                }
+            }
+            changed.extend(groups);
+        }
+        let changed = &changed;
         let mut fresh: Vec<(u32, Doc)> = Vec::new();
-        documents(site, config, stop, &|k| changed.contains(k), |n, d| {
-            fresh.push((n, d));
-        });
+        documents(
+            site,
+            index,
+            config,
+            stop,
+            &|k| changed.contains(k),
+            |n, d| {
+                fresh.push((n, d));
+            },
+        );
         let mut touched: HashSet<u32> = HashSet::new();
         for (n, mut d) in fresh {
             let old: HashMap<u32, u8> = self.doc_terms[n as usize].iter().copied().collect();
@@ -609,7 +685,12 @@ pub fn render(
     cache: Option<&std::sync::Mutex<Cache>>,
     changed: Option<&HashSet<String>>,
 ) -> Vec<OutputFile> {
-    let Inputs { site, config, .. } = *inputs;
+    let Inputs {
+        site,
+        index,
+        config,
+        ..
+    } = *inputs;
     let stop: &[&str] = if config.language.to_ascii_lowercase().starts_with("en") {
         STOPWORDS_EN
     } else {
@@ -623,10 +704,10 @@ pub fn render(
         .filter(|st| st.keys == keys && !st.doc_terms.is_empty());
     let st = match (reusable, changed) {
         (Some(mut st), Some(changed)) => {
-            st.update(site, config, stop, changed);
+            st.update(site, index, config, stop, changed);
             st
         }
-        _ => State::build(site, config, stop, keys, guard.is_some()),
+        _ => State::build(site, index, config, stop, keys, guard.is_some()),
     };
     let files = assemble(&st, site, stop);
     if let Some(g) = guard.as_mut() {

@@ -4,7 +4,7 @@
 //! Takes the raw briefings with their ids and returns the validated ones in chronological
 //! order (ties by id); pushes every problem as a diagnostic.
 
-use super::ctx::{Ctx, origin};
+use super::ctx::{Ctx, origin, valid_tags};
 use super::refs::{GroupRefs, Refs};
 use crate::content::Briefing;
 use crate::content::raw::RawBriefing;
@@ -94,6 +94,8 @@ fn briefing(
             .help("list the incidents the analysis rests on in `incidents:`"),
         );
     }
+    // Briefings' tags share the tag pages with incidents': the same rules.
+    let tags = valid_tags(cx, loc, tags);
     Some(Briefing {
         id,
         title,

@@ -15,7 +15,7 @@ use crate::content::date::{DateError, PartialDate};
 use crate::content::raw::{RawCount, Text};
 use crate::content::{Origin, country};
 use crate::diagnostic::{Budget, Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::ids::{is_valid_id, slug};
+use crate::ids::{MAX_NAME_BYTES, is_valid_id, shorten, slug};
 use crate::load::{RecordLoc, Sources};
 use crate::source::LineIndex;
 use crate::yaml::{self, Part, Seg};
@@ -349,7 +349,31 @@ impl<'a> Ctx<'a> {
                 return String::new();
             }
         };
-        if !is_valid_id(&id) {
+        if id.len() > MAX_NAME_BYTES {
+            let l = if from_field {
+                self.at(loc, &[Seg::Key("id")], Part::Value)
+            } else {
+                Location::file(self.rel(loc))
+            };
+            let slugged = slug(&id);
+            let short = shorten(&slugged);
+            let mut d = Diagnostic::error(
+                "too-long",
+                format!(
+                    "{what} id is {} bytes long; ids are at most {MAX_NAME_BYTES} bytes",
+                    id.len()
+                ),
+            )
+            .at(l, "the id names the page's folder in the built site");
+            if !short.is_empty() {
+                d = d.help(if from_field {
+                    format!("use a shorter id, e.g. `{short}`")
+                } else {
+                    format!("rename the file to a shorter name, e.g. `{short}` plus its extension, or set a shorter `id:`")
+                });
+            }
+            self.err(d);
+        } else if !is_valid_id(&id) {
             let l = if from_field {
                 self.at(loc, &[Seg::Key("id")], Part::Value)
             } else {
@@ -402,4 +426,45 @@ pub(super) fn origin(loc: &RecordLoc) -> Origin {
         file: loc.file,
         body_offset: loc.body_offset,
     }
+}
+
+/// Checks tag `i` of a record: it must make a slug (its page is `tags/<slug>/`) of at
+/// most [`MAX_NAME_BYTES`] bytes. False when it cannot be published.
+pub(super) fn tag_ok(cx: &mut Ctx<'_>, loc: &RecordLoc, i: usize, tag: &str) -> bool {
+    let s = slug(tag);
+    if s.is_empty() {
+        let l = cx.at(loc, &[Seg::Key("tags"), Seg::Index(i)], Part::Value);
+        cx.err(Diagnostic::error("invalid-tag", "tag has no letters or digits").at(l, "empty tag"));
+        return false;
+    }
+    if s.len() > MAX_NAME_BYTES {
+        let l = cx.at(loc, &[Seg::Key("tags"), Seg::Index(i)], Part::Value);
+        cx.err(
+            Diagnostic::error(
+                "too-long",
+                format!(
+                    "tag is {} bytes long as a URL; tags are at most {MAX_NAME_BYTES} bytes",
+                    s.len()
+                ),
+            )
+            .at(
+                l,
+                "the tag names its page's folder, `tags/<tag>/`, in the built site",
+            )
+            .help(format!("use a shorter tag, e.g. `{}`", shorten(&s))),
+        );
+        return false;
+    }
+    true
+}
+
+/// A record's `tags`, each checked by [`tag_ok`]; those that cannot be published left out.
+pub(super) fn valid_tags(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Vec<String>) -> Vec<String> {
+    let mut tags = Vec::new();
+    for (i, t) in raw.into_iter().enumerate() {
+        if tag_ok(cx, loc, i, &t) {
+            tags.push(t);
+        }
+    }
+    tags
 }

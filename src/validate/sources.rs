@@ -9,7 +9,7 @@ use super::ctx::Ctx;
 use crate::content::Source;
 use crate::content::date::PartialDate;
 use crate::content::raw::RawSource;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Location};
 use crate::load::RecordLoc;
 use crate::yaml::{Part, Seg};
 
@@ -66,6 +66,31 @@ pub(super) fn sources_at(
     out
 }
 
+/// When the incident has dated sources and every one is dated before `date`: where the
+/// latest source's date is written, and that date.
+pub(super) fn predating_sources(
+    cx: &mut Ctx<'_>,
+    loc: &RecordLoc,
+    date: Option<PartialDate>,
+    sources: &[(usize, Source)],
+) -> Option<(Location, PartialDate)> {
+    let date = date?;
+    let dated: Vec<(usize, PartialDate)> = sources
+        .iter()
+        .filter_map(|(i, s)| s.date.map(|d| (*i, d)))
+        .collect();
+    if dated.is_empty() || !dated.iter().all(|(_, d)| d.cmp_coarse(&date).is_lt()) {
+        return None;
+    }
+    let &(latest_i, latest) = dated.iter().max_by(|a, b| a.1.cmp(&b.1))?;
+    let note = cx.at(
+        loc,
+        &[Seg::Key("sources"), Seg::Index(latest_i), Seg::Key("date")],
+        Part::Value,
+    );
+    Some((note, latest))
+}
+
 /// Warns when every dated source of an incident is dated before the incident began: the
 /// date or the sources are probably wrong.
 pub(super) fn sources_predate(
@@ -74,26 +99,15 @@ pub(super) fn sources_predate(
     date: PartialDate,
     sources: &[(usize, Source)],
 ) {
-    let dated: Vec<(usize, PartialDate)> = sources
-        .iter()
-        .filter_map(|(i, s)| s.date.map(|d| (*i, d)))
-        .collect();
-    if dated.is_empty() || !dated.iter().all(|(_, d)| d.cmp_coarse(&date).is_lt()) {
-        return;
-    }
-    let Some(&(latest_i, latest)) = dated.iter().max_by(|a, b| a.1.cmp(&b.1)) else {
+    let Some((note, latest)) = predating_sources(cx, loc, Some(date), sources) else {
         return;
     };
+    let dated = sources.iter().filter(|(_, s)| s.date.is_some()).count();
     let l = cx.at(loc, &[Seg::Key("date")], Part::Value);
-    let note = cx.at(
-        loc,
-        &[Seg::Key("sources"), Seg::Index(latest_i), Seg::Key("date")],
-        Part::Value,
-    );
-    let what = if dated.len() == 1 {
+    let what = if dated == 1 {
         "its only dated source predates this".to_string()
     } else {
-        format!("all {} of its dated sources predate this", dated.len())
+        format!("all {dated} of its dated sources predate this")
     };
     cx.err(
         Diagnostic::warning(

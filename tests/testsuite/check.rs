@@ -119,8 +119,13 @@ fn normalise(text: &str) -> String {
     out
 }
 
-fn rendered(d: &Diagnostics) -> String {
-    normalise(&format!("{}{}\n", d.render(false), d.summary()))
+/// What `check` prints for the site at `root`: every diagnostic, then the summary line.
+fn rendered(d: &Diagnostics, root: &Path) -> String {
+    normalise(&format!(
+        "{}{}\n",
+        d.render(false),
+        d.check_summary(briefwerk::checked_files(root))
+    ))
 }
 
 /// Compares with (or, with `BRIEFWERK_BLESS=1`, writes) the case's `expected.txt`.
@@ -155,7 +160,7 @@ struct Want {
 fn check_case(case: &str, want: Want) -> Diagnostics {
     let s = site(case);
     let d = diagnostics(&s.root);
-    snapshot(case, &rendered(&d));
+    snapshot(case, &rendered(&d, &s.root));
     let found: Vec<&Diagnostic> =
         d.0.iter()
             .filter(|x| x.code == want.code && x.message.contains(want.message))
@@ -354,8 +359,9 @@ cases! {
 
 #[test]
 fn template_missing() {
-    let d = diagnostics(&site("template-missing").root);
-    snapshot("template-missing", &rendered(&d));
+    let s = site("template-missing");
+    let d = diagnostics(&s.root);
+    snapshot("template-missing", &rendered(&d, &s.root));
     let t = one(&d, "template");
     assert!(t.message.contains("layout.html"), "{}", t.message);
 }
@@ -385,9 +391,10 @@ fn note_at(d: &Diagnostic) -> (String, usize, usize) {
 
 #[test]
 fn the_clean_base_has_nothing_to_report() {
-    let d = diagnostics(&site("clean").root);
+    let s = site("clean");
+    let d = diagnostics(&s.root);
     assert!(d.is_empty(), "{}", d.render(false));
-    snapshot("clean", &rendered(&d));
+    snapshot("clean", &rendered(&d, &s.root));
 }
 
 #[test]
@@ -965,7 +972,10 @@ fn human_output_is_the_snapshot_without_colour_when_piped() {
         normalise(&err),
         std::fs::read_to_string(fixtures().join("unknown-field/expected.txt")).unwrap()
     );
-    assert_eq!(err.lines().last(), Some("1 error, 0 warnings in 1 file"));
+    assert_eq!(
+        err.lines().last(),
+        Some("checked 4 files: 1 error, 0 warnings")
+    );
     assert!(out.stdout.is_empty());
 }
 
@@ -992,7 +1002,7 @@ fn summary_counts_errors_warnings_and_files() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(
         err.lines().last(),
-        Some("1 error, 2 warnings in 2 files"),
+        Some("checked 4 files: 1 error, 2 warnings (in 2 files)"),
         "{err}"
     );
     // Sorted by file, then line.
@@ -1035,6 +1045,373 @@ fn json_lines_carry_path_line_and_column() {
         assert_eq!(v["location"]["start"]["col"], loc.start.col);
         assert_eq!(v["message"], want.message.as_str());
         assert!(v["severity"] == "error" || v["severity"] == "warning");
+    }
+}
+
+// --- the summary line -------------------------------------------------------------------
+
+/// Runs the binary with `args` (no `--root`).
+fn run_bin(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_briefwerk"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_clean_run_says_how_many_files_it_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let root_s = root.to_str().unwrap();
+    assert!(run_bin(&["init", root_s]).status.success());
+    // Counted here without the library: site.yaml and every file under content/.
+    let content = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().file_type().is_file())
+        .count();
+    let n = content + 1;
+    let out = run_bin(&["check", "--root", root_s]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let line = format!("checked {n} files: 0 errors, 0 warnings");
+    assert_eq!(err.lines().last(), Some(line.as_str()), "{err}");
+    // docs/workflow.md quotes the line a new site gives.
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/workflow.md"))
+            .unwrap();
+    assert!(
+        docs.contains(&format!("\n{line}\n")),
+        "docs/workflow.md: {line}"
+    );
+    // The same counts end the JSON output.
+    let out = run_bin(&["check", "--root", root_s, "--format", "json"]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        last,
+        serde_json::json!({"summary": {"files": n, "errors": 0, "files_with_errors": 0, "warnings": 0, "files_with_warnings": 0}})
+    );
+    // One file, in the singular.
+    std::fs::remove_dir_all(root.join("content")).unwrap();
+    let out = run_bin(&["check", "--root", root_s]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err.lines().last(),
+        Some("checked 1 file: 0 errors, 0 warnings"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_summary_says_in_how_many_files_the_problems_are() {
+    let s = site("clean");
+    // Two errors in the incident, one in the group, a warning in the briefing.
+    edit(&s, INC, "[jnim]", "[jnm]");
+    edit(&s, INC, "country: ML", "country: XX");
+    edit(&s, GROUP, "status: active", "status: activ");
+    edit(&s, BRIEF, "incidents: [2017-06-18-kangaba]\n", "");
+    let out = bin(&["check"], &s.root);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        err.lines().last(),
+        Some("checked 4 files: 3 errors (in 2 files), 1 warning"),
+        "{err}"
+    );
+    let out = bin(&["check", "--format", "json"], &s.root);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        last,
+        serde_json::json!({"summary": {"files": 4, "errors": 3, "files_with_errors": 2, "warnings": 1, "files_with_warnings": 1}})
+    );
+    // Every other line is a diagnostic.
+    assert_eq!(stdout.lines().filter(|l| l.contains("\"code\"")).count(), 4);
+}
+
+// --- one mistake, one warning ----------------------------------------------------------
+
+#[test]
+fn a_future_date_is_one_warning_that_says_what_follows_from_it() {
+    let s = site("clean");
+    edit(&s, INC, "date: \"2017-06-18\"", "date: \"2031-03-14\"");
+    // A dated source, older than the (mistyped) date: on its own a `sources-predate`.
+    edit(
+        &s,
+        INC,
+        "    publisher: Example News\n",
+        "    publisher: Example News\n    date: \"2017-06-19\"\n",
+    );
+    let warnings = |root: &Path| -> Vec<Diagnostic> {
+        diagnostics(root)
+            .0
+            .into_iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .collect()
+    };
+    let w = warnings(&s.root);
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].code, "future-date");
+    assert_eq!(w[0].message, "date 2031-03-14 is in the future");
+    let loc = w[0].location.as_ref().unwrap();
+    assert_eq!((loc.path.as_str(), loc.start.line), (INC, 3));
+    assert_eq!(
+        w[0].notes[0].message,
+        "its sources are older: the latest is dated 2017-06-19"
+    );
+    // With a data cutoff, still one warning, which says the record is left out of totals.
+    edit(
+        &s,
+        "site.yaml",
+        "base_url: https://example.org/\n",
+        "base_url: https://example.org/\ndata_cutoff: \"2017-12-31\"\n",
+    );
+    let w = warnings(&s.root);
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert_eq!(w[0].code, "future-date");
+    assert!(
+        w.iter().flat_map(|d| &d.notes).any(|n| n
+            .message
+            .contains("after the site's data cutoff 2017-12-31")),
+        "{w:#?}"
+    );
+    // A past date after the cutoff and before its sources keeps both of its warnings.
+    edit(&s, INC, "date: \"2031-03-14\"", "date: \"2018-03-14\"");
+    let codes: Vec<&str> = warnings(&s.root).iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["after-cutoff", "sources-predate"]);
+}
+
+// --- what build cannot write, check refuses --------------------------------------------
+
+/// The rendered block of every diagnostic in `stderr` (everything but the summary line).
+fn diagnostic_blocks(stderr: &str) -> String {
+    let mut lines: Vec<&str> = stderr.lines().collect();
+    lines.pop();
+    lines.join("\n")
+}
+
+#[test]
+fn names_too_long_for_a_folder_are_refused_where_written_by_check_and_build_alike() {
+    let long = |n: usize| format!("2017-06-19-{}", "x".repeat(n - 11));
+    let id212 = long(212);
+    let tag = "a".repeat(300);
+    struct Case {
+        what: &'static str,
+        file: String,
+        text: String,
+        message: &'static str,
+        line_col: Option<(usize, usize)>,
+    }
+    let incident = |id: &str| {
+        format!(
+            "---\ntitle: Long\ndate: \"2017-06-19\"\nlocation: {{country: ML}}\ngroups: [jnim]\nattribution: claimed\nsources: [{{title: t, url: \"https://example.com/b\", publisher: p}}]\n{id}---\n"
+        )
+    };
+    let cases = [
+        Case {
+            what: "incident id from the file name",
+            file: format!("content/incidents/{id212}.md"),
+            text: incident(""),
+            message: "incident id is 212 bytes long; ids are at most 200 bytes",
+            line_col: None,
+        },
+        Case {
+            what: "incident id in a list file",
+            file: "content/incidents/2017-more.yaml".into(),
+            text: format!(
+                "incidents:\n  - id: {id212}\n    title: Long\n    date: \"2017-06-19\"\n    location: {{country: ML}}\n    groups: [jnim]\n    attribution: claimed\n    sources: [{{title: t, url: \"https://example.com/b\", publisher: p}}]\n"
+            ),
+            message: "incident id is 212 bytes long; ids are at most 200 bytes",
+            line_col: Some((2, 9)),
+        },
+        Case {
+            what: "group id",
+            file: format!("content/groups/{}.md", "g".repeat(230)),
+            text: "---\nname: Long\narea: [ML]\n---\n".into(),
+            message: "group id is 230 bytes long; ids are at most 200 bytes",
+            line_col: None,
+        },
+        Case {
+            what: "briefing id",
+            file: format!("content/briefings/{}.md", "b".repeat(240)),
+            text: "---\ntitle: Long\ndate: \"2017-07-10\"\nincidents: [2017-06-18-kangaba]\n---\n"
+                .into(),
+            message: "briefing id is 240 bytes long; ids are at most 200 bytes",
+            line_col: None,
+        },
+        Case {
+            what: "page id",
+            file: format!("content/pages/{}.md", "p".repeat(250)),
+            text: "---\ntitle: Long\n---\nText.\n".into(),
+            message: "page id is 250 bytes long; ids are at most 200 bytes",
+            line_col: None,
+        },
+        Case {
+            what: "incident tag",
+            file: "content/incidents/2017-06-19-tagged.md".into(),
+            text: incident(&format!("tags: [short, \"{tag}\"]\n")),
+            message: "tag is 300 bytes long as a URL; tags are at most 200 bytes",
+            line_col: Some((8, 15)),
+        },
+        Case {
+            what: "briefing tag (accents fold, so it is its URL form that counts)",
+            file: "content/briefings/tagged.md".into(),
+            text: format!(
+                "---\ntitle: Tagged\ndate: \"2017-07-10\"\nincidents: [2017-06-18-kangaba]\ntags: [\"{}\"]\n---\n",
+                "é".repeat(300)
+            ),
+            message: "tag is 300 bytes long as a URL; tags are at most 200 bytes",
+            line_col: Some((5, 8)),
+        },
+    ];
+    for c in cases {
+        let s = site("clean");
+        let path = s.root.join(&c.file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, &c.text).unwrap();
+        let d = diagnostics(&s.root);
+        let found = one(&d, "too-long");
+        assert_eq!(found.message, c.message, "{}", c.what);
+        assert!(
+            found.help.as_deref().is_some_and(|h| h.contains("shorter")),
+            "{}: {:?}",
+            c.what,
+            found.help
+        );
+        let loc = found.location.as_ref().unwrap();
+        assert_eq!(loc.path, c.file, "{}", c.what);
+        if let Some((line, col)) = c.line_col {
+            assert_eq!((loc.start.line, loc.start.col), (line, col), "{}", c.what);
+        }
+        let checked = bin(&["check"], &s.root);
+        let out = tempfile::tempdir().unwrap();
+        let built = bin(
+            &[
+                "build",
+                "--output",
+                out.path().join("public").to_str().unwrap(),
+            ],
+            &s.root,
+        );
+        assert_eq!(checked.status.code(), Some(1), "{}", c.what);
+        assert_eq!(built.status.code(), Some(1), "{}", c.what);
+        let (ce, be) = (
+            String::from_utf8(checked.stderr).unwrap(),
+            String::from_utf8(built.stderr).unwrap(),
+        );
+        assert!(!be.contains("too long (os error"), "{}: {be}", c.what);
+        assert_eq!(diagnostic_blocks(&ce), diagnostic_blocks(&be), "{}", c.what);
+        assert!(ce.contains(c.message), "{}: {ce}", c.what);
+    }
+}
+
+#[test]
+fn whatever_check_passes_build_writes() {
+    let incident = |name: &str, extra: &str| {
+        (
+            format!("content/incidents/{name}.md"),
+            format!(
+                "---\ntitle: Hostile\ndate: \"2017-06-19\"\nlocation: {{country: ML}}\ngroups: [jnim]\nattribution: claimed\nsources: [{{title: t, url: \"https://example.com/b\", publisher: p}}]\n{extra}---\n"
+            ),
+        )
+    };
+    let briefing = |name: &str, extra: &str| {
+        (
+            format!("content/briefings/{name}.md"),
+            format!(
+                "---\ntitle: Hostile\ndate: \"2017-07-10\"\nincidents: [2017-06-18-kangaba]\n{extra}---\n"
+            ),
+        )
+    };
+    let list = |id: &str| {
+        (
+            "content/incidents/2017-more.yaml".to_string(),
+            format!(
+                "incidents:\n  - id: {id}\n    title: Hostile\n    date: \"2017-06-19\"\n    location: {{country: ML}}\n    groups: [jnim]\n    attribution: claimed\n    sources: [{{title: t, url: \"https://example.com/b\", publisher: p}}]\n"
+            ),
+        )
+    };
+    let tag = |t: &str| incident("2017-06-19-tagged", &format!("tags: [\"{t}\"]\n"));
+    let at200 = format!("2017-06-19-{}", "x".repeat(189));
+    let inputs: Vec<(&str, (String, String))> = vec![
+        ("tag of 300 bytes", tag(&"a".repeat(300))),
+        ("tag of 200 bytes", tag(&"a".repeat(200))),
+        ("tag of 201 bytes", tag(&"a".repeat(201))),
+        ("tag of 600 accented letters", tag(&"é".repeat(600))),
+        ("tag of 300 letters that fold away", tag(&"ж".repeat(300))),
+        ("tag that slugs to nothing", tag("!!!")),
+        ("tag of dots", tag("..")),
+        ("tag with a slash", tag("../../etc")),
+        (
+            "briefing tag that slugs to nothing",
+            briefing("tagged", "tags: [\"!!!\"]\n"),
+        ),
+        (
+            "briefing tag of 300 bytes",
+            briefing("tagged", &format!("tags: [\"{}\"]\n", "a".repeat(300))),
+        ),
+        ("id of 200 bytes in a list file", list(&at200)),
+        ("id of 201 bytes in a list file", list(&format!("{at200}x"))),
+        ("id of 240 bytes in a list file", list(&"y".repeat(240))),
+        ("file name id of 240 bytes", incident(&"z".repeat(240), "")),
+        ("briefing id of 240 bytes", briefing(&"b".repeat(240), "")),
+        (
+            "page id of 250 bytes",
+            (
+                format!("content/pages/{}.md", "p".repeat(250)),
+                "---\ntitle: P\n---\n".into(),
+            ),
+        ),
+        (
+            "page id that is a site folder",
+            (
+                "content/pages/tags.md".into(),
+                "---\ntitle: P\n---\n".into(),
+            ),
+        ),
+        (
+            "group id of 230 bytes",
+            (
+                format!("content/groups/{}.md", "g".repeat(230)),
+                "---\nname: G\narea: [ML]\n---\n".into(),
+            ),
+        ),
+    ];
+    for (what, (file, text)) in inputs {
+        let s = site("clean");
+        let path = s.root.join(&file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        let checked = bin(&["check"], &s.root);
+        let out = tempfile::tempdir().unwrap();
+        let built = bin(
+            &[
+                "build",
+                "--output",
+                out.path().join("public").to_str().unwrap(),
+            ],
+            &s.root,
+        );
+        let be = String::from_utf8_lossy(&built.stderr);
+        // `check` passing is the promise that `build` succeeds; and what check refuses,
+        // build refuses with the same words.
+        assert_eq!(
+            checked.status.code(),
+            built.status.code(),
+            "{what}: check said\n{}\nbuild said\n{be}",
+            String::from_utf8_lossy(&checked.stderr)
+        );
+        assert!(!be.contains("os error"), "{what}: {be}");
+        if built.status.success() {
+            // Every tag page is its own: none took the place of the list of tags.
+            let tags = std::fs::read_to_string(out.path().join("public/tags/index.html"))
+                .unwrap_or_default();
+            assert!(
+                !tags.contains("<title>Tag:"),
+                "{what}: tags/index.html is a tag page"
+            );
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! `briefwerk import acled` as a user runs it (issues 14 and 15): malformed rows reported at
 //! their real line with exit status 1, nothing a hostile CSV holds reaching the terminal
-//! raw, and 100,000 rows split into files that every load, check clean and build.
+//! raw, and a year of rows over the file budget split into files that every load and check
+//! clean (100,000 rows, checked and built, are CI's `exports` gate).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -128,6 +129,82 @@ fn nothing_from_the_csv_reaches_the_terminal_as_a_control_character() {
     );
 }
 
+/// The raw bytes a terminal would act on: C0 controls but line feed (ESC, BEL, CR…), DEL,
+/// C1 controls (CSI U+009B…, as UTF-8) and bidirectional overrides, embeddings, isolates
+/// and marks (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C).
+fn terminal_controls(bytes: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(bytes)
+        .chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+        })
+        .map(|c| format!("U+{:04X}", c as u32))
+        .collect()
+}
+
+#[test]
+fn terminal_escapes_in_actor_and_notes_never_reach_stdout_or_stderr() {
+    let t = SiteTest::fixture("basic");
+    let evil = "\x1b[2J\x1b]0;pwned\x07\u{202e}\u{9b}31m";
+    let path = t.dir.path().join("evil.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "{HEADER}\n{}\n{}\n{}\n",
+            // Imported: the actor matches no group and is listed, the notes are stored.
+            row(
+                "MLI1",
+                "2018-03-14",
+                &format!("Evil{evil}Actor"),
+                &format!("\"notes{evil}end\""),
+                "1"
+            ),
+            // Malformed: the bad value is echoed in the warning.
+            row("MLI2", "2018-03-15", "JNIM", "n", &format!("x{evil}")),
+            row(
+                &format!("MLI3{evil}"),
+                &format!("2018{evil}"),
+                "JNIM",
+                "n",
+                "1"
+            ),
+        ),
+    )
+    .unwrap();
+    for args in [
+        vec!["import", "acled", path.to_str().unwrap()],
+        vec!["--verbose", "import", "acled", path.to_str().unwrap()],
+        vec!["check"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_briefwerk"))
+            .args(&args)
+            .arg("--root")
+            .arg(&t.root)
+            .output()
+            .unwrap();
+        for (stream, bytes) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+            let found = terminal_controls(bytes);
+            assert!(
+                found.is_empty(),
+                "{args:?}: {stream} holds {found:?}:\n{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        if args.contains(&"import") {
+            let err = String::from_utf8_lossy(&out.stderr);
+            // Shown, made visible: the reader sees what the file holds.
+            // (ACLED separates actors with `;`: the actor is listed as two names.)
+            assert!(
+                err.contains("Evil\\u{1b}[2J\\u{1b}]0")
+                    && err.contains("pwned\\u{7}\\u{202e}\\u{9b}31mActor"),
+                "{err}"
+            );
+            assert!(err.contains("`x\\u{1b}[2J"), "{err}");
+        }
+    }
+}
+
 /// `n` generated rows: 25,000 a year from 2018 on, one in 300 naming JNIM, in Mali.
 fn generated(n: usize) -> String {
     let mut out = String::with_capacity(n * 330);
@@ -161,14 +238,21 @@ fn generated(n: usize) -> String {
     out
 }
 
+/// Rows imported here: enough that one year (2018) is over [`FILE_BUDGET`] (about 360
+/// bytes a row are written, so 15,000 rows are about 5.4 MB against the 4 MB budget) and is
+/// split into two files, in a debug `cargo test` of about a minute. The 100,000-row case
+/// (41.5 MB, several files a year) runs in CI's `exports` gate with the release binary:
+/// scripts/quality/import-100k.sh imports it, then runs `check --deny-warnings` and `build`.
+const ROWS: usize = 15_000;
+
 #[test]
-fn a_hundred_thousand_rows_split_into_files_that_load_and_validate_clean() {
+fn a_year_over_the_file_budget_is_split_into_files_that_load_and_validate_clean() {
     let t = SiteTest::fixture("basic");
     let path = t.dir.path().join("big.csv");
-    std::fs::write(&path, generated(100_000)).unwrap();
+    std::fs::write(&path, generated(ROWS)).unwrap();
     let into = Path::new("content/incidents");
     let r = import_acled(&t.root, &path, into).unwrap();
-    assert_eq!((r.rows, r.created), (100_000, 100_000));
+    assert_eq!((r.rows, r.created), (ROWS, ROWS));
     assert!(r.malformed.is_empty(), "{:?}", &r.malformed[..3]);
     let mut sizes = Vec::new();
     for f in &r.files_written {
@@ -180,24 +264,30 @@ fn a_hundred_thousand_rows_split_into_files_that_load_and_validate_clean() {
         );
         sizes.push(len);
     }
-    // 25,000 rows a year do not fit one file: each year is split into parts.
-    assert!(r.files_written.len() > 4, "{:?}", r.files_written);
-    assert!(
-        r.files_written
-            .contains(&Path::new("content/incidents/acled-2018-2.yaml").to_path_buf())
+    // The rows of 2018 do not fit one file: the year is split into parts, each loading.
+    let mut written = r.files_written.clone();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            Path::new("content/incidents/acled-2018-2.yaml"),
+            Path::new("content/incidents/acled-2018.yaml")
+        ],
+        "{sizes:?}"
     );
+    assert!(sizes.iter().sum::<u64>() > FILE_BUDGET as u64, "{sizes:?}");
 
     // The same file again changes nothing.
     let again = import_acled(&t.root, &path, into).unwrap();
     assert_eq!(
         (again.created, again.updated, again.unchanged),
-        (0, 0, 100_000)
+        (0, 0, ROWS)
     );
     assert!(again.files_written.is_empty());
 
-    // Every file loads and validates with no error and no warning. (Rendering 100,000
-    // incidents takes minutes in a debug build: CI's `import` gate imports the same rows with
-    // the release binary, then runs `check` and `build` on the site.)
+    // Every file loads and validates with no error and no warning. (Rendering takes minutes
+    // in a debug build: CI's `exports` gate imports 100,000 such rows with the release
+    // binary, then runs `check` and `build` on the site.)
     let config = briefwerk::config::load(&t.root, &BuildOptions::default()).unwrap();
     let (sources, read) = briefwerk::load::read_sources(&t.root).unwrap();
     assert!(read.0.is_empty(), "{:?}", &read.0[..1]);
@@ -206,7 +296,7 @@ fn a_hundred_thousand_rows_split_into_files_that_load_and_validate_clean() {
     let today = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
     let (site, validated) = briefwerk::validate::validate(raw, &sources, &config, today);
     assert!(validated.0.is_empty(), "{:?}", &validated.0[..1]);
-    assert_eq!(site.unwrap().incidents.len(), 100_000 + 5);
+    assert_eq!(site.unwrap().incidents.len(), ROWS + 5);
 }
 
 /// A row in ACLED's columns for JNIM at Kangaba (Koulikoro) on `date`, `at` km east.

@@ -2199,14 +2199,18 @@ fn check_digests(o: &Oracle<'_>, c: &mut Check<'_>) {
                     c.eq(format!("{rel}: no second computed word"), computed, None);
                 }
             }
+            // A month that counted no incident recorded no deaths: it says so, never 0.
             let s = |v: &[&Incident], k| Sum::over(v.iter().copied(), k);
+            let cell = |v: &[&Incident], k| {
+                if v.is_empty() {
+                    "no incident counted".to_string()
+                } else {
+                    Sum::over(v.iter().copied(), k).cell()
+                }
+            };
             let rows = vec![
                 format!("Incidents {} {}", now.len(), before.len()),
-                format!(
-                    "Killed {} {}",
-                    s(&now, KILLED).cell(),
-                    s(&before, KILLED).cell()
-                ),
+                format!("Killed {} {}", cell(&now, KILLED), cell(&before, KILLED)),
             ];
             c.eq(
                 format!("{rel}: the month against the one before"),

@@ -543,3 +543,65 @@ fn an_analysts_assessment_leads_its_month_marked_as_an_assessment() {
         "The situation deteriorated, in an analyst's assessment."
     );
 }
+
+#[test]
+fn a_month_without_incidents_says_so_and_never_killed_0() {
+    let t = built();
+    // March 2016 in Mali has an analyst's assessment and no counted incident; February has 4.
+    let march = t.page("countries/ml/2016-03/index.html");
+    assert_eq!(
+        support::texts(&march, ".digest-table tbody tr"),
+        ["Incidents 0 4", "Killed no incident counted 17"]
+    );
+    // The month after it compares with it: its column says the same.
+    let april = t.page("countries/ml/2016-04/index.html");
+    let rows = support::texts(&april, ".digest-table tbody tr");
+    assert_eq!(rows[0], "Incidents 3 0");
+    assert!(rows[1].ends_with(" no incident counted"), "{rows:?}");
+    // Burkina Faso, September 2016, against an August without incidents.
+    let sept = t.page("countries/bf/2016-09/index.html");
+    let rows = support::texts(&sept, ".digest-table tbody tr");
+    assert!(rows[1].ends_with(" no incident counted"), "{rows:?}");
+}
+
+/// Doc ids of a search filter file (`search/f/<kind>/<value>.json`, delta-coded); empty when
+/// the value has no file.
+fn filter_ids(t: &SiteTest, rel: &str) -> Vec<u64> {
+    let Ok(text) = std::fs::read_to_string(t.out.join(rel)) else {
+        return Vec::new();
+    };
+    let deltas: Vec<u64> = serde_json::from_str(&text).unwrap();
+    deltas
+        .iter()
+        .scan(0, |id, d| {
+            *id += d;
+            Some(*id)
+        })
+        .collect()
+}
+
+#[test]
+fn search_files_a_group_under_the_countries_of_its_incidents_not_its_whole_area() {
+    let t = built();
+    let docs: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(t.out.join("search/d/0.json")).unwrap())
+            .unwrap();
+    let aqim = docs.iter().position(|d| d["u"] == "groups/aqim/").unwrap() as u64;
+    // AQIM's `area` is Mali, Algeria and Pakistan; its incidents are in Mali and Burkina Faso
+    // (Ouagadougou, Markoye, the Mali list), none in Algeria or Pakistan.
+    assert!(filter_ids(&t, "search/f/country/ml.json").contains(&aqim));
+    assert!(filter_ids(&t, "search/f/country/bf.json").contains(&aqim));
+    assert!(!filter_ids(&t, "search/f/country/dz.json").contains(&aqim));
+    assert!(!t.out.join("search/f/country/pk.json").exists());
+    // The country filter offers only countries with incidents, each with its count.
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(t.out.join("search/index.json")).unwrap())
+            .unwrap();
+    let countries: Vec<&str> = manifest["filters"]["country"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c[1].as_str().unwrap())
+        .collect();
+    assert_eq!(countries, ["Algeria", "Burkina Faso", "Mali"]);
+}

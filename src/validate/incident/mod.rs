@@ -8,10 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use super::ctx::{Ctx, origin};
+use super::ctx::{Ctx, origin, valid_tags};
 use super::place;
 use super::refs::{GroupRefs, Refs};
-use super::sources::{sources_at, sources_predate};
+use super::sources::{predating_sources, sources_at, sources_predate};
 use crate::config::Config;
 use crate::content::date::PartialDate;
 use crate::content::raw::{RawGroupRef, RawIncident};
@@ -19,7 +19,6 @@ use crate::content::{
     Attribution, Casualties, ClaimedFigures, Group, GroupClaim, Incident, Source,
 };
 use crate::diagnostic::Diagnostic;
-use crate::ids::slug;
 use crate::load::{Record, RecordLoc};
 use crate::yaml::{Part, Seg};
 
@@ -95,7 +94,7 @@ fn incident(
     } = raw;
     let loc = &loc;
     let title = cx.required(loc, title.as_ref(), "title", "incident");
-    let (date, end_date) = dates(cx, with, loc, date.as_ref(), end_date.as_ref());
+    let (date, end_date, future) = dates(cx, with, loc, date.as_ref(), end_date.as_ref());
     let location = place::location(cx, loc, location);
     let attribution = attribution.as_deref().and_then(|a| {
         let p = Attribution::parse(a);
@@ -141,8 +140,21 @@ fn incident(
         });
     }
     let sources_out = sources_at(cx, loc, &[], sources);
-    if let Some(d) = date {
-        sources_predate(cx, loc, d, &sources_out);
+    match (future, date) {
+        (Some(mut w), _) => {
+            if let Some((note, latest)) = predating_sources(cx, loc, date, &sources_out) {
+                w = w.note(
+                    Some(note),
+                    format!(
+                        "its sources are older: the latest is dated {}",
+                        latest.iso()
+                    ),
+                );
+            }
+            cx.err(w);
+        }
+        (None, Some(d)) => sources_predate(cx, loc, d, &sources_out),
+        (None, None) => {}
     }
     let sources_out: Vec<Source> = sources_out.into_iter().map(|(_, s)| s).collect();
     if sources_out.is_empty() && !loc.touched(&[Seg::Key("sources")]) {
@@ -194,7 +206,7 @@ fn dates(
     loc: &RecordLoc,
     date: Option<&crate::content::raw::Text>,
     end_date: Option<&crate::content::raw::Text>,
-) -> (Option<PartialDate>, Option<PartialDate>) {
+) -> (Option<PartialDate>, Option<PartialDate>, Option<Diagnostic>) {
     let (today, config) = (with.today, with.config);
     let date = cx.required_date(
         loc,
@@ -215,16 +227,32 @@ fn dates(
             .at(l, "earlier than the start date"),
         );
     }
+    // A date in the future is one mistake (most often the year): one warning, which says
+    // what else follows from it (after the cutoff, sources older than it) instead of two more
+    // warnings about the same date. The caller adds the sources' note and reports it.
+    let mut future = None;
     if let Some(d) = date
         && d.first_day() > today
     {
         let l = cx.at(loc, &[Seg::Key("date")], Part::Value);
-        cx.err(
+        let mut w =
             Diagnostic::warning("future-date", format!("date {} is in the future", d.iso()))
-                .at(l, "after today"),
-        );
+                .at(l, "after today")
+                .help("check the year: an incident is recorded once it has happened");
+        if let Some(cutoff) = config.data_cutoff.as_ref()
+            && d.cmp_coarse(cutoff).is_gt()
+        {
+            w = w.note(
+                None,
+                format!(
+                    "it is also after the site's data cutoff {}: published, marked as after the cutoff, and left out of totals, charts and digests",
+                    cutoff.iso()
+                ),
+            );
+        }
+        future = Some(w);
     }
-    if let (Some(d), Some(cutoff)) = (date, config.data_cutoff.as_ref())
+    if let (None, Some(d), Some(cutoff)) = (&future, date, config.data_cutoff.as_ref())
         && d.cmp_coarse(cutoff).is_gt()
     {
         let l = cx.at(loc, &[Seg::Key("date")], Part::Value);
@@ -241,7 +269,7 @@ fn dates(
             .help("it is published, marked as after the cutoff, and left out of totals, charts and digests; move `data_cutoff` in site.yaml to count it"),
         );
     }
-    (date, end_date)
+    (date, end_date, future)
 }
 
 /// The groups an incident names (`groups:`), each with its own attribution, claim and
@@ -360,22 +388,6 @@ fn claim(
             }
         }
     }
-}
-
-/// `tags`, each with at least one letter or digit (else it has no page).
-fn valid_tags(cx: &mut Ctx<'_>, loc: &RecordLoc, raw: Vec<String>) -> Vec<String> {
-    let mut tags = Vec::new();
-    for (i, t) in raw.into_iter().enumerate() {
-        if slug(&t).is_empty() {
-            let l = cx.at(loc, &[Seg::Key("tags"), Seg::Index(i)], Part::Value);
-            cx.err(
-                Diagnostic::error("invalid-tag", "tag has no letters or digits").at(l, "empty tag"),
-            );
-        } else {
-            tags.push(t);
-        }
-    }
-    tags
 }
 
 /// Warns when an incident is attributed to a group before it was founded or after it was
