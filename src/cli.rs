@@ -346,6 +346,9 @@ fn import_acled(a: AcledArgs, ui: Ui) -> ExitCode {
             for m in &r.malformed {
                 errln!("warning: {}:{}: {}", p(&file), m.line, p(&m.message));
             }
+            for m in &r.cleaned {
+                errln!("note: {}:{}: {}", p(&file), m.line, p(&m.message));
+            }
             for s in &r.skipped {
                 errln!(
                     "note: {}:{}: `{}` is already defined in {}; left alone",

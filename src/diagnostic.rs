@@ -437,7 +437,18 @@ pub fn render_one(d: &Diagnostic, color: bool) -> String {
     } else {
         Renderer::plain()
     };
-    let mut s = renderer.render(&groups);
+    // A message about no place (a command-line argument) is lines of titles: rendered as one
+    // report, annotate-snippets would draw an empty gutter line ` |` between them.
+    let placeless = d.location.is_none() && d.notes.iter().all(|n| n.location.is_none());
+    let mut s = if placeless {
+        groups
+            .iter()
+            .map(|g| renderer.render(std::slice::from_ref(g)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        renderer.render(&groups)
+    };
     for (wrong, right) in fix_headers {
         s = s.replacen(&format!("{wrong}\n"), &format!("{right}\n"), 1);
     }

@@ -88,6 +88,8 @@ pub struct ImportReport {
     pub duplicates: Vec<Duplicate>,
     /// Possible duplicates could not be looked for: the site has errors.
     pub duplicates_unchecked: bool,
+    /// Rows whose cells held control characters, which were removed before importing.
+    pub cleaned: Vec<RowProblem>,
 }
 
 /// How to import.
@@ -1048,6 +1050,19 @@ fn read_rows(
         };
         report.rows += 1;
         let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
+        let rec = match without_controls(&rec, &headers) {
+            Some((clean, message)) => {
+                if !message.is_empty() {
+                    report.cleaned.push(RowProblem {
+                        line,
+                        event_id: None,
+                        message,
+                    });
+                }
+                clean
+            }
+            None => rec,
+        };
         let fields = Fields {
             rec: &rec,
             col: &col,
@@ -1110,6 +1125,46 @@ fn read_rows(
     unmatched.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.name.cmp(&b.name)));
     report.unmatched_actors = unmatched;
     Ok(out)
+}
+
+/// The row without control characters, and what was removed (empty when only carriage
+/// returns were), when a cell held any. A cell
+/// is text for a record: a bell, an escape sequence or a NUL from a stranger's CSV would be
+/// stored in YAML and reach pages, feeds and terminals. Line breaks and tabs are text;
+/// a carriage return is dropped silently (a Windows line break inside a quoted cell).
+fn without_controls(
+    rec: &csv::StringRecord,
+    headers: &[String],
+) -> Option<(csv::StringRecord, String)> {
+    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !rec.iter().any(|f| f.contains(bad)) {
+        return None;
+    }
+    let mut found: Vec<String> = Vec::new();
+    let mut clean = csv::StringRecord::new();
+    for (i, f) in rec.iter().enumerate() {
+        let shown: std::collections::BTreeSet<String> = f
+            .chars()
+            .filter(|&c| bad(c) && c != '\r')
+            .map(|c| format!("U+{:04X}", c as u32))
+            .collect();
+        if !shown.is_empty() {
+            let name = headers.get(i).map_or("?", String::as_str);
+            found.push(format!(
+                "`{name}` ({})",
+                shown.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+        clean.push_field(&f.chars().filter(|&c| !bad(c)).collect::<String>());
+    }
+    clean.set_position(rec.position().cloned());
+    // Only carriage returns: cleaned without a word.
+    let message = if found.is_empty() {
+        String::new()
+    } else {
+        format!("control characters removed from {}", found.join(", "))
+    };
+    Some((clean, message))
 }
 
 /// Line numbers of byte offsets in the CSV, counted once from the start. The `csv` crate's

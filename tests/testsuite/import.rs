@@ -122,9 +122,15 @@ fn nothing_from_the_csv_reaches_the_terminal_as_a_control_character() {
         !err.chars().any(|c| c.is_control() && c != '\n'),
         "control characters printed: {err:?}"
     );
-    assert!(err.contains("\\u{1b}[2J2018-13-01"), "{err}");
+    // Control characters are taken out of cells before anything else: the reader is told
+    // which, where, and sees the rest of the value.
+    assert!(err.contains("2018-13-01` is not a date"), "{err}");
     assert!(
-        err.contains("\\u{1b}]0") && err.contains("owned\\u{7}Evil \\u{1b}[31mRed"),
+        err.contains(":3: control characters removed from `event_date` (U+001B)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":2: control characters removed from `actor1` (U+0007, U+001B)"),
         "{err}"
     );
 }
@@ -193,16 +199,34 @@ fn terminal_escapes_in_actor_and_notes_never_reach_stdout_or_stderr() {
         }
         if args.contains(&"import") {
             let err = String::from_utf8_lossy(&out.stderr);
-            // Shown, made visible: the reader sees what the file holds.
+            // Control characters are removed and named; what remains is shown with the
+            // bidirectional override made visible.
             // (ACLED separates actors with `;`: the actor is listed as two names.)
             assert!(
-                err.contains("Evil\\u{1b}[2J\\u{1b}]0")
-                    && err.contains("pwned\\u{7}\\u{202e}\\u{9b}31mActor"),
+                err.contains("Evil[2J]0") && err.contains("pwned\\u{202e}31mActor"),
                 "{err}"
             );
-            assert!(err.contains("`x\\u{1b}[2J"), "{err}");
+            assert!(
+                err.contains(
+                    ":2: control characters removed from `actor1` (U+0007, U+001B, U+009B), `notes` (U+0007, U+001B, U+009B)"
+                ),
+                "{err}"
+            );
+            assert!(err.contains("`x[2J"), "{err}");
         }
     }
+    // Nothing of them is stored: the record's YAML holds no control character.
+    let stored = std::fs::read_to_string(t.root.join("content/incidents/acled-2018.yaml")).unwrap();
+    let controls: Vec<char> = stored
+        .chars()
+        .filter(|&c| c.is_control() && c != '\n')
+        .collect();
+    assert!(controls.is_empty(), "{controls:?} in\n{stored}");
+    assert!(stored.contains("notes[2J]0;pwned"), "{stored}");
+    assert!(
+        !stored.contains("\\e") && !stored.contains("\\x1B") && !stored.contains("\\a"),
+        "{stored}"
+    );
 }
 
 /// `n` generated rows: 25,000 a year from 2018 on, one in 300 naming JNIM, in Mali.
