@@ -1,11 +1,16 @@
 //! `briefwerk check` against a corpus of deliberately broken sites (issue 3).
 //!
-//! Every directory under `tests/fixtures/check/` is a small complete site with one thing
-//! broken, and an `expected.txt` holding exactly what `check` prints for it (the plain
-//! rendering plus the summary line). Each case below also states the code, file, line,
-//! column and message of the diagnostic it is about, so a change of wording or position
-//! shows up as a named failure. `BRIEFWERK_BLESS=1 cargo test --test testsuite check::` rewrites the
-//! `expected.txt` files after a deliberate change; review the diff before committing.
+//! The fixtures are one small valid site, `tests/fixtures/check/base/`, and one folder per
+//! case under `tests/fixtures/check/cases/` holding only the file(s) the case breaks or adds
+//! (and, if it needs one, a `removed.txt` of base files to delete): see
+//! `support::overlay`. Each test lays its case over the base in a temporary folder, runs
+//! `check`, and compares two snapshots kept in the case folder (snapbox): `expected.txt`,
+//! exactly what `check` prints (the plain rendering plus the summary line), and
+//! `diagnostics.txt`, one line per diagnostic with its place, severity, code and message.
+//! Each case below also states the code, file, line, column and message of the diagnostic
+//! it is about, so a change of wording or position shows up as a named failure.
+//! `SNAPSHOTS=overwrite cargo test --test testsuite check::` rewrites the snapshots after a
+//! deliberate change; review the diff before committing.
 //!
 //! Also here: the binary's exit codes, JSON lines, colour and summary; that `check` and a
 //! failed `build` leave content and output untouched; a property test that feeds mutated
@@ -19,26 +24,10 @@ use std::time::{Duration, Instant, SystemTime};
 use briefwerk::diagnostic::Diagnostic;
 use briefwerk::{BuildOptions, Diagnostics, Error, Severity};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check")
-}
+use crate::support::overlay::{self, assert_snapshot};
 
-/// Recursively copies `from` into `to` (fixtures are never run in place: cases add files).
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else if rel != Path::new("expected.txt") {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-/// A fixture copied into a temporary directory, with what some cases must create at run
-/// time (a symlink out of the site, a 50 MB file) instead of committing it.
+/// A case laid over the base site in a temporary directory, with what some cases must
+/// create at run time (a symlink out of the site, a 50 MB file) instead of committing it.
 struct Site {
     _dir: tempfile::TempDir,
     root: PathBuf,
@@ -47,7 +36,9 @@ struct Site {
 fn site(case: &str) -> Site {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("site");
-    copy_dir(&fixtures().join(case), &root);
+    let overlay = overlay::case_dir(case);
+    assert!(overlay.is_dir(), "no case folder {}", overlay.display());
+    overlay::materialise(&overlay::base(), &overlay, &root);
     match case {
         "symlink-outside" => {
             let outside = dir.path().join("outside.md");
@@ -128,23 +119,48 @@ fn rendered(d: &Diagnostics, root: &Path) -> String {
     ))
 }
 
-/// Compares with (or, with `BRIEFWERK_BLESS=1`, writes) the case's `expected.txt`.
-fn snapshot(case: &str, actual: &str) {
-    let path = fixtures().join(case).join("expected.txt");
-    if std::env::var_os("BRIEFWERK_BLESS").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (run with BRIEFWERK_BLESS=1 to create it)",
-            path.display()
+/// Every diagnostic on one line: `path:line:col: severity[code]: message`, each note
+/// below it, indented, with its own place. Wording from elsewhere is cut as in `normalise`.
+fn located(d: &Diagnostics) -> String {
+    fn place(loc: Option<&briefwerk::diagnostic::Location>) -> String {
+        loc.map_or_else(
+            || "(no place)".to_string(),
+            |l| format!("{}:{}:{}", l.path, l.start.line, l.start.col),
         )
-    });
-    assert!(
-        expected == actual,
-        "`{case}`: output differs from expected.txt (BRIEFWERK_BLESS=1 to accept)\n--- expected\n{expected}\n--- actual\n{actual}"
-    );
+    }
+    let mut out = String::new();
+    for x in &d.0 {
+        let severity = match x.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = x.message.replace('\n', "\n    ");
+        if let Some(i) = message.find("Available variables: ") {
+            message = format!("{}Available variables: …", &message[..i]);
+        } else if let (Some(i), "config") = (message.find(", expected one of `"), x.code) {
+            message = format!("{}, expected one of …", &message[..i]);
+        }
+        out.push_str(&format!(
+            "{}: {severity}[{}]: {message}\n",
+            place(x.location.as_deref()),
+            x.code
+        ));
+        for n in &x.notes {
+            out.push_str(&format!(
+                "  {}: note: {}\n",
+                place(n.location.as_ref()),
+                n.message
+            ));
+        }
+    }
+    out.lines().map(|l| format!("{}\n", l.trim_end())).collect()
+}
+
+/// Compares what `check` found in `case` with the case's two snapshots.
+#[track_caller]
+fn snapshot(case: &str, d: &Diagnostics, root: &Path) {
+    assert_snapshot(case, "expected.txt", &rendered(d, root));
+    assert_snapshot(case, "diagnostics.txt", &located(d));
 }
 
 /// What one case is about: its main diagnostic.
@@ -160,7 +176,7 @@ struct Want {
 fn check_case(case: &str, want: Want) -> Diagnostics {
     let s = site(case);
     let d = diagnostics(&s.root);
-    snapshot(case, &rendered(&d, &s.root));
+    snapshot(case, &d, &s.root);
     let found: Vec<&Diagnostic> =
         d.0.iter()
             .filter(|x| x.code == want.code && x.message.contains(want.message))
@@ -218,20 +234,13 @@ macro_rules! cases {
             }
         )*
 
-        /// Every fixture directory has a case here, and every case a directory.
+        /// Every case folder has a test here, and every test a case folder.
         #[test]
         fn every_fixture_has_a_case() {
             let mut named: Vec<&str> = vec![$($case),*];
-            named.extend(["clean", "fuzz-regressions", "template-missing"]);
+            named.extend(["clean", "template-missing"]);
             named.sort_unstable();
-            let mut dirs: Vec<String> = std::fs::read_dir(fixtures())
-                .unwrap()
-                .map(|e| e.unwrap())
-                .filter(|e| e.file_type().unwrap().is_dir())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect();
-            dirs.sort_unstable();
-            assert_eq!(dirs, named);
+            assert_eq!(overlay::cases(), named);
         }
     };
 }
@@ -361,7 +370,7 @@ cases! {
 fn template_missing() {
     let s = site("template-missing");
     let d = diagnostics(&s.root);
-    snapshot("template-missing", &rendered(&d, &s.root));
+    snapshot("template-missing", &d, &s.root);
     let t = one(&d, "template");
     assert!(t.message.contains("layout.html"), "{}", t.message);
 }
@@ -394,7 +403,76 @@ fn the_clean_base_has_nothing_to_report() {
     let s = site("clean");
     let d = diagnostics(&s.root);
     assert!(d.is_empty(), "{}", d.render(false));
-    snapshot("clean", &rendered(&d, &s.root));
+    snapshot("clean", &d, &s.root);
+}
+
+/// A case folder shows its defect and nothing else: every file in it differs from the base
+/// file at the same path (or adds one), every file it removes is a base file, and it has
+/// both snapshots.
+#[test]
+fn overlays_hold_only_what_their_case_changes() {
+    let base = overlay::base();
+    for case in overlay::cases() {
+        let dir = overlay::case_dir(&case);
+        for rel in overlay::overlay_files(&dir) {
+            if let Ok(original) = std::fs::read(base.join(&rel)) {
+                assert_ne!(
+                    std::fs::read(dir.join(&rel)).unwrap(),
+                    original,
+                    "`{case}`: {rel} is the base file unchanged; delete it from the case"
+                );
+            }
+        }
+        for rel in overlay::removed_files(&dir) {
+            assert!(
+                base.join(&rel).is_file(),
+                "`{case}`: removes {rel}, not a base file"
+            );
+        }
+        for snapshot in ["expected.txt", "diagnostics.txt"] {
+            assert!(dir.join(snapshot).is_file(), "`{case}`: no {snapshot}");
+        }
+    }
+}
+
+#[test]
+fn an_overlay_replaces_adds_and_removes_base_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (base, case, to) = (
+        tmp.path().join("base"),
+        tmp.path().join("case"),
+        tmp.path().join("site"),
+    );
+    crate::support::write_file(&base, "site.yaml", "title: Base\n");
+    crate::support::write_file(&base, "content/groups/a.md", "a");
+    crate::support::write_file(&base, "content/groups/b.md", "b");
+    crate::support::write_file(&case, "site.yaml", "title: Case\n");
+    crate::support::write_file(&case, "content/pages/new.md", "new");
+    crate::support::write_file(&case, "removed.txt", "content/groups/b.md\n");
+    crate::support::write_file(&case, "expected.txt", "not a site file");
+    overlay::materialise(&base, &case, &to);
+    let files: Vec<String> = walkdir::WalkDir::new(&to)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            e.path()
+                .strip_prefix(&to)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(
+        files,
+        ["content/groups/a.md", "content/pages/new.md", "site.yaml"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(to.join("site.yaml")).unwrap(),
+        "title: Case\n"
+    );
 }
 
 #[test]
@@ -648,15 +726,10 @@ fn the_docs_show_real_output_and_name_every_code() {
         .nth(1)
         .and_then(|b| b.split("```").next())
         .unwrap();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    let expected: Vec<String> = dirs
+    let cases = overlay::cases();
+    let expected: Vec<String> = cases
         .iter()
-        .filter_map(|d| std::fs::read_to_string(d.join("expected.txt")).ok())
+        .map(|c| std::fs::read_to_string(overlay::case_dir(c).join("expected.txt")).unwrap())
         .collect();
     let mut examples = 0;
     for example in block.split("\n\n").filter(|e| !e.trim().is_empty()) {
@@ -667,13 +740,12 @@ fn the_docs_show_real_output_and_name_every_code() {
         );
     }
     assert!(examples >= 9, "{examples}");
-    for d in dirs.iter().filter(|d| d.join("site.yaml").exists()) {
-        for diag in diagnostics(&site(&d.file_name().unwrap().to_string_lossy()).root).0 {
+    for case in &cases {
+        for diag in diagnostics(&site(case).root).0 {
             assert!(
                 section.contains(&format!("`{}`", diag.code)),
-                "code `{}` (fixture {}) is not named in docs/content.md",
+                "code `{}` (case {case}) is not named in docs/content.md",
                 diag.code,
-                d.display()
             );
         }
     }
@@ -970,7 +1042,7 @@ fn human_output_is_the_snapshot_without_colour_when_piped() {
     );
     assert_eq!(
         normalise(&err),
-        std::fs::read_to_string(fixtures().join("unknown-field/expected.txt")).unwrap()
+        std::fs::read_to_string(overlay::case_dir("unknown-field").join("expected.txt")).unwrap()
     );
     assert_eq!(
         err.lines().last(),
@@ -1477,23 +1549,25 @@ mod robustness {
 
     const SEEDS: &[(&str, Kind)] = &[
         (
-            include_str!("../fixtures/check/clean/content/incidents/2017-06-18-kangaba.md"),
+            include_str!("../fixtures/check/base/content/incidents/2017-06-18-kangaba.md"),
             Kind::Incident,
         ),
         (
-            include_str!("../fixtures/check/clean/content/groups/jnim.md"),
+            include_str!("../fixtures/check/base/content/groups/jnim.md"),
             Kind::Group,
         ),
         (
-            include_str!("../fixtures/check/clean/content/briefings/merger.md"),
+            include_str!("../fixtures/check/base/content/briefings/merger.md"),
             Kind::Briefing,
         ),
         (
-            include_str!("../fixtures/check/list-unknown-group/content/incidents/2015-list.yaml"),
+            include_str!(
+                "../fixtures/check/cases/list-unknown-group/content/incidents/2015-list.yaml"
+            ),
             Kind::IncidentList,
         ),
         (
-            include_str!("../fixtures/check/leader-dates-reversed/content/groups/jnim.md"),
+            include_str!("../fixtures/check/cases/leader-dates-reversed/content/groups/jnim.md"),
             Kind::Group,
         ),
     ];
@@ -1658,7 +1732,7 @@ mod robustness {
 /// by hand.
 #[test]
 fn fuzz_regressions_stay_fixed() {
-    let dir = fixtures().join("fuzz-regressions");
+    let dir = overlay::root().join("fuzz-regressions");
     let mut n = 0;
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use briefwerk::BuildOptions;
 use scraper::{Html, Selector};
 
+pub mod overlay;
+
 /// A fixture site copied into a temporary directory, so tests can edit it freely.
 pub struct SiteTest {
     /// Keeps the directory alive.
