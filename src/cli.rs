@@ -490,7 +490,10 @@ fn check_built_links(a: &CheckArgs, opts: &BuildOptions) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| config.output_dir.clone());
-    if !out.join("index.html").is_file() {
+    if !out
+        .join(briefwerk::routes::page_file(briefwerk::routes::HOME))
+        .is_file()
+    {
         errln!(
             "error: no built site in `{}`: run `briefwerk build` first",
             out.display()

@@ -23,6 +23,7 @@ pub mod new;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod routes;
 pub mod serve;
 pub mod site_files;
 pub mod source;

@@ -32,6 +32,7 @@ use scraper::{ElementRef, Html};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::error::Error;
+use crate::routes;
 
 /// What [`check_links`] found.
 #[derive(Debug, Clone, Default)]
@@ -740,7 +741,7 @@ impl Site<'_> {
             diags.push(d);
         }
         // A 404 page is served at whatever URL was missing: relative links there go astray.
-        if page.rel == "404.html" {
+        if page.rel == routes::NOT_FOUND {
             for r in &page.refs {
                 let u = r.url.as_str();
                 if u.is_empty() || u.starts_with('#') || u.starts_with('/') || has_scheme(u) {
@@ -829,7 +830,7 @@ impl Site<'_> {
         };
         let dir_form = rel.is_empty() || rel.ends_with('/');
         let path = if dir_form {
-            format!("{rel}index.html")
+            routes::page_file(rel)
         } else {
             rel.to_string()
         };
@@ -854,11 +855,7 @@ impl Site<'_> {
     }
 
     fn exists_url(&self, rel_url: &str) -> bool {
-        if rel_url.is_empty() || rel_url.ends_with('/') {
-            self.files.contains(&format!("{rel_url}index.html"))
-        } else {
-            self.files.contains(rel_url)
-        }
+        self.files.contains(&routes::page_file(rel_url))
     }
 
     /// `None` when the target is fine; else (why, label, help).
@@ -870,7 +867,7 @@ impl Site<'_> {
         dir_form: bool,
     ) -> Option<(String, String, Option<String>)> {
         if !self.files.contains(path) {
-            if !dir_form && self.files.contains(&format!("{path}/index.html")) {
+            if !dir_form && self.files.contains(&routes::page_file(&format!("{path}/"))) {
                 return Some((
                     format!("`{path}` is a directory: the URL needs a trailing slash"),
                     "missing trailing slash".into(),
@@ -878,7 +875,7 @@ impl Site<'_> {
                 ));
             }
             let wanted = if dir_form {
-                path.trim_end_matches("index.html").to_string()
+                path.trim_end_matches(routes::INDEX_FILE).to_string()
             } else {
                 path.to_string()
             };
@@ -923,10 +920,10 @@ impl Site<'_> {
             return s;
         }
         let urls = self.files.iter().map(|f| {
-            if f == "index.html" {
+            if f == routes::INDEX_FILE {
                 ""
             } else {
-                f.strip_suffix("index.html")
+                f.strip_suffix(routes::INDEX_FILE)
                     .filter(|d| d.ends_with('/'))
                     .unwrap_or(f)
             }

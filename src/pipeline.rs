@@ -33,6 +33,7 @@ use crate::index::Index;
 use crate::load::{self, FileParse, Sources};
 use crate::output::{self, WriteStats};
 use crate::render::{self, Sink, theme::ThemeFiles};
+use crate::routes;
 use crate::validate;
 
 /// What a run is asked to do. `check` is the default; `build` sets `publish`.
@@ -457,19 +458,19 @@ impl Dirty {
     /// those of the record it repeats (`same_event_as`, which names it back) and of the
     /// groups it targets ("Targeted in").
     fn incident_places(&mut self, i: &Incident) {
-        self.add(format!("incidents/{}/", i.id));
+        self.add(routes::incident(&i.id));
         for g in &i.groups {
-            self.add(format!("groups/{g}/"));
+            self.add(routes::group(g));
         }
         for g in i.targets.iter().filter_map(|t| t.group.as_deref()) {
-            self.add(format!("groups/{g}/"));
+            self.add(routes::group(g));
         }
         if let Some(other) = &i.same_event_as {
-            self.add(format!("incidents/{other}/"));
+            self.add(routes::incident(other));
         }
-        self.add(format!("chronology/{}/", i.date.year));
-        let cc = i.location.country.to_ascii_lowercase();
-        self.add(format!("countries/{cc}/"));
+        self.add(routes::year(i.date.year));
+        let cc = &i.location.country;
+        self.add(routes::country(cc));
         match i.date.month {
             // A month's digest compares itself with the month before: the next one changes too.
             Some(m) => {
@@ -478,29 +479,33 @@ impl Dirty {
                 } else {
                     (i.date.year, m + 1)
                 };
-                self.prefixes
-                    .push(format!("countries/{cc}/{}-{m:02}/", i.date.year));
-                self.prefixes
-                    .push(format!("countries/{cc}/{}-{:02}/", next.0, next.1));
+                self.prefixes.push(routes::country_month(
+                    cc,
+                    &routes::month_key(i.date.year, m),
+                ));
+                self.prefixes.push(routes::country_month(
+                    cc,
+                    &routes::month_key(next.0, next.1),
+                ));
             }
-            None => self.prefixes.push(format!("countries/{cc}/")),
+            None => self.prefixes.push(routes::country(cc)),
         }
         for t in &i.tags {
-            self.add(format!("tags/{}/", slug(t)));
+            self.add(routes::tag(&slug(t)));
         }
     }
 }
 
 /// Pages every change may touch: the site's overview pages. Cheap, few, always rendered.
 const OVERVIEWS: &[&str] = &[
-    "",
-    "groups/",
-    "chronology/",
-    "countries/",
-    "tags/",
-    "briefings/",
-    "search/",
-    "404.html",
+    routes::HOME,
+    routes::GROUPS,
+    routes::CHRONOLOGY,
+    routes::COUNTRIES,
+    routes::TAGS,
+    routes::BRIEFINGS,
+    routes::SEARCH,
+    routes::NOT_FOUND,
 ];
 
 /// Files whose text differs between two readings, or that exist in only one.
@@ -586,20 +591,20 @@ pub fn dirty_pages(
     // Group profiles whose text changed.
     for (a, b) in old.groups.iter().zip(&new.groups) {
         if a.body != b.body {
-            d.add(format!("groups/{}/", b.id));
+            d.add(routes::group(&b.id));
             d.records.insert(format!("g/{}", b.id));
         }
     }
     // Free pages and the home introduction.
     for (a, b) in old.pages.iter().zip(&new.pages) {
         if a.body != b.body || a.description != b.description {
-            d.add(format!("{}/", b.id));
+            d.add(routes::page(&b.id));
         }
     }
     if old.home.as_ref().map(|h| (&h.title, &h.body))
         != new.home.as_ref().map(|h| (&h.title, &h.body))
     {
-        d.add(String::new());
+        d.add(routes::HOME.to_string());
     }
 
     // Incidents that changed, appeared or went. Only records from files whose text changed
@@ -636,7 +641,7 @@ pub fn dirty_pages(
         let id = i.id.as_str();
         if fa.get(id) != fb.get(id) {
             changed.insert(id);
-            d.add(format!("incidents/{id}/"));
+            d.add(routes::incident(id));
             d.records.insert(format!("i/{id}"));
         }
         if sa.get(id) != sb.get(id) {
@@ -649,18 +654,14 @@ pub fn dirty_pages(
     let month_of = |s: &Site, ix: &Index, id: &str| {
         ix.incident_pos.get(id).map(|&p| {
             let i = &s.incidents[p];
-            (
-                i.location.country.to_ascii_lowercase(),
-                i.date.year,
-                i.date.month,
-            )
+            (i.location.country.clone(), i.date.year, i.date.month)
         })
     };
     for id in &shown {
         let (a, b) = (month_of(old, old_index, id), month_of(new, index, id));
         if a != b {
             for (cc, _, _) in a.into_iter().chain(b) {
-                d.prefixes.push(format!("countries/{cc}/"));
+                d.prefixes.push(routes::country(&cc));
             }
         }
     }
@@ -670,7 +671,7 @@ pub fn dirty_pages(
             .map(|&p| {
                 ix.briefings_of_incident[p]
                     .iter()
-                    .map(|&b| format!("briefings/{}/", s.briefings[b].id))
+                    .map(|&b| routes::briefing(&s.briefings[b].id))
                     .collect()
             })
             .unwrap_or_default()
@@ -689,7 +690,7 @@ pub fn dirty_pages(
             .as_deref()
             .is_some_and(|o| shown.contains(o))
         {
-            d.add(format!("incidents/{}/", i.id));
+            d.add(routes::incident(&i.id));
         }
     }
     let changed = shown;
@@ -697,7 +698,7 @@ pub fn dirty_pages(
     // its neighbours' links (tests/testsuite/rebuild_property.rs found a 2017 page still pointing at a
     // 2016 that had just emptied).
     if !old_index.by_year.keys().eq(index.by_year.keys()) {
-        d.prefixes.push("chronology/".to_string());
+        d.prefixes.push(routes::CHRONOLOGY.to_string());
     }
 
     // Analysts' assessments: the country's digests (the month's, and its neighbours' links
@@ -719,8 +720,7 @@ pub fn dirty_pages(
     for key in aa.keys().chain(ab.keys()) {
         if aa.get(key) != ab.get(key) {
             assessments_changed = true;
-            d.prefixes
-                .push(format!("countries/{}/", key.0.to_ascii_lowercase()));
+            d.prefixes.push(routes::country(&key.0));
         }
     }
 
@@ -742,7 +742,7 @@ pub fn dirty_pages(
             .flatten()
             .any(|n| changed.contains(n));
         if before != Some(now) || shows_changed {
-            d.add(format!("incidents/{}/", i.id));
+            d.add(routes::incident(&i.id));
         }
     }
 
@@ -759,7 +759,7 @@ pub fn dirty_pages(
                 .collect()
         });
         if before.as_ref() != Some(&now) || now.iter().any(|id| changed.contains(id)) {
-            d.add(format!("incidents/{}/", i.id));
+            d.add(routes::incident(&i.id));
         }
     }
 
@@ -772,22 +772,18 @@ pub fn dirty_pages(
     // Every listing page says how many incidents there are ("27 incidents, newest first"):
     // when the count changes, all of them change.
     if la.len() != lb.len() {
-        d.prefixes.push("incidents/page/".into());
-        d.add("incidents/".into());
+        d.prefixes.push(routes::INCIDENTS_PAGES.into());
+        d.add(routes::INCIDENTS.into());
     } else {
         for (k, chunk) in lb.chunks(per).enumerate() {
             let before = la.get(k * per..((k + 1) * per).min(la.len()));
             if before != Some(chunk) || chunk.iter().any(|id| changed.contains(id)) {
-                d.add(if k == 0 {
-                    "incidents/".to_string()
-                } else {
-                    format!("incidents/page/{}/", k + 1)
-                });
+                d.add(routes::incidents_page(k + 1));
             }
         }
     }
     if lb.is_empty() {
-        d.add("incidents/".into());
+        d.add(routes::INCIDENTS.into());
     }
 
     // Tag counts appear beside tags on every page that shows the tag.
@@ -797,18 +793,18 @@ pub fn dirty_pages(
             .get(s)
             .map(|e| (e.incidents.len(), e.briefings.len()));
         if before != Some((t.incidents.len(), t.briefings.len())) {
-            d.add(format!("tags/{s}/"));
+            d.add(routes::tag(s));
             t.incidents
                 .iter()
-                .for_each(|&p| d.add(format!("incidents/{}/", new.incidents[p].id)));
+                .for_each(|&p| d.add(routes::incident(&new.incidents[p].id)));
             t.briefings
                 .iter()
-                .for_each(|&b| d.add(format!("briefings/{}/", new.briefings[b].id)));
+                .for_each(|&b| d.add(routes::briefing(&new.briefings[b].id)));
         }
     }
     for s in old_index.by_tag.keys() {
         if !index.by_tag.contains_key(s) {
-            d.add(format!("tags/{s}/"));
+            d.add(routes::tag(s));
         }
     }
 
@@ -825,16 +821,16 @@ pub fn dirty_pages(
         .collect();
     for b in old.briefings.iter().chain(&new.briefings) {
         if bfa.get(b.id.as_str()) != bfb.get(b.id.as_str()) {
-            d.add(format!("briefings/{}/", b.id));
+            d.add(routes::briefing(&b.id));
             d.records.insert(format!("b/{}", b.id));
             for i in &b.incidents {
-                d.add(format!("incidents/{i}/"));
+                d.add(routes::incident(i));
             }
             for g in &b.groups {
-                d.add(format!("groups/{g}/"));
+                d.add(routes::group(g));
             }
             for t in &b.tags {
-                d.add(format!("tags/{}/", slug(t)));
+                d.add(routes::tag(&slug(t)));
             }
         }
     }

@@ -24,6 +24,8 @@ pub struct SiteMeta {
     pub author: Option<String>,
     /// Absolute base URL ending in `/`.
     pub base_url: String,
+    /// The site's main sections for the menu (Incidents, Groups, …), from `routes`.
+    pub sections: Vec<Link>,
     /// Free pages for the navigation (about, methodology).
     pub pages: Vec<Link>,
     /// Build year range shown in the footer ("2015–2017"), from the data.

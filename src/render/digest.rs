@@ -258,11 +258,11 @@ pub fn digests(
             };
             let reason = reason(&totals, &prev, &month_label(prev_ym), verdict);
             Digest {
-                key: format!("{y:04}-{m:02}"),
+                key: crate::routes::month_key(y, m),
                 label: month_label((y, m)),
                 positions: v.clone(),
                 totals,
-                prev_key: format!("{:04}-{:02}", prev_ym.0, prev_ym.1),
+                prev_key: crate::routes::month_key(prev_ym.0, prev_ym.1),
                 prev_label: month_label(prev_ym),
                 prev,
                 verdict,

@@ -24,6 +24,7 @@ use crate::codec::cell::{LIST_SEPARATOR, neutralise_cell, round6};
 use crate::content::country;
 use crate::content::{Attribution, Count, Incident, PartialDate, Precision, Site};
 use crate::index::Index;
+use crate::routes;
 
 pub mod datapackage;
 
@@ -350,7 +351,7 @@ impl<'a> IncidentJson<'a> {
             after_cutoff: i.after_cutoff(cutoff),
             same_event_as: i.same_event_as.as_deref(),
             distinct_from: i.distinct_from.iter().map(String::as_str).collect(),
-            url: format!("{base_url}incidents/{}/", i.id),
+            url: routes::absolute(base_url, &routes::incident(&i.id)),
             schema_version: SCHEMA_VERSION,
         }
     }
@@ -526,11 +527,11 @@ fn incident_files(
         csv.extend_from_slice(&r.csv);
     }
     put(OutputFile {
-        path: format!("{dir}{}", INCIDENT_FILES[0]),
+        path: routes::export_file(dir, INCIDENT_FILES[0]),
         bytes: csv,
     })?;
     put(OutputFile {
-        path: format!("{dir}{}", INCIDENT_FILES[1]),
+        path: routes::export_file(dir, INCIDENT_FILES[1]),
         bytes: json_array(rows.iter().map(|r| r.json.as_str())).into_bytes(),
     })?;
     let mut geojson = format!(
@@ -539,14 +540,14 @@ fn incident_files(
     geojson.push_str(json_array(rows.iter().map(|r| r.feature.as_str())).trim_end());
     geojson.push_str("}\n");
     put(OutputFile {
-        path: format!("{dir}{}", INCIDENT_FILES[2]),
+        path: routes::export_file(dir, INCIDENT_FILES[2]),
         bytes: geojson.into_bytes(),
     })?;
     // A group's or country's folder describes its own files (a package may not name files
     // outside its folder); `data/` gets the site-wide package from `render`.
     if let Some(of) = folder_label(dir) {
         put(OutputFile {
-            path: format!("{dir}{}", datapackage::FILE),
+            path: routes::export_file(dir, datapackage::FILE),
             bytes: datapackage::folder(&datapackage::name(dir), &of, base_url, rows.is_empty()),
         })?;
     }
@@ -556,10 +557,9 @@ fn incident_files(
 /// What a group's or country's export folder holds, for its package's title: "group `jnim`",
 /// "country ML"; `None` for `data/`. Ids, not names, so the file changes only with the folder.
 fn folder_label(dir: &str) -> Option<String> {
-    let mut parts = dir.trim_end_matches('/').split('/');
-    match (parts.next(), parts.next()) {
-        (Some("groups"), Some(id)) => Some(format!("group `{id}`")),
-        (Some("countries"), Some(cc)) => Some(format!(
+    match routes::export_folder(dir) {
+        Some(("groups", id)) => Some(format!("group `{id}`")),
+        Some(("countries", cc)) => Some(format!(
             "country {} ({})",
             cc.to_ascii_uppercase(),
             country::name(&cc.to_ascii_uppercase()).unwrap_or(cc)
@@ -652,7 +652,7 @@ fn groups_json(site: &Site, index: &Index, published: &[Vec<usize>], base_url: &
         .map(|(g, gr)| {
             let rel = &index.relations[g];
             let incs = &published[g];
-            let dir = format!("{base_url}groups/{}/", gr.id);
+            let dir = routes::absolute(base_url, &routes::group(&gr.id));
             let r = GroupRecord {
                 id: &gr.id,
                 name: &gr.name,
@@ -705,9 +705,9 @@ fn groups_json(site: &Site, index: &Index, published: &[Vec<usize>], base_url: &
                 first_incident: incs.first().map(|&p| site.incidents[p].date.iso()),
                 last_incident: incs.last().map(|&p| site.incidents[p].date.iso()),
                 exports: ExportLinks {
-                    csv: format!("{dir}{}", INCIDENT_FILES[0]),
-                    json: format!("{dir}{}", INCIDENT_FILES[1]),
-                    geojson: format!("{dir}{}", INCIDENT_FILES[2]),
+                    csv: routes::export_file(&dir, INCIDENT_FILES[0]),
+                    json: routes::export_file(&dir, INCIDENT_FILES[1]),
+                    geojson: routes::export_file(&dir, INCIDENT_FILES[2]),
                 },
                 url: dir,
                 schema_version: SCHEMA_VERSION,
@@ -805,17 +805,14 @@ pub fn render(
     let by_group: Vec<Vec<usize>> = index.by_group.iter().map(|v| published(v)).collect();
 
     let all: Vec<usize> = (0..site.incidents.len()).collect();
-    let mut jobs: Vec<(String, &[usize])> = vec![("data/".to_string(), all.as_slice())];
+    let mut jobs: Vec<(String, &[usize])> = vec![(routes::DATA.to_string(), all.as_slice())];
     for (g, gr) in site.groups.iter().enumerate() {
-        jobs.push((format!("groups/{}/", gr.id), &index.by_group[g]));
+        jobs.push((routes::group(&gr.id), &index.by_group[g]));
     }
     for (code, positions) in &index.by_country {
         // A country whose only incidents are drafts has a page in a drafts build; give it
         // (empty) exports too so its links never dangle.
-        jobs.push((
-            format!("countries/{}/", code.to_ascii_lowercase()),
-            positions,
-        ));
+        jobs.push((routes::country(code), positions));
     }
     // A folder is written again when the incidents it holds, or any of them, changed.
     let mut skipped = Vec::new();
@@ -835,9 +832,9 @@ pub fn render(
                 changed.is_some() && c.dirs.get(dir) == Some(&h) && !ids.iter().any(|id| stale(id));
             dirs.insert(dir.clone(), h);
             if same {
-                skipped.extend(INCIDENT_FILES.iter().map(|f| format!("{dir}{f}")));
+                skipped.extend(INCIDENT_FILES.iter().map(|f| routes::export_file(dir, f)));
                 if folder_label(dir).is_some() {
-                    skipped.push(format!("{dir}{}", datapackage::FILE));
+                    skipped.push(routes::export_file(dir, datapackage::FILE));
                 }
             }
             !same
@@ -875,11 +872,11 @@ pub fn render(
         bytes: acled,
     })?;
     put(OutputFile {
-        path: "data/groups.json".into(),
+        path: routes::DATA_GROUPS.into(),
         bytes: groups_json(site, index, &by_group, base).into_bytes(),
     })?;
     put(OutputFile {
-        path: format!("data/{}", datapackage::FILE),
+        path: routes::export_file(routes::DATA, datapackage::FILE),
         bytes: datapackage::site(
             &datapackage::name(&config.title),
             &config.title,
@@ -897,7 +894,7 @@ pub fn render(
 /// Path of the ACLED-format export: one row per published incident in ACLED's own columns
 /// ([`crate::codec::acled`]), with what ACLED cannot hold carried in `tags` so `briefwerk
 /// import acled` restores it.
-pub const ACLED_FILE: &str = "data/acled.csv";
+pub const ACLED_FILE: &str = routes::DATA_ACLED;
 
 #[cfg(test)]
 mod tests {

@@ -21,6 +21,7 @@ use crate::config::Config;
 use crate::content::{PartialDate, Site, country};
 use crate::ids::slug;
 use crate::index::Index;
+use crate::routes;
 use crate::text::escape_xml;
 
 /// Entries in each feed (newest first) when `site.yaml` sets no `feed_entries`.
@@ -43,46 +44,45 @@ pub fn timestamp(d: &PartialDate) -> String {
 /// renders except the 404 page and draft records, in the order `render::jobs` pushes them.
 /// tests/testsuite/publish.rs checks this against the pages actually built.
 pub fn html_pages(site: &Site, index: &Index, config: &Config) -> Vec<String> {
-    let mut out = vec![String::new(), "incidents/".to_string()];
+    let mut out = vec![routes::HOME.to_string()];
     let pages = site
         .incidents
         .len()
         .div_ceil(config.paginate_by.max(1))
         .max(1);
-    out.extend((2..=pages).map(|n| format!("incidents/page/{n}/")));
+    out.extend((1..=pages).map(routes::incidents_page));
     out.extend(
         site.incidents
             .iter()
             .filter(|i| !i.draft)
-            .map(|i| format!("incidents/{}/", i.id)),
+            .map(|i| routes::incident(&i.id)),
     );
-    out.push("groups/".into());
-    out.extend(site.groups.iter().map(|g| format!("groups/{}/", g.id)));
-    out.push("chronology/".into());
-    out.extend(index.by_year.keys().map(|y| format!("chronology/{y}/")));
-    out.push("countries/".into());
+    out.push(routes::GROUPS.into());
+    out.extend(site.groups.iter().map(|g| routes::group(&g.id)));
+    out.push(routes::CHRONOLOGY.into());
+    out.extend(index.by_year.keys().map(|&y| routes::year(y)));
+    out.push(routes::COUNTRIES.into());
     // Each country page, then its monthly digests (issue 10).
     for (c, positions) in super::digest::countries(site, index) {
-        let cc = c.to_ascii_lowercase();
-        out.push(format!("countries/{cc}/"));
+        out.push(routes::country(c));
         let months = super::digest::digest_months(site, c, positions, config.data_cutoff.as_ref());
         out.extend(
             months
                 .keys()
-                .map(|(y, m)| format!("countries/{cc}/{y:04}-{m:02}/")),
+                .map(|&(y, m)| routes::country_month(c, &routes::month_key(y, m))),
         );
     }
-    out.push("briefings/".into());
+    out.push(routes::BRIEFINGS.into());
     out.extend(
         site.briefings
             .iter()
             .filter(|b| !b.draft)
-            .map(|b| format!("briefings/{}/", b.id)),
+            .map(|b| routes::briefing(&b.id)),
     );
-    out.push("tags/".into());
-    out.extend(index.by_tag.keys().map(|s| format!("tags/{s}/")));
-    out.extend(site.pages.iter().map(|p| format!("{}/", p.id)));
-    out.push("search/".into());
+    out.push(routes::TAGS.into());
+    out.extend(index.by_tag.keys().map(|s| routes::tag(s)));
+    out.extend(site.pages.iter().map(|p| routes::page(&p.id)));
+    out.push(routes::SEARCH.into());
     out
 }
 
@@ -115,18 +115,18 @@ pub fn sitemap_files(
     let max = max.max(1);
     if urls.len() <= max {
         return vec![OutputFile {
-            path: "sitemap.xml".into(),
+            path: routes::SITEMAP.into(),
             bytes: urlset(urls),
         }];
     }
     let mut files = Vec::new();
     let mut index = format!("{HEAD}<sitemapindex xmlns=\"{NS}\">\n");
     for (n, chunk) in urls.chunks(max).enumerate() {
-        let name = format!("sitemap-{}.xml", n + 1);
+        let name = routes::sitemap_part(n + 1);
         let _ = writeln!(
             index,
             "<sitemap><loc>{}</loc></sitemap>",
-            escape_xml(&format!("{base_url}{name}"))
+            escape_xml(&routes::absolute(base_url, &name))
         );
         files.push(OutputFile {
             path: name,
@@ -135,7 +135,7 @@ pub fn sitemap_files(
     }
     index.push_str("</sitemapindex>\n");
     files.push(OutputFile {
-        path: "sitemap.xml".into(),
+        path: routes::SITEMAP.into(),
         bytes: index.into_bytes(),
     });
     files
@@ -145,10 +145,14 @@ pub fn sitemap_files(
 pub fn robots(config: &Config) -> OutputFile {
     let mut s = String::from("User-agent: *\nAllow: /\n");
     if is_absolute(&config.base_url) {
-        let _ = write!(s, "\nSitemap: {}sitemap.xml\n", config.base_url);
+        let _ = write!(
+            s,
+            "\nSitemap: {}\n",
+            routes::absolute(&config.base_url, routes::SITEMAP)
+        );
     }
     OutputFile {
-        path: "robots.txt".into(),
+        path: routes::ROBOTS.into(),
         bytes: s.into_bytes(),
     }
 }
@@ -216,14 +220,14 @@ fn entry(out: &mut String, site: &Site, config: &Config, item: Item) {
     let (title, path, date) = match item {
         Item::Incident(p) => {
             let i = &site.incidents[p];
-            (&i.title, format!("incidents/{}/", i.id), &i.date)
+            (&i.title, routes::incident(&i.id), &i.date)
         }
         Item::Briefing(b) => {
             let br = &site.briefings[b];
-            (&br.title, format!("briefings/{}/", br.id), &br.date)
+            (&br.title, routes::briefing(&br.id), &br.date)
         }
     };
-    let url = escape_xml(&format!("{base}{path}"));
+    let url = escape_xml(&routes::absolute(base, &path));
     let ts = timestamp(date);
     let _ = writeln!(
         out,
@@ -315,7 +319,7 @@ fn feed_file(site: &Site, config: &Config, feed: Feed<'_>, fallback: &str) -> Ou
     newest_first(site, &mut items);
     items.truncate(config.feed_entries);
     let updated = newest(site, &items).unwrap_or_else(|| fallback.to_string());
-    let self_url = escape_xml(&format!("{base}{}", feed.path));
+    let self_url = escape_xml(&routes::absolute(base, &feed.path));
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = writeln!(
         out,
@@ -341,7 +345,7 @@ fn feed_file(site: &Site, config: &Config, feed: Feed<'_>, fallback: &str) -> Ou
     let _ = writeln!(
         out,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        escape_xml(&format!("{base}{}", feed.page))
+        escape_xml(&routes::absolute(base, &feed.page))
     );
     let _ = writeln!(out, "  <id>{self_url}</id>");
     let _ = writeln!(out, "  <updated>{updated}</updated>");
@@ -396,16 +400,16 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
     let all_i: Vec<usize> = (0..site.incidents.len()).collect();
     let all_b: Vec<usize> = (0..site.briefings.len()).collect();
     let mut feeds = vec![Feed {
-        path: "atom.xml".into(),
-        page: String::new(),
+        path: routes::feed(routes::HOME),
+        page: routes::HOME.to_string(),
         title: config.title.clone(),
         subtitle: &config.description,
         items: [briefings(&all_b), published(&all_i)].concat(),
     }];
     for (g, gr) in site.groups.iter().enumerate() {
         feeds.push(Feed {
-            path: format!("groups/{}/atom.xml", gr.id),
-            page: format!("groups/{}/", gr.id),
+            path: routes::feed(&routes::group(&gr.id)),
+            page: routes::group(&gr.id),
             title: format!("{}: {}", config.title, gr.label()),
             subtitle: "",
             items: [
@@ -416,9 +420,9 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
         });
     }
     for (code, positions) in &index.by_country {
-        let dir = format!("countries/{}/", code.to_ascii_lowercase());
+        let dir = routes::country(code);
         feeds.push(Feed {
-            path: format!("{dir}atom.xml"),
+            path: routes::feed(&dir),
             page: dir,
             title: format!("{}: {}", config.title, country::name(code).unwrap_or(code)),
             subtitle: "",
@@ -439,7 +443,7 @@ pub fn render(inputs: &Inputs<'_>) -> Vec<OutputFile> {
         .into_iter()
         .map(|p| {
             let lastmod = updated.get(&p).copied();
-            (format!("{}{p}", config.base_url), lastmod)
+            (routes::absolute(&config.base_url, &p), lastmod)
         })
         .collect();
     files.extend(sitemap_files(&config.base_url, &urls, SITEMAP_MAX_URLS));

@@ -26,6 +26,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::index::Index;
 use crate::load::Sources;
 use crate::markdown::{self, BodySource, LinkResolver};
+use crate::routes;
 use crate::validate::slug;
 use context::*;
 use digest::{Digest, digest_months};
@@ -216,18 +217,18 @@ impl LinkResolver for Paths<'_> {
                 .index
                 .incident_pos
                 .contains_key(id)
-                .then(|| format!("incidents/{id}/")),
-            "group" => self.site.group(id).map(|_| format!("groups/{id}/")),
+                .then(|| routes::incident(id)),
+            "group" => self.site.group(id).map(|_| routes::group(id)),
             "briefing" => self
                 .index
                 .briefing_pos
                 .contains_key(id)
-                .then(|| format!("briefings/{id}/")),
+                .then(|| routes::briefing(id)),
             "page" => self
                 .index
                 .page_pos
                 .contains_key(id)
-                .then(|| format!("{id}/")),
+                .then(|| routes::page(id)),
             _ => None,
         }
     }
@@ -358,7 +359,7 @@ fn country_ref(code: &str) -> CountryRef {
     CountryRef {
         code: code.to_string(),
         name: country::name(code).unwrap_or(code).to_string(),
-        path: format!("countries/{}/", code.to_ascii_lowercase()),
+        path: routes::country(code),
     }
 }
 
@@ -368,7 +369,7 @@ fn group_ref(g: &crate::content::Group) -> GroupRef {
         name: g.name.clone(),
         short_name: g.short_name.clone(),
         label: g.label().to_string(),
-        path: format!("groups/{}/", g.id),
+        path: routes::group(&g.id),
     }
 }
 
@@ -421,7 +422,7 @@ impl<'a> Shared<'a> {
                     .collect();
                 IncidentSummary {
                     id: i.id.clone(),
-                    path: format!("incidents/{}/", i.id),
+                    path: routes::incident(&i.id),
                     title: i.title.clone(),
                     date: DateView::from(&i.date),
                     end_date: i.end_date.as_ref().map(DateView::from),
@@ -462,7 +463,7 @@ impl<'a> Shared<'a> {
                     same_event_as: i.same_event_as.as_ref().and_then(|other| {
                         index.incident_pos.get(other).map(|&q| Link {
                             title: site.incidents[q].title.clone(),
-                            path: format!("incidents/{other}/"),
+                            path: routes::incident(other),
                         })
                     }),
                     counted: i.counted(config.data_cutoff.as_ref()),
@@ -475,7 +476,7 @@ impl<'a> Shared<'a> {
             .iter()
             .map(|b| BriefingSummary {
                 id: b.id.clone(),
-                path: format!("briefings/{}/", b.id),
+                path: routes::briefing(&b.id),
                 title: b.title.clone(),
                 date: DateView::from(&b.date),
                 authors: b.authors.clone(),
@@ -502,12 +503,19 @@ impl<'a> Shared<'a> {
             language: config.language.clone(),
             author: config.author.clone(),
             base_url: config.base_url.clone(),
+            sections: routes::SECTIONS
+                .iter()
+                .map(|(title, path)| Link {
+                    title: (*title).to_string(),
+                    path: (*path).to_string(),
+                })
+                .collect(),
             pages: site
                 .pages
                 .iter()
                 .map(|p| Link {
                     title: p.title.clone(),
-                    path: format!("{}/", p.id),
+                    path: routes::page(&p.id),
                 })
                 .collect(),
             coverage,
@@ -605,7 +613,7 @@ impl<'a> Shared<'a> {
             if out.last().is_none_or(|b| b.year != year) {
                 out.push(YearBlock {
                     year,
-                    path: format!("chronology/{year}/"),
+                    path: routes::year(year),
                     count: 0,
                     incidents: Vec::new(),
                 });
@@ -641,7 +649,7 @@ impl<'a> Shared<'a> {
                     .map_or(0, crate::index::TagRecords::count);
                 TagRef {
                     name: t.clone(),
-                    path: format!("tags/{s}/"),
+                    path: routes::tag(&s),
                     count,
                 }
             })
@@ -669,19 +677,19 @@ fn page_dates(
         }
     };
     for i in &site.incidents {
-        add(format!("incidents/{}/", i.id), &i.origin);
+        add(routes::incident(&i.id), &i.origin);
     }
     for g in &site.groups {
-        add(format!("groups/{}/", g.id), &g.origin);
+        add(routes::group(&g.id), &g.origin);
     }
     for b in &site.briefings {
-        add(format!("briefings/{}/", b.id), &b.origin);
+        add(routes::briefing(&b.id), &b.origin);
     }
     for p in &site.pages {
-        add(format!("{}/", p.id), &p.origin);
+        add(routes::page(&p.id), &p.origin);
     }
     if let Some(h) = &site.home {
-        add(String::new(), &h.origin);
+        add(routes::HOME.to_string(), &h.origin);
     }
     out
 }
@@ -767,15 +775,6 @@ pub struct Caches {
     pub templates: std::sync::Mutex<Option<Tera>>,
 }
 
-/// Output file of the page at `path` (`x/` → `x/index.html`).
-pub fn page_file(path: &str) -> String {
-    if path.is_empty() || path.ends_with('/') {
-        format!("{path}index.html")
-    } else {
-        path.to_string()
-    }
-}
-
 /// Renders every page, the feeds, exports and search index, and the static files, handing
 /// each file to `sink` as soon as it is ready. Template errors are all collected and
 /// returned as [`crate::Error::Invalid`]; the sink may then have received some files, so a
@@ -828,7 +827,7 @@ pub fn render(
             .filter(|j| {
                 let keep = (p.pages)(&j.path);
                 if !keep {
-                    skipped.push(page_file(&j.path));
+                    skipped.push(routes::page_file(&j.path));
                 }
                 keep
             })
@@ -849,7 +848,7 @@ pub fn render(
             ctx.insert_value("site", site_value.clone());
             ctx.insert("root", &root);
             ctx.insert("path", &job.path);
-            ctx.insert("canonical", &format!("{}{}", config.base_url, job.path));
+            ctx.insert("canonical", &routes::absolute(&config.base_url, &job.path));
             ctx.insert("page_title", &job.title);
             ctx.insert(
                 "page_description",
@@ -866,7 +865,7 @@ pub fn render(
             let html = tera
                 .render(job.template, &ctx)
                 .map_err(|e| vec![template_diag(&e, theme, Some(job.template))])?;
-            let file = page_file(&job.path);
+            let file = routes::page_file(&job.path);
             if let Err(e) = put(OutputFile {
                 path: file,
                 bytes: html.into_bytes(),
@@ -920,7 +919,7 @@ pub fn render(
     .try_for_each(&put)?;
     lap("  search");
     put(OutputFile {
-        path: "static/pictures.css".into(),
+        path: routes::PICTURES_CSS.into(),
         bytes: pictures::stylesheet().into_bytes(),
     })?;
     for (path, bytes) in &theme.statics {
@@ -982,19 +981,11 @@ fn page_window(pages: &[(usize, String)], n: usize) -> Vec<PageLink> {
     out
 }
 
-fn paginate(total: usize, per: usize, base: &str) -> Vec<(usize, String)> {
+/// The incidents listing's pages for `total` incidents, `per` a page: number and path.
+fn paginate(total: usize, per: usize) -> Vec<(usize, String)> {
     let pages = total.div_ceil(per).max(1);
     (1..=pages)
-        .map(|n| {
-            (
-                n,
-                if n == 1 {
-                    base.to_string()
-                } else {
-                    format!("{base}page/{n}/")
-                },
-            )
-        })
+        .map(|n| (n, routes::incidents_page(n)))
         .collect()
 }
 
@@ -1069,7 +1060,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     // Incidents list, newest first, paginated.
     let total = sh.incidents.len();
     let per = config.paginate_by;
-    let pages = std::sync::Arc::new(paginate(total, per, "incidents/"));
+    let pages = std::sync::Arc::new(paginate(total, per));
     for (n, path) in pages.iter() {
         let (n, pages) = (*n, pages.clone());
         let title = if n == 1 {
@@ -1216,7 +1207,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     // Groups.
     push(
         "groups.html",
-        "groups/".into(),
+        routes::GROUPS.into(),
         "Armed groups".into(),
         None,
         lazy(move || {
@@ -1268,7 +1259,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
         };
         push(
             "group.html",
-            format!("groups/{}/", gr.id),
+            routes::group(&gr.id),
             title,
             None,
             lazy(move || {
@@ -1336,7 +1327,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
         std::sync::Arc::new(index.by_year.keys().copied().collect());
     push(
         "chronology.html",
-        "chronology/".into(),
+        routes::CHRONOLOGY.into(),
         "Chronology".into(),
         None,
         lazy(move || ChronologyPage {
@@ -1351,7 +1342,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         count: t.incidents,
                         killed: k.total,
                         killed_note: k.note,
-                        path: format!("chronology/{y}/"),
+                        path: routes::year(*y),
                     }
                 })
                 .collect(),
@@ -1369,7 +1360,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
         let year_list = year_list.clone();
         push(
             "year.html",
-            format!("chronology/{year}/"),
+            routes::year(*year),
             format!("Chronology {year}"),
             None,
             lazy(move || {
@@ -1401,7 +1392,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 let t = sh.count(positions, None);
                 let link = |y: i32| Link {
                     title: y.to_string(),
-                    path: format!("chronology/{y}/"),
+                    path: routes::year(y),
                 };
                 let totals = totals_view(&t);
                 YearPage {
@@ -1420,7 +1411,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     // Countries.
     push(
         "countries.html",
-        "countries/".into(),
+        routes::COUNTRIES.into(),
         "Countries".into(),
         None,
         lazy(move || {
@@ -1516,7 +1507,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         .rev()
                         .map(|d| MonthDigestLink {
                             label: d.label.clone(),
-                            path: format!("{}{}/", cr.path, d.key),
+                            path: routes::country_month(c, &d.key),
                             count: d.totals.incidents,
                             trend: d.verdict.trend(),
                             status: d.verdict.status(),
@@ -1537,7 +1528,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
             let cr = country_ref(c);
             push(
                 "country_month.html",
-                format!("{}{}/", cr.path, d.key),
+                routes::country_month(c, &d.key),
                 format!("{}: {}", cr.name, d.label),
                 Some(format!(
                     "Incidents in {} in {}, against the month before.",
@@ -1563,7 +1554,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                     };
                     let link = |x: &Digest| Link {
                         title: x.label.clone(),
-                        path: format!("{}{}/", cr.path, x.key),
+                        path: routes::country_month(c, &x.key),
                     };
                     let prev_killed =
                         figure_total("killed", "Killed", &d.prev.killed, d.prev.incidents);
@@ -1575,7 +1566,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                         previous: PreviousMonth {
                             label: d.prev_label.clone(),
                             path: (k > 0 && digests[k - 1].key == d.prev_key)
-                                .then(|| format!("{}{}/", cr.path, d.prev_key)),
+                                .then(|| routes::country_month(c, &d.prev_key)),
                             incidents: d.prev.incidents,
                             killed: prev_killed.total,
                             killed_note: prev_killed.note,
@@ -1607,7 +1598,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     // Briefings.
     push(
         "briefings.html",
-        "briefings/".into(),
+        routes::BRIEFINGS.into(),
         "Briefings".into(),
         None,
         lazy(move || BriefingsPage {
@@ -1617,7 +1608,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     for (b, br) in site.briefings.iter().enumerate() {
         push(
             "briefing.html",
-            format!("briefings/{}/", br.id),
+            routes::briefing(&br.id),
             br.title.clone(),
             br.summary.clone(),
             lazy(move || {
@@ -1647,7 +1638,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     // Tags.
     push(
         "tags.html",
-        "tags/".into(),
+        routes::TAGS.into(),
         "Tags".into(),
         None,
         lazy(move || TagsPage {
@@ -1656,7 +1647,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
                 .iter()
                 .map(|(s, t)| TagRef {
                     name: t.name.clone(),
-                    path: format!("tags/{s}/"),
+                    path: routes::tag(s),
                     count: t.count(),
                 })
                 .collect(),
@@ -1665,13 +1656,13 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     for (s, t) in &index.by_tag {
         push(
             "tag.html",
-            format!("tags/{s}/"),
+            routes::tag(s),
             format!("Tag: {}", t.name),
             None,
             lazy(move || TagPage {
                 tag: TagRef {
                     name: t.name.clone(),
-                    path: format!("tags/{s}/"),
+                    path: routes::tag(s),
                     count: t.count(),
                 },
                 incidents: t
@@ -1694,7 +1685,7 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     for (p, page) in site.pages.iter().enumerate() {
         push(
             "page.html",
-            format!("{}/", page.id),
+            routes::page(&page.id),
             page.title.clone(),
             page.description.clone(),
             lazy(move || FreePage {
@@ -1707,14 +1698,14 @@ fn jobs<'a>(sh: &'a Shared<'a>, bodies: &'a Bodies<'a>) -> Vec<Job<'a>> {
     }
     push(
         "search.html",
-        "search/".into(),
+        routes::SEARCH.into(),
         "Search".into(),
         None,
         Box::new(|| Ok(Context::new())),
     );
     push(
         "404.html",
-        "404.html".into(),
+        routes::NOT_FOUND.into(),
         "Page not found".into(),
         None,
         Box::new(|| Ok(Context::new())),
@@ -1755,7 +1746,7 @@ mod tests {
 
     #[test]
     fn page_links_are_a_window_with_gaps() {
-        let pages = paginate(100, 10, "incidents/");
+        let pages = paginate(100, 10);
         let shown = |n| {
             page_window(&pages, n)
                 .iter()
@@ -1773,7 +1764,7 @@ mod tests {
         assert_eq!(shown(5), "1 … 3 4 5 6 7 … 10");
         assert_eq!(shown(4), "1 2 3 4 5 6 … 10");
         assert_eq!(shown(10), "1 … 8 9 10");
-        assert_eq!(page_window(&paginate(3, 10, "x/"), 1).len(), 1);
+        assert_eq!(page_window(&paginate(3, 10), 1).len(), 1);
     }
 
     #[test]

@@ -36,6 +36,7 @@ use super::{Inputs, OutputFile};
 use crate::config::Config;
 use crate::content::{Site, country};
 use crate::index::Index;
+use crate::routes;
 use crate::text::fold;
 
 /// Version of the index layout; search.js refuses an index it does not understand.
@@ -290,7 +291,7 @@ fn documents(
             meta: DocMeta {
                 k: "g",
                 t: title,
-                u: format!("groups/{}/", g.id),
+                u: routes::group(&g.id),
                 d: g.founded.map(|d| d.iso()),
                 p: None,
                 s: snippet(&text, 200),
@@ -322,7 +323,7 @@ fn documents(
             meta: DocMeta {
                 k: "b",
                 t: b.title.clone(),
-                u: format!("briefings/{}/", b.id),
+                u: routes::briefing(&b.id),
                 d: Some(b.date.iso()),
                 p: None,
                 s: snippet(b.summary.as_deref().unwrap_or(&text), 200),
@@ -368,7 +369,7 @@ fn documents(
             meta: DocMeta {
                 k: "i",
                 t: i.title.clone(),
-                u: format!("incidents/{}/", i.id),
+                u: routes::incident(&i.id),
                 d: Some(i.date.iso()),
                 p: Some(place.join(", ")),
                 s: snippet(i.summary.as_deref().unwrap_or(&text), 200),
@@ -745,7 +746,7 @@ fn assemble(st: &State, site: &Site, stop: &[&str]) -> Vec<OutputFile> {
         }
         s.push_str("\n}\n");
         files.push(OutputFile {
-            path: format!("search/t/{n}.json"),
+            path: routes::search_terms(n),
             bytes: s.into_bytes(),
         });
         start = end;
@@ -761,7 +762,7 @@ fn assemble(st: &State, site: &Site, stop: &[&str]) -> Vec<OutputFile> {
         }
         s.push_str("\n]\n");
         files.push(OutputFile {
-            path: format!("search/d/{n}.json"),
+            path: routes::search_docs(n),
             bytes: s.into_bytes(),
         });
     }
@@ -814,19 +815,19 @@ fn assemble(st: &State, site: &Site, stop: &[&str]) -> Vec<OutputFile> {
         .collect();
     for (g, ids) in &by_group {
         files.push(OutputFile {
-            path: format!("search/f/group/{g}.json"),
+            path: routes::search_filter("group", g),
             bytes: encode_ids(ids).into_bytes(),
         });
     }
     for (c, ids) in &by_country {
         files.push(OutputFile {
-            path: format!("search/f/country/{c}.json"),
+            path: routes::search_filter("country", c),
             bytes: encode_ids(ids).into_bytes(),
         });
     }
     for (y, ids) in &by_year {
         files.push(OutputFile {
-            path: format!("search/f/year/{y}.json"),
+            path: routes::search_filter("year", &y.to_string()),
             bytes: encode_ids(ids).into_bytes(),
         });
     }
@@ -846,7 +847,7 @@ fn assemble(st: &State, site: &Site, stop: &[&str]) -> Vec<OutputFile> {
     let mut m = serde_json::to_string(&manifest).unwrap_or_default();
     m.push('\n');
     files.push(OutputFile {
-        path: "search/index.json".into(),
+        path: routes::SEARCH_INDEX.into(),
         bytes: m.into_bytes(),
     });
     files

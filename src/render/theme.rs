@@ -179,7 +179,7 @@ pub fn published_path(static_rel: &str) -> String {
     if HOSTING_FILES.contains(&static_rel) || static_rel.starts_with(".well-known/") {
         static_rel.to_string()
     } else {
-        format!("static/{static_rel}")
+        crate::routes::static_file(static_rel)
     }
 }
 

@@ -811,7 +811,7 @@ fn resolve(out: &Path, target: &str) -> Resolved {
             // (never `//host`).
             return Resolved::Redirect(format!("/{}/{query}", raw_segments.join("/")));
         }
-        let Ok(index) = canon.join("index.html").canonicalize() else {
+        let Ok(index) = canon.join(crate::routes::INDEX_FILE).canonicalize() else {
             return Resolved::NotFound;
         };
         if index.starts_with(out) && index.is_file() {
@@ -892,7 +892,7 @@ fn respond(shared: &Shared, target: &str) -> Response {
 }
 
 fn not_found(shared: &Shared, generation: u64) -> Response {
-    let page = shared.out.join("404.html");
+    let page = shared.out.join(crate::routes::NOT_FOUND);
     let body = std::fs::read(&page).unwrap_or_else(|_| {
         // No site yet (the first build failed) or a theme without a 404 page: a bare page
         // still carries the script, so the error overlay shows and the fix reloads it.

@@ -10,24 +10,8 @@ use crate::content::raw::RawPage;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::load::Record;
 
-/// Top-level URL segments that pages may not take.
-pub const RESERVED_PAGE_IDS: &[&str] = &[
-    "incidents",
-    "groups",
-    "chronology",
-    "countries",
-    "briefings",
-    "tags",
-    "data",
-    "search",
-    "static",
-    "404",
-    "index",
-    "atom",
-    "sitemap",
-    "robots",
-    "page",
-];
+/// Top-level URL segments that pages may not take (the site's own, from `routes`).
+pub const RESERVED_PAGE_IDS: &[&str] = crate::routes::RESERVED;
 
 /// Validates every free page.
 pub(super) fn pages(cx: &mut Ctx<'_>, raw: Vec<Record<RawPage>>, drafts: bool) -> Vec<Page> {
