@@ -41,49 +41,10 @@ pub fn timestamp(d: &PartialDate) -> String {
 }
 
 /// Paths (relative to the site root, `""` for the home page) of every HTML page the build
-/// renders except the 404 page and draft records, in the order `render::jobs` pushes them.
+/// renders except the 404 page and draft records, in the order of the page table.
 /// tests/testsuite/publish.rs checks this against the pages actually built.
 pub fn html_pages(site: &Site, index: &Index, config: &Config) -> Vec<String> {
-    let mut out = vec![routes::HOME.to_string()];
-    let pages = site
-        .incidents
-        .len()
-        .div_ceil(config.paginate_by.max(1))
-        .max(1);
-    out.extend((1..=pages).map(routes::incidents_page));
-    out.extend(
-        site.incidents
-            .iter()
-            .filter(|i| !i.draft)
-            .map(|i| routes::incident(&i.id)),
-    );
-    out.push(routes::GROUPS.into());
-    out.extend(site.groups.iter().map(|g| routes::group(&g.id)));
-    out.push(routes::CHRONOLOGY.into());
-    out.extend(index.by_year.keys().map(|&y| routes::year(y)));
-    out.push(routes::COUNTRIES.into());
-    // Each country page, then its monthly digests (issue 10).
-    for (c, positions) in super::digest::countries(site, index) {
-        out.push(routes::country(c));
-        let months = super::digest::digest_months(site, c, positions, config.data_cutoff.as_ref());
-        out.extend(
-            months
-                .keys()
-                .map(|&(y, m)| routes::country_month(c, &routes::month_key(y, m))),
-        );
-    }
-    out.push(routes::BRIEFINGS.into());
-    out.extend(
-        site.briefings
-            .iter()
-            .filter(|b| !b.draft)
-            .map(|b| routes::briefing(&b.id)),
-    );
-    out.push(routes::TAGS.into());
-    out.extend(index.by_tag.keys().map(|s| routes::tag(s)));
-    out.extend(site.pages.iter().map(|p| routes::page(&p.id)));
-    out.push(routes::SEARCH.into());
-    out
+    super::pages::listed(site, index, config)
 }
 
 /// `sitemap.xml` for `urls` (absolute, each with its `lastmod` date when known); past `max`

@@ -1,0 +1,200 @@
+//! The incidents listing (newest first, paginated) and each incident's page.
+
+use super::{Job, Kind, lazy, pusher};
+use crate::config::Config;
+use crate::content::Site;
+use crate::index::Index;
+use crate::render::context::*;
+use crate::render::phrasing::*;
+use crate::render::*;
+use crate::routes;
+
+/// The incidents listing, `paginate_by` incidents a page, newest first.
+pub(super) struct Incidents;
+
+impl Kind for Incidents {
+    fn template(&self) -> &'static str {
+        "incidents.html"
+    }
+
+    fn jobs<'a>(&self, sh: &'a Shared<'a>, _: &'a Bodies<'a>, out: &mut Vec<Job<'a>>) {
+        let (site, config) = (sh.site, sh.config);
+        let cutoff = config.data_cutoff.as_ref();
+        let mut push = pusher(out);
+        let total = sh.incidents.len();
+        let per = config.paginate_by;
+        let pages = std::sync::Arc::new(paginate(total, per));
+        for (n, path) in pages.iter() {
+            let (n, pages) = (*n, pages.clone());
+            let title = if n == 1 {
+                "Incidents".to_string()
+            } else {
+                format!("Incidents, page {n}")
+            };
+            push(
+                self.template(),
+                path.clone(),
+                title,
+                None,
+                lazy(move || {
+                    // Positions n..m of the newest-first list are site positions counted from the end.
+                    let start = (n - 1) * per;
+                    let on_page: Vec<usize> =
+                        (0..total).rev().skip(start).take(per).collect::<Vec<_>>();
+                    let mut sorted = on_page.clone();
+                    sorted.sort_unstable();
+                    IncidentsPage {
+                        incidents: on_page.iter().map(|&p| &sh.incidents[p]).collect(),
+                        pagination: Pagination {
+                            current: n,
+                            total_pages: pages.len(),
+                            total_items: total,
+                            prev: (n > 1).then(|| pages[n - 2].1.clone()),
+                            next: pages.get(n).map(|p| p.1.clone()),
+                            pages: page_window(&pages, n),
+                        },
+                        map: pictures::overview(
+                            site,
+                            &sorted,
+                            &root_of(&pages[n - 1].1),
+                            "Incidents on this page",
+                            true,
+                            cutoff,
+                        ),
+                    }
+                }),
+            );
+        }
+    }
+
+    fn listed(&self, site: &Site, _: &Index, config: &Config, out: &mut Vec<String>) {
+        let pages = site
+            .incidents
+            .len()
+            .div_ceil(config.paginate_by.max(1))
+            .max(1);
+        out.extend((1..=pages).map(routes::incidents_page));
+    }
+}
+
+/// An incident's page: its facts, sources, body, neighbours and related records.
+pub(super) struct Incident;
+
+impl Kind for Incident {
+    fn template(&self) -> &'static str {
+        "incident.html"
+    }
+
+    fn jobs<'a>(&self, sh: &'a Shared<'a>, bodies: &'a Bodies<'a>, out: &mut Vec<Job<'a>>) {
+        let (site, index) = (sh.site, sh.index);
+        let mut push = pusher(out);
+        for (p, inc) in site.incidents.iter().enumerate() {
+            let s = &sh.incidents[p];
+            push(
+                self.template(),
+                s.path.clone(),
+                inc.title.clone(),
+                inc.summary.clone(),
+                Box::new(move || {
+                    let (body, errors) = bodies.renderer.render(&inc.body, &inc.origin, "../../");
+                    if !errors.is_empty() {
+                        return Err(errors);
+                    }
+                    let who = who_did_it(
+                        inc,
+                        &s.claims.iter().map(|c| c.group.clone()).collect::<Vec<_>>(),
+                    );
+                    let page = IncidentPage {
+                        who_text: words_text(&who),
+                        who,
+                        related: index
+                            .related
+                            .get(p)
+                            .map(|r| r.iter().map(|&q| (&sh.incidents[q]).into()).collect())
+                            .unwrap_or_default(),
+                        incident: s,
+                        place_name: inc.location.place.clone(),
+                        admin1: inc.location.admin1.clone(),
+                        coords: inc.location.coords.map(|(lat, lon)| Coords { lat, lon }),
+                        targets: inc.targets.iter().map(|t| t.actor.clone()).collect(),
+                        typed_targets: inc
+                            .targets
+                            .iter()
+                            .map(|t| TargetView {
+                                actor: t.actor.clone(),
+                                kind: t.kind.map(|k| k.as_str()),
+                                kind_label: t.kind.map(|k| k.label()),
+                                group: t
+                                    .group
+                                    .as_deref()
+                                    .and_then(|g| site.group_pos(g))
+                                    .map(|g| sh.groups[g].clone()),
+                            })
+                            .collect(),
+                        captured: show(&inc.casualties.captured),
+                        fatalities_words: fatalities_words(&inc.casualties, s.counted),
+                        claimed_figures: inc
+                            .claims
+                            .iter()
+                            .filter_map(|c| {
+                                let text = claimed_text(&c.claimed)?;
+                                let g = site.group_pos(&c.id)?;
+                                Some(ClaimedFigures {
+                                    group: sh.groups[g].clone(),
+                                    text,
+                                })
+                            })
+                            .collect(),
+                        repeated_by: sh
+                            .repeated_by
+                            .get(&p)
+                            .map(|v| {
+                                v.iter()
+                                    .map(|&q| Link {
+                                        title: sh.incidents[q].title.clone(),
+                                        path: sh.incidents[q].path.clone(),
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                        sources: inc
+                            .sources
+                            .iter()
+                            .map(|src| SourceView {
+                                title: src.title.clone(),
+                                url: src.url.clone(),
+                                publisher: src.publisher.clone(),
+                                date: src.date.as_ref().map(DateView::from),
+                            })
+                            .collect(),
+                        tags: sh.tag_refs(&inc.tags),
+                        briefings: index.briefings_of_incident[p]
+                            .iter()
+                            .map(|&b| &sh.briefings[b])
+                            .collect(),
+                        body: body.html,
+                        map: pictures::locator(inc, "../../"),
+                        prev: p.checked_sub(1).map(|q| Link {
+                            title: sh.incidents[q].title.clone(),
+                            path: sh.incidents[q].path.clone(),
+                        }),
+                        next: sh.incidents.get(p + 1).map(|n| Link {
+                            title: n.title.clone(),
+                            path: n.path.clone(),
+                        }),
+                    };
+                    ctx(&page).map_err(|d| vec![d])
+                }),
+            );
+        }
+    }
+
+    fn listed(&self, site: &Site, _: &Index, _: &Config, out: &mut Vec<String>) {
+        out.extend(
+            site.incidents
+                .iter()
+                .filter(|i| !i.draft)
+                .map(|i| routes::incident(&i.id)),
+        );
+    }
+}
