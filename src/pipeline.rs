@@ -20,20 +20,18 @@
 //! everything. Feeds, exports and the search index are always produced whole.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::{self, BuildOptions, Config};
-use crate::content::{Incident, Origin, Site};
+use crate::content::Site;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
-use crate::ids::slug;
 use crate::index::Index;
 use crate::load::{self, FileParse, Sources};
 use crate::output::{self, WriteStats};
+use crate::render::dirty::{Dirty, Snapshot, dirty_pages};
 use crate::render::{self, Sink, theme::ThemeFiles};
-use crate::routes;
 use crate::validate;
 
 /// What a run is asked to do. `check` is the default; `build` sets `publish`.
@@ -339,13 +337,14 @@ fn stages(
     let dirty = match prev {
         Some(p) => t.stage("compare", || {
             let touched = touched_files(&p.sources, &sources);
+            let snapshot = |site, index, sources| Snapshot {
+                site,
+                index,
+                sources,
+            };
             dirty_pages(
-                &p.site,
-                &p.index,
-                &p.sources,
-                &site,
-                &index,
-                &sources,
+                snapshot(&p.site, &p.index, &p.sources),
+                snapshot(&site, &index, &sources),
                 Some(&touched),
                 config.paginate_by,
             )
@@ -435,79 +434,6 @@ fn render_stage(
     })
 }
 
-/// Pages to render again: exact page paths, and path prefixes (every page below).
-#[derive(Debug, Default)]
-pub struct Dirty {
-    paths: HashSet<String>,
-    prefixes: Vec<String>,
-    /// Records whose content changed, as search document keys (`i/<id>`, `b/<id>`, `g/<id>`).
-    pub records: HashSet<String>,
-}
-
-impl Dirty {
-    /// Whether the page at `path` must be rendered again.
-    pub fn wants(&self, path: &str) -> bool {
-        self.paths.contains(path) || self.prefixes.iter().any(|p| path.starts_with(p.as_str()))
-    }
-
-    fn add(&mut self, path: String) {
-        self.paths.insert(path);
-    }
-
-    /// The pages showing incident `i` as part of a group, year, country, month or tag, and
-    /// those of the record it repeats (`same_event_as`, which names it back) and of the
-    /// groups it targets ("Targeted in").
-    fn incident_places(&mut self, i: &Incident) {
-        self.add(routes::incident(&i.id));
-        for g in &i.groups {
-            self.add(routes::group(g));
-        }
-        for g in i.targets.iter().filter_map(|t| t.group.as_deref()) {
-            self.add(routes::group(g));
-        }
-        if let Some(other) = &i.same_event_as {
-            self.add(routes::incident(other));
-        }
-        self.add(routes::year(i.date.year));
-        let cc = &i.location.country;
-        self.add(routes::country(cc));
-        match i.date.month {
-            // A month's digest compares itself with the month before: the next one changes too.
-            Some(m) => {
-                let next = if m == 12 {
-                    (i.date.year + 1, 1)
-                } else {
-                    (i.date.year, m + 1)
-                };
-                self.prefixes.push(routes::country_month(
-                    cc,
-                    &routes::month_key(i.date.year, m),
-                ));
-                self.prefixes.push(routes::country_month(
-                    cc,
-                    &routes::month_key(next.0, next.1),
-                ));
-            }
-            None => self.prefixes.push(routes::country(cc)),
-        }
-        for t in &i.tags {
-            self.add(routes::tag(&slug(t)));
-        }
-    }
-}
-
-/// Pages every change may touch: the site's overview pages. Cheap, few, always rendered.
-const OVERVIEWS: &[&str] = &[
-    routes::HOME,
-    routes::GROUPS,
-    routes::CHRONOLOGY,
-    routes::COUNTRIES,
-    routes::TAGS,
-    routes::BRIEFINGS,
-    routes::SEARCH,
-    routes::NOT_FOUND,
-];
-
 /// Files whose text differs between two readings, or that exist in only one.
 fn touched_files(old: &Sources, new: &Sources) -> HashSet<String> {
     fn text(s: &Sources) -> HashMap<&str, &std::sync::Arc<str>> {
@@ -525,318 +451,4 @@ fn touched_files(old: &Sources, new: &Sources) -> HashSet<String> {
         .filter(|r| !same(a.get(*r), b.get(*r)))
         .map(|r| r.to_string())
         .collect()
-}
-
-fn hash_debug<T: std::fmt::Debug>(v: &T) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    format!("{v:?}").hash(&mut h);
-    h.finish()
-}
-
-/// A record's fingerprint without its origin (which moves when other files come and go).
-fn fingerprint<T: Clone + std::fmt::Debug>(v: &T, origin: impl Fn(&mut T) -> &mut Origin) -> u64 {
-    let mut c = v.clone();
-    *origin(&mut c) = Origin {
-        file: 0,
-        body_offset: 0,
-    };
-    hash_debug(&c)
-}
-
-/// What changed between two builds, as pages; `None` when every page must be rendered.
-/// `touched` names the files whose text changed (`None`: any may have).
-#[allow(clippy::too_many_arguments)]
-pub fn dirty_pages(
-    old: &Site,
-    old_index: &Index,
-    old_src: &Sources,
-    new: &Site,
-    index: &Index,
-    new_src: &Sources,
-    touched: Option<&HashSet<String>>,
-    per_page: usize,
-) -> Option<Dirty> {
-    // Changes that reach every page (the menu, the coverage line) or that too many pages
-    // show to track (a group's name appears wherever its incidents are listed).
-    let groups_fp = |s: &Site| -> Vec<u64> {
-        s.groups
-            .iter()
-            .map(|g| {
-                let mut c = g.clone();
-                c.body.clear();
-                fingerprint(&c, |x| &mut x.origin)
-            })
-            .collect()
-    };
-    let pages_meta = |s: &Site| -> Vec<(String, String)> {
-        s.pages
-            .iter()
-            .map(|p| (p.id.clone(), p.title.clone()))
-            .collect()
-    };
-    let coverage = |i: &Index| {
-        (
-            i.by_year.keys().next().copied(),
-            i.by_year.keys().next_back().copied(),
-        )
-    };
-    if groups_fp(old) != groups_fp(new)
-        || pages_meta(old) != pages_meta(new)
-        || coverage(old_index) != coverage(index)
-    {
-        return None;
-    }
-    let mut d = Dirty::default();
-
-    // Group profiles whose text changed.
-    for (a, b) in old.groups.iter().zip(&new.groups) {
-        if a.body != b.body {
-            d.add(routes::group(&b.id));
-            d.records.insert(format!("g/{}", b.id));
-        }
-    }
-    // Free pages and the home introduction.
-    for (a, b) in old.pages.iter().zip(&new.pages) {
-        if a.body != b.body || a.description != b.description {
-            d.add(routes::page(&b.id));
-        }
-    }
-    if old.home.as_ref().map(|h| (&h.title, &h.body))
-        != new.home.as_ref().map(|h| (&h.title, &h.body))
-    {
-        d.add(routes::HOME.to_string());
-    }
-
-    // Incidents that changed, appeared or went. Only records from files whose text changed
-    // can differ; `shown` are those whose listed facts (not just body or sources) changed.
-    let fps = |s: &Site, src: &Sources, summary: bool| -> HashMap<String, u64> {
-        use rayon::prelude::*;
-        s.incidents
-            .par_iter()
-            .filter(|i| {
-                touched.is_none_or(|t| {
-                    src.files
-                        .get(i.origin.file)
-                        .is_none_or(|f| t.contains(&f.rel))
-                })
-            })
-            .map(|i| {
-                let fp = if summary {
-                    let mut c = i.clone();
-                    c.body.clear();
-                    c.sources.clear();
-                    fingerprint(&c, |x| &mut x.origin)
-                } else {
-                    fingerprint(i, |x| &mut x.origin)
-                };
-                (i.id.clone(), fp)
-            })
-            .collect()
-    };
-    let (fa, fb) = (fps(old, old_src, false), fps(new, new_src, false));
-    let (sa, sb) = (fps(old, old_src, true), fps(new, new_src, true));
-    let mut changed: HashSet<&str> = HashSet::new();
-    let mut shown: HashSet<&str> = HashSet::new();
-    for i in old.incidents.iter().chain(&new.incidents) {
-        let id = i.id.as_str();
-        if fa.get(id) != fb.get(id) {
-            changed.insert(id);
-            d.add(routes::incident(id));
-            d.records.insert(format!("i/{id}"));
-        }
-        if sa.get(id) != sb.get(id) {
-            shown.insert(id);
-            d.incident_places(i);
-        }
-    }
-    // Digests link to the months on either side: when an incident enters or leaves a month,
-    // that country's whole archive of months may change.
-    let month_of = |s: &Site, ix: &Index, id: &str| {
-        ix.incident_pos.get(id).map(|&p| {
-            let i = &s.incidents[p];
-            (i.location.country.clone(), i.date.year, i.date.month)
-        })
-    };
-    for id in &shown {
-        let (a, b) = (month_of(old, old_index, id), month_of(new, index, id));
-        if a != b {
-            for (cc, _, _) in a.into_iter().chain(b) {
-                d.prefixes.push(routes::country(&cc));
-            }
-        }
-    }
-    let briefings_citing = |s: &Site, ix: &Index, id: &str| -> Vec<String> {
-        ix.incident_pos
-            .get(id)
-            .map(|&p| {
-                ix.briefings_of_incident[p]
-                    .iter()
-                    .map(|&b| routes::briefing(&s.briefings[b].id))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    for id in &shown {
-        for p in briefings_citing(old, old_index, id)
-            .into_iter()
-            .chain(briefings_citing(new, index, id))
-        {
-            d.add(p);
-        }
-    }
-    // A record repeating a changed one (`same_event_as` it) names it, title and all.
-    for i in old.incidents.iter().chain(&new.incidents) {
-        if i.same_event_as
-            .as_deref()
-            .is_some_and(|o| shown.contains(o))
-        {
-            d.add(routes::incident(&i.id));
-        }
-    }
-    let changed = shown;
-    // A year page links to the years on either side: a year that appears or goes changes
-    // its neighbours' links (tests/testsuite/rebuild_property.rs found a 2017 page still pointing at a
-    // 2016 that had just emptied).
-    if !old_index.by_year.keys().eq(index.by_year.keys()) {
-        d.prefixes.push(routes::CHRONOLOGY.to_string());
-    }
-
-    // Analysts' assessments: the country's digests (the month's, and its neighbours' links
-    // and comparisons), its page (the archive) and the list of countries (a country may
-    // have a page for its assessments alone).
-    let assessed = |s: &Site| -> HashMap<(String, (i32, u32)), u64> {
-        s.assessments
-            .iter()
-            .map(|a| {
-                (
-                    (a.country.clone(), a.month),
-                    hash_debug(&(&a.trend, &a.author, &a.body)),
-                )
-            })
-            .collect()
-    };
-    let (aa, ab) = (assessed(old), assessed(new));
-    let mut assessments_changed = false;
-    for key in aa.keys().chain(ab.keys()) {
-        if aa.get(key) != ab.get(key) {
-            assessments_changed = true;
-            d.prefixes.push(routes::country(&key.0));
-        }
-    }
-
-    // Neighbours: an incident page links to the one before and after it.
-    fn neighbours(s: &Site, p: usize) -> (Option<&str>, Option<&str>) {
-        (
-            p.checked_sub(1).map(|q| s.incidents[q].id.as_str()),
-            s.incidents.get(p + 1).map(|i| i.id.as_str()),
-        )
-    }
-    for (p, i) in new.incidents.iter().enumerate() {
-        let now = neighbours(new, p);
-        let before = old_index
-            .incident_pos
-            .get(&i.id)
-            .map(|&q| neighbours(old, q));
-        let shows_changed = [now.0, now.1]
-            .into_iter()
-            .flatten()
-            .any(|n| changed.contains(n));
-        if before != Some(now) || shows_changed {
-            d.add(routes::incident(&i.id));
-        }
-    }
-
-    // Related incidents: each page lists up to five others, with their titles and dates.
-    for (p, i) in new.incidents.iter().enumerate() {
-        let now: Vec<&str> = index.related[p]
-            .iter()
-            .map(|&q| new.incidents[q].id.as_str())
-            .collect();
-        let before: Option<Vec<&str>> = old_index.incident_pos.get(&i.id).map(|&q| {
-            old_index.related[q]
-                .iter()
-                .map(|&r| old.incidents[r].id.as_str())
-                .collect()
-        });
-        if before.as_ref() != Some(&now) || now.iter().any(|id| changed.contains(id)) {
-            d.add(routes::incident(&i.id));
-        }
-    }
-
-    // Listing pages whose entries moved or changed (newest first, `per_page` a page).
-    fn newest_first(s: &Site) -> Vec<&str> {
-        s.incidents.iter().rev().map(|i| i.id.as_str()).collect()
-    }
-    let (la, lb) = (newest_first(old), newest_first(new));
-    let per = per_page.max(1);
-    // Every listing page says how many incidents there are ("27 incidents, newest first"):
-    // when the count changes, all of them change.
-    if la.len() != lb.len() {
-        d.prefixes.push(routes::INCIDENTS_PAGES.into());
-        d.add(routes::INCIDENTS.into());
-    } else {
-        for (k, chunk) in lb.chunks(per).enumerate() {
-            let before = la.get(k * per..((k + 1) * per).min(la.len()));
-            if before != Some(chunk) || chunk.iter().any(|id| changed.contains(id)) {
-                d.add(routes::incidents_page(k + 1));
-            }
-        }
-    }
-    if lb.is_empty() {
-        d.add(routes::INCIDENTS.into());
-    }
-
-    // Tag counts appear beside tags on every page that shows the tag.
-    for (s, t) in &index.by_tag {
-        let before = old_index
-            .by_tag
-            .get(s)
-            .map(|e| (e.incidents.len(), e.briefings.len()));
-        if before != Some((t.incidents.len(), t.briefings.len())) {
-            d.add(routes::tag(s));
-            t.incidents
-                .iter()
-                .for_each(|&p| d.add(routes::incident(&new.incidents[p].id)));
-            t.briefings
-                .iter()
-                .for_each(|&b| d.add(routes::briefing(&new.briefings[b].id)));
-        }
-    }
-    for s in old_index.by_tag.keys() {
-        if !index.by_tag.contains_key(s) {
-            d.add(routes::tag(s));
-        }
-    }
-
-    // Briefings: their own page, and every page that lists them.
-    let bfa: HashMap<&str, u64> = old
-        .briefings
-        .iter()
-        .map(|b| (b.id.as_str(), fingerprint(b, |x| &mut x.origin)))
-        .collect();
-    let bfb: HashMap<&str, u64> = new
-        .briefings
-        .iter()
-        .map(|b| (b.id.as_str(), fingerprint(b, |x| &mut x.origin)))
-        .collect();
-    for b in old.briefings.iter().chain(&new.briefings) {
-        if bfa.get(b.id.as_str()) != bfb.get(b.id.as_str()) {
-            d.add(routes::briefing(&b.id));
-            d.records.insert(format!("b/{}", b.id));
-            for i in &b.incidents {
-                d.add(routes::incident(i));
-            }
-            for g in &b.groups {
-                d.add(routes::group(g));
-            }
-            for t in &b.tags {
-                d.add(routes::tag(&slug(t)));
-            }
-        }
-    }
-    // The overview pages list incidents and briefings and count them.
-    if !changed.is_empty() || assessments_changed || d.records.iter().any(|r| r.starts_with("b/")) {
-        OVERVIEWS.iter().for_each(|p| d.add((*p).to_string()));
-    }
-    Some(d)
 }

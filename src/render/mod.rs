@@ -13,6 +13,8 @@ pub mod search;
 pub mod svg;
 pub mod theme;
 
+pub use pages::dirty;
+
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;

@@ -1,5 +1,6 @@
 //! The list of briefings and each briefing's page.
 
+use super::dirty::{Changes, Dirty, overview};
 use super::{Job, Kind, lazy, pusher};
 use crate::config::Config;
 use crate::content::Site;
@@ -31,6 +32,10 @@ impl Kind for Briefings {
 
     fn listed(&self, _: &Site, _: &Index, _: &Config, out: &mut Vec<String>) {
         out.push(routes::BRIEFINGS.into());
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        overview(c, d, routes::BRIEFINGS);
     }
 }
 
@@ -83,5 +88,27 @@ impl Kind for Briefing {
                 .filter(|b| !b.draft)
                 .map(|b| routes::briefing(&b.id)),
         );
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        // Briefings citing an incident whose listed facts changed, before or after.
+        for id in &c.shown {
+            for b in [c.old, c.new] {
+                if let Some(&p) = b.index.incident_pos.get(*id) {
+                    for &x in &b.index.briefings_of_incident[p] {
+                        d.add(routes::briefing(&b.site.briefings[x].id));
+                    }
+                }
+            }
+        }
+        // Tag counts appear beside tags on every page that shows the tag.
+        for t in c.counted_tags() {
+            t.briefings
+                .iter()
+                .for_each(|&b| d.add(routes::briefing(&c.new.site.briefings[b].id)));
+        }
+        for b in &c.briefings {
+            d.add(routes::briefing(&b.id));
+        }
     }
 }

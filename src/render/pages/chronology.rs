@@ -1,5 +1,6 @@
 //! The chronology: the list of years and each year's page.
 
+use super::dirty::{Changes, Dirty, overview};
 use super::{Job, Kind, lazy, pusher};
 use crate::config::Config;
 use crate::content::Site;
@@ -56,6 +57,10 @@ impl Kind for Chronology {
 
     fn listed(&self, _: &Site, _: &Index, _: &Config, out: &mut Vec<String>) {
         out.push(routes::CHRONOLOGY.into());
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        overview(c, d, routes::CHRONOLOGY);
     }
 }
 
@@ -130,5 +135,17 @@ impl Kind for Year {
 
     fn listed(&self, _: &Site, index: &Index, _: &Config, out: &mut Vec<String>) {
         out.extend(index.by_year.keys().map(|&y| routes::year(y)));
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        for i in &c.shown_records {
+            d.add(routes::year(i.date.year));
+        }
+        // A year page links to the years on either side: a year that appears or goes changes
+        // its neighbours' links (tests/testsuite/rebuild_property.rs found a 2017 page still
+        // pointing at a 2016 that had just emptied).
+        if c.years {
+            d.below(routes::CHRONOLOGY.into());
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The countries: their list, each country's page and its monthly digests.
 
+use super::dirty::{Changes, Dirty, overview};
 use super::{Job, Kind, lazy, pusher};
 use crate::config::Config;
 use crate::content::Site;
@@ -58,6 +59,10 @@ impl Kind for Countries {
 
     fn listed(&self, _: &Site, _: &Index, _: &Config, out: &mut Vec<String>) {
         out.push(routes::COUNTRIES.into());
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        overview(c, d, routes::COUNTRIES);
     }
 }
 
@@ -163,6 +168,18 @@ impl Kind for Country {
             CountryMonth::listed_for(site, c, positions, config, out);
         }
     }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        for i in &c.shown_records {
+            d.add(routes::country(&i.location.country));
+        }
+        // Its page (the archive) and every digest, when a month's set of incidents or an
+        // assessment changed.
+        for cc in &c.archives {
+            d.below(routes::country(cc));
+        }
+        CountryMonth::dirty_for(c, d);
+    }
 }
 
 /// A country's digest of one month: its incidents against the month before, the trend and
@@ -256,6 +273,33 @@ impl CountryMonth {
                     ctx(&page).map_err(|d| vec![d])
                 }),
             );
+        }
+    }
+
+    /// The digests showing an incident whose listed facts changed: its month's and the
+    /// next month's (which compares itself with it); for an incident dated to the year
+    /// only, every digest of its country.
+    fn dirty_for(c: &Changes<'_>, d: &mut Dirty) {
+        for i in &c.shown_records {
+            let cc = &i.location.country;
+            match i.date.month {
+                Some(m) => {
+                    let next = if m == 12 {
+                        (i.date.year + 1, 1)
+                    } else {
+                        (i.date.year, m + 1)
+                    };
+                    d.below(routes::country_month(
+                        cc,
+                        &routes::month_key(i.date.year, m),
+                    ));
+                    d.below(routes::country_month(
+                        cc,
+                        &routes::month_key(next.0, next.1),
+                    ));
+                }
+                None => d.below(routes::country(cc)),
+            }
         }
     }
 

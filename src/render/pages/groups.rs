@@ -1,5 +1,6 @@
 //! The list of armed groups and each group's profile.
 
+use super::dirty::{Changes, Dirty, overview};
 use super::{Job, Kind, lazy, pusher};
 use crate::config::Config;
 use crate::content::Site;
@@ -70,6 +71,10 @@ impl Kind for Groups {
 
     fn listed(&self, _: &Site, _: &Index, _: &Config, out: &mut Vec<String>) {
         out.push(routes::GROUPS.into());
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        overview(c, d, routes::GROUPS);
     }
 }
 
@@ -163,5 +168,26 @@ impl Kind for Group {
 
     fn listed(&self, site: &Site, _: &Index, _: &Config, out: &mut Vec<String>) {
         out.extend(site.groups.iter().map(|g| routes::group(&g.id)));
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        for g in &c.group_bodies {
+            d.add(routes::group(g));
+        }
+        // Its incidents' listed facts, and the incidents that target it ("Targeted in").
+        for i in &c.shown_records {
+            for g in &i.groups {
+                d.add(routes::group(g));
+            }
+            for g in i.targets.iter().filter_map(|t| t.group.as_deref()) {
+                d.add(routes::group(g));
+            }
+        }
+        // The briefings naming it.
+        for b in &c.briefings {
+            for g in &b.groups {
+                d.add(routes::group(g));
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The home page: the introduction, latest records, figures and the last twelve months.
 
+use super::dirty::{Changes, Dirty, overview};
 use super::{Job, Kind, lazy, pusher};
 use crate::config::Config;
 use crate::content::Site;
@@ -73,5 +74,13 @@ impl Kind for Home {
 
     fn listed(&self, _: &Site, _: &Index, _: &Config, out: &mut Vec<String>) {
         out.push(routes::HOME.to_string());
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        // Its introduction, and what it lists and counts.
+        if c.home {
+            d.add(routes::HOME.into());
+        }
+        overview(c, d, routes::HOME);
     }
 }

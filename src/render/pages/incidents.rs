@@ -1,5 +1,6 @@
 //! The incidents listing (newest first, paginated) and each incident's page.
 
+use super::dirty::{Changes, Dirty};
 use super::{Job, Kind, lazy, pusher};
 use crate::config::Config;
 use crate::content::Site;
@@ -74,6 +75,28 @@ impl Kind for Incidents {
             .div_ceil(config.paginate_by.max(1))
             .max(1);
         out.extend((1..=pages).map(routes::incidents_page));
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        fn newest_first(s: &Site) -> Vec<&str> {
+            s.incidents.iter().rev().map(|i| i.id.as_str()).collect()
+        }
+        let (la, lb) = (newest_first(c.old.site), newest_first(c.new.site));
+        let per = c.per_page;
+        if la.len() != lb.len() {
+            d.below(routes::INCIDENTS_PAGES.into());
+            d.add(routes::INCIDENTS.into());
+        } else {
+            for (k, chunk) in lb.chunks(per).enumerate() {
+                let before = la.get(k * per..((k + 1) * per).min(la.len()));
+                if before != Some(chunk) || chunk.iter().any(|id| c.shown.contains(id)) {
+                    d.add(routes::incidents_page(k + 1));
+                }
+            }
+        }
+        if lb.is_empty() {
+            d.add(routes::INCIDENTS.into());
+        }
     }
 }
 
@@ -196,5 +219,78 @@ impl Kind for Incident {
                 .filter(|i| !i.draft)
                 .map(|i| routes::incident(&i.id)),
         );
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        let (old, new) = (c.old, c.new);
+        for id in &c.incidents {
+            d.add(routes::incident(id));
+        }
+        for i in &c.shown_records {
+            d.add(routes::incident(&i.id));
+            // The record it repeats (`same_event_as`) names it back.
+            if let Some(other) = &i.same_event_as {
+                d.add(routes::incident(other));
+            }
+        }
+        // A record repeating a changed one (`same_event_as` it) names it, title and all.
+        for i in old.site.incidents.iter().chain(&new.site.incidents) {
+            if i.same_event_as
+                .as_deref()
+                .is_some_and(|o| c.shown.contains(o))
+            {
+                d.add(routes::incident(&i.id));
+            }
+        }
+        // Neighbours: an incident page links to the one before and after it.
+        fn neighbours(s: &Site, p: usize) -> (Option<&str>, Option<&str>) {
+            (
+                p.checked_sub(1).map(|q| s.incidents[q].id.as_str()),
+                s.incidents.get(p + 1).map(|i| i.id.as_str()),
+            )
+        }
+        for (p, i) in new.site.incidents.iter().enumerate() {
+            let now = neighbours(new.site, p);
+            let before = old
+                .index
+                .incident_pos
+                .get(&i.id)
+                .map(|&q| neighbours(old.site, q));
+            let shows_changed = [now.0, now.1]
+                .into_iter()
+                .flatten()
+                .any(|n| c.shown.contains(n));
+            if before != Some(now) || shows_changed {
+                d.add(routes::incident(&i.id));
+            }
+        }
+        // Related incidents: each page lists up to five others, with their titles and dates.
+        for (p, i) in new.site.incidents.iter().enumerate() {
+            let now: Vec<&str> = new.index.related[p]
+                .iter()
+                .map(|&q| new.site.incidents[q].id.as_str())
+                .collect();
+            let before: Option<Vec<&str>> = old.index.incident_pos.get(&i.id).map(|&q| {
+                old.index.related[q]
+                    .iter()
+                    .map(|&r| old.site.incidents[r].id.as_str())
+                    .collect()
+            });
+            if before.as_ref() != Some(&now) || now.iter().any(|id| c.shown.contains(id)) {
+                d.add(routes::incident(&i.id));
+            }
+        }
+        // Tag counts appear beside tags on every page that shows the tag.
+        for t in c.counted_tags() {
+            t.incidents
+                .iter()
+                .for_each(|&p| d.add(routes::incident(&new.site.incidents[p].id)));
+        }
+        // A briefing's incidents list it.
+        for b in &c.briefings {
+            for i in &b.incidents {
+                d.add(routes::incident(i));
+            }
+        }
     }
 }

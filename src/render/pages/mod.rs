@@ -7,6 +7,8 @@
 //! (`render::render` does). A new kind of page is one new type here and one line in
 //! [`TABLE`]; `render`, the theme's required templates and the sitemap follow from it.
 
+pub mod dirty;
+
 mod briefings;
 mod chronology;
 mod countries;
@@ -72,6 +74,10 @@ pub(super) trait Kind: Sync {
     /// Paths of the pages of this kind a sitemap lists: published ones (drafts left out,
     /// as they are from feeds) in the order of [`Kind::jobs`].
     fn listed(&self, site: &Site, index: &Index, config: &Config, out: &mut Vec<String>);
+
+    /// Adds the pages of this kind whose dependencies meet `changes`: the records (and
+    /// their neighbours, counts and links) its pages show (serve's partial rebuild).
+    fn dirty(&self, changes: &dirty::Changes<'_>, d: &mut dirty::Dirty);
 }
 
 /// Every kind of page, in the order the site lists them (the sitemap's order; the 404 page,

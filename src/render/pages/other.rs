@@ -1,5 +1,6 @@
 //! Free pages (`content/pages/`), the search page and the page for missing paths.
 
+use super::dirty::{Changes, Dirty, overview};
 use super::{Job, Kind, lazy, pusher};
 use crate::config::Config;
 use crate::content::Site;
@@ -38,6 +39,12 @@ impl Kind for Page {
     fn listed(&self, site: &Site, _: &Index, _: &Config, out: &mut Vec<String>) {
         out.extend(site.pages.iter().map(|p| routes::page(&p.id)));
     }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        for p in &c.pages {
+            d.add(routes::page(p));
+        }
+    }
 }
 
 /// The search page (its index is written by `render::search`).
@@ -62,6 +69,10 @@ impl Kind for Search {
     fn listed(&self, _: &Site, _: &Index, _: &Config, out: &mut Vec<String>) {
         out.push(routes::SEARCH.into());
     }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        overview(c, d, routes::SEARCH);
+    }
 }
 
 /// The page served for a missing path (it links from the site root, wherever it is served).
@@ -85,5 +96,9 @@ impl Kind for NotFound {
 
     fn listed(&self, _: &Site, _: &Index, _: &Config, _: &mut Vec<String>) {
         // The page for missing paths is no page to find.
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        overview(c, d, routes::NOT_FOUND);
     }
 }

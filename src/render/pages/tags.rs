@@ -1,8 +1,10 @@
 //! The list of tags and each tag's page.
 
+use super::dirty::{Changes, Dirty, overview};
 use super::{Job, Kind, lazy, pusher};
 use crate::config::Config;
 use crate::content::Site;
+use crate::ids::slug;
 use crate::index::Index;
 use crate::render::context::*;
 use crate::render::*;
@@ -40,6 +42,10 @@ impl Kind for Tags {
 
     fn listed(&self, _: &Site, _: &Index, _: &Config, out: &mut Vec<String>) {
         out.push(routes::TAGS.into());
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        overview(c, d, routes::TAGS);
     }
 }
 
@@ -85,5 +91,22 @@ impl Kind for Tag {
 
     fn listed(&self, _: &Site, index: &Index, _: &Config, out: &mut Vec<String>) {
         out.extend(index.by_tag.keys().map(|s| routes::tag(s)));
+    }
+
+    fn dirty(&self, c: &Changes<'_>, d: &mut Dirty) {
+        for i in &c.shown_records {
+            for t in &i.tags {
+                d.add(routes::tag(&slug(t)));
+            }
+        }
+        // Counts changed, or the tag went.
+        for s in &c.tags {
+            d.add(routes::tag(s));
+        }
+        for b in &c.briefings {
+            for t in &b.tags {
+                d.add(routes::tag(&slug(t)));
+            }
+        }
     }
 }
