@@ -384,17 +384,17 @@ fn render_stage(
         changed: &d.records,
     });
     let out = t.stage("render", || {
-        render::render(
-            &state.site,
-            &state.index,
-            &state.sources,
-            &setup.config,
-            &setup.theme,
-            &setup.updated,
-            partial.as_ref(),
+        let request = render::Request {
+            site: &state.site,
+            index: &state.index,
+            sources: &state.sources,
+            config: &setup.config,
+            theme: &setup.theme,
+            updated: &setup.updated,
+            partial: partial.as_ref(),
             caches,
-            sink,
-        )
+        };
+        render::render(&request, sink)
     });
     let out = match out {
         Ok(o) => o,

@@ -379,79 +379,125 @@ fn claim_kind_word(k: ClaimKind) -> &'static str {
     }
 }
 
+/// An incident as every listing shows it, computed once per build.
+fn incident_summary(
+    i: &Incident,
+    site: &Site,
+    index: &Index,
+    config: &Config,
+    groups: &[GroupRef],
+) -> IncidentSummary {
+    let country = country_ref(&i.location.country);
+    let claims: Vec<ClaimView> = i
+        .claims
+        .iter()
+        .filter_map(|c| {
+            site.group_pos(&c.id).map(|p| ClaimView {
+                group: groups[p].clone(),
+                attribution: c.attribution.as_str(),
+                claim_date: c.claim_date.as_ref().map(DateView::from),
+                claim_medium: c.claim_medium.clone(),
+                claimed_killed: show(&c.claimed.killed),
+                claimed_wounded: show(&c.claimed.wounded),
+                claimed_captured: show(&c.claimed.captured),
+            })
+        })
+        .collect();
+    IncidentSummary {
+        id: i.id.clone(),
+        path: routes::incident(&i.id),
+        title: i.title.clone(),
+        date: DateView::from(&i.date),
+        end_date: i.end_date.as_ref().map(DateView::from),
+        place: place_line(i),
+        where_phrase: where_phrase(i, &country.name),
+        country,
+        event_type: i
+            .event_type
+            .as_deref()
+            .and_then(|e| config.event_label(e))
+            .map(str::to_string),
+        when: DateRangeView::of(&i.date, i.end_date.as_ref()),
+        casualties: CasualtiesView::of(&i.casualties),
+        killed: show(&i.casualties.killed),
+        wounded: show(&i.casualties.wounded),
+        attackers_killed: show(&i.casualties.attackers_killed),
+        fatalities: show(&i.casualties.fatalities),
+        claimed_killed: claims
+            .iter()
+            .filter_map(|c| {
+                c.claimed_killed
+                    .as_ref()
+                    .map(|k| format!("{} claimed {k}", c.group.label))
+            })
+            .collect(),
+        summary: i.summary.clone(),
+        groups: claims.iter().map(|c| c.group.clone()).collect(),
+        mixed_attribution: claims
+            .windows(2)
+            .any(|w| w[0].attribution != w[1].attribution),
+        claim_kind: claim_kind_word(i.claim_kind()),
+        competing_claim: i.claim_kind() == ClaimKind::Competing,
+        joint_claim: i.claim_kind() == ClaimKind::Joint,
+        claims,
+        attribution: i.attribution.map(|a| a.as_str()),
+        precision: i.location.precision.as_str(),
+        after_cutoff: i.after_cutoff(config.data_cutoff.as_ref()),
+        same_event_as: i.same_event_as.as_ref().and_then(|other| {
+            index.incident_pos.get(other).map(|&q| Link {
+                title: site.incidents[q].title.clone(),
+                path: routes::incident(other),
+            })
+        }),
+        counted: i.counted(config.data_cutoff.as_ref()),
+        draft: i.draft,
+    }
+}
+
+/// What every page is told about the site (`site` in templates).
+fn site_meta(site: &Site, index: &Index, config: &Config) -> SiteMeta {
+    let coverage = match (
+        index.by_year.keys().next(),
+        index.by_year.keys().next_back(),
+    ) {
+        (Some(a), Some(b)) if a != b => Some(format!("{a}–{b}")),
+        (Some(a), _) => Some(a.to_string()),
+        _ => None,
+    };
+    SiteMeta {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        language: config.language.clone(),
+        author: config.author.clone(),
+        base_url: config.base_url.clone(),
+        sections: routes::SECTIONS
+            .iter()
+            .map(|(title, path)| Link {
+                title: (*title).to_string(),
+                path: (*path).to_string(),
+            })
+            .collect(),
+        pages: site
+            .pages
+            .iter()
+            .map(|p| Link {
+                title: p.title.clone(),
+                path: routes::page(&p.id),
+            })
+            .collect(),
+        coverage,
+        feeds: config.base_url.starts_with("http"),
+        data_cutoff: config.data_cutoff.as_ref().map(DateView::from),
+    }
+}
+
 impl<'a> Shared<'a> {
     fn new(site: &'a Site, index: &'a Index, config: &'a Config) -> Shared<'a> {
         let groups: Vec<GroupRef> = site.groups.iter().map(group_ref).collect();
         let incidents = site
             .incidents
             .par_iter()
-            .map(|i| {
-                let country = country_ref(&i.location.country);
-                let claims: Vec<ClaimView> = i
-                    .claims
-                    .iter()
-                    .filter_map(|c| {
-                        site.group_pos(&c.id).map(|p| ClaimView {
-                            group: groups[p].clone(),
-                            attribution: c.attribution.as_str(),
-                            claim_date: c.claim_date.as_ref().map(DateView::from),
-                            claim_medium: c.claim_medium.clone(),
-                            claimed_killed: show(&c.claimed.killed),
-                            claimed_wounded: show(&c.claimed.wounded),
-                            claimed_captured: show(&c.claimed.captured),
-                        })
-                    })
-                    .collect();
-                IncidentSummary {
-                    id: i.id.clone(),
-                    path: routes::incident(&i.id),
-                    title: i.title.clone(),
-                    date: DateView::from(&i.date),
-                    end_date: i.end_date.as_ref().map(DateView::from),
-                    place: place_line(i),
-                    where_phrase: where_phrase(i, &country.name),
-                    country,
-                    event_type: i
-                        .event_type
-                        .as_deref()
-                        .and_then(|e| config.event_label(e))
-                        .map(str::to_string),
-                    when: DateRangeView::of(&i.date, i.end_date.as_ref()),
-                    casualties: CasualtiesView::of(&i.casualties),
-                    killed: show(&i.casualties.killed),
-                    wounded: show(&i.casualties.wounded),
-                    attackers_killed: show(&i.casualties.attackers_killed),
-                    fatalities: show(&i.casualties.fatalities),
-                    claimed_killed: claims
-                        .iter()
-                        .filter_map(|c| {
-                            c.claimed_killed
-                                .as_ref()
-                                .map(|k| format!("{} claimed {k}", c.group.label))
-                        })
-                        .collect(),
-                    summary: i.summary.clone(),
-                    groups: claims.iter().map(|c| c.group.clone()).collect(),
-                    mixed_attribution: claims
-                        .windows(2)
-                        .any(|w| w[0].attribution != w[1].attribution),
-                    claim_kind: claim_kind_word(i.claim_kind()),
-                    competing_claim: i.claim_kind() == ClaimKind::Competing,
-                    joint_claim: i.claim_kind() == ClaimKind::Joint,
-                    claims,
-                    attribution: i.attribution.map(|a| a.as_str()),
-                    precision: i.location.precision.as_str(),
-                    after_cutoff: i.after_cutoff(config.data_cutoff.as_ref()),
-                    same_event_as: i.same_event_as.as_ref().and_then(|other| {
-                        index.incident_pos.get(other).map(|&q| Link {
-                            title: site.incidents[q].title.clone(),
-                            path: routes::incident(other),
-                        })
-                    }),
-                    counted: i.counted(config.data_cutoff.as_ref()),
-                    draft: i.draft,
-                }
-            })
+            .map(|i| incident_summary(i, site, index, config, &groups))
             .collect();
         let briefings = site
             .briefings
@@ -471,39 +517,7 @@ impl<'a> Shared<'a> {
                 draft: b.draft,
             })
             .collect();
-        let coverage = match (
-            index.by_year.keys().next(),
-            index.by_year.keys().next_back(),
-        ) {
-            (Some(a), Some(b)) if a != b => Some(format!("{a}–{b}")),
-            (Some(a), _) => Some(a.to_string()),
-            _ => None,
-        };
-        let meta = SiteMeta {
-            title: config.title.clone(),
-            description: config.description.clone(),
-            language: config.language.clone(),
-            author: config.author.clone(),
-            base_url: config.base_url.clone(),
-            sections: routes::SECTIONS
-                .iter()
-                .map(|(title, path)| Link {
-                    title: (*title).to_string(),
-                    path: (*path).to_string(),
-                })
-                .collect(),
-            pages: site
-                .pages
-                .iter()
-                .map(|p| Link {
-                    title: p.title.clone(),
-                    path: routes::page(&p.id),
-                })
-                .collect(),
-            coverage,
-            feeds: config.base_url.starts_with("http"),
-            data_cutoff: config.data_cutoff.as_ref().map(DateView::from),
-        };
+        let meta = site_meta(site, index, config);
         let mut repeated_by: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         let mut targeted_in = vec![Vec::new(); site.groups.len()];
         for (p, i) in site.incidents.iter().enumerate() {
@@ -736,25 +750,44 @@ pub struct Caches {
     pub templates: std::sync::Mutex<Option<Tera>>,
 }
 
+/// What one render takes: the validated site and what it is rendered with.
+pub struct Request<'a> {
+    /// The validated site.
+    pub site: &'a Site,
+    /// Its indexes.
+    pub index: &'a Index,
+    /// The files it was read from (for `@` link and body diagnostics).
+    pub sources: &'a Sources,
+    /// The configuration.
+    pub config: &'a Config,
+    /// The theme's templates and static files.
+    pub theme: &'a ThemeFiles,
+    /// Date of the last commit touching each source file, by path; empty unless `git_info`.
+    pub updated: &'a BTreeMap<String, chrono::NaiveDate>,
+    /// Just the pages it names (`serve` after an edit); `None` renders every page.
+    pub partial: Option<&'a Partial<'a>>,
+    /// What the last render of a session left to reuse.
+    pub caches: Option<&'a Caches>,
+}
+
 /// Renders every page, the feeds, exports and search index, and the static files, handing
 /// each file to `sink` as soon as it is ready. Template errors are all collected and
 /// returned as [`crate::Error::Invalid`]; the sink may then have received some files, so a
 /// sink that writes must only publish them once this returns `Ok` (as `output` does).
 /// With `partial`, just the pages it names are rendered, and with `caches` the search
 /// index is updated from the last render's instead of built anew.
-#[allow(clippy::too_many_arguments)]
-pub fn render(
-    site: &Site,
-    index: &Index,
-    sources: &Sources,
-    config: &Config,
-    theme: &ThemeFiles,
-    updated: &BTreeMap<String, chrono::NaiveDate>,
-    partial: Option<&Partial<'_>>,
-    caches: Option<&Caches>,
-    sink: &dyn Sink,
-) -> Result<Rendered, crate::Error> {
+pub fn render(req: &Request<'_>, sink: &dyn Sink) -> Result<Rendered, crate::Error> {
     use std::sync::atomic::{AtomicUsize, Ordering};
+    let Request {
+        site,
+        index,
+        sources,
+        config,
+        theme,
+        updated,
+        partial,
+        caches,
+    } = *req;
     let mut clock = std::time::Instant::now();
     let mut parts = Vec::new();
     let mut lap = |name: &'static str| {
@@ -774,7 +807,6 @@ pub fn render(
     let sh = Shared::new(site, index, config);
     let jobs = pages::jobs(&sh, &bodies);
     lap("  prepare");
-    let site_value = to_value(&sh.meta);
     let files = AtomicUsize::new(0);
     let put = |f: OutputFile| {
         files.fetch_add(1, Ordering::Relaxed);
@@ -795,100 +827,16 @@ pub fn render(
             .collect(),
         None => jobs,
     };
-    let io_error = std::sync::Mutex::new(None);
-    // Each page is built, rendered and handed over by one task; nothing waits for the rest.
-    let failures: Vec<Result<(), Vec<Diagnostic>>> = jobs
-        .into_par_iter()
-        .map(|job| {
-            let mut ctx = (job.context)()?;
-            let root = if job.path == routes::NOT_FOUND {
-                config.base_path.clone()
-            } else {
-                root_of(&job.path)
-            };
-            ctx.insert_value("site", site_value.clone());
-            ctx.insert("root", &root);
-            ctx.insert("path", &job.path);
-            ctx.insert("canonical", &routes::absolute(&config.base_url, &job.path));
-            ctx.insert("page_title", &job.title);
-            ctx.insert(
-                "page_description",
-                &job.description
-                    .unwrap_or_else(|| config.description.clone()),
-            );
-            ctx.insert("page_kind", job.template.trim_end_matches(".html"));
-            ctx.insert(
-                "updated",
-                &page_updated
-                    .get(&job.path)
-                    .map(|d| DateView::from(&crate::content::PartialDate::from(*d))),
-            );
-            let html = tera
-                .render(job.template, &ctx)
-                .map_err(|e| vec![template_diag(&e, theme, Some(job.template))])?;
-            let file = routes::page_file(&job.path);
-            if let Err(e) = put(OutputFile {
-                path: file,
-                bytes: html.into_bytes(),
-            }) {
-                io_error
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .get_or_insert(e);
-            }
-            Ok(())
-        })
-        .filter(Result::is_err)
-        .collect();
-    if let Some(e) = io_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        return Err(e);
-    }
-    let mut diags = Diagnostics::default();
-    failures
-        .into_iter()
-        .filter_map(Result::err)
-        .flatten()
-        .for_each(|d| diags.push(d));
-    if !diags.is_empty() {
-        diags.sort();
-        return Err(crate::Error::Invalid(diags));
-    }
-    let inputs = Inputs {
-        site,
-        index,
-        config,
-        updated: &page_updated,
+    let pass = Pass {
+        req,
+        tera: &tera,
+        site_value: to_value(&sh.meta),
+        page_updated: &page_updated,
+        put: &put,
     };
-    // Each of these returns its files at once; they are handed over one producer at a
-    // time so that only one producer's files are in memory together.
+    pass.pages(jobs)?;
     lap("  pages");
-    feeds::render(&inputs).into_iter().try_for_each(&put)?;
-    lap("  feeds");
-    skipped.extend(export::render(
-        &inputs,
-        &put,
-        caches.map(|c| &c.export),
-        partial.map(|p| p.changed),
-    )?);
-    lap("  exports");
-    search::render(
-        &inputs,
-        caches.map(|c| &c.search),
-        partial.map(|p| p.changed),
-    )
-    .into_iter()
-    .try_for_each(&put)?;
-    lap("  search");
-    put(OutputFile {
-        path: routes::PICTURES_CSS.into(),
-        bytes: pictures::stylesheet().into_bytes(),
-    })?;
-    for (path, bytes) in &theme.statics {
-        put(OutputFile {
-            path: theme::published_path(path),
-            bytes: bytes.clone(),
-        })?;
-    }
+    skipped.extend(pass.extras(&mut lap)?);
     if let Some(c) = caches {
         *c.templates.lock().unwrap_or_else(|p| p.into_inner()) = Some(tera);
     }
@@ -898,6 +846,139 @@ pub fn render(
         skipped,
         parts,
     })
+}
+
+/// One render's pass over its outputs, once the pages are prepared.
+struct Pass<'r> {
+    req: &'r Request<'r>,
+    tera: &'r Tera,
+    /// The `site` every template sees, serialised once.
+    site_value: tera::Value,
+    /// Last-commit dates by page path.
+    page_updated: &'r BTreeMap<String, chrono::NaiveDate>,
+    put: &'r (dyn Fn(OutputFile) -> Result<(), crate::Error> + Sync),
+}
+
+impl Pass<'_> {
+    /// Builds, renders and hands over every page of `jobs`, each in one task (nothing
+    /// waits for the rest); all template errors come back together.
+    fn pages(&self, jobs: Vec<pages::Job<'_>>) -> Result<(), crate::Error> {
+        let io_error = std::sync::Mutex::new(None);
+        let failures: Vec<Result<(), Vec<Diagnostic>>> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let html = self.page(&job)?;
+                if let Err(e) = (self.put)(OutputFile {
+                    path: routes::page_file(&job.path),
+                    bytes: html.into_bytes(),
+                }) {
+                    io_error
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .get_or_insert(e);
+                }
+                Ok(())
+            })
+            .filter(Result::is_err)
+            .collect();
+        if let Some(e) = io_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(e);
+        }
+        let mut diags = Diagnostics::default();
+        failures
+            .into_iter()
+            .filter_map(Result::err)
+            .flatten()
+            .for_each(|d| diags.push(d));
+        if !diags.is_empty() {
+            diags.sort();
+            return Err(crate::Error::Invalid(diags));
+        }
+        Ok(())
+    }
+
+    /// One page's HTML: its context and what every page is given (`site`, `root`, `path`,
+    /// `canonical`, titles, `page_kind`, `updated`).
+    fn page(&self, job: &pages::Job<'_>) -> Result<String, Vec<Diagnostic>> {
+        let (config, template) = (self.req.config, job.template);
+        let mut ctx = (job.context)()?;
+        let root = if job.path == routes::NOT_FOUND {
+            config.base_path.clone()
+        } else {
+            root_of(&job.path)
+        };
+        ctx.insert_value("site", self.site_value.clone());
+        ctx.insert("root", &root);
+        ctx.insert("path", &job.path);
+        ctx.insert("canonical", &routes::absolute(&config.base_url, &job.path));
+        ctx.insert("page_title", &job.title);
+        ctx.insert(
+            "page_description",
+            job.description.as_ref().unwrap_or(&config.description),
+        );
+        ctx.insert("page_kind", template.trim_end_matches(".html"));
+        ctx.insert(
+            "updated",
+            &self
+                .page_updated
+                .get(&job.path)
+                .map(|d| DateView::from(&crate::content::PartialDate::from(*d))),
+        );
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| vec![template_diag(&e, self.req.theme, Some(template))])
+    }
+
+    /// The feeds, exports, search index and static files; returns the files a partial
+    /// render left as they were.
+    fn extras(&self, lap: &mut impl FnMut(&'static str)) -> Result<Vec<String>, crate::Error> {
+        let Request {
+            site,
+            index,
+            config,
+            theme,
+            partial,
+            caches,
+            ..
+        } = *self.req;
+        let put = self.put;
+        let inputs = Inputs {
+            site,
+            index,
+            config,
+            updated: self.page_updated,
+        };
+        // Each of these returns its files at once; they are handed over one producer at a
+        // time so that only one producer's files are in memory together.
+        feeds::render(&inputs).into_iter().try_for_each(put)?;
+        lap("  feeds");
+        let skipped = export::render(
+            &inputs,
+            put,
+            caches.map(|c| &c.export),
+            partial.map(|p| p.changed),
+        )?;
+        lap("  exports");
+        search::render(
+            &inputs,
+            caches.map(|c| &c.search),
+            partial.map(|p| p.changed),
+        )
+        .into_iter()
+        .try_for_each(put)?;
+        lap("  search");
+        put(OutputFile {
+            path: routes::PICTURES_CSS.into(),
+            bytes: pictures::stylesheet().into_bytes(),
+        })?;
+        for (path, bytes) in &theme.statics {
+            put(OutputFile {
+                path: theme::published_path(path),
+                bytes: bytes.clone(),
+            })?;
+        }
+        Ok(skipped)
+    }
 }
 
 fn to_value<T: Serialize>(v: &T) -> tera::Value {
