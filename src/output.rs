@@ -146,6 +146,53 @@ struct Entry {
     kind: Kind,
     /// Inode number (0 where the platform has none: then files are never taken as linked).
     ino: u64,
+    /// For a folder of the live site a commit remembers: its modification and change times
+    /// right after the switch (see [`Published`]); zero otherwise.
+    stamp: Stamp,
+}
+
+/// A folder's modification and change times (ns). Adding, removing or renaming an entry in a
+/// folder sets both to the current time, and nobody can set the change time back, so a
+/// folder whose stamp and inode are as recorded holds the entries it held then.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Stamp {
+    mtime: i128,
+    ctime: i128,
+}
+
+impl Entry {
+    fn file(ino: u64) -> Entry {
+        Entry {
+            kind: Kind::File,
+            ino,
+            stamp: Stamp::default(),
+        }
+    }
+
+    fn dir() -> Entry {
+        Entry {
+            kind: Kind::Dir,
+            ino: 0,
+            stamp: Stamp::default(),
+        }
+    }
+
+    /// Whether this stamped folder is the folder `e` recorded, with the same entries.
+    fn same_folder(&self, e: &Entry) -> bool {
+        self.ino == e.ino && self.stamp == e.stamp
+    }
+
+    /// A folder as the metadata `m` shows it now.
+    fn stamped(m: &fs::Metadata) -> Entry {
+        Entry {
+            kind: Kind::Dir,
+            ino: meta_ino(m),
+            stamp: Stamp {
+                mtime: mtime_ns(m),
+                ctime: ctime_ns(m),
+            },
+        }
+    }
 }
 
 /// Every entry under a folder by relative path (sorted: a folder comes right before what it
@@ -181,6 +228,7 @@ impl Tree {
                 Entry {
                     kind,
                     ino: entry_ino(&e),
+                    stamp: Stamp::default(),
                 },
             );
         }
@@ -206,6 +254,28 @@ fn entry_ino(e: &walkdir::DirEntry) -> u64 {
 
 #[cfg(not(unix))]
 fn entry_ino(_: &walkdir::DirEntry) -> u64 {
+    0
+}
+
+#[cfg(unix)]
+fn meta_ino(m: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(m)
+}
+
+#[cfg(not(unix))]
+fn meta_ino(_: &fs::Metadata) -> u64 {
+    0
+}
+
+#[cfg(unix)]
+fn ctime_ns(m: &fs::Metadata) -> i128 {
+    use std::os::unix::fs::MetadataExt;
+    i128::from(m.ctime()) * 1_000_000_000 + i128::from(m.ctime_nsec())
+}
+
+/// Without a change time, the modification time alone (which a user could set back).
+#[cfg(not(unix))]
+fn ctime_ns(_: &fs::Metadata) -> i128 {
     0
 }
 
@@ -442,8 +512,9 @@ pub struct Writer {
     work: PathBuf,
     /// The standby tree, `.NAME.briefwerk/tree`.
     tree: PathBuf,
-    /// Held for the writer's life: one build at a time per output directory.
-    _lock: File,
+    /// Held for the writer's life (and, through [`Published`], between `serve`'s builds):
+    /// one build at a time per output directory. `None` only once handed on.
+    lock: Option<File>,
     force: bool,
     faults: Faults,
     /// What the last build published (empty when nothing was).
@@ -465,15 +536,67 @@ pub struct Writer {
     creates: AtomicUsize,
     /// Set once the new site is live: from then on nothing is undone.
     switched: bool,
+    /// The trees and manifest are what the last commit left, checked by [`Writer::resume`]
+    /// (one stat per live folder) instead of scanned: a kept file is not looked at.
+    known: bool,
+    /// The standby tree was changed in this build (so an abandoned build must be undone and
+    /// the trees scanned again).
+    touched: std::sync::atomic::AtomicBool,
+    /// A folder the standby tree no longer needs could not be removed (something appeared in
+    /// it): the next build scans.
+    untidy: bool,
+    /// The output directory's stamp, for a resumed writer.
+    root: Option<Entry>,
+}
+
+/// What a commit knows of the site it published, handed from one `serve` build to the next
+/// ([`Writer::commit_and_keep`], [`Writer::resume`]) so that an edit costs work in
+/// proportion to what it changed: the manifest, both trees (mirrors of each other, every file
+/// linked in both) and a stamp of every live folder taken right after the switch. It holds
+/// the output directory's lock all along, so no other build can change the trees meanwhile.
+#[derive(Debug)]
+pub struct Published {
+    out: PathBuf,
+    work: PathBuf,
+    tree: PathBuf,
+    lock: File,
+    force: bool,
+    manifest: Manifest,
+    manifest_dirs: HashSet<PathBuf>,
+    /// The live site, its folders stamped.
+    live: Tree,
+    standby: Tree,
+    /// The output directory itself, stamped.
+    root: Entry,
+}
+
+impl Published {
+    /// Whether the live site is still as the commit left it: the output directory and every
+    /// folder in it have the inode and stamp recorded (one stat each, nothing read), and the
+    /// standby tree is there. A file dropped in, removed or renamed anywhere changes a
+    /// folder's stamp; a file changed in place is the same file in both trees.
+    fn unchanged(&self) -> bool {
+        let same = |abs: &Path, e: &Entry| {
+            fs::symlink_metadata(abs).is_ok_and(|m| m.is_dir() && Entry::stamped(&m).same_folder(e))
+        };
+        same(&self.out, &self.root)
+            && fs::symlink_metadata(&self.tree).is_ok_and(|m| m.is_dir())
+            && self
+                .live
+                .0
+                .iter()
+                .filter(|(_, e)| e.kind == Kind::Dir)
+                .all(|(p, e)| same(&self.out.join(p), e))
+    }
 }
 
 #[derive(Debug, Default)]
 struct State {
     /// Every path received, with the proof of what will be published there.
     proofs: HashMap<String, Proof>,
-    /// Paths whose standby entry is a file new in this build (not the live one): linked
-    /// back into the retired tree after the switch, removed if the build fails.
-    fresh: Vec<String>,
+    /// Paths whose standby entry is a file new in this build (not the live one), with its
+    /// inode: linked back into the retired tree after the switch, removed if the build fails.
+    fresh: Vec<(String, u64)>,
     /// Standby folders created in this build (removed if the build fails).
     new_dirs: Vec<PathBuf>,
     /// Files of someone else's where the site wants to write.
@@ -512,28 +635,85 @@ impl Writer {
         opened
     }
 
-    fn open(out: PathBuf, work: PathBuf, force: bool, faults: Faults) -> Result<Writer, Error> {
-        let lock_path = work.join("lock");
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| Error::io(&lock_path, e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                let pid = fs::read_to_string(&lock_path).unwrap_or_default();
-                return Err(Error::Busy {
-                    pid: pid.trim().to_string(),
-                    out,
-                });
-            }
-            Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+    /// Prepares the next build from what the last commit left ([`Writer::commit_and_keep`]):
+    /// when every live folder is as that commit left it, neither tree is scanned and files
+    /// carried over with [`Writer::keep`] are not looked at; otherwise (someone dropped a
+    /// file in, removed one) it prepares as [`Writer::begin`] does, scanning both trees, so
+    /// every promise of the module holds either way.
+    pub fn resume(p: Published) -> Result<Writer, Error> {
+        let faults = Faults::from_env();
+        if !p.unchanged() {
+            return Self::load(p.out, p.work, p.lock, p.force, faults);
         }
-        // Who holds it, for the message above (the lock itself is what counts).
-        let _ = lock.set_len(0);
-        let _ = (&lock).write_all(format!("{}\n", std::process::id()).as_bytes());
+        Ok(Writer {
+            out: p.out,
+            work: p.work,
+            tree: p.tree,
+            lock: Some(p.lock),
+            force: p.force,
+            faults,
+            manifest: p.manifest,
+            manifest_dirs: p.manifest_dirs,
+            had_manifest: true,
+            live: Some(p.live),
+            standby: p.standby,
+            made: Mutex::default(),
+            state: Mutex::default(),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            creates: AtomicUsize::new(0),
+            switched: false,
+            known: true,
+            touched: Default::default(),
+            untidy: false,
+            root: Some(p.root),
+        })
+    }
+
+    /// Gives up this build without publishing (a broken edit), handing on what the writer
+    /// knew when it staged nothing; otherwise undoes what it staged (as dropping it does)
+    /// and returns `None`.
+    pub fn abandon(mut self) -> Option<Published> {
+        let st = lock(&self.state);
+        let untouched = self.known
+            && !self.touched.load(Ordering::Relaxed)
+            && st.fresh.is_empty()
+            && st.new_dirs.is_empty();
+        drop(st);
+        if !untouched {
+            return None;
+        }
+        // Nothing in either tree changed: there is nothing for `drop` to undo.
+        self.switched = true;
+        let root = self.root?;
+        let (live, standby) = (self.live.take()?, std::mem::take(&mut self.standby));
+        Some(Published {
+            out: self.out.clone(),
+            work: self.work.clone(),
+            tree: self.tree.clone(),
+            lock: self.lock.take()?,
+            force: self.force,
+            manifest: std::mem::take(&mut self.manifest),
+            manifest_dirs: std::mem::take(&mut self.manifest_dirs),
+            live,
+            standby,
+            root,
+        })
+    }
+
+    fn open(out: PathBuf, work: PathBuf, force: bool, faults: Faults) -> Result<Writer, Error> {
+        let lock = take_lock(&work, &out)?;
+        Self::load(out, work, lock, force, faults)
+    }
+
+    /// Prepares to publish with the lock held: recovers, scans both trees, reads the manifest.
+    fn load(
+        out: PathBuf,
+        work: PathBuf,
+        lock: File,
+        force: bool,
+        faults: Faults,
+    ) -> Result<Writer, Error> {
         let tree = work.join("tree");
         // The lock is ours, so whoever left these is dead.
         recover(&work, &out, &tree)?;
@@ -586,7 +766,7 @@ impl Writer {
             out,
             work,
             tree,
-            _lock: lock,
+            lock: Some(lock),
             force,
             faults,
             manifest,
@@ -600,6 +780,10 @@ impl Writer {
             unchanged: AtomicUsize::new(0),
             creates: AtomicUsize::new(0),
             switched: false,
+            known: false,
+            touched: Default::default(),
+            untidy: false,
+            root: None,
         })
     }
 
@@ -684,10 +868,26 @@ impl Writer {
     /// Publishes everything received: carries the files that are not briefwerk's into the
     /// new tree, swaps it with the live directory, then updates the retired tree to serve as
     /// the next build's standby.
-    pub fn commit(mut self) -> Result<WriteStats, Error> {
+    pub fn commit(self) -> Result<WriteStats, Error> {
+        self.publish(false).map(|(stats, _)| stats)
+    }
+
+    /// Publishes like [`Writer::commit`] and hands on what this writer knows of the site it
+    /// published, for [`Writer::resume`] (`serve`, between edits). `None` when it cannot vouch
+    /// for the trees (files of someone else's in the output, a tidy-up that failed): the next
+    /// build then begins afresh.
+    pub fn commit_and_keep(self) -> Result<(WriteStats, Option<Published>), Error> {
+        self.publish(true)
+    }
+
+    fn publish(mut self, keep: bool) -> Result<(WriteStats, Option<Published>), Error> {
         let (proofs, fresh, collisions) = {
-            let st = lock(&self.state);
-            (st.proofs.clone(), st.fresh.clone(), st.collisions.clone())
+            let mut st = lock(&self.state);
+            (
+                std::mem::take(&mut st.proofs),
+                st.fresh.clone(),
+                st.collisions.clone(),
+            )
         };
         if !collisions.is_empty() {
             return Err(collision_error(&self.out, &collisions));
@@ -696,15 +896,90 @@ impl Writer {
         self.prepare_and_switch(&proofs, &plan)?;
         // The new site is live. What follows only tidies; a failure there is repaired by
         // the next build, which compares the standby tree with the live one.
-        let _ = Manifest::write(&self.work.join("manifest"), proofs.iter());
-        if fs::symlink_metadata(&self.tree).is_ok_and(|m| m.is_dir()) {
-            self.resync(&fresh, &plan);
+        let new_dirs = lock(&self.state).new_dirs.clone();
+        if !keep {
+            // Kept for `serve`, the manifest written before the switch (old and new files)
+            // stays: it is read again only by a later build, which takes either proof.
+            let _ = Manifest::write(&self.work.join("manifest"), proofs.iter());
         }
+        if keep && self.live.as_ref().is_none_or(|t| t.0.is_empty()) {
+            // The first site went live by a rename, taking the standby tree with it: make the
+            // mirror now (every file is new, so `resync` links them all) rather than in the
+            // next build, so that `serve`'s first edit costs what the later ones do.
+            let _ = fs::create_dir(&self.tree);
+        }
+        let synced = fs::symlink_metadata(&self.tree).is_ok_and(|m| m.is_dir())
+            && self.resync(&fresh, &plan);
         self.faults.step("synced");
-        Ok(WriteStats {
+        let stats = WriteStats {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
             removed: plan.removed,
+        };
+        let published = match keep && synced && !self.untidy {
+            true => self.remember(proofs, &fresh, new_dirs, plan),
+            false => None,
+        };
+        Ok((stats, published))
+    }
+
+    /// What the live site is after a commit that left both trees mirrors of it: the last
+    /// live tree with the dropped entries gone and the new ones added, every folder stamped.
+    fn remember(
+        &mut self,
+        proofs: HashMap<String, Proof>,
+        fresh: &[(String, u64)],
+        new_dirs: Vec<PathBuf>,
+        plan: Plan,
+    ) -> Option<Published> {
+        if !plan.carry_files.is_empty() || !plan.carry_dirs.is_empty() {
+            // Someone else's entries move or link differently each build: scan.
+            return None;
+        }
+        let mut tree = self.live.take().unwrap_or_default();
+        for p in &plan.drop {
+            tree.0.remove(p);
+        }
+        for d in &plan.old_dirs {
+            if !plan.need_dirs.contains(d) {
+                tree.0.remove(d);
+            }
+        }
+        for d in new_dirs {
+            tree.0.insert(d, Entry::dir());
+        }
+        for (p, ino) in fresh {
+            tree.0.insert(PathBuf::from(p), Entry::file(*ino));
+        }
+        // Exactly the site's files and folders, or the record went wrong somewhere: scan.
+        if tree.0.len() != proofs.len() + plan.need_dirs.len() {
+            return None;
+        }
+        let standby = Tree(tree.0.clone());
+        for (p, e) in tree.0.iter_mut() {
+            if e.kind == Kind::Dir {
+                let m = fs::symlink_metadata(self.out.join(p)).ok()?;
+                if !m.is_dir() {
+                    return None;
+                }
+                *e = Entry::stamped(&m);
+            } else if !proofs.contains_key(p.to_str()?) {
+                return None;
+            }
+        }
+        let root = fs::symlink_metadata(&self.out).ok()?;
+        let manifest = Manifest(proofs.into_iter().map(|(p, v)| (p, vec![v])).collect());
+        Some(Published {
+            out: self.out.clone(),
+            work: self.work.clone(),
+            tree: self.tree.clone(),
+            lock: self.lock.take()?,
+            force: self.force,
+            manifest,
+            manifest_dirs: plan.need_dirs,
+            live: tree,
+            standby,
+            root: Entry::stamped(&root),
         })
     }
 
@@ -803,6 +1078,9 @@ impl Writer {
         // What the standby tree holds that the new site does not need goes.
         let carry_set: HashSet<&PathBuf> = plan.carry_files.iter().collect();
         let mut removed_dir: Option<&PathBuf> = None;
+        // A resumed writer removes only entries it knows of: a folder that still holds
+        // something it does not know stays, and the next build scans.
+        let mut emptied: Vec<&PathBuf> = Vec::new();
         for p in self.standby.0.keys() {
             if removed_dir.is_some_and(|d| p.starts_with(d)) {
                 continue;
@@ -815,7 +1093,10 @@ impl Writer {
                 continue;
             }
             let abs = self.tree.join(p);
-            if self.standby.0[p].kind == Kind::Dir {
+            if self.standby.0[p].kind == Kind::Dir && self.known {
+                // Its files are listed too and go one by one; the folder goes once empty.
+                emptied.push(p);
+            } else if self.standby.0[p].kind == Kind::Dir {
                 removed_dir = Some(p);
                 match fs::remove_dir_all(&abs) {
                     Ok(()) => {}
@@ -830,6 +1111,11 @@ impl Writer {
                 }
             }
         }
+        emptied.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        let untidy = emptied
+            .into_iter()
+            .fold(false, |u, d| u | !gone(fs::remove_dir(self.tree.join(d))));
+        self.untidy |= untidy;
 
         // The manifest names both the old and the new files until the switch is done, so
         // that whichever site a crash leaves live, its files are known as briefwerk's.
@@ -890,21 +1176,22 @@ impl Writer {
     /// After the switch the standby path holds the retired site: link the new and changed
     /// files into it and remove what the new site dropped, so that it mirrors the live site
     /// again and the next build starts from there. Best effort: the next build checks.
-    fn resync(&mut self, fresh: &[String], plan: &Plan) {
+    /// Returns whether the retired tree is a mirror of the live site again.
+    fn resync(&mut self, fresh: &[(String, u64)], plan: &Plan) -> bool {
         lock(&self.made).clear();
         lock(&self.state).new_dirs.clear();
-        for p in fresh {
+        let mut mirror = true;
+        for (p, _) in fresh {
             let rel = Path::new(p);
             if self.make_dirs(rel.parent()).is_err() {
+                mirror = false;
                 continue;
             }
             let dst = self.tree.join(rel);
-            if clear(&dst).is_ok() {
-                let _ = fs::hard_link(self.out.join(rel), &dst);
-            }
+            mirror &= clear(&dst).is_ok() && fs::hard_link(self.out.join(rel), &dst).is_ok();
         }
         for p in &plan.drop {
-            let _ = fs::remove_file(self.tree.join(p));
+            mirror &= gone(fs::remove_file(self.tree.join(p)));
         }
         // Folders of the old site the new one no longer has, deepest first; one that is not
         // empty (something appeared during the build) stays.
@@ -915,8 +1202,9 @@ impl Writer {
             .collect();
         old.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
         for d in old {
-            let _ = fs::remove_dir(self.tree.join(d));
+            mirror &= gone(fs::remove_dir(self.tree.join(d)));
         }
+        mirror
     }
 }
 
@@ -1005,11 +1293,12 @@ impl Writer {
 
     /// Records what will be published at `rel`, and whether the standby file is new in this
     /// build (`fresh`: linked back into the retired tree after the switch).
-    fn record(&self, rel: String, proof: Proof, fresh: bool) {
+    /// `fresh` is the inode of a standby file new in this build.
+    fn record(&self, rel: String, proof: Proof, fresh: Option<u64>) {
         let mut st = lock(&self.state);
         st.proofs.insert(rel.clone(), proof);
-        if fresh {
-            st.fresh.push(rel);
+        if let Some(ino) = fresh {
+            st.fresh.push((rel, ino));
         }
     }
 
@@ -1070,20 +1359,22 @@ impl Writer {
         lpath: &Path,
         proof: Proof,
         bytes: Option<&[u8]>,
-    ) -> Result<(Proof, bool), Error> {
-        self.make_dirs(rel.parent())?;
+    ) -> Result<(Proof, Option<u64>), Error> {
         self.unchanged.fetch_add(1, Ordering::Relaxed);
         let linked = self
             .standby
             .get(rel)
             .is_some_and(|s| s.kind == Kind::File && live.ino != 0 && live.ino == s.ino);
         if linked {
-            return Ok((proof, false));
+            // Already the same file in both trees: nothing to look at or write.
+            return Ok((proof, None));
         }
+        self.make_dirs(rel.parent())?;
         let spath = self.tree.join(rel);
+        self.touched.store(true, Ordering::Relaxed);
         clear(&spath)?;
         if fs::hard_link(lpath, &spath).is_ok() {
-            return Ok((proof, false));
+            return Ok((proof, None));
         }
         // No link possible (another file system under a mount, a link limit): a copy, which
         // loses only the mtime.
@@ -1101,7 +1392,7 @@ impl Writer {
                 mtime: mtime_ns(&m),
                 ..proof
             },
-            true,
+            Some(meta_ino(&m)),
         ))
     }
 
@@ -1112,9 +1403,10 @@ impl Writer {
         rel: &Path,
         live: Option<Entry>,
         bytes: &[u8],
-    ) -> Result<(Proof, bool), Error> {
+    ) -> Result<(Proof, Option<u64>), Error> {
         self.make_dirs(rel.parent())?;
         let spath = self.tree.join(rel);
+        self.touched.store(true, Ordering::Relaxed);
         // A file of its own in the standby tree, not a link to the live one.
         let kept = self.standby.get(rel).filter(|s| {
             s.kind == Kind::File && !live.is_some_and(|l| l.ino != 0 && l.ino == s.ino)
@@ -1134,14 +1426,16 @@ impl Writer {
             mtime: mtime_ns(&m),
             hash: hash(bytes),
         };
-        Ok((proof, true))
+        Ok((proof, Some(meta_ino(&m))))
     }
 
     /// Carries the file briefwerk published at `rel` into the new site as it is, without
     /// being handed its bytes: for a caller that knows it cannot have changed (`serve`
     /// renders again only the pages an edit can change). An error unless the live file is
     /// one the manifest proves briefwerk's; the caller then drops the writer and renders
-    /// everything.
+    /// everything. A resumed writer takes the last commit's word for it (its folders are as
+    /// that commit left them, so the file is the one it published, linked in both trees):
+    /// nothing is looked at.
     pub fn keep(&self, rel: &str) -> Result<(), Error> {
         self.reserve(rel)?;
         let path = Path::new(rel);
@@ -1152,6 +1446,9 @@ impl Writer {
             .and_then(|t| t.get(path))
             .filter(|e| e.kind == Kind::File);
         let proof = live.and_then(|_| {
+            if self.known {
+                return self.manifest.0.get(rel).and_then(|v| v.first()).copied();
+            }
             let m = fs::symlink_metadata(&lpath)
                 .ok()
                 .filter(fs::Metadata::is_file)?;
@@ -1182,7 +1479,7 @@ impl Drop for Writer {
         }
         // Keep the standby tree a mirror of the live site: remove what this build staged.
         let st = std::mem::take(&mut *lock(&self.state));
-        for p in &st.fresh {
+        for (p, _) in &st.fresh {
             let _ = fs::remove_file(self.tree.join(p));
         }
         for d in st.new_dirs.iter().rev() {
@@ -1191,6 +1488,32 @@ impl Drop for Writer {
         // An empty standby tree is made again when needed.
         let _ = fs::remove_dir(&self.tree);
     }
+}
+
+/// Takes the work directory's lock: one build at a time per output directory.
+fn take_lock(work: &Path, out: &Path) -> Result<File, Error> {
+    let lock_path = work.join("lock");
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            let pid = fs::read_to_string(&lock_path).unwrap_or_default();
+            return Err(Error::Busy {
+                pid: pid.trim().to_string(),
+                out: out.to_path_buf(),
+            });
+        }
+        Err(fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+    }
+    // Who holds it, for the message above (the lock itself is what counts).
+    let _ = lock.set_len(0);
+    let _ = (&lock).write_all(format!("{}\n", std::process::id()).as_bytes());
+    Ok(lock)
 }
 
 /// Every folder that holds one of `paths` (relative), at any depth.
@@ -1206,6 +1529,11 @@ fn ancestors<'a>(paths: impl Iterator<Item = &'a Path>) -> HashSet<PathBuf> {
         }
     }
     set
+}
+
+/// Whether a removal left nothing there (done, or nothing to remove).
+fn gone(r: io::Result<()>) -> bool {
+    r.is_ok() || r.is_err_and(|e| e.kind() == io::ErrorKind::NotFound)
 }
 
 /// Removes whatever is at `abs` in the standby tree (a symlink itself, never its target).
@@ -1444,6 +1772,72 @@ mod tests {
         fs::write(out.join("x/index.html"), "edited").unwrap();
         let w = Writer::begin(&out, false).unwrap();
         assert!(w.keep("x/index.html").is_err());
+    }
+
+    /// `serve` hands what a commit knew to the next build: a resumed writer publishes the
+    /// files handed to it, keeps the others without touching them, removes what the site
+    /// dropped, and notices a file someone dropped into the output (it is carried over, and
+    /// the writer scans again while such a file is there).
+    #[cfg(unix)]
+    #[test]
+    fn a_resumed_writer_touches_only_what_changed() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o");
+        let w = Writer::begin(&out, false).unwrap();
+        for file in [f("a.html", "1"), f("x/b.html", "b"), f("y/z/c.html", "c")] {
+            w.put(file).unwrap();
+        }
+        let (_, p) = w.commit_and_keep().unwrap();
+        let meta = |p: &str| fs::metadata(out.join(p)).unwrap();
+        let (b, c) = (meta("x/b.html"), meta("y/z/c.html"));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let mut p = p.expect("nothing of someone else's: the commit vouches for the trees");
+        for round in 0..3 {
+            let w = Writer::resume(p).unwrap();
+            assert!(
+                w.known,
+                "round {round}: nothing changed the output, nothing scanned"
+            );
+            w.put(f("a.html", &format!("a{round}"))).unwrap();
+            w.put(f("x/b.html", "b")).unwrap();
+            w.keep("y/z/c.html").unwrap();
+            let (s, next) = w.commit_and_keep().unwrap();
+            assert_eq!((s.written, s.unchanged, s.removed), (1, 2, 0));
+            assert_eq!(
+                fs::read_to_string(out.join("a.html")).unwrap(),
+                format!("a{round}")
+            );
+            for (path, was) in [("x/b.html", &b), ("y/z/c.html", &c)] {
+                let now = meta(path);
+                assert_eq!(
+                    (now.ino(), now.modified().unwrap()),
+                    (was.ino(), was.modified().unwrap())
+                );
+            }
+            p = next.unwrap();
+        }
+        // The site drops a page and its folder.
+        let w = Writer::resume(p).unwrap();
+        w.put(f("a.html", "a")).unwrap();
+        w.keep("x/b.html").unwrap();
+        let (s, p) = w.commit_and_keep().unwrap();
+        assert_eq!(s.removed, 1);
+        assert!(!out.join("y").exists());
+        // Someone drops a file into a folder of the site between two builds.
+        fs::write(out.join("x/mine.txt"), "mine").unwrap();
+        let w = Writer::resume(p.unwrap()).unwrap();
+        assert!(!w.known, "a folder changed: the trees are scanned");
+        w.put(f("a.html", "a2")).unwrap();
+        w.keep("x/b.html").unwrap();
+        let (_, p) = w.commit_and_keep().unwrap();
+        assert!(p.is_none(), "someone else's file: the next build scans too");
+        assert_eq!(fs::read_to_string(out.join("x/mine.txt")).unwrap(), "mine");
+        let w = Writer::begin(&out, false).unwrap();
+        w.put(f("a.html", "a3")).unwrap();
+        let (s, _) = w.commit_and_keep().unwrap();
+        assert_eq!(s.removed, 1, "x/b.html, not x/mine.txt");
+        assert_eq!(fs::read_to_string(out.join("x/mine.txt")).unwrap(), "mine");
     }
 
     #[test]
