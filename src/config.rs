@@ -257,7 +257,7 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
     };
     // Every guard looks at real paths: an `output_dir` that is a symlink to `content/`, or a
     // root reached through a symlink, must not slip past a comparison of spellings.
-    let resolved = crate::output::resolve(&written);
+    let resolved = crate::site_files::real_path(&written);
     let output_dir = resolved
         .as_ref()
         .map_or_else(|_| normalise(&written), Clone::clone);
@@ -383,7 +383,7 @@ pub fn normalise(p: &Path) -> PathBuf {
 /// Refuses output directories where publishing could touch the site's sources, a git
 /// repository or the home folder. `out` is already resolved; the others are resolved here.
 fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
-    let real = |p: &Path| crate::output::resolve(p).unwrap_or_else(|_| normalise(p));
+    let real = |p: &Path| crate::site_files::real_path(p).unwrap_or_else(|_| normalise(p));
     let root = real(root);
     if out.parent().is_none() {
         return Err("it is a filesystem root".to_string());

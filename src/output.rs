@@ -40,6 +40,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::render::{OutputFile, Sink};
+use crate::site_files::real_path as resolve;
 
 /// What a write did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -70,45 +71,6 @@ impl Sink for Discard {
     fn put(&self, _file: OutputFile) -> Result<(), Error> {
         Ok(())
     }
-}
-
-/// The real path of `p`: absolute, every symlink followed and `.`/`..` resolved on the way.
-/// The part that does not exist yet is kept as written (it will be created as plain folders).
-/// A dangling symlink is an error.
-pub fn resolve(p: &Path) -> io::Result<PathBuf> {
-    let abs = std::path::absolute(p)?;
-    let mut out = PathBuf::new();
-    let mut exists = true;
-    for c in abs.components() {
-        match c {
-            Component::Prefix(_) | Component::RootDir => out.push(c.as_os_str()),
-            Component::CurDir => {}
-            // `out` is real at this point, so its parent is the real parent.
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::Normal(n) => {
-                out.push(n);
-                if !exists {
-                    continue;
-                }
-                match fs::symlink_metadata(&out) {
-                    Ok(m) if m.file_type().is_symlink() => {
-                        out = fs::canonicalize(&out).map_err(|e| {
-                            io::Error::new(
-                                e.kind(),
-                                format!("{} is a symlink that leads nowhere: {e}", out.display()),
-                            )
-                        })?;
-                    }
-                    Ok(_) => {}
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => exists = false,
-                    Err(e) => return Err(e),
-                }
-            }
-        }
-    }
-    Ok(out)
 }
 
 fn check_relative(path: &str) -> Result<(), String> {

@@ -16,6 +16,48 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::error::Error;
 
+/// The real path of `p`: absolute, every symlink followed and `.`/`..` resolved on the way.
+/// The part that does not exist yet is kept as written (it will be created as plain folders).
+/// A dangling symlink is an error. Every guard on where briefwerk writes compares real paths,
+/// so a symlinked `--root`, output folder or `content/` cannot pass for another place.
+pub fn real_path(p: &Path) -> std::io::Result<PathBuf> {
+    let abs = std::path::absolute(p)?;
+    let mut out = PathBuf::new();
+    let mut exists = true;
+    for c in abs.components() {
+        match c {
+            std::path::Component::Prefix(_) | std::path::Component::RootDir => {
+                out.push(c.as_os_str())
+            }
+            std::path::Component::CurDir => {}
+            // `out` is real at this point, so its parent is the real parent.
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::Normal(n) => {
+                out.push(n);
+                if !exists {
+                    continue;
+                }
+                match std::fs::symlink_metadata(&out) {
+                    Ok(m) if m.file_type().is_symlink() => {
+                        out = std::fs::canonicalize(&out).map_err(|e| {
+                            std::io::Error::new(
+                                e.kind(),
+                                format!("{} is a symlink that leads nowhere: {e}", out.display()),
+                            )
+                        })?;
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => exists = false,
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The site root, as given and as its real (canonical) path.
 #[derive(Debug, Clone)]
 pub struct SiteDir {

@@ -24,6 +24,7 @@ mod rebuild_property;
 mod rigour;
 mod security;
 mod serve;
+mod shape;
 mod transcripts;
 mod truth;
 mod workflow;
