@@ -133,3 +133,111 @@ fn the_scan_sees_a_circle_when_there_is_one() {
         .insert("render".to_string());
     assert!(circle_from(&graph, "config").is_some());
 }
+
+/// Functions of src/ (unit tests left out) as (lines, `path:line name`): from the line that
+/// says `fn` to the `}` at the same indentation, as rustfmt lays them out.
+fn function_lengths() -> Vec<(usize, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(&src).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let end = lines
+            .iter()
+            .position(|l| l.starts_with("#[cfg(test)]"))
+            .unwrap_or(lines.len());
+        let rel = path.strip_prefix(&src).unwrap().display().to_string();
+        for (i, line) in lines[..end].iter().enumerate() {
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            let words: Vec<&str> = body.split_whitespace().collect();
+            let Some(at) = words.iter().position(|w| *w == "fn") else {
+                continue;
+            };
+            let qualifiers = [
+                "pub",
+                "pub(crate)",
+                "pub(super)",
+                "const",
+                "async",
+                "unsafe",
+            ];
+            if !words[..at].iter().all(|w| qualifiers.contains(w)) || at + 1 >= words.len() {
+                continue;
+            }
+            let name: String = words[at + 1]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let close = format!("{indent}}}");
+            let Some(last) = lines[i..end]
+                .iter()
+                .position(|l| l.trim_end() == close)
+                .map(|k| i + k)
+            else {
+                continue;
+            };
+            // A declaration without a body (a trait's) ends with `;` before any `{`.
+            if lines[i..=last].iter().any(|l| l.trim_end().ends_with(';'))
+                && !lines[i..=last].iter().any(|l| l.contains('{'))
+            {
+                continue;
+            }
+            out.push((last - i + 1, format!("{rel}:{} {name}", i + 1)));
+        }
+    }
+    out
+}
+
+/// The longest a function of src/ may be: a reader holds it in view and sees its steps.
+const LONGEST: usize = 150;
+
+/// Functions still over [`LONGEST`], by file and name, with the length they may not exceed
+/// while they wait to be split. The list only shrinks.
+const NOT_YET_SPLIT: &[(&str, usize)] = &[
+    ("import/acled.rs import_acled_with", 165),
+    ("import/acled.rs row", 178),
+    ("links.rs scan_html", 163),
+    ("load.rs yaml_error", 237),
+    ("render/export.rs render", 156),
+    ("render/search.rs documents", 188),
+    ("render/svg/chart.rs bar_chart_svg", 319),
+    ("render/svg/lineage.rs layout", 234),
+    ("render/svg/lineage.rs lineage_svg", 349),
+    ("render/svg/map.rs map_svg", 203),
+];
+
+#[test]
+fn no_function_is_longer_than_a_reader_can_follow() {
+    let lengths = function_lengths();
+    assert!(
+        lengths.len() > 500,
+        "the scan found too little: {}",
+        lengths.len()
+    );
+    let too_long: Vec<String> = lengths
+        .iter()
+        .filter(|(n, at)| {
+            let file_and_name = at
+                .split_once(' ')
+                .map(|(p, name)| format!("{} {name}", p.split(':').next().unwrap_or(p)))
+                .unwrap_or_default();
+            let allowed = NOT_YET_SPLIT
+                .iter()
+                .find(|(f, _)| *f == file_and_name)
+                .map_or(LONGEST, |&(_, n)| n);
+            *n > allowed
+        })
+        .map(|(n, at)| format!("{at}: {n} lines"))
+        .collect();
+    assert!(
+        too_long.is_empty(),
+        "functions over {LONGEST} lines (split them into named steps):\n{}",
+        too_long.join("\n")
+    );
+}
