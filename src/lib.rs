@@ -18,6 +18,7 @@ pub mod index;
 pub mod init;
 pub mod links;
 pub mod load;
+pub mod locale;
 pub mod markdown;
 pub mod new;
 pub mod output;

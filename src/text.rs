@@ -40,12 +40,24 @@ fn escape_as(s: &str, apostrophe: &str) -> String {
     out
 }
 
-/// Folds text for matching: lower case, NFD, combining marks removed. search.js does the same
-/// (`toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")`).
+/// Folds text for matching, in every script: lower case, NFD, combining marks removed (Latin
+/// accents: "Ménaka" → "menaka"; Arabic diacritics, and the hamza and madda that NFD takes
+/// off alef, waw and yeh: "أَحْمَد" → "احمد"), then Arabic letters a reader types
+/// interchangeably made one: alef wasla as alef, taa marbuta as haa, alef maqsura as yeh, and
+/// tatweel (the stretching stroke) dropped. search.js does the same
+/// (`toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")`, plus the Arabic mapping once
+/// issue 17 wires Arabic search).
 pub fn fold(s: &str) -> String {
     s.to_lowercase()
         .nfd()
         .filter(|c| !is_combining_mark(*c))
+        .filter_map(|c| match c {
+            '\u{0671}' => Some('\u{0627}'), // ٱ alef wasla → ا alef
+            '\u{0629}' => Some('\u{0647}'), // ة taa marbuta → ه haa
+            '\u{0649}' => Some('\u{064A}'), // ى alef maqsura → ي yeh
+            '\u{0640}' => None,             // ـ tatweel
+            c => Some(c),
+        })
         .collect()
 }
 
@@ -66,5 +78,31 @@ mod tests {
     #[test]
     fn folds_case_and_accents() {
         assert_eq!(fold("Ménaka ÉTÉ"), "menaka ete");
+        assert_eq!(
+            fold("Ségou, Tombouctou, Ménaka, Kidal"),
+            "segou, tombouctou, menaka, kidal"
+        );
+    }
+
+    #[test]
+    fn folds_arabic_letters_readers_type_interchangeably() {
+        // Alef with hamza above, below, madda, and alef wasla are all bare alef.
+        for alef in ["أ", "إ", "آ", "ٱ"] {
+            assert_eq!(fold(alef), "ا", "{alef}");
+        }
+        // Waw and yeh with hamza lose it the same way.
+        assert_eq!(fold("مؤتمر"), "موتمر");
+        assert_eq!(fold("هيئة"), "هييه");
+        // Diacritics (harakat, shadda, sukun, superscript alef) go.
+        assert_eq!(fold("أَحْمَد"), "احمد");
+        assert_eq!(fold("مُحَمَّد"), "محمد");
+        assert_eq!(fold("هٰذا"), "هذا");
+        // Taa marbuta as haa, alef maqsura as yeh, tatweel dropped.
+        assert_eq!(fold("الساحلية"), "الساحليه");
+        assert_eq!(fold("موسى"), "موسي");
+        assert_eq!(fold("الســـاحل"), "الساحل");
+        // A query and the text it should find fold to one string.
+        assert_eq!(fold("إمارة الصحراء الكُبرى"), fold("امارة الصحراء الكبري"));
+        assert_eq!(fold("جماعة نصرة الإسلام"), fold("جماعه نصره الاسلام"));
     }
 }
