@@ -992,8 +992,7 @@ fn over_indented(yaml_text: &str, colon: usize) -> Option<(String, usize, usize,
 }
 
 /// Turns a YAML parse or type error into a diagnostic placed where the editor can see it.
-/// `base` is the offset of the YAML text in the file; `record_start` the span to use for
-/// problems of a whole record.
+/// `base` is the offset of the YAML text in the file.
 fn yaml_error(
     placer: &Placer<'_>,
     base: usize,
@@ -1002,233 +1001,326 @@ fn yaml_error(
 ) -> Diagnostic {
     use yaml::ErrorKind as K;
 
-    let f = placer.f;
     let (s, end) = e
         .span
         .or_else(|| yaml::locate_error(yaml_text, &e))
         .unwrap_or((0, 0));
-    let at = |s: usize, e: usize| placer.at(base + s, base + e);
     let place = if e.path.is_empty() {
         String::new()
     } else {
         format!(" in `{}`", e.path)
     };
-    let is_list = f.kind == Kind::IncidentList;
+    let p = YamlProblem {
+        placer,
+        base,
+        yaml_text,
+        e: &e,
+        s,
+        end,
+        place,
+        is_list: placer.f.kind == Kind::IncidentList,
+    };
     match &e.kind {
-        K::UnknownField { field, expected } => {
-            let mut d =
-                Diagnostic::error("unknown-field", format!("unknown field `{field}`{place}"))
-                    .at(at(s, end), "unknown field");
-            let candidates = expected.iter().map(String::as_str);
-            if let Some(m) = crate::diagnostic::did_you_mean(field, candidates) {
-                d = d.help(format!("did you mean `{m}`?"));
-            } else if !expected.is_empty() {
-                let list = expected
-                    .iter()
-                    .map(|x| format!("`{x}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                d = d.help(format!("allowed fields here: {list}"));
-            }
-            d
+        K::UnknownField { field, expected } => p.unknown_field(field, expected),
+        K::DuplicateField { field } => p.duplicate_field(field),
+        K::MissingField { field } => p.missing_field(field),
+        K::WrongType { found, expected } => p.wrong_type(found, expected),
+        K::AliasLimit => p.alias_limit(),
+        K::ControlCharacter => p.control_character(),
+        K::TooDeep => p.too_deep(),
+        K::Syntax => p.syntax(),
+        K::Invalid => p.invalid(),
+    }
+}
+
+/// One YAML error with what every kind of it needs to become a diagnostic: the text it was
+/// found in, where it points, and the ` in `path`` suffix its message carries.
+struct YamlProblem<'a> {
+    placer: &'a Placer<'a>,
+    /// Offset of `yaml_text` in the file (front matter starts after `---`).
+    base: usize,
+    yaml_text: &'a str,
+    e: &'a yaml::YamlError,
+    /// The span the error points at, in `yaml_text`.
+    s: usize,
+    end: usize,
+    /// ` in `path`` for messages, empty at the root.
+    place: String,
+    /// Root-level errors read differently in an incident list than in front matter.
+    is_list: bool,
+}
+
+impl YamlProblem<'_> {
+    /// The location of bytes `s..e` of the YAML text.
+    fn at(&self, s: usize, e: usize) -> Location {
+        self.placer.at(self.base + s, self.base + e)
+    }
+
+    /// The location the error points at.
+    fn here(&self) -> Location {
+        self.at(self.s, self.end)
+    }
+
+    fn unknown_field(&self, field: &str, expected: &[String]) -> Diagnostic {
+        let place = &self.place;
+        let mut d = Diagnostic::error("unknown-field", format!("unknown field `{field}`{place}"))
+            .at(self.here(), "unknown field");
+        let candidates = expected.iter().map(String::as_str);
+        if let Some(m) = crate::diagnostic::did_you_mean(field, candidates) {
+            d = d.help(format!("did you mean `{m}`?"));
+        } else if !expected.is_empty() {
+            let list = expected
+                .iter()
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            d = d.help(format!("allowed fields here: {list}"));
         }
-        K::DuplicateField { field } => {
-            let mut d = Diagnostic::error(
-                "duplicate-field",
-                format!("`{field}` is given twice{place}"),
-            )
-            .at(at(s, end), format!("second `{field}`"))
-            .help(format!("keep one `{field}:` line"));
-            let first = e
-                .first
-                .or_else(|| yaml::duplicate_keys(yaml_text, &e).map(|(first, _)| first));
-            if let Some((fs, fe)) = first {
-                d = d.note(Some(at(fs, fe)), format!("first `{field}` here"));
-            }
-            d
+        d
+    }
+
+    fn duplicate_field(&self, field: &str) -> Diagnostic {
+        let place = &self.place;
+        let mut d = Diagnostic::error(
+            "duplicate-field",
+            format!("`{field}` is given twice{place}"),
+        )
+        .at(self.here(), format!("second `{field}`"))
+        .help(format!("keep one `{field}:` line"));
+        // The parser may not have placed the first key; find it in the text then.
+        let first = self
+            .e
+            .first
+            .or_else(|| yaml::duplicate_keys(self.yaml_text, self.e).map(|(first, _)| first));
+        if let Some((fs, fe)) = first {
+            d = d.note(Some(self.at(fs, fe)), format!("first `{field}` here"));
         }
-        K::MissingField { field } => {
-            let (loc, label) = if e.path.is_empty() {
-                let l = if is_list {
-                    placer.at(0, 0)
-                } else {
-                    placer.at(0, 3)
-                };
-                (l, format!("this record has no `{field}`"))
+        d
+    }
+
+    fn missing_field(&self, field: &str) -> Diagnostic {
+        let (loc, label) = if self.e.path.is_empty() {
+            // A whole record lacks the field: point at the file's start (the `---` of front
+            // matter), since there is no key to point at.
+            let l = if self.is_list {
+                self.placer.at(0, 0)
             } else {
-                (at(s, end), format!("this mapping has no `{field}`"))
+                self.placer.at(0, 3)
             };
-            Diagnostic::error(
-                "missing-field",
-                format!("missing required field `{field}`{place}"),
+            (l, format!("this record has no `{field}`"))
+        } else {
+            (self.here(), format!("this mapping has no `{field}`"))
+        };
+        let place = &self.place;
+        Diagnostic::error(
+            "missing-field",
+            format!("missing required field `{field}`{place}"),
+        )
+        .at(loc, label)
+        .help(format!("add `{field}: …`"))
+    }
+
+    fn wrong_type(&self, found: &str, expected: &str) -> Diagnostic {
+        let e = self.e;
+        let want = humanize_expected(expected);
+        let got = humanize_found(found);
+        let message = if e.path.is_empty() && self.is_list {
+            format!(
+                "an incident list file must be a mapping with an `incidents:` list, found {got}"
             )
-            .at(loc, label)
-            .help(format!("add `{field}: …`"))
+        } else if e.path.is_empty() {
+            format!("front matter must be `key: value` fields, found {got}")
+        } else {
+            format!("wrong type for `{}`: expected {want}, found {got}", e.path)
+        };
+        let mut d =
+            Diagnostic::error("wrong-type", message).at(self.here(), format!("expected {want}"));
+        if expected == "a sequence" && found.starts_with("string ") {
+            let key = e.path.rsplit('.').next().unwrap_or("groups");
+            let value = self.yaml_text.get(self.s..self.end).unwrap_or("…");
+            d = d.help(format!(
+                "write a list, even of one item: `{key}: [{value}]`"
+            ));
+        } else if e.path.is_empty() && self.is_list {
+            d = d.help("start the file with `incidents:` and list the records under it with `- `");
         }
-        K::WrongType { found, expected } => {
-            let want = humanize_expected(expected);
-            let got = humanize_found(found);
-            let message = if e.path.is_empty() && is_list {
-                format!(
-                    "an incident list file must be a mapping with an `incidents:` list, found {got}"
-                )
-            } else if e.path.is_empty() {
-                format!("front matter must be `key: value` fields, found {got}")
-            } else {
-                format!("wrong type for `{}`: expected {want}, found {got}", e.path)
-            };
-            let mut d =
-                Diagnostic::error("wrong-type", message).at(at(s, end), format!("expected {want}"));
-            if expected == "a sequence" && found.starts_with("string ") {
-                let key = e.path.rsplit('.').next().unwrap_or("groups");
-                let value = yaml_text.get(s..end).unwrap_or("…");
-                d = d.help(format!(
-                    "write a list, even of one item: `{key}: [{value}]`"
-                ));
-            } else if e.path.is_empty() && is_list {
-                d = d.help(
-                    "start the file with `incidents:` and list the records under it with `- `",
-                );
-            }
-            d
-        }
-        K::AliasLimit => Diagnostic::error("alias-limit", e.detail.clone())
-            .at(at(s, end), "this alias goes over the limit")
+        d
+    }
+
+    fn alias_limit(&self) -> Diagnostic {
+        Diagnostic::error("alias-limit", self.e.detail.clone())
+            .at(self.here(), "this alias goes over the limit")
             .help(format!(
                 "write the values out instead of aliasing large parts of the file: a file may use at most {} aliases and reach {} MB once they are expanded",
                 yaml::MAX_ALIASES,
                 yaml::MAX_EXPANDED_BYTES / (1024 * 1024)
-            )),
-        K::ControlCharacter => Diagnostic::error("control-character", e.detail.clone())
-            .at(at(s, end), "invisible character here")
-            .help("delete it: most editors do not show it (it often comes with text pasted from a PDF or a terminal); YAML allows only tabs and line breaks"),
-        K::TooDeep => Diagnostic::error(
+            ))
+    }
+
+    fn control_character(&self) -> Diagnostic {
+        Diagnostic::error("control-character", self.e.detail.clone())
+            .at(self.here(), "invisible character here")
+            .help("delete it: most editors do not show it (it often comes with text pasted from a PDF or a terminal); YAML allows only tabs and line breaks")
+    }
+
+    fn too_deep(&self) -> Diagnostic {
+        Diagnostic::error(
             "too-deep",
             format!("YAML nested more than {} levels deep", yaml::MAX_DEPTH),
         )
-        .at(at(s, end), "nested too deeply")
-        .help("content records need only a few levels of nesting; check for runaway brackets"),
-        K::Syntax if unclosed(yaml_text, &e).is_some() => {
-            let (open, closer, fixed) = unclosed(yaml_text, &e).unwrap_or_default();
-            let opener = if closer == '}' { '{' } else { '[' };
-            Diagnostic::error("yaml-syntax", format!("invalid YAML: this `{opener}` is never closed"))
-                .at(at(open, open + 1), format!("no `{closer}` closes this"))
-                .note(
-                    Some(at(s, end)),
-                    format!("YAML was still looking for `,` or `{closer}` here"),
-                )
-                .help(format!("close it on the same line: `{fixed}`"))
+        .at(self.here(), "nested too deeply")
+        .help("content records need only a few levels of nesting; check for runaway brackets")
+    }
+
+    /// A syntax error: an unclosed bracket and an over-indented key get their own message,
+    /// anything else the parser's message with a note on what it was reading and a hint.
+    fn syntax(&self) -> Diagnostic {
+        if let Some((open, closer, fixed)) = unclosed(self.yaml_text, self.e) {
+            return self.unclosed(open, closer, &fixed);
         }
-        K::Syntax if over_indented(yaml_text, s).is_some() => {
-            let (key, key_start, by, above) = over_indented(yaml_text, s).unwrap_or_default();
-            let spaces = if by == 1 { "space" } else { "spaces" };
-            Diagnostic::error(
-                "yaml-syntax",
-                format!("invalid YAML: `{key}` is indented more than `{above}` above it"),
-            )
-            .at(at(key_start, key_start + key.len()), format!("{by} {spaces} too far right"))
-            .help(format!(
-                "fields of one mapping start in the same column: remove {by} {spaces} before `{key}:`"
-            ))
+        if let Some((key, key_start, by, above)) = over_indented(self.yaml_text, self.s) {
+            return self.over_indented(&key, key_start, by, &above);
         }
-        K::Syntax => {
-            let mut d = Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.detail))
-                .at(at(s, end), "here");
-            if let Some((context, Some(c))) = &e.context
-                && context != "while scanning a plain scalar"
-            {
-                let what = match context.as_str() {
-                    "while parsing a flow sequence" => {
-                        "the list `[…]` that starts here".to_string()
-                    }
-                    "while parsing a flow mapping" => {
-                        "the mapping `{…}` that starts here".to_string()
-                    }
-                    "while parsing a block mapping" => "the mapping that starts here".to_string(),
-                    "while parsing a block collection" => "the list that starts here".to_string(),
-                    "while scanning a quoted scalar" => {
-                        "the quoted text that starts here".to_string()
-                    }
-                    other => format!("{} (starts here)", other.trim_start_matches("while ")),
-                };
-                let next = yaml_text[*c..].chars().next().map_or(0, char::len_utf8);
-                d = d.note(Some(at(*c, c + next)), format!("in {what}"));
-            }
-            let ch = yaml_text[s.min(yaml_text.len())..].chars().next();
-            let help = if e.detail.starts_with("mapping values are not allowed") {
-                Some(
-                    "a value that contains `: ` must be quoted, e.g. `title: \"Assault: the aftermath\"`",
-                )
-            } else if e.detail.contains("tab") || ch == Some('\t') {
-                Some("indent YAML with spaces, not tabs")
-            } else if e
+        let e = self.e;
+        let mut d = Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.detail))
+            .at(self.here(), "here");
+        if let Some(note) = self.syntax_context() {
+            d = d.note(Some(note.0), note.1);
+        }
+        let ch = self.yaml_text[self.s.min(self.yaml_text.len())..]
+            .chars()
+            .next();
+        if let Some(h) = syntax_help(&e.detail, ch) {
+            d = d.help(h);
+        }
+        d
+    }
+
+    fn unclosed(&self, open: usize, closer: char, fixed: &str) -> Diagnostic {
+        let opener = if closer == '}' { '{' } else { '[' };
+        Diagnostic::error(
+            "yaml-syntax",
+            format!("invalid YAML: this `{opener}` is never closed"),
+        )
+        .at(
+            self.at(open, open + 1),
+            format!("no `{closer}` closes this"),
+        )
+        .note(
+            Some(self.here()),
+            format!("YAML was still looking for `,` or `{closer}` here"),
+        )
+        .help(format!("close it on the same line: `{fixed}`"))
+    }
+
+    fn over_indented(&self, key: &str, key_start: usize, by: usize, above: &str) -> Diagnostic {
+        let spaces = if by == 1 { "space" } else { "spaces" };
+        Diagnostic::error(
+            "yaml-syntax",
+            format!("invalid YAML: `{key}` is indented more than `{above}` above it"),
+        )
+        .at(
+            self.at(key_start, key_start + key.len()),
+            format!("{by} {spaces} too far right"),
+        )
+        .help(format!(
+            "fields of one mapping start in the same column: remove {by} {spaces} before `{key}:`"
+        ))
+    }
+
+    /// The note on what the parser was reading when it failed, placed where that started
+    /// (a scalar being scanned says nothing the message does not).
+    fn syntax_context(&self) -> Option<(Location, String)> {
+        let Some((context, Some(c))) = &self.e.context else {
+            return None;
+        };
+        if context == "while scanning a plain scalar" {
+            return None;
+        }
+        let what = match context.as_str() {
+            "while parsing a flow sequence" => "the list `[…]` that starts here".to_string(),
+            "while parsing a flow mapping" => "the mapping `{…}` that starts here".to_string(),
+            "while parsing a block mapping" => "the mapping that starts here".to_string(),
+            "while parsing a block collection" => "the list that starts here".to_string(),
+            "while scanning a quoted scalar" => "the quoted text that starts here".to_string(),
+            other => format!("{} (starts here)", other.trim_start_matches("while ")),
+        };
+        let next = self.yaml_text[*c..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
+        Some((self.at(*c, c + next), format!("in {what}")))
+    }
+
+    /// A value our own deserializers rejected; casualty figures get their own code and hint.
+    fn invalid(&self) -> Diagnostic {
+        let e = self.e;
+        // Messages from our own deserializers put a short hint after "; ".
+        let (msg, label) = match e.detail.split_once("; ") {
+            Some((m, l)) => (m.to_string(), l.to_string()),
+            None => (e.detail.clone(), "invalid value".to_string()),
+        };
+        let last = e.path.rsplit(['.', '[']).next().unwrap_or("");
+        let code = if COUNT_FIELDS.contains(&last) {
+            "invalid-count"
+        } else {
+            "invalid-value"
+        };
+        let message = if e.path.is_empty() {
+            msg
+        } else {
+            format!("{msg} in `{}`", e.path)
+        };
+        let mut d = Diagnostic::error(code, message).at(self.here(), label);
+        if code == "invalid-count"
+            && let Some(written) = e
                 .detail
-                .starts_with("found character that cannot start any token")
-            {
-                Some("quote values that start with `@`, `` ` ``, `%` or `|`")
-            } else if e.detail.starts_with("did not find expected ',' or ']'") {
-                Some("separate list items with `,` and close the list with `]`")
-            } else if e.detail.starts_with("did not find expected ',' or '}'") {
-                Some("separate fields with `,` and close the mapping with `}`")
-            } else if e.detail.starts_with("did not find expected key") {
-                Some("check the indentation of this line against the fields above it")
-            } else if e.detail.starts_with("unknown anchor") {
-                Some(
-                    "`*` starts a YAML alias; quote a value that begins with `*`, e.g. `\"*text\"`",
-                )
-            } else if e.detail.starts_with("found unexpected end of stream") {
-                Some("close the quotes or brackets opened above")
-            } else {
-                None
-            };
-            if let Some(h) = help {
-                d = d.help(h);
-            }
-            d
+                .strip_prefix("invalid casualty figure `")
+                .and_then(|r| r.split_once('`'))
+                .map(|(w, _)| w)
+            && let Some(h) = count_help(written)
+        {
+            d = d.help(h);
         }
-        K::Invalid => {
-            // Messages from our own deserializers put a short hint after "; ".
-            let (msg, label) = match e.detail.split_once("; ") {
-                Some((m, l)) => (m.to_string(), l.to_string()),
-                None => (e.detail.clone(), "invalid value".to_string()),
-            };
-            let last = e.path.rsplit(['.', '[']).next().unwrap_or("");
-            let code = if [
-                "killed",
-                "wounded",
-                "captured",
-                "attackers_killed",
-                "fatalities",
-                "claimed_killed",
-                "claimed_wounded",
-                "claimed_captured",
-                "min",
-                "max",
-            ]
-            .contains(&last)
-            {
-                "invalid-count"
-            } else {
-                "invalid-value"
-            };
-            let message = if e.path.is_empty() {
-                msg
-            } else {
-                format!("{msg} in `{}`", e.path)
-            };
-            let mut d = Diagnostic::error(code, message).at(at(s, end), label);
-            if code == "invalid-count"
-                && let Some(written) = e
-                    .detail
-                    .strip_prefix("invalid casualty figure `")
-                    .and_then(|r| r.split_once('`'))
-                    .map(|(w, _)| w)
-                && let Some(h) = count_help(written)
-            {
-                d = d.help(h);
-            }
-            d
-        }
+        d
+    }
+}
+
+/// Fields that hold a count of people: an invalid value there is an `invalid-count`.
+const COUNT_FIELDS: [&str; 10] = [
+    "killed",
+    "wounded",
+    "captured",
+    "attackers_killed",
+    "fatalities",
+    "claimed_killed",
+    "claimed_wounded",
+    "claimed_captured",
+    "min",
+    "max",
+];
+
+/// A hint for a syntax error, chosen by the parser's message (`detail`) and the character it
+/// stopped at.
+fn syntax_help(detail: &str, ch: Option<char>) -> Option<&'static str> {
+    if detail.starts_with("mapping values are not allowed") {
+        Some("a value that contains `: ` must be quoted, e.g. `title: \"Assault: the aftermath\"`")
+    } else if detail.contains("tab") || ch == Some('\t') {
+        Some("indent YAML with spaces, not tabs")
+    } else if detail.starts_with("found character that cannot start any token") {
+        Some("quote values that start with `@`, `` ` ``, `%` or `|`")
+    } else if detail.starts_with("did not find expected ',' or ']'") {
+        Some("separate list items with `,` and close the list with `]`")
+    } else if detail.starts_with("did not find expected ',' or '}'") {
+        Some("separate fields with `,` and close the mapping with `}`")
+    } else if detail.starts_with("did not find expected key") {
+        Some("check the indentation of this line against the fields above it")
+    } else if detail.starts_with("unknown anchor") {
+        Some("`*` starts a YAML alias; quote a value that begins with `*`, e.g. `\"*text\"`")
+    } else if detail.starts_with("found unexpected end of stream") {
+        Some("close the quotes or brackets opened above")
+    } else {
+        None
     }
 }
 
