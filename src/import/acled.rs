@@ -164,6 +164,60 @@ pub fn import_acled_with(
 ) -> Result<ImportReport, Error> {
     let config = config::load(root, &BuildOptions::default())?;
     let root = config.root.clone();
+    let into_abs = target_dir(&root, into)?;
+    let rel = |p: &Path| p.strip_prefix(&root).unwrap_or(p).to_path_buf();
+
+    // The site as it is: groups to match, and ids defined outside the importer's files.
+    let (sources, _) = crate::load::read_sources(&root)?;
+    let (raw, _) = crate::load::parse(&sources);
+    let matcher = GroupMatcher::new(raw.groups.iter().map(|g| {
+        let stem = &sources.files[g.loc.file].stem;
+        (g.raw.id.clone().unwrap_or_else(|| stem.clone()), &g.raw)
+    }));
+    let own = own_files(&into_abs)?;
+    let own_rel: BTreeSet<String> = own.keys().map(|p| slash(&rel(p))).collect();
+    let elsewhere = defined_elsewhere(&raw, &sources, &own_rel);
+    let mut records = own_records(&own);
+
+    // The hand-written records, validated, to look for rows that repeat one of them.
+    let today = chrono::Local::now().date_naive();
+    let (site, _) = crate::validate::validate(raw, &sources, &config, today);
+    let mut report = ImportReport::default();
+    let hand = HandWritten::new(site.as_ref(), &own_rel, &sources);
+    report.duplicates_unchecked = site.is_none();
+    let rows = read_rows(csv, &config, &matcher, &mut report)?;
+    let known = Known {
+        elsewhere: &elsewhere,
+        hand: &hand,
+        opts,
+    };
+    for (line, inc) in rows {
+        known.merge(line, inc, &mut records, &mut report);
+    }
+
+    // Lay the records out by year and write what changed.
+    let wanted = lay_out(&own, records, &into_abs)?;
+    if !wanted.is_empty() {
+        std::fs::create_dir_all(&into_abs).map_err(|e| Error::io(&into_abs, e))?;
+    }
+    for (path, text) in &wanted {
+        let old = own.get(path).map(|f| f.text.as_str());
+        if old != Some(text.as_str()) {
+            write_file(path, text)?;
+            report.files_written.push(rel(path));
+        }
+    }
+    for path in own.keys() {
+        if !wanted.contains_key(path) {
+            std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
+            report.files_written.push(rel(path));
+        }
+    }
+    Ok(report)
+}
+
+/// `into` made absolute and checked: inside `content/incidents`, lexically and through links.
+fn target_dir(root: &Path, into: &Path) -> Result<PathBuf, Error> {
     let into_abs = config::normalise(&if into.is_absolute() {
         into.to_path_buf()
     } else {
@@ -178,24 +232,24 @@ pub fn import_acled_with(
     }
     // The check above is lexical; a link on the way (`content/incidents/x -> /elsewhere`)
     // must not make the importer read or write outside the site.
-    crate::site_files::SiteDir::new(&root)?
+    crate::site_files::SiteDir::new(root)?
         .resolve(&into_abs)
         .map_err(|d| {
             let mut all = crate::diagnostic::Diagnostics::default();
             all.push(d);
             Error::Invalid(all)
         })?;
-    let rel = |p: &Path| p.strip_prefix(&root).unwrap_or(p).to_path_buf();
+    Ok(into_abs)
+}
 
-    // The site as it is: groups to match, and ids defined outside the importer's files.
-    let (sources, _) = crate::load::read_sources(&root)?;
-    let (raw, _) = crate::load::parse(&sources);
-    let matcher = GroupMatcher::new(raw.groups.iter().map(|g| {
-        let stem = &sources.files[g.loc.file].stem;
-        (g.raw.id.clone().unwrap_or_else(|| stem.clone()), &g.raw)
-    }));
-    let own = own_files(&into_abs)?;
-    let own_rel: BTreeSet<String> = own.keys().map(|p| slash(&rel(p))).collect();
+/// Incident ids defined outside the importer's files (`own_rel`), with the first file (relative
+/// to the root) defining each; rows with these ids are skipped. Files that did not parse count
+/// by the ids they could be read to hold.
+fn defined_elsewhere(
+    raw: &crate::load::RawSite,
+    sources: &crate::load::Sources,
+    own_rel: &BTreeSet<String>,
+) -> HashMap<String, String> {
     let mut elsewhere: HashMap<String, String> = HashMap::new();
     for r in &raw.incidents {
         let f = &sources.files[r.loc.file];
@@ -211,35 +265,54 @@ pub fn import_acled_with(
             }
         }
     }
+    elsewhere
+}
 
-    // Records currently in the importer's files, by id (hand-added ones kept by position).
+/// The key of a record in the importer's files: its id, or for a hand-added record without
+/// one (which `check` rejects, but which is kept all the same) its file and position.
+fn own_key(path: &Path, n: usize, r: &RawIncident) -> String {
+    r.id.clone()
+        .unwrap_or_else(|| format!("\u{0}{}#{n}", path.display()))
+}
+
+/// Records currently in the importer's files, by [`own_key`].
+fn own_records(own: &BTreeMap<PathBuf, OwnFile>) -> BTreeMap<String, RawIncident> {
     let mut records: BTreeMap<String, RawIncident> = BTreeMap::new();
-    for (path, file) in &own {
+    for (path, file) in own {
         for (n, r) in file.incidents.iter().enumerate() {
-            // A hand-added record without an id (which `check` rejects) is kept all the same.
-            let id =
-                r.id.clone()
-                    .unwrap_or_else(|| format!("\u{0}{}#{n}", path.display()));
-            records.insert(id, r.clone());
+            records.insert(own_key(path, n, r), r.clone());
         }
     }
+    records
+}
 
-    // The hand-written records, validated, to look for rows that repeat one of them.
-    let today = chrono::Local::now().date_naive();
-    let (site, _) = crate::validate::validate(raw, &sources, &config, today);
-    let mut report = ImportReport::default();
-    let hand = HandWritten::new(site.as_ref(), &own_rel, &sources);
-    report.duplicates_unchecked = site.is_none();
-    let rows = read_rows(csv, &config, &matcher, &mut report)?;
-    for (line, inc) in rows {
+/// What decides the fate of an imported row besides the importer's own records.
+struct Known<'a> {
+    /// Ids defined outside the importer's files, with their file: such rows are skipped.
+    elsewhere: &'a HashMap<String, String>,
+    /// Hand-written records a new row may repeat.
+    hand: &'a HandWritten<'a>,
+    opts: ImportOptions,
+}
+
+impl Known<'_> {
+    /// Merges one imported row into `records`: skipped, unchanged, updated, held back as a
+    /// possible duplicate, or created; counted in `report`.
+    fn merge(
+        &self,
+        line: u64,
+        inc: RawIncident,
+        records: &mut BTreeMap<String, RawIncident>,
+        report: &mut ImportReport,
+    ) {
         let id = inc.id.clone().unwrap_or_default();
-        if let Some(file) = elsewhere.get(&id) {
+        if let Some(file) = self.elsewhere.get(&id) {
             report.skipped.push(Skipped {
                 line,
                 id,
                 file: file.clone(),
             });
-            continue;
+            return;
         }
         match records.get(&id) {
             Some(old) if same(old, &inc) => report.unchanged += 1,
@@ -248,16 +321,17 @@ pub fn import_acled_with(
                 records.insert(id, inc);
             }
             None => {
-                if let Some((of, file)) = hand.repeated_by(&inc) {
+                let allow = self.opts.allow_duplicates;
+                if let Some((of, file)) = self.hand.repeated_by(&inc) {
                     report.duplicates.push(Duplicate {
                         line,
                         id: id.clone(),
                         of,
                         file,
-                        created: opts.allow_duplicates,
+                        created: allow,
                     });
-                    if !opts.allow_duplicates {
-                        continue;
+                    if !allow {
+                        return;
                     }
                 }
                 report.created += 1;
@@ -265,17 +339,22 @@ pub fn import_acled_with(
             }
         }
     }
+}
 
-    // Lay the records out by year and write what changed.
+/// The text of every file the records belong in, by path: one list per year, sorted by date
+/// and id, in parts of at most [`FILE_BUDGET`] bytes. An undated record stays in the year of
+/// the file it was in.
+fn lay_out(
+    own: &BTreeMap<PathBuf, OwnFile>,
+    records: BTreeMap<String, RawIncident>,
+    into_abs: &Path,
+) -> Result<BTreeMap<PathBuf, String>, Error> {
     let mut by_year: BTreeMap<String, Vec<RawIncident>> = BTreeMap::new();
     let mut home: HashMap<String, String> = HashMap::new();
-    for (path, file) in &own {
+    for (path, file) in own {
         let year = year_of_file(path).unwrap_or_default();
         for (n, r) in file.incidents.iter().enumerate() {
-            let id =
-                r.id.clone()
-                    .unwrap_or_else(|| format!("\u{0}{}#{n}", path.display()));
-            home.insert(id, year.clone());
+            home.insert(own_key(path, n, r), year.clone());
         }
     }
     for (id, r) in records {
@@ -303,23 +382,7 @@ pub fn import_acled_with(
             wanted.insert(into_abs.join(name), text);
         }
     }
-    if !wanted.is_empty() {
-        std::fs::create_dir_all(&into_abs).map_err(|e| Error::io(&into_abs, e))?;
-    }
-    for (path, text) in &wanted {
-        let old = own.get(path).map(|f| f.text.as_str());
-        if old != Some(text.as_str()) {
-            write_file(path, text)?;
-            report.files_written.push(rel(path));
-        }
-    }
-    for path in own.keys() {
-        if !wanted.contains_key(path) {
-            std::fs::remove_file(path).map_err(|e| Error::io(path, e))?;
-            report.files_written.push(rel(path));
-        }
-    }
-    Ok(report)
+    Ok(wanted)
 }
 
 /// The hand-written records (those outside the importer's files) by (country, group), to
