@@ -1060,6 +1060,71 @@ fn read_rows(
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(bytes.as_slice());
+    let (headers, col) = read_header(path, &mut rdr)?;
+
+    let mut taken = Taken::default();
+    for result in rdr.records() {
+        report.rows += 1;
+        let rec = match result {
+            Ok(r) => r,
+            Err(e) => {
+                report.malformed.push(unreadable(&e, &mut lines));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
+        let rec = match without_controls(&rec, &headers) {
+            Some((clean, message)) => {
+                if !message.is_empty() {
+                    report.cleaned.push(RowProblem {
+                        line,
+                        event_id: None,
+                        message,
+                    });
+                }
+                clean
+            }
+            None => rec,
+        };
+        let fields = Fields {
+            rec: &rec,
+            col: &col,
+        };
+        let event_id = fields.get("event_id_cnty");
+        let problem = |message: String| RowProblem {
+            line,
+            event_id: Some(event_id.to_string()).filter(|s| !s.is_empty()),
+            message,
+        };
+        if let Some(message) = misshapen(&rec, headers.len()) {
+            report.malformed.push(problem(message));
+            continue;
+        }
+        match row(&fields, config, groups) {
+            Ok((inc, names)) => {
+                if let Some(first) = taken.take(line, inc, names) {
+                    report.malformed.push(RowProblem {
+                        line,
+                        event_id: Some(event_id.to_string()),
+                        message: format!(
+                            "event id repeats the row on line {first}; this row is left out"
+                        ),
+                    });
+                }
+            }
+            Err(problems) => report.malformed.push(problem(problems.join("; "))),
+        }
+    }
+    report.unmatched_actors = taken.unmatched_actors();
+    Ok(taken.out)
+}
+
+/// The header's names (trimmed, lower case, without a byte-order mark) and where each column
+/// the importer reads is; an error when a required column is missing.
+fn read_header(
+    path: &Path,
+    rdr: &mut csv::Reader<&[u8]>,
+) -> Result<(Vec<String>, HashMap<&'static str, usize>), Error> {
     let headers = rdr
         .headers()
         .map_err(|e| Error::Input(format!("{}: cannot read the header: {e}", path.display())))?;
@@ -1086,108 +1151,83 @@ fn read_rows(
             }
         )));
     }
+    Ok((headers, col))
+}
 
-    let mut out = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
-    let mut unmatched: BTreeMap<String, usize> = BTreeMap::new();
-    for result in rdr.records() {
-        let rec = match result {
-            Ok(r) => r,
-            Err(e) => {
-                report.rows += 1;
-                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
-                let message = match e.kind() {
-                    csv::ErrorKind::Utf8 { err, .. } => format!(
-                        "field {} is not UTF-8 text; save the file as UTF-8",
-                        err.field() + 1
-                    ),
-                    _ => format!("unreadable row: {e}"),
-                };
-                report.malformed.push(RowProblem {
-                    line,
-                    event_id: None,
-                    message,
-                });
-                continue;
-            }
-        };
-        report.rows += 1;
-        let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
-        let rec = match without_controls(&rec, &headers) {
-            Some((clean, message)) => {
-                if !message.is_empty() {
-                    report.cleaned.push(RowProblem {
-                        line,
-                        event_id: None,
-                        message,
-                    });
-                }
-                clean
-            }
-            None => rec,
-        };
-        let fields = Fields {
-            rec: &rec,
-            col: &col,
-        };
-        let get = |c: &str| fields.get(c);
-        if rec.as_slice().len() > MAX_ROW_BYTES {
-            report.malformed.push(RowProblem {
-                line,
-                event_id: Some(get("event_id_cnty").to_string()).filter(|s| !s.is_empty()),
-                message: format!(
-                    "the row is {} bytes; rows of at most {} bytes are imported",
-                    rec.as_slice().len(),
-                    MAX_ROW_BYTES
-                ),
-            });
-            continue;
-        }
-        if rec.len() != headers.len() {
-            report.malformed.push(RowProblem {
-                line,
-                event_id: Some(get("event_id_cnty").to_string()).filter(|s| !s.is_empty()),
-                message: format!(
-                    "{} fields where the header has {}",
-                    rec.len(),
-                    headers.len()
-                ),
-            });
-            continue;
-        }
-        match row(&fields, config, groups) {
-            Ok((inc, names)) => {
-                let id = inc.id.clone().unwrap_or_default();
-                if let Some(first) = seen.get(&id) {
-                    report.malformed.push(RowProblem {
-                        line,
-                        event_id: Some(get("event_id_cnty").to_string()),
-                        message: format!(
-                            "event id repeats the row on line {first}; this row is left out"
-                        ),
-                    });
-                    continue;
-                }
-                seen.insert(id, line);
-                for n in names {
-                    *unmatched.entry(n).or_default() += 1;
-                }
-                out.push((line, inc));
-            }
-            Err(problems) => report.malformed.push(RowProblem {
-                line,
-                event_id: Some(get("event_id_cnty").to_string()).filter(|s| !s.is_empty()),
-                message: problems.join("; "),
-            }),
-        }
+/// The problem of a row the CSV reader could not read (bad quoting, bytes that are not UTF-8).
+fn unreadable(e: &csv::Error, lines: &mut LineCounter<'_>) -> RowProblem {
+    let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+    let message = match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "field {} is not UTF-8 text; save the file as UTF-8",
+            err.field() + 1
+        ),
+        _ => format!("unreadable row: {e}"),
+    };
+    RowProblem {
+        line,
+        event_id: None,
+        message,
     }
-    let mut unmatched: Vec<UnmatchedActor> = unmatched
-        .into_iter()
-        .map(|(name, rows)| UnmatchedActor { name, rows })
-        .collect();
-    unmatched.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.name.cmp(&b.name)));
-    report.unmatched_actors = unmatched;
-    Ok(out)
+}
+
+/// Why a row is not read at all: too big to be a record, or not as many fields as the header.
+fn misshapen(rec: &csv::StringRecord, header_len: usize) -> Option<String> {
+    if rec.as_slice().len() > MAX_ROW_BYTES {
+        return Some(format!(
+            "the row is {} bytes; rows of at most {} bytes are imported",
+            rec.as_slice().len(),
+            MAX_ROW_BYTES
+        ));
+    }
+    if rec.len() != header_len {
+        return Some(format!(
+            "{} fields where the header has {}",
+            rec.len(),
+            header_len
+        ));
+    }
+    None
+}
+
+/// The rows read so far: records with their line, the line of each id, and how many rows
+/// named each actor no group matched.
+#[derive(Default)]
+struct Taken {
+    out: Vec<(u64, RawIncident)>,
+    seen: HashMap<String, u64>,
+    unmatched: BTreeMap<String, usize>,
+}
+
+impl Taken {
+    /// Keeps a converted row, unless its id was read before: then the line of the first row
+    /// with it (the later row is left out, not merged, since either may be the mistake).
+    fn take(&mut self, line: u64, inc: RawIncident, names: Vec<String>) -> Option<u64> {
+        let id = inc.id.clone().unwrap_or_default();
+        if let Some(first) = self.seen.get(&id) {
+            return Some(*first);
+        }
+        self.seen.insert(id, line);
+        for n in names {
+            *self.unmatched.entry(n).or_default() += 1;
+        }
+        self.out.push((line, inc));
+        None
+    }
+
+    /// The unmatched actor names, most frequent first, then by name.
+    fn unmatched_actors(&self) -> Vec<UnmatchedActor> {
+        let mut unmatched: Vec<UnmatchedActor> = self
+            .unmatched
+            .iter()
+            .map(|(name, rows)| UnmatchedActor {
+                name: name.clone(),
+                rows: *rows,
+            })
+            .collect();
+        unmatched.sort_by(|a, b| b.rows.cmp(&a.rows).then_with(|| a.name.cmp(&b.name)));
+        unmatched
+    }
 }
 
 /// The row without control characters, and what was removed (empty when only carriage
