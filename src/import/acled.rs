@@ -1365,33 +1365,13 @@ fn row(
     groups: &GroupMatcher,
 ) -> Result<(RawIncident, Vec<String>), Vec<String>> {
     let get = |c: &str| fields.get(c);
+    // Every column is checked before giving up, so one message lists all of a row's problems.
     let mut problems = Vec::new();
     let event_id = get("event_id_cnty");
     if event_id.is_empty() || record_id(event_id) == ID_PREFIX.trim_end_matches('-') {
         problems.push("no `event_id_cnty`".to_string());
     }
-    let precision = match get("time_precision") {
-        "" | "1" => Some(1),
-        "2" => Some(2),
-        "3" => Some(3),
-        other => {
-            problems.push(format!("`time_precision` is `{other}`, expected 1, 2 or 3"));
-            None
-        }
-    };
-    let date = match parse_date(get("event_date")) {
-        Some((y, m, d)) => match precision {
-            Some(1) => Some(format!("{y:04}-{m:02}-{d:02}")),
-            _ => Some(format!("{y:04}-{m:02}")),
-        },
-        None => {
-            problems.push(format!(
-                "`event_date` `{}` is not a date",
-                get("event_date")
-            ));
-            None
-        }
-    };
+    let date = row_date(fields, &mut problems);
     let country = country_code(get("iso"), get("country"));
     if country.is_none() {
         problems.push(format!(
@@ -1400,28 +1380,7 @@ fn row(
             get("country")
         ));
     }
-    let coord = |c: &str, limit: f64| -> Option<Option<f64>> {
-        let v = get(c);
-        if v.is_empty() {
-            return Some(None);
-        }
-        v.parse::<f64>()
-            .ok()
-            .filter(|x| x.is_finite() && x.abs() <= limit)
-            .map(Some)
-    };
-    let (lat, lon) = match (coord("latitude", 90.0), coord("longitude", 180.0)) {
-        (Some(Some(a)), Some(Some(b))) => (Some(a), Some(b)),
-        (Some(None), Some(None)) => (None, None),
-        _ => {
-            problems.push(format!(
-                "coordinates `{}`, `{}` are not a latitude and longitude",
-                get("latitude"),
-                get("longitude")
-            ));
-            (None, None)
-        }
-    };
+    let (lat, lon) = row_coordinates(fields, &mut problems);
     let fatalities = match get("fatalities") {
         "" => None,
         f => match f.parse::<u32>() {
@@ -1436,9 +1395,9 @@ fn row(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let country = country.unwrap_or_default();
     if let Some(own) = own {
         let date = own.date.clone().or(date);
-        let country = country.unwrap_or_default();
         return Ok(own.into_record(
             fields,
             config,
@@ -1452,12 +1411,88 @@ fn row(
             fatalities,
         ));
     }
+    Ok(acled_record(
+        fields,
+        config,
+        groups,
+        Place {
+            country,
+            date,
+            lat,
+            lon,
+        },
+        fatalities,
+    ))
+}
+
+/// The record's date from `event_date`, to the day or (for a week or a month in
+/// `time_precision`) to the month.
+fn row_date(fields: &Fields<'_>, problems: &mut Vec<String>) -> Option<String> {
+    let precision = match fields.get("time_precision") {
+        "" | "1" => Some(1),
+        "2" => Some(2),
+        "3" => Some(3),
+        other => {
+            problems.push(format!("`time_precision` is `{other}`, expected 1, 2 or 3"));
+            None
+        }
+    };
+    match parse_date(fields.get("event_date")) {
+        Some((y, m, d)) => match precision {
+            Some(1) => Some(format!("{y:04}-{m:02}-{d:02}")),
+            _ => Some(format!("{y:04}-{m:02}")),
+        },
+        None => {
+            problems.push(format!(
+                "`event_date` `{}` is not a date",
+                fields.get("event_date")
+            ));
+            None
+        }
+    }
+}
+
+/// `latitude` and `longitude`: both or neither, each a finite number within its range.
+fn row_coordinates(fields: &Fields<'_>, problems: &mut Vec<String>) -> (Option<f64>, Option<f64>) {
+    let get = |c: &str| fields.get(c);
+    let coord = |c: &str, limit: f64| -> Option<Option<f64>> {
+        let v = get(c);
+        if v.is_empty() {
+            return Some(None);
+        }
+        v.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && x.abs() <= limit)
+            .map(Some)
+    };
+    match (coord("latitude", 90.0), coord("longitude", 180.0)) {
+        (Some(Some(a)), Some(Some(b))) => (Some(a), Some(b)),
+        (Some(None), Some(None)) => (None, None),
+        _ => {
+            problems.push(format!(
+                "coordinates `{}`, `{}` are not a latitude and longitude",
+                get("latitude"),
+                get("longitude")
+            ));
+            (None, None)
+        }
+    }
+}
+
+/// The group ids of a genuine ACLED row's perpetrators (`actor1`, `assoc_actor_1`), and the
+/// names no group matched, each once in the order read.
+fn perpetrators(fields: &Fields<'_>, groups: &GroupMatcher) -> (Vec<String>, Vec<String>) {
     let mut ids: Vec<String> = Vec::new();
     let mut unmatched: Vec<String> = Vec::new();
     // Actor 1 and its associates are the reported perpetrators; actor 2 and its associates
-    // are who they acted against: targets (below), never groups of the record.
+    // are who they acted against: targets (see `acled_targets`), never groups of the record.
     for c in ["actor1", "assoc_actor_1"] {
-        for name in get(c).split(';').map(str::trim).filter(|n| !n.is_empty()) {
+        for name in fields
+            .get(c)
+            .split(';')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
             match groups.find(name) {
                 Some(g) => {
                     if !ids.iter().any(|x| x == g) {
@@ -1472,17 +1507,24 @@ fn row(
             }
         }
     }
+    (ids, unmatched)
+}
+
+/// The record of a genuine ACLED row (one without briefwerk's `id=` tag), whose checked
+/// columns are in `at`; with the actor names no group matched.
+fn acled_record(
+    fields: &Fields<'_>,
+    config: &Config,
+    groups: &GroupMatcher,
+    at: Place<'_>,
+    fatalities: Option<RawCount>,
+) -> (RawIncident, Vec<String>) {
+    let get = |c: &str| fields.get(c);
+    let event_id = get("event_id_cnty");
+    let (ids, unmatched) = perpetrators(fields, groups);
     // ACLED codes reported perpetrators, not claims: every imported tie is `suspected`, never
     // the `unattributed` that `check` rejects on a named group.
     let attribution = (!ids.is_empty()).then(|| "suspected".to_string());
-    let targets = acled_targets(fields, groups);
-    let place = Some(get("location").to_string())
-        .filter(|s| !s.is_empty())
-        .or_else(|| Some(get("admin3").to_string()).filter(|s| !s.is_empty()));
-    let admin1 = Some(get("admin1").to_string()).filter(|s| !s.is_empty());
-    let admin2 = Some(get("admin2").to_string()).filter(|s| !s.is_empty());
-    let country = country.unwrap_or_default();
-    let title = default_title(fields, country);
     let source = get("source");
     let source_title = if source.is_empty() {
         format!("ACLED event {event_id}")
@@ -1491,28 +1533,15 @@ fn row(
     };
     let inc = RawIncident {
         id: Some(record_id(event_id)),
-        title: Some(title),
-        date: date.map(Text),
+        title: Some(default_title(fields, at.country)),
+        date: at.date.clone().map(Text),
         end_date: None,
-        location: Some(RawLocation {
-            precision: written_precision(
-                place_precision(get("geo_precision")),
-                lat.is_some(),
-                place.is_some(),
-                admin1.is_some(),
-            ),
-            place,
-            admin1,
-            admin2,
-            country: Some(country.to_string()),
-            lat,
-            lon,
-        }),
+        location: Some(acled_location(fields, &at)),
         groups: ids.into_iter().map(RawGroupRef::Id).collect(),
         attribution,
         claims: None,
         event_type: event_type(config, get("event_type"), get("sub_event_type")),
-        targets,
+        targets: acled_targets(fields, groups),
         // ACLED's `fatalities` counts every death, attackers included: it is never the
         // victims' figure (`killed`), only the not-separated `fatalities`.
         casualties: fatalities.map(|f| RawCasualties {
@@ -1535,7 +1564,32 @@ fn row(
         draft: false,
         body: None,
     };
-    Ok((inc, unmatched))
+    (inc, unmatched)
+}
+
+/// The location of a genuine ACLED row: `location` (else `admin3`) as the place, `admin1`,
+/// `admin2`, and a precision from `geo_precision` only where it says more than the rest.
+fn acled_location(fields: &Fields<'_>, at: &Place<'_>) -> RawLocation {
+    let get = |c: &str| fields.get(c);
+    let place = Some(get("location").to_string())
+        .filter(|s| !s.is_empty())
+        .or_else(|| Some(get("admin3").to_string()).filter(|s| !s.is_empty()));
+    let admin1 = Some(get("admin1").to_string()).filter(|s| !s.is_empty());
+    let admin2 = Some(get("admin2").to_string()).filter(|s| !s.is_empty());
+    RawLocation {
+        precision: written_precision(
+            place_precision(get("geo_precision")),
+            at.lat.is_some(),
+            place.is_some(),
+            admin1.is_some(),
+        ),
+        place,
+        admin1,
+        admin2,
+        country: Some(at.country.to_string()),
+        lat: at.lat,
+        lon: at.lon,
+    }
 }
 
 /// The targets of a genuine ACLED row: `actor2` with the kind of its `inter2` code, then each
