@@ -172,26 +172,10 @@ pub fn load(root: &Path, opts: &BuildOptions) -> Result<Config, Error> {
 /// Parses the text of `site.yaml` (separate from [`load`] so tests need no files).
 pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Error> {
     let root = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let raw: RawConfig = yaml::from_str(text).map_err(|e| syntax_error(text, &e))?;
+    let at = |key: &'static str| value_at(text, key);
+    // Every setting is checked before giving up, so one run reports all of the file's problems.
     let mut diags = Diagnostics::default();
-    let raw: RawConfig = match yaml::from_str(text) {
-        Ok(r) => r,
-        Err(e) => {
-            let off = e.offset.unwrap_or(0);
-            let end = word_end(text, off);
-            let mut d = Diagnostic::error("config", format!("invalid site.yaml: {}", e.message))
-                .at(Location::new("site.yaml", text, off, end), "here");
-            if let Some(h) = crate::diagnostic::unknown_field_help(&e.message) {
-                d = d.help(h);
-            }
-            diags.push(d);
-            return Err(Error::Invalid(diags));
-        }
-    };
-    let at = |key: &'static str| {
-        let (s, e) =
-            yaml::locate(text, &[yaml::Seg::Key(key)], yaml::Part::Value).unwrap_or((0, 0));
-        Location::new("site.yaml", text, s, e)
-    };
 
     let title = raw.title.unwrap_or_default();
     if title.trim().is_empty() {
@@ -234,65 +218,12 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
             "a theme name is a folder under themes/: [a-z0-9-]+",
         ));
     }
-    let event_types = match raw.event_types {
-        Some(list) => list
-            .into_iter()
-            .map(|e| EventType {
-                id: e.id,
-                label: e.label,
-            })
-            .collect(),
-        None => DEFAULT_EVENT_TYPES
-            .iter()
-            .map(|(i, l)| EventType {
-                id: (*i).to_string(),
-                label: (*l).to_string(),
-            })
-            .collect(),
-    };
+    let event_types = event_types(raw.event_types);
     let output_rel = raw.output_dir.unwrap_or_else(|| "public".to_string());
-    let written = match &opts.output {
-        Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
-        None => root.join(&output_rel),
-    };
-    // Every guard looks at real paths: an `output_dir` that is a symlink to `content/`, or a
-    // root reached through a symlink, must not slip past a comparison of spellings.
-    let resolved = crate::site_files::real_path(&written);
-    let output_dir = resolved
-        .as_ref()
-        .map_or_else(|_| normalise(&written), Clone::clone);
-    let checked = match &resolved {
-        Ok(out) => check_output_dir(&root, out),
-        Err(e) => Err(format!("it cannot be resolved: {e}")),
-    };
-    if let Err(msg) = checked {
-        let d = Diagnostic::error(
-            "unsafe-output",
-            format!("refusing to build into `{}`: {msg}", output_dir.display()),
-        );
-        diags.push(if opts.output.is_some() {
-            d
-        } else {
-            d.at(at("output_dir"), "unsafe output directory")
-        });
-    }
+    let output_dir = output_dir(&root, &output_rel, opts, text, &mut diags);
     let data_cutoff = raw
         .data_cutoff
-        .and_then(|t| match PartialDate::parse(&t.0) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                let label = match e {
-                    DateError::Format => "expected YYYY, YYYY-MM or YYYY-MM-DD",
-                    DateError::NoSuchDate => "no such day in the calendar",
-                };
-                diags.push(
-                    Diagnostic::error("config", format!("invalid `data_cutoff` `{}`", t.0))
-                        .at(at("data_cutoff"), label)
-                        .help("e.g. `data_cutoff: 2017-06-30`"),
-                );
-                None
-            }
-        });
+        .and_then(|t| data_cutoff(&t.0, text, &mut diags));
     if diags.has_errors() {
         return Err(Error::Invalid(diags));
     }
@@ -318,6 +249,105 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
         feed_entries: raw.feed_entries.unwrap_or(DEFAULT_FEED_ENTRIES).max(1),
         data_cutoff,
     })
+}
+
+/// `site.yaml` is not YAML of the expected shape: the parser's message, at the word it
+/// stopped at.
+fn syntax_error(text: &str, e: &yaml::YamlError) -> Error {
+    let off = e.offset.unwrap_or(0);
+    let end = word_end(text, off);
+    let mut d = Diagnostic::error("config", format!("invalid site.yaml: {}", e.message))
+        .at(Location::new("site.yaml", text, off, end), "here");
+    if let Some(h) = crate::diagnostic::unknown_field_help(&e.message) {
+        d = d.help(h);
+    }
+    let mut diags = Diagnostics::default();
+    diags.push(d);
+    Error::Invalid(diags)
+}
+
+/// Where the value of top-level `key` is in `site.yaml` (the file's start when it is absent).
+fn value_at(text: &str, key: &'static str) -> Location {
+    let (s, e) = yaml::locate(text, &[yaml::Seg::Key(key)], yaml::Part::Value).unwrap_or((0, 0));
+    Location::new("site.yaml", text, s, e)
+}
+
+/// The site's event types, or the built-in list when `site.yaml` gives none.
+fn event_types(raw: Option<Vec<RawEventType>>) -> Vec<EventType> {
+    match raw {
+        Some(list) => list
+            .into_iter()
+            .map(|e| EventType {
+                id: e.id,
+                label: e.label,
+            })
+            .collect(),
+        None => DEFAULT_EVENT_TYPES
+            .iter()
+            .map(|(i, l)| EventType {
+                id: (*i).to_string(),
+                label: (*l).to_string(),
+            })
+            .collect(),
+    }
+}
+
+/// The real path of the output folder (`--output`, else `output_dir` under the root); an
+/// `unsafe-output` error, at `output_dir:` in `site.yaml` (`text`) unless the folder came from
+/// the command line, when building there could harm the site.
+fn output_dir(
+    root: &Path,
+    output_rel: &str,
+    opts: &BuildOptions,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> PathBuf {
+    let written = match &opts.output {
+        Some(o) => std::path::absolute(o).unwrap_or_else(|_| o.clone()),
+        None => root.join(output_rel),
+    };
+    // Every guard looks at real paths: an `output_dir` that is a symlink to `content/`, or a
+    // root reached through a symlink, must not slip past a comparison of spellings.
+    let resolved = crate::site_files::real_path(&written);
+    let output_dir = resolved
+        .as_ref()
+        .map_or_else(|_| normalise(&written), Clone::clone);
+    let checked = match &resolved {
+        Ok(out) => check_output_dir(root, out),
+        Err(e) => Err(format!("it cannot be resolved: {e}")),
+    };
+    if let Err(msg) = checked {
+        let d = Diagnostic::error(
+            "unsafe-output",
+            format!("refusing to build into `{}`: {msg}", output_dir.display()),
+        );
+        diags.push(if opts.output.is_some() {
+            d
+        } else {
+            d.at(value_at(text, "output_dir"), "unsafe output directory")
+        });
+    }
+    output_dir
+}
+
+/// `data_cutoff` (`written`) as a date; an error at its value in `site.yaml` (`text`) when it
+/// is not one.
+fn data_cutoff(written: &str, text: &str, diags: &mut Diagnostics) -> Option<PartialDate> {
+    match PartialDate::parse(written) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            let label = match e {
+                DateError::Format => "expected YYYY, YYYY-MM or YYYY-MM-DD",
+                DateError::NoSuchDate => "no such day in the calendar",
+            };
+            diags.push(
+                Diagnostic::error("config", format!("invalid `data_cutoff` `{written}`"))
+                    .at(value_at(text, "data_cutoff"), label)
+                    .help("e.g. `data_cutoff: 2017-06-30`"),
+            );
+            None
+        }
+    }
 }
 
 fn word_end(text: &str, off: usize) -> usize {
