@@ -1,6 +1,7 @@
 //! `site.yaml`: read once, checked, and resolved into a [`Config`] that every later stage
 //! borrows. Command-line overrides are applied here and nowhere else.
 
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
@@ -8,6 +9,7 @@ use serde::Deserialize;
 use crate::content::date::{DateError, PartialDate};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::error::Error;
+use crate::locale::Lang;
 use crate::yaml;
 
 /// Options given on the command line (or by a test) for one build.
@@ -44,6 +46,8 @@ struct RawConfig {
     description: Option<String>,
     base_url: Option<String>,
     language: Option<String>,
+    languages: Option<Vec<String>>,
+    language_settings: Option<BTreeMap<String, RawLanguageSettings>>,
     theme: Option<String>,
     output_dir: Option<String>,
     paginate_by: Option<usize>,
@@ -60,6 +64,13 @@ struct RawConfig {
 struct RawEventType {
     id: String,
     label: String,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLanguageSettings {
+    title: Option<String>,
+    description: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -90,8 +101,13 @@ pub struct Config {
     pub base_url: String,
     /// Path part of the base URL, starting and ending with `/` (e.g. `/sahel/`).
     pub base_path: String,
-    /// BCP 47 language tag.
+    /// The default language's BCP 47 tag, in canonical case (`languages[0]`).
     pub language: String,
+    /// The languages the site publishes in, the default first (at the site root; the
+    /// others under `/<tag>/`). One entry unless `languages:` lists several.
+    pub languages: Vec<Lang>,
+    /// Title and description per language tag, where `language_settings:` gives them.
+    pub language_settings: BTreeMap<String, LanguageSettings>,
     /// Theme name under `themes/`.
     pub theme: String,
     /// Absolute output directory.
@@ -115,6 +131,15 @@ pub struct Config {
     pub data_cutoff: Option<PartialDate>,
 }
 
+/// What one language of a multilingual site says differently from the default.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LanguageSettings {
+    /// The site title in that language.
+    pub title: Option<String>,
+    /// The one-line description in that language.
+    pub description: Option<String>,
+}
+
 /// Entries per Atom feed when `feed_entries` is not set.
 pub const DEFAULT_FEED_ENTRIES: usize = 50;
 
@@ -132,6 +157,32 @@ pub const DEFAULT_EVENT_TYPES: &[(&str, &str)] = &[
 ];
 
 impl Config {
+    /// The default language (the first of `languages`).
+    pub fn default_language(&self) -> &Lang {
+        &self.languages[0]
+    }
+
+    /// Whether the site publishes in more than one language.
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The site title in `lang` (its `language_settings` title, else the default one).
+    pub fn title_in(&self, lang: &Lang) -> &str {
+        self.language_settings
+            .get(lang.tag())
+            .and_then(|s| s.title.as_deref())
+            .unwrap_or(&self.title)
+    }
+
+    /// The site description in `lang` (its `language_settings` one, else the default one).
+    pub fn description_in(&self, lang: &Lang) -> &str {
+        self.language_settings
+            .get(lang.tag())
+            .and_then(|s| s.description.as_deref())
+            .unwrap_or(&self.description)
+    }
+
     /// The label of an event type id.
     pub fn event_label(&self, id: &str) -> Option<&str> {
         self.event_types
@@ -224,6 +275,8 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
     let data_cutoff = raw
         .data_cutoff
         .and_then(|t| data_cutoff(&t.0, text, &mut diags));
+    let languages = languages(raw.language, raw.languages, text, &mut diags);
+    let language_settings = language_settings(raw.language_settings, &languages, text, &mut diags);
     if diags.has_errors() {
         return Err(Error::Invalid(diags));
     }
@@ -233,7 +286,9 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
         description: raw.description.unwrap_or_default(),
         base_url,
         base_path,
-        language: raw.language.unwrap_or_else(|| "en".to_string()),
+        language: languages[0].tag().to_string(),
+        languages,
+        language_settings,
         theme,
         output_dir,
         paginate_by,
@@ -249,6 +304,117 @@ pub fn parse(root: &Path, text: &str, opts: &BuildOptions) -> Result<Config, Err
         feed_entries: raw.feed_entries.unwrap_or(DEFAULT_FEED_ENTRIES).max(1),
         data_cutoff,
     })
+}
+
+/// The site's languages, default first: `languages:`, else `language:`, else English. A
+/// tag that is not BCP 47, a repeated language, or a `language:` that is not the first of
+/// `languages:` is an error at its place in `site.yaml`.
+fn languages(
+    language: Option<String>,
+    list: Option<Vec<String>>,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Vec<Lang> {
+    let item_at = |i: usize| {
+        let path = [yaml::Seg::Key("languages"), yaml::Seg::Index(i)];
+        let (s, e) = yaml::locate(text, &path, yaml::Part::Value).unwrap_or((0, 0));
+        Location::new("site.yaml", text, s, e)
+    };
+    let mut out: Vec<Lang> = Vec::new();
+    let parsed = |tag: &str, at: Location, diags: &mut Diagnostics| match Lang::parse(tag) {
+        Ok(l) => Some(l),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("config", e.to_string())
+                    .at(at, "expected a BCP 47 language tag")
+                    .help("e.g. `en`, `fr`, `ar` or `ar-MA`"),
+            );
+            None
+        }
+    };
+    match list {
+        Some(list) if list.is_empty() => diags.push(
+            Diagnostic::error("config", "`languages` is empty")
+                .at(value_at(text, "languages"), "no language")
+                .help("list at least one, the default first: `languages: [en, fr]`"),
+        ),
+        Some(list) => {
+            for (i, tag) in list.iter().enumerate() {
+                let Some(l) = parsed(tag, item_at(i), diags) else {
+                    continue;
+                };
+                if out.iter().any(|o| o.tag() == l.tag()) {
+                    diags.push(
+                        Diagnostic::error(
+                            "config",
+                            format!("`{}` is listed twice in `languages`", l.tag()),
+                        )
+                        .at(item_at(i), "repeated"),
+                    );
+                } else {
+                    out.push(l);
+                }
+            }
+            if let (Some(one), Some(first)) = (&language, out.first())
+                && Lang::parse(one).map_or(true, |l| l.tag() != first.tag())
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "config",
+                        format!(
+                            "`language: {one}` is not the first of `languages` ({})",
+                            first.tag()
+                        ),
+                    )
+                    .at(value_at(text, "language"), "disagrees with `languages`")
+                    .help("remove `language:`; the first of `languages` is the default"),
+                );
+            }
+        }
+        None => {
+            let tag = language.as_deref().unwrap_or("en");
+            out.extend(parsed(tag, value_at(text, "language"), diags));
+        }
+    }
+    if out.is_empty() {
+        out.push(Lang::parse("en").expect("`en` is a language tag"));
+    }
+    out
+}
+
+/// `language_settings:` by tag; a key that is not one of the site's languages is an error.
+fn language_settings(
+    raw: Option<BTreeMap<String, RawLanguageSettings>>,
+    languages: &[Lang],
+    text: &str,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, LanguageSettings> {
+    let mut out = BTreeMap::new();
+    for (key, s) in raw.unwrap_or_default() {
+        let lang = Lang::parse(&key)
+            .ok()
+            .filter(|l| languages.iter().any(|k| k == l));
+        let Some(lang) = lang else {
+            let tags: Vec<&str> = languages.iter().map(Lang::tag).collect();
+            diags.push(
+                Diagnostic::error(
+                    "config",
+                    format!("`language_settings` names `{key}`, which is not in `languages`"),
+                )
+                .at(value_at(text, "language_settings"), "unknown language")
+                .help(format!("the site's languages are: {}", tags.join(", "))),
+            );
+            continue;
+        };
+        out.insert(
+            lang.tag().to_string(),
+            LanguageSettings {
+                title: s.title,
+                description: s.description,
+            },
+        );
+    }
+    out
 }
 
 /// `site.yaml` is not YAML of the expected shape: the parser's message, at the word it
@@ -464,6 +630,45 @@ mod tests {
 
     fn cfg(text: &str) -> Result<Config, Error> {
         parse(Path::new("/tmp/site"), text, &BuildOptions::default())
+    }
+
+    #[test]
+    fn languages_default_first_with_settings() {
+        let c = cfg("title: T\n").unwrap();
+        assert_eq!(c.language, "en");
+        assert!(!c.is_multilingual());
+        let c = cfg("title: T\nlanguage: FR\n").unwrap();
+        assert_eq!(c.language, "fr");
+        let c = cfg(
+            "title: T\nlanguages: [fr, en, ar-ma]\nlanguage_settings:\n  ar-MA: {title: عنوان}\n",
+        )
+        .unwrap();
+        let tags: Vec<&str> = c.languages.iter().map(Lang::tag).collect();
+        assert_eq!(tags, ["fr", "en", "ar-MA"]);
+        assert_eq!(c.language, "fr");
+        assert_eq!(c.title_in(&c.languages[2]), "عنوان");
+        assert_eq!(c.title_in(&c.languages[1]), "T");
+    }
+
+    #[test]
+    fn every_language_mistake_is_reported_where_written() {
+        let text = "title: T\nlanguage: de\nlanguages:\n  - en\n  - fr_FR\n  - en\n  - und\nlanguage_settings:\n  es: {title: X}\n";
+        let Err(Error::Invalid(d)) = cfg(text) else {
+            panic!()
+        };
+        let lines: Vec<(usize, &str)> =
+            d.0.iter()
+                .map(|d| (d.location.as_ref().unwrap().start.line, d.message.as_str()))
+                .collect();
+        assert_eq!(lines.len(), 5, "{lines:?}");
+        assert!(lines[0].0 == 5 && lines[0].1.contains("fr-FR"), "{lines:?}");
+        assert!(lines[1].0 == 6 && lines[1].1.contains("twice"), "{lines:?}");
+        assert!(lines[2].0 == 7 && lines[2].1.contains("und"), "{lines:?}");
+        assert!(
+            lines[3].0 == 2 && lines[3].1.contains("not the first"),
+            "{lines:?}"
+        );
+        assert!(lines[4].0 == 9 && lines[4].1.contains("`es`"), "{lines:?}");
     }
 
     #[test]
