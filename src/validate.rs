@@ -104,6 +104,7 @@ pub fn validate(
             pages,
             home,
             assessments,
+            translations: Default::default(),
         }),
         diags,
     )

@@ -8,14 +8,16 @@ pub mod country;
 pub mod date;
 pub mod frontmatter;
 pub mod raw;
+pub mod translation;
 
 use serde::Serialize;
 
 pub use count::{Count, Tally, Trend};
 pub use date::{PartialDate, Precision};
+pub use translation::{RecordKind, Translation, Translations};
 
 /// Where a record came from, for diagnostics found after validation (e.g. `@` links).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Origin {
     /// Index of the file in the loaded sources.
     pub file: usize,
@@ -759,6 +761,8 @@ pub struct Site {
     pub home: Option<Page>,
     /// Analysts' monthly assessments, by country then month.
     pub assessments: Vec<Assessment>,
+    /// Records' words in the site's other languages.
+    pub translations: Translations,
 }
 
 impl Site {

@@ -1,0 +1,72 @@
+//! Translations of records (issue 17): the words of a record in another of the site's
+//! languages, read from a file beside the record (`<id>.fr.md`). A translation holds words
+//! only — never dates, figures, groups, places' coordinates or attribution — so a record's
+//! facts are written once and every language site shows the same facts.
+//!
+//! Built by `validate` from translation files; read by `render` for each language site.
+//! Holds no fallbacks: a missing translation or field is `None`, and the renderer decides
+//! what a reader sees then (the default language's words, marked).
+
+use std::collections::BTreeMap;
+
+/// Which kind of record a translation belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RecordKind {
+    /// An incident (`content/incidents/`).
+    Incident,
+    /// An armed group's profile (`content/groups/`).
+    Group,
+    /// A briefing (`content/briefings/`).
+    Briefing,
+    /// A free page (`content/pages/`).
+    Page,
+    /// The home page's introduction (`content/_index.md`, id `_index`).
+    Home,
+}
+
+/// One record's words in one language. Every field is optional: what is absent is shown
+/// in the default language.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Translation {
+    /// The translation file, relative to the site root, `/`-separated (for diagnostics and
+    /// the "stale translation" check).
+    pub path: String,
+    /// Headline (incident, briefing, page) or full name (group).
+    pub title: Option<String>,
+    /// One-paragraph summary (incident, briefing).
+    pub summary: Option<String>,
+    /// `location.place` of an incident.
+    pub place: Option<String>,
+    /// A group's short name.
+    pub short_name: Option<String>,
+    /// A group's other names.
+    pub aliases: Option<Vec<String>>,
+    /// A group's leaders' roles, by the leader's position in the record's `leaders`.
+    pub leader_roles: BTreeMap<usize, String>,
+    /// Target descriptions of an incident, by the target's position in `targets`.
+    pub targets: BTreeMap<usize, String>,
+    /// The Markdown body (empty when the translation has none).
+    pub body: String,
+    /// Index of the file in the loaded sources, and the body's byte offset in it (as
+    /// `Origin` for records).
+    pub origin: super::Origin,
+}
+
+/// Every translation of the site: by record, then by language tag (`fr`, `ar-MA`).
+#[derive(Debug, Clone, Default)]
+pub struct Translations(pub BTreeMap<(RecordKind, String), BTreeMap<String, Translation>>);
+
+impl Translations {
+    /// The translation of record `id` of `kind` into language `tag`, if there is one.
+    pub fn get(&self, kind: RecordKind, id: &str, tag: &str) -> Option<&Translation> {
+        self.0.get(&(kind, id.to_string()))?.get(tag)
+    }
+
+    /// How many records of `kind` have a translation into `tag`.
+    pub fn count(&self, kind: RecordKind, tag: &str) -> usize {
+        self.0
+            .iter()
+            .filter(|((k, _), by_lang)| *k == kind && by_lang.contains_key(tag))
+            .count()
+    }
+}
