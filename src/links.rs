@@ -260,10 +260,12 @@ struct Scanned {
 fn scan_html(rel: &str, text: String) -> Scanned {
     let doc = Html::parse_document(&text);
     let mut ids = HashSet::new();
-    let mut refs = Vec::new();
-    let mut loc = Locator {
-        text: &text,
-        cursor: 0,
+    let mut refs = PageRefs {
+        loc: Locator {
+            text: &text,
+            cursor: 0,
+        },
+        list: Vec::new(),
     };
     let mut base_href: Option<String> = None;
 
@@ -291,133 +293,173 @@ fn scan_html(rel: &str, text: String) -> Scanned {
         }
         for (attr_name, value) in v.attrs() {
             let attr = attr_name.to_ascii_lowercase();
-            let (navigates, data_ok) = match (name, attr.as_str()) {
-                ("a" | "area", "href") => (true, false),
-                ("form", "action") => (true, false),
-                ("link", "href") => {
-                    let rel_attr = v.attr("rel").unwrap_or("").to_ascii_lowercase();
-                    if rel_attr
-                        .split_ascii_whitespace()
-                        .any(|r| r == "preconnect" || r == "dns-prefetch")
-                    {
-                        continue;
-                    }
-                    let nav = rel_attr.split_ascii_whitespace().any(|r| {
-                        matches!(
-                            r,
-                            "alternate"
-                                | "canonical"
-                                | "next"
-                                | "prev"
-                                | "author"
-                                | "help"
-                                | "license"
-                                | "search"
-                        )
-                    });
-                    (nav, !nav)
+            match attr_kind(v, &attr) {
+                Some(AttrKind::Url { navigates, data_ok }) => {
+                    refs.push_url(&attr, value, navigates, data_ok)
                 }
-                (_, "href" | "xlink:href") if matches!(name, "use" | "image" | "feimage") => {
-                    (false, true)
-                }
-                ("iframe", "src") => (true, false),
-                (
-                    "img" | "script" | "source" | "audio" | "video" | "track" | "embed" | "input",
-                    "src",
-                ) => (false, true),
-                ("img" | "source", "srcset") => {
-                    let at = loc.find(&attr, value);
-                    for (url, off) in srcset_urls(value) {
-                        let span = at.map(|(s, _)| {
-                            let raw = &text[s..];
-                            // The raw value may hold entities; find the URL inside it if we can.
-                            match raw.find(url) {
-                                Some(i) if i <= off + 16 => (s + i, s + i + url.len()),
-                                _ => (s, s + value.len().min(raw.len())),
-                            }
-                        });
-                        refs.push(Reference {
-                            url: url.to_string(),
-                            span,
-                            navigates: false,
-                            data_ok: true,
-                        });
-                    }
-                    continue;
-                }
-                ("video", "poster") | ("object", "data") => (false, true),
-                ("meta", "content") => {
-                    let prop = v.attr("property").or_else(|| v.attr("name")).unwrap_or("");
-                    if !matches!(prop, "og:url" | "og:image" | "twitter:image") {
-                        continue;
-                    }
-                    // Only absolute URLs are meaningful here; relative ones are checked too.
-                    (prop == "og:url", prop != "og:url")
-                }
-                (_, "style") => {
-                    if let Some((s, _)) = loc.find(&attr, value) {
-                        for (url, off) in css_urls(value) {
-                            refs.push(Reference {
-                                url: url.to_string(),
-                                span: Some((s + off, s + off + url.len())),
-                                navigates: false,
-                                data_ok: true,
-                            });
-                        }
-                    } else {
-                        for (url, _) in css_urls(value) {
-                            refs.push(Reference {
-                                url: url.to_string(),
-                                span: None,
-                                navigates: false,
-                                data_ok: true,
-                            });
-                        }
-                    }
-                    continue;
-                }
-                _ => continue,
-            };
-            let span = loc.find(&attr, value).map(|(s, e)| trim_span(&text, s, e));
-            refs.push(Reference {
-                url: value.trim().to_string(),
-                span,
-                navigates,
-                data_ok,
-            });
+                Some(AttrKind::Srcset) => refs.push_srcset(&attr, value),
+                Some(AttrKind::Style) => refs.push_style_attr(&attr, value),
+                None => {}
+            }
         }
         if name == "style" {
-            let css: String = el.text().collect();
-            let start = text
-                .get(loc.cursor..)
-                .and_then(|t| t.find(css.as_str()))
-                .map(|i| loc.cursor + i);
-            for (url, off) in css_urls(&css) {
-                let span = start.map(|s| (s + off, s + off + url.len()));
-                refs.push(Reference {
-                    url: url.to_string(),
-                    span,
-                    navigates: false,
-                    data_ok: true,
-                });
-            }
+            refs.push_style_element(&el.text().collect::<String>());
         }
     }
 
-    // A `<base href>` changes what relative URLs mean: resolve them against it.
-    if let Some(b) = base_href.filter(|b| !b.is_empty()) {
-        for r in &mut refs {
-            if !r.url.starts_with('#') && !has_scheme(&r.url) && !r.url.starts_with('/') {
-                r.url = join_base(&b, &r.url);
-            }
-        }
-    }
+    let mut refs = refs.list;
+    resolve_against_base(&mut refs, base_href);
     Scanned {
         rel: rel.to_string(),
         text,
         is_html: true,
         ids,
         refs,
+    }
+}
+
+/// How an attribute refers to other files.
+enum AttrKind {
+    /// One URL: whether it navigates, and whether `data:` is acceptable there.
+    Url { navigates: bool, data_ok: bool },
+    /// A `srcset`: several image URLs.
+    Srcset,
+    /// A `style` attribute: the `url(…)`s of its CSS.
+    Style,
+}
+
+/// What attribute `attr` (lowercased) of element `v` refers to, or `None` if nothing.
+fn attr_kind(v: &scraper::node::Element, attr: &str) -> Option<AttrKind> {
+    let url = |navigates, data_ok| Some(AttrKind::Url { navigates, data_ok });
+    let name = v.name();
+    match (name, attr) {
+        ("a" | "area", "href") => url(true, false),
+        ("form", "action") => url(true, false),
+        ("link", "href") => {
+            let rel_attr = v.attr("rel").unwrap_or("").to_ascii_lowercase();
+            if rel_attr
+                .split_ascii_whitespace()
+                .any(|r| r == "preconnect" || r == "dns-prefetch")
+            {
+                return None;
+            }
+            let nav = rel_attr.split_ascii_whitespace().any(|r| {
+                matches!(
+                    r,
+                    "alternate"
+                        | "canonical"
+                        | "next"
+                        | "prev"
+                        | "author"
+                        | "help"
+                        | "license"
+                        | "search"
+                )
+            });
+            url(nav, !nav)
+        }
+        (_, "href" | "xlink:href") if matches!(name, "use" | "image" | "feimage") => {
+            url(false, true)
+        }
+        ("iframe", "src") => url(true, false),
+        ("img" | "script" | "source" | "audio" | "video" | "track" | "embed" | "input", "src") => {
+            url(false, true)
+        }
+        ("img" | "source", "srcset") => Some(AttrKind::Srcset),
+        ("video", "poster") | ("object", "data") => url(false, true),
+        ("meta", "content") => {
+            let prop = v.attr("property").or_else(|| v.attr("name")).unwrap_or("");
+            if !matches!(prop, "og:url" | "og:image" | "twitter:image") {
+                return None;
+            }
+            // Only absolute URLs are meaningful here; relative ones are checked too.
+            url(prop == "og:url", prop != "og:url")
+        }
+        (_, "style") => Some(AttrKind::Style),
+        _ => None,
+    }
+}
+
+/// The references of one page, located in its text as they are found.
+struct PageRefs<'a> {
+    loc: Locator<'a>,
+    list: Vec<Reference>,
+}
+
+impl PageRefs<'_> {
+    /// An embedded resource, which a `data:` URL may stand for.
+    fn push_resource(&mut self, url: &str, span: Option<(usize, usize)>) {
+        self.list.push(Reference {
+            url: url.to_string(),
+            span,
+            navigates: false,
+            data_ok: true,
+        });
+    }
+
+    /// The one URL an attribute holds.
+    fn push_url(&mut self, attr: &str, value: &str, navigates: bool, data_ok: bool) {
+        let text = self.loc.text;
+        let span = self
+            .loc
+            .find(attr, value)
+            .map(|(s, e)| trim_span(text, s, e));
+        self.list.push(Reference {
+            url: value.trim().to_string(),
+            span,
+            navigates,
+            data_ok,
+        });
+    }
+
+    /// Each URL of a `srcset` attribute.
+    fn push_srcset(&mut self, attr: &str, value: &str) {
+        let text = self.loc.text;
+        let at = self.loc.find(attr, value);
+        for (url, off) in srcset_urls(value) {
+            let span = at.map(|(s, _)| {
+                let raw = &text[s..];
+                // The raw value may hold entities; find the URL inside it if we can.
+                match raw.find(url) {
+                    Some(i) if i <= off + 16 => (s + i, s + i + url.len()),
+                    _ => (s, s + value.len().min(raw.len())),
+                }
+            });
+            self.push_resource(url, span);
+        }
+    }
+
+    /// Each `url(…)` of a `style` attribute.
+    fn push_style_attr(&mut self, attr: &str, value: &str) {
+        let at = self.loc.find(attr, value);
+        for (url, off) in css_urls(value) {
+            self.push_resource(url, at.map(|(s, _)| (s + off, s + off + url.len())));
+        }
+    }
+
+    /// Each `url(…)` of a `<style>` element's CSS, looked for after the last attribute found.
+    fn push_style_element(&mut self, css: &str) {
+        let cursor = self.loc.cursor;
+        let start = self
+            .loc
+            .text
+            .get(cursor..)
+            .and_then(|t| t.find(css))
+            .map(|i| cursor + i);
+        for (url, off) in css_urls(css) {
+            self.push_resource(url, start.map(|s| (s + off, s + off + url.len())));
+        }
+    }
+}
+
+/// Relative URLs resolved against the page's `<base href>`, which changes what they mean.
+fn resolve_against_base(refs: &mut [Reference], base_href: Option<String>) {
+    if let Some(b) = base_href.filter(|b| !b.is_empty()) {
+        for r in refs {
+            if !r.url.starts_with('#') && !has_scheme(&r.url) && !r.url.starts_with('/') {
+                r.url = join_base(&b, &r.url);
+            }
+        }
     }
 }
 
