@@ -740,14 +740,7 @@ pub fn render(
     cache: Option<&std::sync::Mutex<Cache>>,
     changed: Option<&HashSet<String>>,
 ) -> Result<Vec<String>, crate::Error> {
-    let Inputs {
-        site,
-        index,
-        config,
-        updated: _,
-    } = *inputs;
-    let base = config.base_url.as_str();
-    let cutoff = config.data_cutoff.as_ref();
+    let Inputs { site, index, .. } = *inputs;
     let mut guard = cache.map(|c| c.lock().unwrap_or_else(|p| p.into_inner()));
     let mut own = Cache::default();
     let keep_acled = guard.is_some();
@@ -760,104 +753,149 @@ pub fn render(
         (None, _) => &mut own,
     };
     let stale = |id: &str| changed.is_none_or(|ch| ch.contains(&format!("i/{id}")));
-    let todo: Vec<&Incident> = site
-        .incidents
-        .iter()
-        .filter(|i| !i.draft && (stale(&i.id) || !c.rows.contains_key(&i.id)))
-        .collect();
-    // Without a cache the ACLED rows are made at the end, after the other rows are freed:
-    // holding both for 100,000 incidents cost a few hundred megabytes.
-    let fresh: Vec<(String, Encoded, Option<Vec<u8>>)> = todo
-        .par_iter()
-        .map(|i| {
-            (
-                i.id.clone(),
-                encode(i, site, base, cutoff),
-                keep_acled.then(|| csv_line(&acled_row(i, site, cutoff))),
-            )
-        })
-        .collect();
-    for (id, e, a) in fresh {
-        if let Some(a) = a {
-            c.acled.insert(id.clone(), a);
-        }
-        c.rows.insert(id, e);
-    }
-    let live: HashSet<&str> = site
-        .incidents
-        .iter()
-        .filter(|i| !i.draft)
-        .map(|i| i.id.as_str())
-        .collect();
-    c.rows.retain(|id, _| live.contains(id.as_str()));
-    c.acled.retain(|id, _| live.contains(id.as_str()));
+    c.refresh_rows(inputs, &stale, keep_acled);
+    let all: Vec<usize> = (0..site.incidents.len()).collect();
+    let folders = export_folders(site, index, &all);
+    let (folders, skipped) = c.folders_to_write(site, folders, changed.is_some(), &stale);
     let enc: Vec<Option<&Encoded>> = site
         .incidents
         .iter()
         .map(|i| if i.draft { None } else { c.rows.get(&i.id) })
         .collect();
-    let published = |v: &[usize]| {
-        v.iter()
-            .copied()
-            .filter(|&p| !site.incidents[p].draft)
-            .collect::<Vec<_>>()
-    };
-    let by_group: Vec<Vec<usize>> = index.by_group.iter().map(|v| published(v)).collect();
+    let base = inputs.config.base_url.as_str();
+    folders
+        .par_iter()
+        .try_for_each(|(dir, positions)| incident_files(dir, base, positions, &enc, put))?;
+    if !keep_acled {
+        // Without a cache the ACLED rows are made now, after the other rows are freed:
+        // holding both for 100,000 incidents cost a few hundred megabytes.
+        drop(enc);
+        c.rows = HashMap::new();
+    }
+    let acled = acled_csv(inputs, keep_acled.then_some(&c.acled));
+    put_site_exports(inputs, acled, put)?;
+    Ok(skipped)
+}
 
-    let all: Vec<usize> = (0..site.incidents.len()).collect();
-    let mut jobs: Vec<(String, &[usize])> = vec![(routes::DATA.to_string(), all.as_slice())];
+impl Cache {
+    /// Encodes the published incidents that are stale or new, and forgets the unpublished.
+    fn refresh_rows(
+        &mut self,
+        inputs: &Inputs<'_>,
+        stale: &dyn Fn(&str) -> bool,
+        keep_acled: bool,
+    ) {
+        let Inputs { site, config, .. } = *inputs;
+        let base = config.base_url.as_str();
+        let cutoff = config.data_cutoff.as_ref();
+        let todo: Vec<&Incident> = site
+            .incidents
+            .iter()
+            .filter(|i| !i.draft && (stale(&i.id) || !self.rows.contains_key(&i.id)))
+            .collect();
+        // Without a cache the ACLED rows are made at the end (`acled_csv`), not here.
+        let fresh: Vec<(String, Encoded, Option<Vec<u8>>)> = todo
+            .par_iter()
+            .map(|i| {
+                (
+                    i.id.clone(),
+                    encode(i, site, base, cutoff),
+                    keep_acled.then(|| csv_line(&acled_row(i, site, cutoff))),
+                )
+            })
+            .collect();
+        for (id, e, a) in fresh {
+            if let Some(a) = a {
+                self.acled.insert(id.clone(), a);
+            }
+            self.rows.insert(id, e);
+        }
+        let live: HashSet<&str> = site
+            .incidents
+            .iter()
+            .filter(|i| !i.draft)
+            .map(|i| i.id.as_str())
+            .collect();
+        self.rows.retain(|id, _| live.contains(id.as_str()));
+        self.acled.retain(|id, _| live.contains(id.as_str()));
+    }
+
+    /// The folders whose incidents changed (all of them without `partial`), and the paths of
+    /// the files of the others, which are left as they are.
+    fn folders_to_write<'a>(
+        &mut self,
+        site: &Site,
+        folders: Vec<(String, &'a [usize])>,
+        partial: bool,
+        stale: &dyn Fn(&str) -> bool,
+    ) -> (Vec<(String, &'a [usize])>, Vec<String>) {
+        let mut skipped = Vec::new();
+        let mut dirs = HashMap::new();
+        let write: Vec<(String, &[usize])> = folders
+            .into_iter()
+            .filter(|(dir, positions)| {
+                let ids: Vec<&str> = positions
+                    .iter()
+                    .filter(|&&p| !site.incidents[p].draft)
+                    .map(|&p| site.incidents[p].id.as_str())
+                    .collect();
+                let mut h = std::hash::DefaultHasher::new();
+                std::hash::Hash::hash(&ids, &mut h);
+                let h = std::hash::Hasher::finish(&h);
+                let same =
+                    partial && self.dirs.get(dir) == Some(&h) && !ids.iter().any(|id| stale(id));
+                dirs.insert(dir.clone(), h);
+                if same {
+                    skipped.extend(INCIDENT_FILES.iter().map(|f| routes::export_file(dir, f)));
+                    if folder_label(dir).is_some() {
+                        skipped.push(routes::export_file(dir, datapackage::FILE));
+                    }
+                }
+                !same
+            })
+            .collect();
+        self.dirs = dirs;
+        (write, skipped)
+    }
+}
+
+/// Every export folder with the positions of the incidents it holds: the site's, then each
+/// group's and each country's.
+fn export_folders<'a>(
+    site: &Site,
+    index: &'a Index,
+    all: &'a [usize],
+) -> Vec<(String, &'a [usize])> {
+    let mut folders: Vec<(String, &[usize])> = vec![(routes::DATA.to_string(), all)];
     for (g, gr) in site.groups.iter().enumerate() {
-        jobs.push((routes::group(&gr.id), &index.by_group[g]));
+        folders.push((routes::group(&gr.id), &index.by_group[g]));
     }
     for (code, positions) in &index.by_country {
         // A country whose only incidents are drafts has a page in a drafts build; give it
         // (empty) exports too so its links never dangle.
-        jobs.push((routes::country(code), positions));
+        folders.push((routes::country(code), positions));
     }
-    // A folder is written again when the incidents it holds, or any of them, changed.
-    let mut skipped = Vec::new();
-    let mut dirs = HashMap::new();
-    let jobs: Vec<(String, &[usize])> = jobs
-        .into_iter()
-        .filter(|(dir, positions)| {
-            let ids: Vec<&str> = positions
-                .iter()
-                .filter(|&&p| !site.incidents[p].draft)
-                .map(|&p| site.incidents[p].id.as_str())
-                .collect();
-            let mut h = std::hash::DefaultHasher::new();
-            std::hash::Hash::hash(&ids, &mut h);
-            let h = std::hash::Hasher::finish(&h);
-            let same =
-                changed.is_some() && c.dirs.get(dir) == Some(&h) && !ids.iter().any(|id| stale(id));
-            dirs.insert(dir.clone(), h);
-            if same {
-                skipped.extend(INCIDENT_FILES.iter().map(|f| routes::export_file(dir, f)));
-                if folder_label(dir).is_some() {
-                    skipped.push(routes::export_file(dir, datapackage::FILE));
-                }
-            }
-            !same
-        })
-        .collect();
-    c.dirs = dirs;
-    jobs.par_iter()
-        .try_for_each(|(dir, positions)| incident_files(dir, base, positions, &enc, put))?;
+    folders
+}
+
+/// `acled.csv`: its header, then each published incident's row, from `cached` or made here
+/// in batches (so that only one batch of rows is held at a time).
+fn acled_csv(inputs: &Inputs<'_>, cached: Option<&HashMap<String, Vec<u8>>>) -> Vec<u8> {
+    let site = inputs.site;
+    let cutoff = inputs.config.data_cutoff.as_ref();
     let mut acled = csv_line(
         &ACLED_COLUMNS
             .iter()
             .map(|c| (*c).to_string())
             .collect::<Vec<_>>(),
     );
-    if keep_acled {
+    if let Some(cached) = cached {
         for i in site.incidents.iter().filter(|i| !i.draft) {
-            if let Some(r) = c.acled.get(&i.id) {
+            if let Some(r) = cached.get(&i.id) {
                 acled.extend_from_slice(r);
             }
         }
     } else {
-        drop(enc);
-        c.rows = HashMap::new();
         let published: Vec<&Incident> = site.incidents.iter().filter(|i| !i.draft).collect();
         for chunk in published.chunks(4096) {
             let rows: Vec<Vec<u8>> = chunk
@@ -867,6 +905,29 @@ pub fn render(
             rows.iter().for_each(|r| acled.extend_from_slice(r));
         }
     }
+    acled
+}
+
+/// The exports of the whole site: `acled.csv`, the groups' JSON and the data package.
+fn put_site_exports(
+    inputs: &Inputs<'_>,
+    acled: Vec<u8>,
+    put: &(dyn Fn(OutputFile) -> Result<(), crate::Error> + Sync),
+) -> Result<(), crate::Error> {
+    let Inputs {
+        site,
+        index,
+        config,
+        ..
+    } = *inputs;
+    let base = config.base_url.as_str();
+    let published = |v: &[usize]| {
+        v.iter()
+            .copied()
+            .filter(|&p| !site.incidents[p].draft)
+            .collect::<Vec<_>>()
+    };
+    let by_group: Vec<Vec<usize>> = index.by_group.iter().map(|v| published(v)).collect();
     put(OutputFile {
         path: ACLED_FILE.into(),
         bytes: acled,
@@ -887,8 +948,7 @@ pub fn render(
                 site.groups.is_empty(),
             ),
         ),
-    })?;
-    Ok(skipped)
+    })
 }
 
 /// Path of the ACLED-format export: one row per published incident in ACLED's own columns
