@@ -91,8 +91,8 @@ const W: f64 = 720.0;
 const H: f64 = 340.0;
 const FS: f64 = 11.0;
 
-/// Sum of ranges: (sum of lower figures, sum of upper figures, any open).
-fn total(chart: &BarChart, i: usize) -> (u64, u64, bool, bool) {
+/// Sum of ranges at category `i`.
+fn total(chart: &BarChart, i: usize) -> Total {
     let mut lo = 0u64;
     let mut hi = 0u64;
     let mut open = false;
@@ -216,64 +216,66 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
     if n == 0 || chart.series.is_empty() {
         return String::new();
     }
-    let totals: Vec<(u64, u64, bool, bool)> = (0..n).map(|i| total(chart, i)).collect();
-    let any_range = chart.series.iter().any(|s| {
-        s.values
-            .iter()
-            .take(n)
-            .any(|v| v.hi().is_some_and(|h| h > v.min))
-    });
+    let totals: Vec<Total> = (0..n).map(|i| total(chart, i)).collect();
+    let any_range = chart.series.iter().any(|s| has_range(s, n));
     let any_open = totals.iter().any(|t| t.2);
-
-    // Y scale with about five gridlines.
-    let top = totals.iter().map(|t| t.1).max().unwrap_or(0).max(1);
-    let step = nice_step(top as f64 / 5.0);
-    let y_max = top.div_ceil(step).saturating_mul(step);
-    let ticks: Vec<u64> = (0..=y_max / step).map(|k| k * step).collect();
+    let (y_max, ticks) = y_scale(&totals);
     let tick_w = ticks
         .iter()
         .map(|t| text_width(&group_thousands(*t), FS))
         .fold(0.0, f64::max);
-
-    // Legend entries: (swatch kind, colour, text). Laid out in wrapped rows.
-    let mut entries: Vec<(u8, &str, String)> = Vec::new();
-    if chart.series.len() > 1 || !chart.series[0].name.is_empty() {
-        for (k, s) in chart.series.iter().enumerate() {
-            entries.push((0, colour(k), s.name.clone()));
-        }
-    }
-    if any_range {
-        entries.push((1, "#555", "range: lower to upper figure".into()));
-    }
-    if any_open {
-        entries.push((2, "#222", "at least (no upper figure)".into()));
-    }
+    let entries = legend_entries(chart, any_range, any_open);
     let left = (tick_w + 14.0).max(28.0);
-    let right = W - 12.0;
-    let mut legend_rows: Vec<Vec<(f64, usize)>> = vec![vec![]];
-    let mut x = left;
-    for (k, e) in entries.iter().enumerate() {
-        let ew = 18.0 + text_width(&e.2, FS) * 0.92 + 14.0;
-        if x + ew > right && !legend_rows.last().is_some_and(Vec::is_empty) {
-            legend_rows.push(vec![]);
-            x = left;
-        }
-        if let Some(row) = legend_rows.last_mut() {
-            row.push((x, k));
-        }
-        x += ew;
-    }
-    let legend_h = if entries.is_empty() {
-        0.0
-    } else {
-        legend_rows.len() as f64 * 18.0 + 4.0
-    };
-    let plot_top = 8.0 + legend_h + 22.0;
-    let plot_bottom = H - 26.0;
-    let plot_h = plot_bottom - plot_top;
-    let plot_w = right - left;
-    let y_of = |v: u64| plot_bottom - v as f64 / y_max as f64 * plot_h;
+    let legend = Legend::lay_out(entries, left, W - 12.0);
+    let plot = Plot::new(left, legend.height(), y_max, n);
+    let id = chart_id(chart);
 
+    let mut out = String::with_capacity(8 * 1024);
+    let title = if chart.title.is_empty() {
+        "Chart"
+    } else {
+        &chart.title
+    };
+    open_svg(
+        &mut out,
+        "bw-chart",
+        &id,
+        (W, H),
+        "img",
+        title,
+        &description(chart),
+    );
+    write_hatches(&mut out, chart, &id, any_range);
+    legend.write(&mut out, &id);
+    write_y_axis(&mut out, chart, &plot, &ticks);
+    write_bars(&mut out, chart, &plot, &totals, &id);
+    write_x_axis(&mut out, chart, &plot);
+    out.push_str("</svg>");
+    out
+}
+
+/// A category's total: (sum of lower figures, sum of upper figures, any open, any figure).
+type Total = (u64, u64, bool, bool);
+
+/// Whether any of the first `n` values of `s` is a range rather than one figure.
+fn has_range(s: &Series, n: usize) -> bool {
+    s.values
+        .iter()
+        .take(n)
+        .any(|v| v.hi().is_some_and(|h| h > v.min))
+}
+
+/// The top of the y axis and its ticks from 0, about five of them at a round step.
+fn y_scale(totals: &[Total]) -> (u64, Vec<u64>) {
+    let top = totals.iter().map(|t| t.1).max().unwrap_or(0).max(1);
+    let step = nice_step(top as f64 / 5.0);
+    let y_max = top.div_ceil(step).saturating_mul(step);
+    let ticks = (0..=y_max / step).map(|k| k * step).collect();
+    (y_max, ticks)
+}
+
+/// The id of the chart's SVG, from everything it shows, so equal charts share it.
+fn chart_id(chart: &BarChart) -> String {
     let mut parts: Vec<&str> = vec![&chart.title, &chart.desc, &chart.y_label, &chart.note];
     parts.extend(chart.labels.iter().map(String::as_str));
     parts.extend(chart.series.iter().map(|s| s.name.as_str()));
@@ -283,8 +285,11 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
         .flat_map(|s| s.values.iter().map(|v| format!("{}:{:?},", v.min, v.max)))
         .collect();
     parts.push(&values_key);
-    let id = content_id("bw-chart", &parts);
+    content_id("bw-chart", &parts)
+}
 
+/// The accessible description: the chart's own or a generated one, then its note.
+fn description(chart: &BarChart) -> String {
     let mut desc = if chart.desc.is_empty() {
         auto_desc(chart)
     } else {
@@ -294,23 +299,172 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
         desc.push(' ');
         desc.push_str(&chart.note);
     }
-    let title = if chart.title.is_empty() {
-        "Chart"
-    } else {
-        &chart.title
-    };
-    let mut out = String::with_capacity(8 * 1024);
-    open_svg(&mut out, "bw-chart", &id, (W, H), "img", title, &desc);
+    desc
+}
 
-    // Hatch patterns only for series that have ranges (ids derive from the
-    // content hash, so several charts on a page do not clash).
+/// The plot area and its scales, in SVG units.
+struct Plot {
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    y_max: u64,
+    /// The width each category takes along the x axis.
+    pitch: f64,
+    /// The width of a bar within its pitch.
+    bar_w: f64,
+}
+
+impl Plot {
+    /// The plot below a legend `legend_h` high, for `n` categories up to `y_max`.
+    fn new(left: f64, legend_h: f64, y_max: u64, n: usize) -> Plot {
+        let right = W - 12.0;
+        let pitch = (right - left) / n as f64;
+        // Bars too thin for a gap between them touch.
+        let bar_w = if pitch < 3.0 {
+            pitch
+        } else {
+            (pitch * 0.72).max(2.0)
+        };
+        Plot {
+            left,
+            right,
+            top: 8.0 + legend_h + 22.0,
+            bottom: H - 26.0,
+            y_max,
+            pitch,
+            bar_w,
+        }
+    }
+
+    /// The y coordinate of count `v`.
+    fn y_of(&self, v: u64) -> f64 {
+        self.bottom - v as f64 / self.y_max as f64 * (self.bottom - self.top)
+    }
+}
+
+/// What a legend entry's swatch shows.
+#[derive(Clone, Copy)]
+enum Swatch {
+    /// A series' colour.
+    Series,
+    /// The hatching of a range.
+    Range,
+    /// The arrow of an open-ended count.
+    Open,
+}
+
+/// The legend's entries: the series (when named or several), then the marks in use.
+fn legend_entries(chart: &BarChart, any_range: bool, any_open: bool) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    if chart.series.len() > 1 || !chart.series[0].name.is_empty() {
+        for (k, s) in chart.series.iter().enumerate() {
+            entries.push((Swatch::Series, colour(k), s.name.clone()));
+        }
+    }
+    if any_range {
+        entries.push((Swatch::Range, "#555", "range: lower to upper figure".into()));
+    }
+    if any_open {
+        entries.push((Swatch::Open, "#222", "at least (no upper figure)".into()));
+    }
+    entries
+}
+
+/// A legend entry: its swatch, colour and text.
+type Entry = (Swatch, &'static str, String);
+
+/// The legend above the plot: its entries laid out in rows that wrap at the right edge.
+struct Legend {
+    entries: Vec<Entry>,
+    /// Each row's entries as (x, index into `entries`).
+    rows: Vec<Vec<(f64, usize)>>,
+}
+
+impl Legend {
+    /// Lays `entries` out from `left`, starting a new row before one would pass `right`.
+    fn lay_out(entries: Vec<Entry>, left: f64, right: f64) -> Legend {
+        let mut rows: Vec<Vec<(f64, usize)>> = vec![vec![]];
+        let mut x = left;
+        for (k, e) in entries.iter().enumerate() {
+            let ew = 18.0 + text_width(&e.2, FS) * 0.92 + 14.0;
+            if x + ew > right && !rows.last().is_some_and(Vec::is_empty) {
+                rows.push(vec![]);
+                x = left;
+            }
+            if let Some(row) = rows.last_mut() {
+                row.push((x, k));
+            }
+            x += ew;
+        }
+        Legend { entries, rows }
+    }
+
+    /// The height the legend takes (none without entries).
+    fn height(&self) -> f64 {
+        if self.entries.is_empty() {
+            0.0
+        } else {
+            self.rows.len() as f64 * 18.0 + 4.0
+        }
+    }
+
+    /// Writes the legend's group; `id` names the chart's hatch patterns.
+    fn write(&self, out: &mut String, id: &str) {
+        let _ = write!(
+            out,
+            "<g class=\"bw-chart-legend\" font-size=\"{}\" fill=\"#222\">",
+            n1(FS)
+        );
+        for (r, row) in self.rows.iter().enumerate() {
+            let y = 8.0 + r as f64 * 18.0;
+            for &(x, k) in row {
+                let (swatch, c, text) = &self.entries[k];
+                match swatch {
+                    Swatch::Series => {
+                        let _ = write!(
+                            out,
+                            "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{c}\"/>",
+                            n1(x),
+                            n1(y)
+                        );
+                    }
+                    Swatch::Range => {
+                        let _ = write!(
+                            out,
+                            "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"url(#{id}-hl)\" stroke=\"{c}\" stroke-width=\".8\"/>",
+                            n1(x),
+                            n1(y)
+                        );
+                    }
+                    Swatch::Open => {
+                        let _ = write!(
+                            out,
+                            "<path d=\"M{} {}l6-9 6 9z\" fill=\"{c}\"/>",
+                            n1(x),
+                            n1(y + 11.0)
+                        );
+                    }
+                }
+                let _ = write!(
+                    out,
+                    "<text x=\"{}\" y=\"{}\">{}</text>",
+                    n1(x + 18.0),
+                    n1(y + 10.0),
+                    escape(text)
+                );
+            }
+        }
+        out.push_str("</g>");
+    }
+}
+
+/// The hatch patterns of the series that have ranges, and the legend's.
+fn write_hatches(out: &mut String, chart: &BarChart, id: &str, any_range: bool) {
+    // Ids derive from the content hash, so several charts on a page do not clash.
     let mut defs = String::new();
     for (k, s) in chart.series.iter().enumerate() {
-        if s.values
-            .iter()
-            .take(n)
-            .any(|v| v.hi().is_some_and(|h| h > v.min))
-        {
+        if has_range(s, chart.labels.len()) {
             hatch(&mut defs, &format!("{id}-h{k}"), colour(k));
         }
     }
@@ -320,60 +474,15 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
     if !defs.is_empty() {
         let _ = write!(out, "<defs>{defs}</defs>");
     }
+}
 
-    // Legend.
-    let _ = write!(
-        out,
-        "<g class=\"bw-chart-legend\" font-size=\"{}\" fill=\"#222\">",
-        n1(FS)
-    );
-    for (r, row) in legend_rows.iter().enumerate() {
-        let y = 8.0 + r as f64 * 18.0;
-        for &(x, k) in row {
-            let (kind, c, text) = &entries[k];
-            match kind {
-                0 => {
-                    let _ = write!(
-                        out,
-                        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{c}\"/>",
-                        n1(x),
-                        n1(y)
-                    );
-                }
-                1 => {
-                    let _ = write!(
-                        out,
-                        "<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"url(#{id}-hl)\" stroke=\"{c}\" stroke-width=\".8\"/>",
-                        n1(x),
-                        n1(y)
-                    );
-                }
-                _ => {
-                    let _ = write!(
-                        out,
-                        "<path d=\"M{} {}l6-9 6 9z\" fill=\"{c}\"/>",
-                        n1(x),
-                        n1(y + 11.0)
-                    );
-                }
-            }
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\">{}</text>",
-                n1(x + 18.0),
-                n1(y + 10.0),
-                escape(text)
-            );
-        }
-    }
-    out.push_str("</g>");
-
-    // Axis label, gridlines and y tick labels.
+/// The y axis: what is counted, the gridlines and the tick labels.
+fn write_y_axis(out: &mut String, chart: &BarChart, plot: &Plot, ticks: &[u64]) {
     let _ = write!(
         out,
         "<text class=\"bw-chart-ylabel\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"#222\" font-weight=\"600\">{}</text>",
         n1(4.0),
-        n1(plot_top - 10.0),
+        n1(plot.top - 10.0),
         n1(FS),
         escape(&chart.y_label)
     );
@@ -382,9 +491,9 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
         let _ = write!(
             out,
             "<path d=\"M{} {}H{}\"/>",
-            n1(left),
-            n1(y_of(*t)),
-            n1(right)
+            n1(plot.left),
+            n1(plot.y_of(*t)),
+            n1(plot.right)
         );
     }
     out.push_str("</g>");
@@ -393,92 +502,34 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
         "<g class=\"bw-chart-yticks\" font-size=\"{}\" fill=\"#444\" text-anchor=\"end\">",
         n1(FS)
     );
-    for t in &ticks {
+    for t in ticks {
         let _ = write!(
             out,
             "<text x=\"{}\" y=\"{}\">{}</text>",
-            n1(left - 6.0),
-            n1(y_of(*t) + 4.0),
+            n1(plot.left - 6.0),
+            n1(plot.y_of(*t) + 4.0),
             group_thousands(*t)
         );
     }
     out.push_str("</g>");
+}
 
-    // Bars.
-    let pitch = plot_w / n as f64;
-    let bw = if pitch < 3.0 {
-        pitch
-    } else {
-        (pitch * 0.72).max(2.0)
-    };
+/// One bar per category, each in a group titled with its figures.
+fn write_bars(out: &mut String, chart: &BarChart, plot: &Plot, totals: &[Total], id: &str) {
     out.push_str("<g class=\"bw-chart-bars\">");
     for (i, label) in chart.labels.iter().enumerate() {
-        let x = left + i as f64 * pitch + (pitch - bw) / 2.0;
-        let (lo, hi, open, any) = totals[i];
-        // Tooltip for the whole bar: all series and the total.
-        let mut tip = label.clone();
-        tip.push_str(": ");
-        if !any {
-            tip.push_str("no figure");
-        }
-        let mut first = true;
-        for s in &chart.series {
-            if let Some(v) = s.values.get(i) {
-                if !first {
-                    tip.push_str("; ");
-                }
-                first = false;
-                if chart.series.len() > 1 || !s.name.is_empty() {
-                    let _ = write!(tip, "{} ", s.name);
-                }
-                tip.push_str(&v.display());
-            }
-        }
-        if chart.series.len() > 1 && any {
-            let _ = write!(tip, "; total {}", total_display(lo, hi, open));
-        }
-        let _ = write!(out, "<g><title>{}</title>", escape(&tip));
-        let mut acc = 0u64;
-        for (k, s) in chart.series.iter().enumerate() {
-            if let Some(v) = s.values.get(i)
-                && v.min > 0
-            {
-                bar_rect(
-                    &mut out,
-                    x,
-                    bw,
-                    y_of(acc.saturating_add(v.min)),
-                    y_of(acc),
-                    &format!("fill=\"{}\"", colour(k)),
-                );
-                acc = acc.saturating_add(v.min);
-            }
-        }
-        for (k, s) in chart.series.iter().enumerate() {
-            if let Some(v) = s.values.get(i)
-                && let Some(h) = v.hi()
-                && h > v.min
-            {
-                let d = h - v.min;
-                bar_rect(
-                    &mut out,
-                    x,
-                    bw,
-                    y_of(acc.saturating_add(d)),
-                    y_of(acc),
-                    &format!(
-                        "class=\"bw-chart-range\" fill=\"url(#{id}-h{k})\" stroke=\"{}\" stroke-width=\".8\"",
-                        colour(k)
-                    ),
-                );
-                acc = acc.saturating_add(d);
-            }
-        }
-        if open {
+        let x = plot.left + i as f64 * plot.pitch + (plot.pitch - plot.bar_w) / 2.0;
+        let _ = write!(
+            out,
+            "<g><title>{}</title>",
+            escape(&bar_tooltip(chart, i, label, totals[i]))
+        );
+        let top = write_stack(out, chart, plot, i, x, id);
+        if totals[i].2 {
             // Arrow above the bar: the true total is higher than drawn.
-            let aw = bw.clamp(4.0, 10.0);
-            let cx = x + bw / 2.0;
-            let ty = y_of(acc) - 2.0;
+            let aw = plot.bar_w.clamp(4.0, 10.0);
+            let cx = x + plot.bar_w / 2.0;
+            let ty = plot.y_of(top) - 2.0;
             let _ = write!(
                 out,
                 "<path class=\"bw-chart-open\" d=\"M{} {}l{} -7 {} 7z\" fill=\"#222\"/>",
@@ -491,15 +542,85 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
         out.push_str("</g>");
     }
     out.push_str("</g>");
+}
 
-    // X axis: baseline, ticks and thinned labels.
+/// The tooltip of category `i`'s bar: every series' figure and, stacked, the total.
+fn bar_tooltip(chart: &BarChart, i: usize, label: &str, (lo, hi, open, any): Total) -> String {
+    let mut tip = label.to_string();
+    tip.push_str(": ");
+    if !any {
+        tip.push_str("no figure");
+    }
+    let mut first = true;
+    for s in &chart.series {
+        if let Some(v) = s.values.get(i) {
+            if !first {
+                tip.push_str("; ");
+            }
+            first = false;
+            if chart.series.len() > 1 || !s.name.is_empty() {
+                let _ = write!(tip, "{} ", s.name);
+            }
+            tip.push_str(&v.display());
+        }
+    }
+    if chart.series.len() > 1 && any {
+        let _ = write!(tip, "; total {}", total_display(lo, hi, open));
+    }
+    tip
+}
+
+/// Category `i`'s stack at `x`: the solid lower figures, then the hatched ranges above
+/// them; returns the count its top stands for.
+fn write_stack(out: &mut String, chart: &BarChart, plot: &Plot, i: usize, x: f64, id: &str) -> u64 {
+    let mut acc = 0u64;
+    for (k, s) in chart.series.iter().enumerate() {
+        if let Some(v) = s.values.get(i)
+            && v.min > 0
+        {
+            bar_rect(
+                out,
+                x,
+                plot.bar_w,
+                plot.y_of(acc.saturating_add(v.min)),
+                plot.y_of(acc),
+                &format!("fill=\"{}\"", colour(k)),
+            );
+            acc = acc.saturating_add(v.min);
+        }
+    }
+    for (k, s) in chart.series.iter().enumerate() {
+        if let Some(v) = s.values.get(i)
+            && let Some(h) = v.hi()
+            && h > v.min
+        {
+            let d = h - v.min;
+            bar_rect(
+                out,
+                x,
+                plot.bar_w,
+                plot.y_of(acc.saturating_add(d)),
+                plot.y_of(acc),
+                &format!(
+                    "class=\"bw-chart-range\" fill=\"url(#{id}-h{k})\" stroke=\"{}\" stroke-width=\".8\"",
+                    colour(k)
+                ),
+            );
+            acc = acc.saturating_add(d);
+        }
+    }
+    acc
+}
+
+/// The x axis: its baseline, and ticks and labels thinned so that labels never overlap.
+fn write_x_axis(out: &mut String, chart: &BarChart, plot: &Plot) {
     let label_w = chart
         .labels
         .iter()
         .map(|l| text_width(l, FS) * 0.9)
         .fold(0.0, f64::max)
         + 8.0;
-    let need = (label_w / pitch).ceil() as usize;
+    let need = (label_w / plot.pitch).ceil() as usize;
     let every = label_steps(category_header(&chart.labels))
         .iter()
         .copied()
@@ -508,27 +629,26 @@ pub fn bar_chart_svg(chart: &BarChart) -> String {
     let _ = write!(
         out,
         "<path d=\"M{} {}H{}\" stroke=\"#333\"/><g class=\"bw-chart-xticks\" font-size=\"{}\" fill=\"#444\" text-anchor=\"middle\">",
-        n1(left),
-        n1(plot_bottom),
-        n1(right),
+        n1(plot.left),
+        n1(plot.bottom),
+        n1(plot.right),
         n1(FS)
     );
     for (i, label) in chart.labels.iter().enumerate().step_by(every) {
-        let cx = left + (i as f64 + 0.5) * pitch;
+        let cx = plot.left + (i as f64 + 0.5) * plot.pitch;
         let _ = write!(
             out,
             "<path d=\"M{} {}v4\" stroke=\"#333\"/><text x=\"{}\" y=\"{}\">{}</text>",
             n1(cx),
-            n1(plot_bottom),
+            n1(plot.bottom),
             n1(cx
-                .max(left + label_w / 2.0 - 8.0)
-                .min(right - label_w / 2.0 + 4.0)),
-            n1(plot_bottom + 17.0),
+                .max(plot.left + label_w / 2.0 - 8.0)
+                .min(plot.right - label_w / 2.0 + 4.0)),
+            n1(plot.bottom + 17.0),
             escape(label)
         );
     }
-    out.push_str("</g></svg>");
-    out
+    out.push_str("</g>");
 }
 
 fn hatch(out: &mut String, id: &str, c: &str) {
