@@ -224,10 +224,51 @@ fn documents(
     want: &(dyn Fn(&str) -> bool + Sync),
     mut each: impl FnMut(u32, Doc),
 ) {
-    // A group is filed under the countries of its incidents, as its page counts them, not
-    // under every country of its `area` (which may hold none of its incidents).
-    let incident_countries: HashMap<&str, Vec<String>> = site
-        .groups
+    let docs = DocMaker {
+        site,
+        config,
+        stop,
+        incident_countries: incident_countries(site, index),
+    };
+    let groups: Vec<_> = site.groups.iter().collect();
+    let briefings: Vec<_> = site.briefings.iter().rev().filter(|b| !b.draft).collect();
+    let incidents: Vec<_> = site.incidents.iter().rev().filter(|i| !i.draft).collect();
+    let mut n = 0u32;
+    batches(
+        &groups,
+        "g",
+        |g| &g.id,
+        |g| docs.group(g),
+        want,
+        &mut n,
+        &mut each,
+    );
+    batches(
+        &briefings,
+        "b",
+        |b| &b.id,
+        |b| docs.briefing(b),
+        want,
+        &mut n,
+        &mut each,
+    );
+    batches(
+        &incidents,
+        "i",
+        |i| &i.id,
+        |i| docs.incident(i),
+        want,
+        &mut n,
+        &mut each,
+    );
+}
+
+/// The lower-case codes of the countries of each group's published incidents, by group id.
+///
+/// A group is filed under these, as its page counts them, not under every country of its
+/// `area` (which may hold none of its incidents).
+fn incident_countries<'a>(site: &'a Site, index: &Index) -> HashMap<&'a str, Vec<String>> {
+    site.groups
         .iter()
         .zip(&index.by_group)
         .map(|(g, positions)| {
@@ -241,20 +282,38 @@ fn documents(
             cc.dedup();
             (g.id.as_str(), cc)
         })
-        .collect();
-    let collector = || Collector {
-        stop,
-        terms: HashMap::new(),
-        buf: Vec::new(),
-    };
-    let group_names = |ids: &[String]| -> Vec<String> {
+        .collect()
+}
+
+/// Makes the search document of a group, a briefing or an incident.
+struct DocMaker<'a> {
+    site: &'a Site,
+    config: &'a Config,
+    stop: &'a [&'a str],
+    incident_countries: HashMap<&'a str, Vec<String>>,
+}
+
+impl DocMaker<'_> {
+    /// An empty term collector.
+    fn collector(&self) -> Collector<'_> {
+        Collector {
+            stop: self.stop,
+            terms: HashMap::new(),
+            buf: Vec::new(),
+        }
+    }
+
+    /// The names and short names of the groups `ids`.
+    fn group_names(&self, ids: &[String]) -> Vec<String> {
         ids.iter()
-            .filter_map(|id| site.group(id))
+            .filter_map(|id| self.site.group(id))
             .flat_map(|g| std::iter::once(g.name.clone()).chain(g.short_name.clone()))
             .collect()
-    };
-    let group_doc = |g: &crate::content::Group| {
-        let mut c = collector();
+    }
+
+    /// A group profile's document.
+    fn group(&self, g: &crate::content::Group) -> Doc {
+        let mut c = self.collector();
         c.add(&g.name, W_TITLE);
         if let Some(s) = &g.short_name {
             c.add(s, W_TITLE);
@@ -266,7 +325,8 @@ fn documents(
         if let Some(i) = &g.ideology {
             c.add(i, W_META);
         }
-        let countries = incident_countries
+        let countries = self
+            .incident_countries
             .get(g.id.as_str())
             .cloned()
             .unwrap_or_default();
@@ -301,9 +361,11 @@ fn documents(
             countries,
             year: None,
         }
-    };
-    let briefing_doc = |b: &crate::content::Briefing| {
-        let mut c = collector();
+    }
+
+    /// A published briefing's document.
+    fn briefing(&self, b: &crate::content::Briefing) -> Doc {
+        let mut c = self.collector();
         c.add(&b.title, W_TITLE);
         if let Some(s) = &b.summary {
             c.add(s, W_META);
@@ -314,7 +376,7 @@ fn documents(
         for t in &b.tags {
             c.add(t, W_META);
         }
-        for n in group_names(&b.groups) {
+        for n in self.group_names(&b.groups) {
             c.add(&n, W_META);
         }
         let text = plain_text(&b.body);
@@ -333,9 +395,11 @@ fn documents(
             countries: Vec::new(),
             year: Some(b.date.year),
         }
-    };
-    let incident_doc = |i: &crate::content::Incident| {
-        let mut c = collector();
+    }
+
+    /// A published incident's document.
+    fn incident(&self, i: &crate::content::Incident) -> Doc {
+        let mut c = self.collector();
         c.add(&i.title, W_TITLE);
         if let Some(s) = &i.summary {
             c.add(s, W_META);
@@ -354,11 +418,11 @@ fn documents(
         for p in &place {
             c.add(p, W_META);
         }
-        for n in group_names(&i.groups) {
+        for n in self.group_names(&i.groups) {
             c.add(&n, W_META);
         }
         if let Some(et) = &i.event_type {
-            c.add(config.event_label(et).unwrap_or(et), W_META);
+            c.add(self.config.event_label(et).unwrap_or(et), W_META);
         }
         for t in i.targets.iter().map(|t| &t.actor).chain(&i.tags) {
             c.add(t, W_META);
@@ -379,30 +443,7 @@ fn documents(
             countries: vec![i.location.country.to_ascii_lowercase()],
             year: Some(i.date.year),
         }
-    };
-    let groups: Vec<_> = site.groups.iter().collect();
-    let briefings: Vec<_> = site.briefings.iter().rev().filter(|b| !b.draft).collect();
-    let incidents: Vec<_> = site.incidents.iter().rev().filter(|i| !i.draft).collect();
-    let mut n = 0u32;
-    batches(&groups, "g", |g| &g.id, group_doc, want, &mut n, &mut each);
-    batches(
-        &briefings,
-        "b",
-        |b| &b.id,
-        briefing_doc,
-        want,
-        &mut n,
-        &mut each,
-    );
-    batches(
-        &incidents,
-        "i",
-        |i| &i.id,
-        incident_doc,
-        want,
-        &mut n,
-        &mut each,
-    );
+    }
 }
 
 /// Tokenises the `items` whose key (`kind/id`) `want` accepts, a batch at a time in
