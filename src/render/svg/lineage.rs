@@ -181,38 +181,87 @@ struct Layout<'a> {
 }
 
 fn layout<'a>(nodes: &[&'a LineageNode], edges: &[(usize, usize, EdgeKind)]) -> Layout<'a> {
-    // Columns: founding-year ranks, bucketed to at most MAX_COLS.
-    let mut years: Vec<i32> = nodes.iter().filter_map(|n| n.founded).collect();
-    years.sort_unstable();
-    years.dedup();
-    let k = years.len().min(MAX_COLS);
-    let col_of_year = |y: i32| {
-        years
-            .binary_search(&y)
-            .map_or(0, |r| r * k / years.len().max(1))
-    };
-    let unknown_col = k;
-    let any_unknown = nodes.iter().any(|n| n.founded.is_none());
-    let ncols = k + usize::from(any_unknown);
-
-    let mut headers = vec![String::new(); ncols];
-    for (c, header) in headers.iter_mut().enumerate().take(k) {
-        let ys: Vec<i32> = years
-            .iter()
-            .copied()
-            .filter(|&y| col_of_year(y) == c)
-            .collect();
-        *header = match (ys.first(), ys.last()) {
-            (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
-            (Some(a), _) => a.to_string(),
-            _ => String::new(),
-        };
+    let columns = Columns::of(nodes);
+    let headers = columns.headers();
+    let mut items = boxes(nodes, &columns);
+    let (chains, flipped) = route_edges(&mut items, edges);
+    grow_for_edges(&mut items, &chains, nodes.len());
+    let col_w = column_widths(&items, &headers);
+    let cols = order_rows(&items, &chains, columns.count);
+    let (width, height) = place(&mut items, &cols, &col_w);
+    Layout {
+        items,
+        chains,
+        flipped,
+        headers,
+        width,
+        height,
     }
-    if any_unknown {
-        headers[unknown_col] = "year unknown".into();
+}
+
+/// The diagram's columns: founding-year ranks, bucketed to at most `MAX_COLS`, then one for
+/// groups whose year is unknown if there are any.
+struct Columns {
+    /// The distinct known founding years, ascending.
+    years: Vec<i32>,
+    /// Columns of known years.
+    known: usize,
+    /// All columns.
+    count: usize,
+}
+
+impl Columns {
+    /// The columns the founding years of `nodes` need.
+    fn of(nodes: &[&LineageNode]) -> Columns {
+        let mut years: Vec<i32> = nodes.iter().filter_map(|n| n.founded).collect();
+        years.sort_unstable();
+        years.dedup();
+        let known = years.len().min(MAX_COLS);
+        let any_unknown = nodes.iter().any(|n| n.founded.is_none());
+        Columns {
+            years,
+            known,
+            count: known + usize::from(any_unknown),
+        }
     }
 
-    let mut items: Vec<Placed<'_>> = nodes
+    /// The column of a founding year (`None`: the unknown years' column).
+    fn of_year(&self, year: Option<i32>) -> usize {
+        match year {
+            Some(y) => self
+                .years
+                .binary_search(&y)
+                .map_or(0, |r| r * self.known / self.years.len().max(1)),
+            None => self.known,
+        }
+    }
+
+    /// Each column's header: its year or range of years, or "year unknown".
+    fn headers(&self) -> Vec<String> {
+        let mut headers = vec![String::new(); self.count];
+        for (c, header) in headers.iter_mut().enumerate().take(self.known) {
+            let ys: Vec<i32> = self
+                .years
+                .iter()
+                .copied()
+                .filter(|&y| self.of_year(Some(y)) == c)
+                .collect();
+            *header = match (ys.first(), ys.last()) {
+                (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+                (Some(a), _) => a.to_string(),
+                _ => String::new(),
+            };
+        }
+        if self.count > self.known {
+            headers[self.known] = "year unknown".into();
+        }
+        headers
+    }
+}
+
+/// One unplaced box per group, in input order: its wrapped name, its sub-line and column.
+fn boxes<'a>(nodes: &[&'a LineageNode], columns: &Columns) -> Vec<Placed<'a>> {
+    nodes
         .iter()
         .map(|n| {
             let lines = wrap(&n.name, WRAP_CHARS);
@@ -232,23 +281,29 @@ fn layout<'a>(nodes: &[&'a LineageNode], edges: &[(usize, usize, EdgeKind)]) -> 
                     " · inactive"
                 });
             }
-            let col = n.founded.map_or(unknown_col, col_of_year);
             let h = lines.len() as f64 * LINE_H + 12.0 + if sub.is_empty() { 0.0 } else { 13.0 };
             Placed {
                 node: Some(n),
                 lines,
                 sub,
-                col,
+                col: columns.of_year(n.founded),
                 x: 0.0,
                 y: 0.0,
                 w: 0.0,
                 h,
             }
         })
-        .collect();
+        .collect()
+}
 
-    // Long edges get one waypoint per intermediate column (as in Sugiyama
-    // layouts), so they are routed between boxes rather than through them.
+/// Each edge's chain of items from left to right, and whether it runs from `to` to `from`.
+///
+/// Long edges get one waypoint per intermediate column (as in Sugiyama layouts), so they are
+/// routed between boxes rather than through them; the waypoints are pushed onto `items`.
+fn route_edges(
+    items: &mut Vec<Placed<'_>>,
+    edges: &[(usize, usize, EdgeKind)],
+) -> (Vec<Vec<usize>>, Vec<bool>) {
     let mut chains = Vec::with_capacity(edges.len());
     let mut flipped = Vec::with_capacity(edges.len());
     for &(a, b, _) in edges {
@@ -275,10 +330,13 @@ fn layout<'a>(nodes: &[&'a LineageNode], edges: &[(usize, usize, EdgeKind)]) -> 
         chains.push(chain);
         flipped.push(flip);
     }
+    (chains, flipped)
+}
 
-    // Boxes with many edges on one side grow so arrowheads do not pile up.
-    let mut side_count = vec![[0usize; 2]; nodes.len()];
-    for ch in &chains {
+/// Grows the boxes with many edges on one side, so arrowheads do not pile up.
+fn grow_for_edges(items: &mut [Placed<'_>], chains: &[Vec<usize>], groups: usize) {
+    let mut side_count = vec![[0usize; 2]; groups];
+    for ch in chains {
         let (first, last) = (ch[0], ch[ch.len() - 1]);
         side_count[first][1] += 1;
         if items[first].col == items[last].col {
@@ -291,9 +349,11 @@ fn layout<'a>(nodes: &[&'a LineageNode], edges: &[(usize, usize, EdgeKind)]) -> 
         let need = c[0].max(c[1]) as f64 * 9.0 / 0.6;
         items[i].h = items[i].h.max(need);
     }
+}
 
-    // Column widths: the widest text in the column plus padding.
-    let mut col_w = vec![90.0f64; ncols];
+/// Each column's width: its widest text (boxes and header) plus padding.
+fn column_widths(items: &[Placed<'_>], headers: &[String]) -> Vec<f64> {
+    let mut col_w = vec![90.0f64; headers.len()];
     for p in items.iter().filter(|p| p.node.is_some()) {
         let tw = p
             .lines
@@ -305,9 +365,12 @@ fn layout<'a>(nodes: &[&'a LineageNode], edges: &[(usize, usize, EdgeKind)]) -> 
     for (c, h) in headers.iter().enumerate() {
         col_w[c] = col_w[c].max(text_width(h, SUB_FS) + 8.0);
     }
+    col_w
+}
 
-    // Row order: groups by (year, name, id), waypoints after them; then
-    // barycentre sweeps over the chain segments.
+/// The items of each column, top to bottom: groups by (year, name, id), waypoints after
+/// them, then reordered by barycentre sweeps over the chain segments to cut crossings.
+fn order_rows(items: &[Placed<'_>], chains: &[Vec<usize>], ncols: usize) -> Vec<Vec<usize>> {
     let mut cols: Vec<Vec<usize>> = vec![Vec::new(); ncols];
     let mut idx: Vec<usize> = (0..items.len()).collect();
     idx.sort_by(|&a, &b| match (items[a].node, items[b].node) {
@@ -326,7 +389,7 @@ fn layout<'a>(nodes: &[&'a LineageNode], edges: &[(usize, usize, EdgeKind)]) -> 
         cols[items[i].col].push(i);
     }
     let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
-    for ch in &chains {
+    for ch in chains {
         for w in ch.windows(2) {
             if items[w[0]].col != items[w[1]].col {
                 neighbours[w[0]].push(w[1]);
@@ -368,8 +431,12 @@ fn layout<'a>(nodes: &[&'a LineageNode], edges: &[(usize, usize, EdgeKind)]) -> 
             set_pos(&cols, &mut pos);
         }
     }
+    cols
+}
 
-    // Coordinates: columns left to right, each column centred vertically.
+/// Gives every item its coordinates, columns left to right, each centred vertically;
+/// returns the diagram's width and height.
+fn place(items: &mut [Placed<'_>], cols: &[Vec<usize>], col_w: &[f64]) -> (f64, f64) {
     let gap = |a: &Placed<'_>, b: &Placed<'_>| {
         if a.node.is_none() || b.node.is_none() {
             DUMMY_GAP
@@ -403,16 +470,7 @@ fn layout<'a>(nodes: &[&'a LineageNode], edges: &[(usize, usize, EdgeKind)]) -> 
         }
         x += col_w[c] + COL_GAP;
     }
-    let width = x - COL_GAP + MARGIN;
-    let height = MARGIN + header_h + body_h;
-    Layout {
-        items,
-        chains,
-        flipped,
-        headers,
-        width,
-        height,
-    }
+    (x - COL_GAP + MARGIN, MARGIN + header_h + body_h)
 }
 
 /// Renders a lineage diagram as an inline `<svg>` (boxes link to the groups'
