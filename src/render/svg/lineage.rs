@@ -476,88 +476,15 @@ fn place(items: &mut [Placed<'_>], cols: &[Vec<usize>], col_w: &[f64]) -> (f64, 
 /// Renders a lineage diagram as an inline `<svg>` (boxes link to the groups'
 /// pages); empty string when there are no nodes.
 pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) -> String {
-    // First node per id wins; edges to unknown ids and self-loops are dropped.
-    let mut uniq: Vec<&LineageNode> = Vec::new();
-    for n in nodes {
-        if !uniq.iter().any(|u| u.id == n.id) {
-            uniq.push(n);
-        }
-    }
-    if uniq.is_empty() {
+    let (groups, edges) = distinct(nodes, edges);
+    if groups.is_empty() {
         return String::new();
     }
-    let find = |id: &str| uniq.iter().position(|n| n.id == id);
-    let mut es: Vec<(usize, usize, EdgeKind)> = Vec::new();
-    for e in edges {
-        if let (Some(a), Some(b)) = (find(&e.from), find(&e.to))
-            && a != b
-            && !es.contains(&(a, b, e.kind))
-        {
-            es.push((a, b, e.kind));
-        }
-    }
-
-    let lay = layout(&uniq, &es);
-    let placed = &lay.items[..uniq.len()];
-    let (headers, width, body_h) = (&lay.headers, lay.width, lay.height);
-
-    // Legend rows below the diagram, wrapped to the diagram width.
-    let kinds: Vec<EdgeKind> = EdgeKind::ALL
-        .into_iter()
-        .filter(|k| es.iter().any(|e| e.2 == *k))
-        .collect();
-    let any_defunct = uniq.iter().any(|n| !n.current);
-    let mut items: Vec<(Option<EdgeKind>, &str)> =
-        kinds.iter().map(|k| (Some(*k), k.style().legend)).collect();
-    if any_defunct {
-        items.push((None, "inactive (merged or defunct)"));
-    }
-    let width = width.max(200.0);
-    let mut legend_pos: Vec<(f64, f64)> = Vec::new();
-    let (mut lx, mut ly) = (MARGIN, body_h + 18.0);
-    for (_, text) in &items {
-        let iw = 40.0 + text_width(text, SUB_FS + 1.0) * 0.92 + 16.0;
-        if lx + iw > width - MARGIN && lx > MARGIN {
-            lx = MARGIN;
-            ly += 20.0;
-        }
-        legend_pos.push((lx, ly));
-        lx += iw;
-    }
-    let height = if items.is_empty() {
-        body_h + MARGIN
-    } else {
-        ly + 20.0 + 8.0
-    };
-
-    let mut id_parts: Vec<String> = vec![title.to_string()];
-    for n in &uniq {
-        id_parts.push(format!(
-            "{}|{}|{}|{:?}|{}|{}",
-            n.id, n.name, n.url, n.founded, n.current, n.focus
-        ));
-    }
-    for e in &es {
-        id_parts.push(format!("{}>{}:{:?}", e.0, e.1, e.2));
-    }
-    let refs: Vec<&str> = id_parts.iter().map(String::as_str).collect();
-    let id = content_id("bw-lineage", &refs);
-
-    // Text alternative: every relation as a sentence.
-    let mut desc = String::new();
-    for e in &es {
-        if !desc.is_empty() {
-            desc.push(' ');
-        }
-        desc.push_str(&e.2.sentence(&uniq[e.0].name, &uniq[e.1].name));
-    }
-    if desc.is_empty() {
-        desc = format!(
-            "{} group{}, no recorded relations.",
-            uniq.len(),
-            if uniq.len() == 1 { "" } else { "s" }
-        );
-    }
+    let lay = layout(&groups, &edges);
+    let diagram = Diagram { groups, edges, lay };
+    let width = diagram.lay.width.max(200.0);
+    let legend = diagram.legend(width);
+    let id = diagram.id(title);
     let title = if title.is_empty() {
         "Group lineage"
     } else {
@@ -569,66 +496,241 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
         &mut out,
         "bw-lineage",
         &id,
-        (width, height),
+        (width, legend.bottom),
         "group",
         title,
-        &desc,
+        &diagram.description(),
     );
+    diagram.write_years(&mut out);
+    diagram.write_edges(&mut out);
+    diagram.write_boxes(&mut out);
+    legend.write(&mut out);
+    out.push_str("</svg>");
+    out
+}
 
-    // Column headers (years).
-    let _ = write!(
-        out,
-        "<g class=\"bw-lineage-years\" font-size=\"{}\" fill=\"#555\" text-anchor=\"middle\" aria-hidden=\"true\">",
-        n1(SUB_FS)
-    );
-    let mut col_x: Vec<Option<(f64, f64)>> = vec![None; headers.len()];
-    for p in placed {
-        col_x[p.col] = Some((p.x, p.w));
+/// The groups (the first node of each id) and the edges between them as (from, to, kind)
+/// positions, without repeats, self-loops or edges to unknown ids.
+fn distinct<'a>(
+    nodes: &'a [LineageNode],
+    edges: &[LineageEdge],
+) -> (Vec<&'a LineageNode>, Vec<(usize, usize, EdgeKind)>) {
+    let mut uniq: Vec<&LineageNode> = Vec::new();
+    for n in nodes {
+        if !uniq.iter().any(|u| u.id == n.id) {
+            uniq.push(n);
+        }
     }
-    for (c, h) in headers.iter().enumerate() {
-        if let Some((x, w)) = col_x[c] {
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\">{}</text>",
-                n1(x + w / 2.0),
-                n1(MARGIN + 10.0),
-                escape(h)
+    let find = |id: &str| uniq.iter().position(|n| n.id == id);
+    let mut es: Vec<(usize, usize, EdgeKind)> = Vec::new();
+    for e in edges {
+        if let (Some(a), Some(b)) = (find(&e.from), find(&e.to))
+            && a != b
+            && !es.contains(&(a, b, e.kind))
+        {
+            es.push((a, b, e.kind));
+        }
+    }
+    (uniq, es)
+}
+
+/// A laid-out lineage diagram, ready to be written.
+struct Diagram<'a> {
+    /// The distinct groups, in input order (the first items of `lay`).
+    groups: Vec<&'a LineageNode>,
+    /// The edges as (from, to, kind) positions in `groups`.
+    edges: Vec<(usize, usize, EdgeKind)>,
+    lay: Layout<'a>,
+}
+
+/// The legend below a diagram: an entry per kind of edge drawn (and one for inactive
+/// groups), in rows wrapped to the diagram width.
+struct LineageLegend {
+    /// Each entry's line kind (`None`: the inactive box) and text.
+    items: Vec<(Option<EdgeKind>, &'static str)>,
+    /// Each entry's top-left corner.
+    pos: Vec<(f64, f64)>,
+    /// The bottom of the whole drawing, legend included.
+    bottom: f64,
+}
+
+impl Diagram<'_> {
+    /// The placed boxes of the groups (the waypoints left out).
+    fn placed(&self) -> &[Placed<'_>] {
+        &self.lay.items[..self.groups.len()]
+    }
+
+    /// The legend of what this diagram draws, laid out for a drawing `width` wide.
+    fn legend(&self, width: f64) -> LineageLegend {
+        let kinds: Vec<EdgeKind> = EdgeKind::ALL
+            .into_iter()
+            .filter(|k| self.edges.iter().any(|e| e.2 == *k))
+            .collect();
+        let any_defunct = self.groups.iter().any(|n| !n.current);
+        let mut items: Vec<(Option<EdgeKind>, &'static str)> =
+            kinds.iter().map(|k| (Some(*k), k.style().legend)).collect();
+        if any_defunct {
+            items.push((None, "inactive (merged or defunct)"));
+        }
+        let body_h = self.lay.height;
+        let mut pos: Vec<(f64, f64)> = Vec::new();
+        let (mut lx, mut ly) = (MARGIN, body_h + 18.0);
+        for (_, text) in &items {
+            let iw = 40.0 + text_width(text, SUB_FS + 1.0) * 0.92 + 16.0;
+            if lx + iw > width - MARGIN && lx > MARGIN {
+                lx = MARGIN;
+                ly += 20.0;
+            }
+            pos.push((lx, ly));
+            lx += iw;
+        }
+        let bottom = if items.is_empty() {
+            body_h + MARGIN
+        } else {
+            ly + 20.0 + 8.0
+        };
+        LineageLegend { items, pos, bottom }
+    }
+
+    /// The SVG's id, from everything drawn, so that two diagrams on a page never share one.
+    fn id(&self, title: &str) -> String {
+        let mut id_parts: Vec<String> = vec![title.to_string()];
+        for n in &self.groups {
+            id_parts.push(format!(
+                "{}|{}|{}|{:?}|{}|{}",
+                n.id, n.name, n.url, n.founded, n.current, n.focus
+            ));
+        }
+        for e in &self.edges {
+            id_parts.push(format!("{}>{}:{:?}", e.0, e.1, e.2));
+        }
+        let refs: Vec<&str> = id_parts.iter().map(String::as_str).collect();
+        content_id("bw-lineage", &refs)
+    }
+
+    /// The text alternative: every relation as a sentence.
+    fn description(&self) -> String {
+        let uniq = &self.groups;
+        let mut desc = String::new();
+        for e in &self.edges {
+            if !desc.is_empty() {
+                desc.push(' ');
+            }
+            desc.push_str(&e.2.sentence(&uniq[e.0].name, &uniq[e.1].name));
+        }
+        if desc.is_empty() {
+            desc = format!(
+                "{} group{}, no recorded relations.",
+                uniq.len(),
+                if uniq.len() == 1 { "" } else { "s" }
             );
         }
+        desc
     }
-    out.push_str("</g>");
 
-    // Edge attachment points: edges on one box side are spread along it,
-    // ordered by the height of the next point on the edge, so arrows do not
-    // pile up. Slot index: item * 2 + side (0 = left, 1 = right).
-    let mut ends: Vec<[(f64, f64); 2]> = vec![[(0.0, 0.0); 2]; es.len()];
-    let mut slots: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); uniq.len() * 2];
-    for (ei, ch) in lay.chains.iter().enumerate() {
-        let (first, last) = (ch[0], ch[ch.len() - 1]);
-        let same_col = placed[first].col == placed[last].col;
-        slots[first * 2 + 1].push((ei, 0, lay.items[ch[1]].cy()));
-        slots[last * 2 + usize::from(same_col)].push((ei, 1, lay.items[ch[ch.len() - 2]].cy()));
-    }
-    for (si, list) in slots.iter_mut().enumerate() {
-        let p = &placed[si / 2];
-        let x = if si % 2 == 0 { p.x } else { p.x + p.w };
-        list.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
-        let n = list.len() as f64;
-        for (k, &(ei, end, _)) in list.iter().enumerate() {
-            let y = p.y + p.h * (0.2 + 0.6 * (k as f64 + 0.5) / n);
-            ends[ei][end] = (x, y);
+    /// The column headers (years), over the columns that hold a group.
+    fn write_years(&self, out: &mut String) {
+        let headers = &self.lay.headers;
+        let _ = write!(
+            out,
+            "<g class=\"bw-lineage-years\" font-size=\"{}\" fill=\"#555\" text-anchor=\"middle\" aria-hidden=\"true\">",
+            n1(SUB_FS)
+        );
+        let mut col_x: Vec<Option<(f64, f64)>> = vec![None; headers.len()];
+        for p in self.placed() {
+            col_x[p.col] = Some((p.x, p.w));
         }
+        for (c, h) in headers.iter().enumerate() {
+            if let Some((x, w)) = col_x[c] {
+                let _ = write!(
+                    out,
+                    "<text x=\"{}\" y=\"{}\">{}</text>",
+                    n1(x + w / 2.0),
+                    n1(MARGIN + 10.0),
+                    escape(h)
+                );
+            }
+        }
+        out.push_str("</g>");
     }
 
-    out.push_str("<g class=\"bw-lineage-edges\" fill=\"none\">");
-    for (ei, &(a, b, kind)) in es.iter().enumerate() {
-        let st = kind.style();
-        let ch = &lay.chains[ei];
-        let [p0, p3] = ends[ei];
+    /// Where each edge meets its two boxes: (start of its chain, end of its chain).
+    ///
+    /// Edges on one box side are spread along it, ordered by the height of the next point
+    /// on the edge, so arrows do not pile up. Slot index: item * 2 + side (0 = left, 1 =
+    /// right).
+    fn edge_ends(&self) -> Vec<[(f64, f64); 2]> {
+        let (lay, placed) = (&self.lay, self.placed());
+        let mut ends: Vec<[(f64, f64); 2]> = vec![[(0.0, 0.0); 2]; self.edges.len()];
+        let mut slots: Vec<Vec<(usize, usize, f64)>> = vec![Vec::new(); self.groups.len() * 2];
+        for (ei, ch) in lay.chains.iter().enumerate() {
+            let (first, last) = (ch[0], ch[ch.len() - 1]);
+            let same_col = placed[first].col == placed[last].col;
+            slots[first * 2 + 1].push((ei, 0, lay.items[ch[1]].cy()));
+            slots[last * 2 + usize::from(same_col)].push((ei, 1, lay.items[ch[ch.len() - 2]].cy()));
+        }
+        for (si, list) in slots.iter_mut().enumerate() {
+            let p = &placed[si / 2];
+            let x = if si % 2 == 0 { p.x } else { p.x + p.w };
+            list.sort_by(|a, b| a.2.total_cmp(&b.2).then(a.0.cmp(&b.0)));
+            let n = list.len() as f64;
+            for (k, &(ei, end, _)) in list.iter().enumerate() {
+                let y = p.y + p.h * (0.2 + 0.6 * (k as f64 + 0.5) / n);
+                ends[ei][end] = (x, y);
+            }
+        }
+        ends
+    }
+
+    /// Every edge: its path, in its kind's style, with its arrowhead and its sentence.
+    fn write_edges(&self, out: &mut String) {
+        let ends = self.edge_ends();
+        out.push_str("<g class=\"bw-lineage-edges\" fill=\"none\">");
+        for (ei, &(a, b, kind)) in self.edges.iter().enumerate() {
+            let st = kind.style();
+            let [p0, p3] = ends[ei];
+            let (d, near0, near3) = self.edge_path(&self.lay.chains[ei], p0, p3);
+            let uniq = &self.groups;
+            let _ = write!(
+                out,
+                "<g class=\"bw-edge\"><title>{}</title><path d=\"{d}\" stroke=\"{}\" stroke-width=\"{}\"",
+                escape(&kind.sentence(&uniq[a].name, &uniq[b].name)),
+                st.colour,
+                n1(st.width)
+            );
+            if !st.dash.is_empty() {
+                let _ = write!(out, " stroke-dasharray=\"{}\"", st.dash);
+            }
+            if kind == EdgeKind::Ally {
+                out.push_str(" stroke-linecap=\"round\"");
+            }
+            out.push_str("/>");
+            if let Some(at_to) = st.head_at_to {
+                // The chain runs left to right; `flipped` says which end is `to`.
+                let at_chain_end = at_to != self.lay.flipped[ei];
+                let (tip, from) = if at_chain_end {
+                    (p3, near3)
+                } else {
+                    (p0, near0)
+                };
+                arrow_head(out, tip, from, st.colour);
+            }
+            out.push_str("</g>");
+        }
+        out.push_str("</g>");
+    }
+
+    /// The path data of an edge along `chain` from `p0` to `p3`, and the tangent reference
+    /// points next to its two ends (for arrowheads).
+    fn edge_path(
+        &self,
+        chain: &[usize],
+        p0: (f64, f64),
+        p3: (f64, f64),
+    ) -> (String, (f64, f64), (f64, f64)) {
+        let items = &self.lay.items;
         let mut d = format!("M{} {}", n1(p0.0), n1(p0.1));
-        // Tangent reference points next to the chain's two ends.
-        let (near0, near3);
-        if placed[ch[0]].col == placed[ch[ch.len() - 1]].col {
+        if items[chain[0]].col == items[chain[chain.len() - 1]].col {
             // Same column: bulge out to the right of the boxes.
             let bulge = 30.0 + (p3.1 - p0.1).abs() * 0.15;
             let (c1, c2) = ((p0.0 + bulge, p0.1), (p3.0 + bulge, p3.1));
@@ -642,146 +744,134 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
                 n1(p3.0),
                 n1(p3.1)
             );
-            (near0, near3) = (c1, c2);
-        } else {
-            // Horizontal-tangent curves between columns, straight runs
-            // through the waypoint slots.
-            let mut pts: Vec<((f64, f64), (f64, f64))> = Vec::new();
-            for &w in &ch[1..ch.len() - 1] {
-                let q = &lay.items[w];
-                pts.push(((q.x, q.cy()), (q.x + q.w, q.cy())));
-            }
-            pts.push((p3, p3));
-            let mut cur = p0;
-            for (enter, exit) in pts {
-                let dx = (enter.0 - cur.0) / 2.0;
-                let _ = write!(
-                    d,
-                    "C{} {} {} {} {} {}",
-                    n1(cur.0 + dx),
-                    n1(cur.1),
-                    n1(enter.0 - dx),
-                    n1(enter.1),
-                    n1(enter.0),
-                    n1(enter.1)
-                );
-                if exit != enter {
-                    let _ = write!(d, "H{}", n1(exit.0));
-                }
-                cur = exit;
-            }
-            (near0, near3) = ((p0.0 + 10.0, p0.1), (p3.0 - 10.0, p3.1));
+            return (d, c1, c2);
         }
+        // Horizontal-tangent curves between columns, straight runs through the waypoint
+        // slots.
+        let mut pts: Vec<((f64, f64), (f64, f64))> = Vec::new();
+        for &w in &chain[1..chain.len() - 1] {
+            let q = &items[w];
+            pts.push(((q.x, q.cy()), (q.x + q.w, q.cy())));
+        }
+        pts.push((p3, p3));
+        let mut cur = p0;
+        for (enter, exit) in pts {
+            let dx = (enter.0 - cur.0) / 2.0;
+            let _ = write!(
+                d,
+                "C{} {} {} {} {} {}",
+                n1(cur.0 + dx),
+                n1(cur.1),
+                n1(enter.0 - dx),
+                n1(enter.1),
+                n1(enter.0),
+                n1(enter.1)
+            );
+            if exit != enter {
+                let _ = write!(d, "H{}", n1(exit.0));
+            }
+            cur = exit;
+        }
+        (d, (p0.0 + 10.0, p0.1), (p3.0 - 10.0, p3.1))
+    }
+
+    /// The groups' boxes, each a link to its page.
+    fn write_boxes(&self, out: &mut String) {
+        let placed = self.placed();
         let _ = write!(
             out,
-            "<g class=\"bw-edge\"><title>{}</title><path d=\"{d}\" stroke=\"{}\" stroke-width=\"{}\"",
-            escape(&kind.sentence(&uniq[a].name, &uniq[b].name)),
-            st.colour,
-            n1(st.width)
+            "<g class=\"bw-lineage-nodes\" font-size=\"{}\" text-anchor=\"middle\">",
+            n1(FS)
         );
-        if !st.dash.is_empty() {
-            let _ = write!(out, " stroke-dasharray=\"{}\"", st.dash);
-        }
-        if kind == EdgeKind::Ally {
-            out.push_str(" stroke-linecap=\"round\"");
-        }
-        out.push_str("/>");
-        if let Some(at_to) = st.head_at_to {
-            // The chain runs left to right; `flipped` says which end is `to`.
-            let at_chain_end = at_to != lay.flipped[ei];
-            let (tip, from) = if at_chain_end {
-                (p3, near3)
-            } else {
-                (p0, near0)
-            };
-            arrow_head(&mut out, tip, from, st.colour);
+        // Emit in stable layout order (column, then top to bottom) so keyboard
+        // focus moves through the diagram in reading order.
+        let mut order: Vec<usize> = (0..placed.len()).collect();
+        order.sort_by(|&a, &b| {
+            placed[a]
+                .col
+                .cmp(&placed[b].col)
+                .then(placed[a].y.total_cmp(&placed[b].y))
+        });
+        for i in order {
+            let p = &placed[i];
+            if let Some(node) = p.node {
+                write_box(out, p, node);
+            }
         }
         out.push_str("</g>");
     }
-    out.push_str("</g>");
+}
 
-    // Boxes, each a link.
+/// One group's box: a link holding its outline, its wrapped name and its sub-line.
+fn write_box(out: &mut String, p: &Placed<'_>, node: &LineageNode) {
+    let tip = if p.sub.is_empty() {
+        node.name.clone()
+    } else {
+        format!("{} ({})", node.name, p.sub)
+    };
+    let (fill, stroke, dash, text_fill) = if node.current {
+        ("#fff", "#333", "", "#111")
+    } else {
+        ("#f1f1f1", "#777", " stroke-dasharray=\"4 3\"", "#444")
+    };
     let _ = write!(
         out,
-        "<g class=\"bw-lineage-nodes\" font-size=\"{}\" text-anchor=\"middle\">",
-        n1(FS)
+        "<a href=\"{}\" class=\"bw-lineage-node{}{}\"{}><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"{dash}/>",
+        escape(&node.url),
+        if node.current { "" } else { " bw-defunct" },
+        if node.focus { " bw-focus" } else { "" },
+        if node.focus {
+            " aria-current=\"page\" font-weight=\"700\""
+        } else {
+            ""
+        },
+        escape(&tip),
+        n1(p.x),
+        n1(p.y),
+        n1(p.w),
+        n1(p.h),
+        if node.focus { "3" } else { "1.5" }
     );
-    // Emit in stable layout order (column, then top to bottom) so keyboard
-    // focus moves through the diagram in reading order.
-    let mut order: Vec<usize> = (0..placed.len()).collect();
-    order.sort_by(|&a, &b| {
-        placed[a]
-            .col
-            .cmp(&placed[b].col)
-            .then(placed[a].y.total_cmp(&placed[b].y))
-    });
-    for i in order {
-        let p = &placed[i];
-        let Some(node) = p.node else { continue };
-        let tip = if p.sub.is_empty() {
-            node.name.clone()
-        } else {
-            format!("{} ({})", node.name, p.sub)
-        };
-        let (fill, stroke, dash, text_fill) = if node.current {
-            ("#fff", "#333", "", "#111")
-        } else {
-            ("#f1f1f1", "#777", " stroke-dasharray=\"4 3\"", "#444")
-        };
+    let cx = p.x + p.w / 2.0;
+    // Boxes grown for many edges keep their text vertically centred.
+    let content_h =
+        p.lines.len() as f64 * LINE_H + 12.0 + if p.sub.is_empty() { 0.0 } else { 13.0 };
+    let mut y = p.y + (p.h - content_h) / 2.0 + 6.0 + FS;
+    for l in &p.lines {
         let _ = write!(
             out,
-            "<a href=\"{}\" class=\"bw-lineage-node{}{}\"{}><title>{}</title><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"{dash}/>",
-            escape(&node.url),
-            if node.current { "" } else { " bw-defunct" },
-            if node.focus { " bw-focus" } else { "" },
-            if node.focus {
-                " aria-current=\"page\" font-weight=\"700\""
-            } else {
-                ""
-            },
-            escape(&tip),
-            n1(p.x),
-            n1(p.y),
-            n1(p.w),
-            n1(p.h),
-            if node.focus { "3" } else { "1.5" }
+            "<text x=\"{}\" y=\"{}\" fill=\"{text_fill}\">{}</text>",
+            n1(cx),
+            n1(y),
+            escape(l)
         );
-        let cx = p.x + p.w / 2.0;
-        // Boxes grown for many edges keep their text vertically centred.
-        let content_h =
-            p.lines.len() as f64 * LINE_H + 12.0 + if p.sub.is_empty() { 0.0 } else { 13.0 };
-        let mut y = p.y + (p.h - content_h) / 2.0 + 6.0 + FS;
-        for l in &p.lines {
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\" fill=\"{text_fill}\">{}</text>",
-                n1(cx),
-                n1(y),
-                escape(l)
-            );
-            y += LINE_H;
-        }
-        if !p.sub.is_empty() {
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"#555\">{}</text>",
-                n1(cx),
-                n1(y - 2.0),
-                n1(SUB_FS),
-                escape(&p.sub)
-            );
-        }
-        out.push_str("</a>");
+        y += LINE_H;
     }
-    out.push_str("</g>");
+    if !p.sub.is_empty() {
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"#555\">{}</text>",
+            n1(cx),
+            n1(y - 2.0),
+            n1(SUB_FS),
+            escape(&p.sub)
+        );
+    }
+    out.push_str("</a>");
+}
 
-    if !items.is_empty() {
+impl LineageLegend {
+    /// Each entry: a sample of its line (or the inactive box) and its text.
+    fn write(&self, out: &mut String) {
+        if self.items.is_empty() {
+            return;
+        }
         let _ = write!(
             out,
             "<g class=\"bw-lineage-legend\" font-size=\"{}\" fill=\"#222\" aria-hidden=\"true\">",
             n1(SUB_FS + 1.0)
         );
-        for ((kind, text), &(x, y)) in items.iter().zip(&legend_pos) {
+        for ((kind, text), &(x, y)) in self.items.iter().zip(&self.pos) {
             match kind {
                 Some(k) => {
                     let st = k.style();
@@ -799,7 +889,7 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
                         }
                     );
                     if st.head_at_to.is_some() {
-                        arrow_head(&mut out, (x + 32.0, y + 6.0), (x, y + 6.0), st.colour);
+                        arrow_head(out, (x + 32.0, y + 6.0), (x, y + 6.0), st.colour);
                     }
                 }
                 None => {
@@ -821,8 +911,6 @@ pub fn lineage_svg(nodes: &[LineageNode], edges: &[LineageEdge], title: &str) ->
         }
         out.push_str("</g>");
     }
-    out.push_str("</svg>");
-    out
 }
 
 /// Filled triangle with its tip at `tip`, pointing away from `from`.
