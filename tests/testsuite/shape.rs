@@ -197,12 +197,6 @@ fn function_lengths() -> Vec<(usize, String)> {
 /// The longest a function of src/ may be: a reader holds it in view and sees its steps.
 const LONGEST: usize = 150;
 
-/// Functions still over [`LONGEST`], by file and name, with the length they may not exceed
-/// while they wait to be split. The list only shrinks.
-const NOT_YET_SPLIT: &[(&str, usize)] = &[
-    ("render/svg/map.rs map_svg", 203),
-];
-
 #[test]
 fn no_function_is_longer_than_a_reader_can_follow() {
     let lengths = function_lengths();
@@ -213,17 +207,7 @@ fn no_function_is_longer_than_a_reader_can_follow() {
     );
     let too_long: Vec<String> = lengths
         .iter()
-        .filter(|(n, at)| {
-            let file_and_name = at
-                .split_once(' ')
-                .map(|(p, name)| format!("{} {name}", p.split(':').next().unwrap_or(p)))
-                .unwrap_or_default();
-            let allowed = NOT_YET_SPLIT
-                .iter()
-                .find(|(f, _)| *f == file_and_name)
-                .map_or(LONGEST, |&(_, n)| n);
-            *n > allowed
-        })
+        .filter(|(n, _)| *n > LONGEST)
         .map(|(n, at)| format!("{at}: {n} lines"))
         .collect();
     assert!(

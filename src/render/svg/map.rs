@@ -614,76 +614,12 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
     }
     let w = f64::from(opts.width.clamp(120, 4000));
     let h = f64::from(opts.height.clamp(90, 4000));
-
     let radii: Vec<f64> = pts.iter().map(|p| radius(p.killed)).collect();
-    let max_r = radii.iter().copied().fold(0.0, f64::max);
-    let mut bbox = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for p in &pts {
-        // Areas are shown whole, so the view takes in their extent, not just the point.
-        let (w, s, e, n) = match &p.mark {
-            Mark::Region { km } => {
-                let dlat = km.clamp(0.0, 2000.0) / 111.32;
-                let dlon = dlat / p.lat.to_radians().cos().max(0.2);
-                (p.lon - dlon, p.lat - dlat, p.lon + dlon, p.lat + dlat)
-            }
-            Mark::Country { code } => match find_country(code) {
-                Some(c) => c.bbox,
-                None => (p.lon, p.lat, p.lon, p.lat),
-            },
-            _ => (p.lon, p.lat, p.lon, p.lat),
-        };
-        bbox = (bbox.0.min(w), bbox.1.min(s), bbox.2.max(e), bbox.3.max(n));
-    }
-    let margin = max_r + if opts.locator { 4.0 } else { 6.0 };
-    let mut view = View::fit(
-        bbox,
-        6.0,
-        if opts.locator { 0.0 } else { 0.08 },
-        w,
-        h,
-        margin,
-    );
-    view.keep_inside_data(Some((bbox, margin)));
-    if opts.locator && pts.len() == 1 {
-        // A whole-degree centre keeps the point well inside its 6° window and lets
-        // neighbouring incidents share one computed background (see `clip_countries`).
-        view.lon_c = view.lon_c.round();
-        view.lat_c = view.lat_c.round();
-        view.kx = view.lat_c.to_radians().cos();
-    }
-
-    // Which countries hold the points: shaded, labelled first, described.
-    let mut counts: Vec<(usize, &'static Country)> = Vec::new();
-    for p in &pts {
-        let holder = match &p.mark {
-            Mark::Country { code } => find_country(code),
-            _ => countries()
-                .iter()
-                .find(|c| country_contains(c, p.lon, p.lat)),
-        };
-        if let Some(c) = holder {
-            match counts.iter_mut().find(|(_, k)| std::ptr::eq(*k, c)) {
-                Some(e) => e.0 += 1,
-                None => counts.push((1, c)),
-            }
-        }
-    }
+    let bbox = extent(&pts);
+    let view = projection(&pts, &radii, bbox, opts, (w, h));
+    let counts = holding_countries(&pts);
     let is_focus = |c: &Country| counts.iter().any(|(_, k)| std::ptr::eq(*k, c));
-
-    let mut id_parts: Vec<String> = vec![
-        opts.title.clone(),
-        opts.desc.clone(),
-        opts.locator.to_string(),
-    ];
-    for p in &pts {
-        id_parts.push(format!(
-            "{}|{}|{:?}|{}|{}|{:?}|{:?}",
-            p.lat, p.lon, p.killed, p.label, p.url, p.series, p.mark
-        ));
-    }
-    let id_refs: Vec<&str> = id_parts.iter().map(String::as_str).collect();
-    let id = content_id("bw-map", &id_refs);
-
+    let id = map_id(&pts, opts);
     let desc = if opts.desc.is_empty() {
         let mut d = auto_desc(pts.len(), &counts);
         d.push_str(&precision_desc(&pts));
@@ -705,59 +641,176 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
         n1(w),
         n1(h)
     );
-
     let clipped = clip_countries(&view, 0.4, 4.0);
     write_land(&mut out, &clipped[..], &is_focus, 0.6);
-
     let (colours, legend) = assign_colours(&pts);
-
-    // Legend first (its box is needed to keep country labels clear of it).
-    let mut legend_svg = String::new();
-    let mut reserved: Vec<(f64, f64, f64, f64)> = Vec::new();
-    let mut kinds = [false; 4];
-    for p in &pts {
-        kinds[p.mark.rank()] = true;
-    }
-    // A locator has one incident and no series: its legend only explains an inexact mark.
-    if !opts.locator || kinds[1..].iter().any(|k| *k) {
-        let max_killed = if opts.locator {
-            0
-        } else {
-            pts.iter().filter_map(|p| p.killed).max().unwrap_or(0)
-        };
-        let series: &[(String, &str)] = if opts.locator { &[] } else { &legend };
-        if let Some(rect) = write_legend(
-            &mut legend_svg,
-            series,
-            kinds,
-            max_killed,
-            &pts,
-            &view,
-            opts.locator,
-        ) {
-            reserved.push(rect);
-        }
-    }
-    let mut inset_svg = String::new();
-    if opts.locator
-        && let Some(rect) = write_inset(&mut inset_svg, &view, &bbox)
-    {
-        reserved.push(rect);
-    }
-    let scale_rect = write_scale_bar(&mut legend_svg, &view);
-    reserved.push(scale_rect);
-
+    let mut overlays = Overlays::write(&pts, &legend, &view, &bbox, opts.locator);
     // Names must not hide under marks either (areas are see-through: names may sit on them).
-    for ((p, r), _) in pts.iter().zip(&radii).zip(0..) {
+    for (p, r) in pts.iter().zip(&radii) {
         if matches!(p.mark, Mark::Exact | Mark::Near) {
             let (x, y) = view.project(p.lon, p.lat);
-            reserved.push((x - r, y - r, x + r, y + r));
+            overlays.reserved.push((x - r, y - r, x + r, y + r));
         }
     }
-    write_country_labels(&mut out, &clipped[..], &is_focus, &view, &reserved);
+    write_country_labels(&mut out, &clipped[..], &is_focus, &view, &overlays.reserved);
     write_areas(&mut out, &pts, &colours, &view, &clipped[..], &id);
+    write_points(&mut out, &pts, &radii, &colours, &view);
+    out.push_str(&overlays.inset);
+    out.push_str(&overlays.legend);
+    let _ = write!(
+        out,
+        "<rect class=\"bw-map-frame\" x=\".5\" y=\".5\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999\"/></svg>",
+        n1(w - 1.0),
+        n1(h - 1.0)
+    );
+    out
+}
 
-    // Points: largest first so small marks stay on top and clickable.
+/// The (west, south, east, north) box of the points; areas are shown whole, so it takes in
+/// their extent, not just their centre.
+fn extent(pts: &[&MapPoint]) -> (f64, f64, f64, f64) {
+    let mut bbox = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for p in pts {
+        let (w, s, e, n) = match &p.mark {
+            Mark::Region { km } => {
+                let dlat = km.clamp(0.0, 2000.0) / 111.32;
+                let dlon = dlat / p.lat.to_radians().cos().max(0.2);
+                (p.lon - dlon, p.lat - dlat, p.lon + dlon, p.lat + dlat)
+            }
+            Mark::Country { code } => match find_country(code) {
+                Some(c) => c.bbox,
+                None => (p.lon, p.lat, p.lon, p.lat),
+            },
+            _ => (p.lon, p.lat, p.lon, p.lat),
+        };
+        bbox = (bbox.0.min(w), bbox.1.min(s), bbox.2.max(e), bbox.3.max(n));
+    }
+    bbox
+}
+
+/// The view of a map `size` pixels large that shows `bbox` with room for the largest mark.
+fn projection(
+    pts: &[&MapPoint],
+    radii: &[f64],
+    bbox: (f64, f64, f64, f64),
+    opts: &MapOptions,
+    size: (f64, f64),
+) -> View {
+    let max_r = radii.iter().copied().fold(0.0, f64::max);
+    let margin = max_r + if opts.locator { 4.0 } else { 6.0 };
+    let mut view = View::fit(
+        bbox,
+        6.0,
+        if opts.locator { 0.0 } else { 0.08 },
+        size.0,
+        size.1,
+        margin,
+    );
+    view.keep_inside_data(Some((bbox, margin)));
+    if opts.locator && pts.len() == 1 {
+        // A whole-degree centre keeps the point well inside its 6° window and lets
+        // neighbouring incidents share one computed background (see `clip_countries`).
+        view.lon_c = view.lon_c.round();
+        view.lat_c = view.lat_c.round();
+        view.kx = view.lat_c.to_radians().cos();
+    }
+    view
+}
+
+/// The countries that hold the points, with how many each holds, in order of first point:
+/// they are shaded, labelled first and named in the description.
+fn holding_countries(pts: &[&MapPoint]) -> Vec<(usize, &'static Country)> {
+    let mut counts: Vec<(usize, &'static Country)> = Vec::new();
+    for p in pts {
+        let holder = match &p.mark {
+            Mark::Country { code } => find_country(code),
+            _ => countries()
+                .iter()
+                .find(|c| country_contains(c, p.lon, p.lat)),
+        };
+        if let Some(c) = holder {
+            match counts.iter_mut().find(|(_, k)| std::ptr::eq(*k, c)) {
+                Some(e) => e.0 += 1,
+                None => counts.push((1, c)),
+            }
+        }
+    }
+    counts
+}
+
+/// The SVG's id, from everything drawn, so that two maps on a page never share one.
+fn map_id(pts: &[&MapPoint], opts: &MapOptions) -> String {
+    let mut id_parts: Vec<String> = vec![
+        opts.title.clone(),
+        opts.desc.clone(),
+        opts.locator.to_string(),
+    ];
+    for p in pts {
+        id_parts.push(format!(
+            "{}|{}|{:?}|{}|{}|{:?}|{:?}",
+            p.lat, p.lon, p.killed, p.label, p.url, p.series, p.mark
+        ));
+    }
+    let id_refs: Vec<&str> = id_parts.iter().map(String::as_str).collect();
+    content_id("bw-map", &id_refs)
+}
+
+/// What is drawn over the map last (legend, scale bar, locator inset) and the boxes it
+/// covers, where country names must not go.
+struct Overlays {
+    /// The legend and the scale bar.
+    legend: String,
+    /// The locator's overview inset.
+    inset: String,
+    /// The boxes the overlays (and then the marks) cover.
+    reserved: Vec<(f64, f64, f64, f64)>,
+}
+
+impl Overlays {
+    /// The legend of `series` and of the kinds of mark, the inset and the scale bar.
+    fn write(
+        pts: &[&MapPoint],
+        series: &[(String, &str)],
+        view: &View,
+        bbox: &(f64, f64, f64, f64),
+        locator: bool,
+    ) -> Overlays {
+        let mut legend = String::new();
+        let mut reserved: Vec<(f64, f64, f64, f64)> = Vec::new();
+        let mut kinds = [false; 4];
+        for p in pts {
+            kinds[p.mark.rank()] = true;
+        }
+        // A locator has one incident and no series: its legend only explains an inexact mark.
+        if !locator || kinds[1..].iter().any(|k| *k) {
+            let max_killed = if locator {
+                0
+            } else {
+                pts.iter().filter_map(|p| p.killed).max().unwrap_or(0)
+            };
+            let series: &[(String, &str)] = if locator { &[] } else { series };
+            if let Some(rect) =
+                write_legend(&mut legend, series, kinds, max_killed, pts, view, locator)
+            {
+                reserved.push(rect);
+            }
+        }
+        let mut inset = String::new();
+        if locator && let Some(rect) = write_inset(&mut inset, view, bbox) {
+            reserved.push(rect);
+        }
+        reserved.push(write_scale_bar(&mut legend, view));
+        Overlays {
+            legend,
+            inset,
+            reserved,
+        }
+    }
+}
+
+/// The exact and near marks, each a link: largest first so small marks stay on top and
+/// clickable.
+fn write_points(out: &mut String, pts: &[&MapPoint], radii: &[f64], colours: &[&str], view: &View) {
     let mut order: Vec<usize> = (0..pts.len()).collect();
     order.sort_by(|&a, &b| radii[b].total_cmp(&radii[a]).then(a.cmp(&b)));
     // Shared presentation on the group keeps each mark short.
@@ -800,15 +853,6 @@ pub fn map_svg(points: &[MapPoint], opts: &MapOptions) -> String {
         out.push_str("</a>");
     }
     out.push_str("</g>");
-    out.push_str(&inset_svg);
-    out.push_str(&legend_svg);
-    let _ = write!(
-        out,
-        "<rect class=\"bw-map-frame\" x=\".5\" y=\".5\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#999\"/></svg>",
-        n1(w - 1.0),
-        n1(h - 1.0)
-    );
-    out
 }
 
 /// Draws the marks that are areas, under the points: dashed circles for regions, then
