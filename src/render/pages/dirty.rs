@@ -357,3 +357,163 @@ pub(super) fn overview(c: &Changes<'_>, d: &mut Dirty, path: &str) {
         d.add(path.to_string());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::routes;
+
+    /// One build of the repository's example site: its config, files, records and indexes.
+    struct Build {
+        config: Config,
+        sources: Sources,
+        site: Site,
+        index: Index,
+    }
+
+    impl Build {
+        /// The example site as `build` reads it.
+        fn example() -> Build {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let config = crate::config::load(root, &Default::default()).unwrap();
+            let (sources, _) = crate::load::read_sources(root).unwrap();
+            let (raw, _) = crate::load::parse(&sources);
+            let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+            let (site, d) = crate::validate::validate(raw, &sources, &config, today);
+            let site = site.unwrap_or_else(|| panic!("{}", d.render(false)));
+            let index = Index::build(&site);
+            Build {
+                config,
+                sources,
+                site,
+                index,
+            }
+        }
+
+        /// This build with `edit` made to its records (the files as they were).
+        fn edited(&self, edit: impl FnOnce(&mut Site)) -> Build {
+            let mut site = self.site.clone();
+            edit(&mut site);
+            Build {
+                config: self.config.clone(),
+                sources: self.sources.clone(),
+                index: Index::build(&site),
+                site,
+            }
+        }
+
+        fn snapshot(&self) -> Snapshot<'_> {
+            Snapshot {
+                site: &self.site,
+                index: &self.index,
+                sources: &self.sources,
+            }
+        }
+
+        /// The pages that change from this build to `new`, listing `per_page` incidents.
+        fn dirty_to(&self, new: &Build, per_page: usize) -> Option<Dirty> {
+            dirty_pages(self.snapshot(), new.snapshot(), None, per_page)
+        }
+
+        /// Every page this build renders.
+        fn pages(&self) -> Vec<String> {
+            super::super::listed(&self.site, &self.index, &self.config)
+        }
+
+        /// An incident with groups, somewhere in the middle of the list, and its position.
+        fn sample_incident(&self) -> (usize, &Incident) {
+            let n = self.site.incidents.len();
+            self.site
+                .incidents
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| !i.groups.is_empty() && !i.draft)
+                .min_by_key(|(p, _)| p.abs_diff(n / 2))
+                .expect("the example site has an incident with groups")
+        }
+
+        /// The listing page (1-based, newest first) that shows the incident at `pos`.
+        fn listing_page(&self, pos: usize, per_page: usize) -> usize {
+            (self.site.incidents.len() - 1 - pos) / per_page + 1
+        }
+    }
+
+    /// Few incidents a page, so the example site has several listing pages.
+    const PER_PAGE: usize = 4;
+
+    #[test]
+    fn no_change_dirties_no_page() {
+        let old = Build::example();
+        let new = old.edited(|_| {});
+        let d = old
+            .dirty_to(&new, PER_PAGE)
+            .expect("nothing site-wide changed");
+        let pages = old.pages();
+        assert!(pages.len() > 20, "too few pages to judge: {pages:?}");
+        let wanted: Vec<&String> = pages.iter().filter(|p| d.wants(p)).collect();
+        assert!(wanted.is_empty(), "{wanted:?}");
+        assert!(d.records.is_empty(), "{:?}", d.records);
+    }
+
+    #[test]
+    fn a_new_title_dirties_the_pages_that_list_the_incident_and_no_other_group() {
+        let old = Build::example();
+        let (pos, inc) = old.sample_incident();
+        let new = old.edited(|s| s.incidents[pos].title.push_str(" (revised)"));
+        let d = old
+            .dirty_to(&new, PER_PAGE)
+            .expect("a title is not site-wide");
+
+        assert!(d.wants(&routes::incident(&inc.id)));
+        for g in &inc.groups {
+            assert!(d.wants(&routes::group(g)), "its group {g}");
+        }
+        assert!(d.wants(&routes::country(&inc.location.country)));
+        let page = old.listing_page(pos, PER_PAGE);
+        assert!(
+            d.wants(&routes::incidents_page(page)),
+            "listing page {page}"
+        );
+        assert!(d.records.contains(&format!("i/{}", inc.id)));
+
+        let targeted: Vec<&str> = inc
+            .targets
+            .iter()
+            .filter_map(|t| t.group.as_deref())
+            .collect();
+        let unrelated = old
+            .site
+            .groups
+            .iter()
+            .find(|g| !inc.groups.contains(&g.id) && !targeted.contains(&g.id.as_str()))
+            .expect("the example site has a group the incident does not name");
+        assert!(!d.wants(&routes::group(&unrelated.id)), "{}", unrelated.id);
+        let pages = old.site.incidents.len().div_ceil(PER_PAGE);
+        assert!(pages > 2, "the example site fills several listing pages");
+        let other_page = (1..=pages).find(|&k| k != page).unwrap();
+        assert!(!d.wants(&routes::incidents_page(other_page)));
+    }
+
+    #[test]
+    fn a_new_body_dirties_only_the_incident_page() {
+        let old = Build::example();
+        let (pos, inc) = old.sample_incident();
+        let new = old.edited(|s| s.incidents[pos].body.push_str("\n\nOne more paragraph.\n"));
+        let d = old
+            .dirty_to(&new, PER_PAGE)
+            .expect("a body is not site-wide");
+        let wanted: Vec<String> = old.pages().into_iter().filter(|p| d.wants(p)).collect();
+        assert_eq!(wanted, [routes::incident(&inc.id)]);
+        assert!(d.records.contains(&format!("i/{}", inc.id)));
+    }
+
+    #[test]
+    fn a_group_renamed_dirties_every_page() {
+        let old = Build::example();
+        let new = old.edited(|s| s.groups[0].name.push_str(" (renamed)"));
+        assert!(old.dirty_to(&new, PER_PAGE).is_none());
+    }
+}
