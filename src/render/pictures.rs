@@ -937,4 +937,152 @@ mod tests {
             "{html}"
         );
     }
+
+    /// The text a reader sees in the first `selector` of `html`, entities decoded.
+    fn text_of(html: &str, selector: &str) -> String {
+        let doc = scraper::Html::parse_fragment(html);
+        let sel = scraper::Selector::parse(selector).unwrap();
+        doc.select(&sel)
+            .next()
+            .map(|e| e.text().collect())
+            .unwrap_or_default()
+    }
+
+    /// How many elements of `html` match `selector`.
+    fn count(html: &str, selector: &str) -> usize {
+        let doc = scraper::Html::parse_fragment(html);
+        doc.select(&scraper::Selector::parse(selector).unwrap())
+            .count()
+    }
+
+    #[test]
+    fn a_locator_caption_says_how_precisely_the_place_is_known() {
+        let mut i = incident("boni", "2017-06-18", &["jnim"], None);
+        let html = locator(&i, "../../");
+        assert_eq!(text_of(&html, "svg > title"), "Location of Attack boni");
+        assert_eq!(
+            count(&html, "a[href='../../incidents/boni/'] circle.bw-point"),
+            1
+        );
+        assert_eq!(count(&html, "circle.bw-point-approx"), 0);
+        let caption = text_of(&html, "figcaption");
+        assert!(
+            caption.starts_with("Location: ") && !caption.contains('('),
+            "{caption}"
+        );
+
+        i.location.precision = PlacePrecision::Near;
+        let html = locator(&i, "../../");
+        assert_eq!(count(&html, "circle.bw-point-approx"), 1);
+        assert!(
+            text_of(&html, "figcaption")
+                .ends_with("(the ring marks the place named, not the spot)."),
+            "{html}"
+        );
+
+        i.location.precision = PlacePrecision::Region;
+        let caption = text_of(&locator(&i, ""), "figcaption");
+        assert!(
+            caption.ends_with(
+                "(the dashed circle is not the region's outline; the exact place is not known)."
+            ),
+            "{caption}"
+        );
+
+        i.location.precision = PlacePrecision::Country;
+        let caption = text_of(&locator(&i, ""), "figcaption");
+        assert!(
+            caption.ends_with("(the whole country is hatched; the place is not known)."),
+            "{caption}"
+        );
+
+        // An exact place without coordinates has nothing to show: no figure at all.
+        i.location.precision = PlacePrecision::Exact;
+        i.location.coords = None;
+        assert_eq!(locator(&i, ""), "");
+    }
+
+    #[test]
+    fn a_lineage_links_the_family_and_marks_the_page_group_and_the_merged_one() {
+        let mut s = site(vec![]);
+        let alone = Index::build(&s);
+        // No relation: no diagram and no empty figure.
+        assert_eq!(lineage(&s, &alone, 2, "../../"), "");
+        assert_eq!(lineage_overview(&s, &alone, "../"), "");
+
+        s.groups[0].merged_into = Some("jnim".into());
+        s.groups[0].status = Some(crate::content::Status::Merged);
+        let index = Index::build(&s);
+        let jnim = s.groups.iter().position(|g| g.id == "jnim").unwrap();
+        let html = lineage(&s, &index, jnim, "../../");
+        assert_eq!(
+            text_of(&html, "svg > title"),
+            "Lineage and relationships of JNIM"
+        );
+        // Both groups link to their pages; only the page's own group is marked current.
+        assert_eq!(
+            count(&html, "a[href='../../groups/jnim/'][aria-current='page']"),
+            1
+        );
+        assert_eq!(count(&html, "a[href='../../groups/ansar-dine/']"), 1);
+        assert_eq!(count(&html, "a[aria-current]"), 1);
+        // The merged group is drawn as no longer active, and the legend says so.
+        assert_eq!(
+            count(&html, "a.bw-defunct[href='../../groups/ansar-dine/']"),
+            1
+        );
+        assert!(
+            text_of(&html, ".bw-lineage-legend").contains("inactive"),
+            "{html}"
+        );
+        // The relation reads as a sentence, for those who cannot see the arrow.
+        assert_eq!(
+            text_of(&html, ".bw-edge > title"),
+            "Ansar Dine merged into JNIM."
+        );
+        // ISGS is not of the family.
+        assert_eq!(count(&html, "a[href='../../groups/isgs/']"), 0);
+
+        // The overview shows every group, the unrelated one too, and marks none as current.
+        let all = lineage_overview(&s, &index, "../");
+        assert_eq!(count(&all, "a.bw-lineage-node"), s.groups.len());
+        assert_eq!(count(&all, "a[aria-current]"), 0);
+    }
+
+    #[test]
+    fn the_timeline_counts_neither_repeats_nor_incidents_after_the_cutoff() {
+        let mut s = site(vec![
+            incident("a", "2016-03-01", &["jnim"], exact(2)),
+            incident("b", "2017-01-10", &["jnim"], exact(9)),
+            incident("c", "2017-02-10", &["jnim"], exact(1)),
+            incident("d", "2017-09-10", &["isgs"], exact(30)),
+        ]);
+        s.incidents[2].same_event_as = Some("b".into());
+        let index = Index::build(&s);
+        let all = timeline(&s, &index, "../", None);
+        let cutoff = date("2017-06-30");
+        let cut = timeline(&s, &index, "../", Some(&cutoff));
+        // 2017 loses the repeat in both, and the September incident after the cutoff.
+        let counted = |html: &str, y: i32| {
+            text_of(
+                html,
+                &format!("a[href='../chronology/{y}/'] .bw-timeline-count"),
+            )
+        };
+        assert_eq!(counted(&all, 2016), "1 incident");
+        assert_eq!(counted(&all, 2017), "2 incidents");
+        assert_eq!(counted(&cut, 2017), "1 incident");
+        // The deadliest counted incidents of a year are named; none after the cutoff.
+        let named = |html: &str, id: &str| {
+            count(
+                html,
+                &format!(".bw-timeline-events a[href='../incidents/{id}/']"),
+            )
+        };
+        assert_eq!(
+            (named(&all, "d"), named(&all, "b"), named(&all, "c")),
+            (1, 1, 0)
+        );
+        assert_eq!((named(&cut, "d"), named(&cut, "b")), (0, 1));
+    }
 }
