@@ -15,6 +15,11 @@ use crate::diagnostic::{Diagnostic, Diagnostics, Location};
 use crate::error::Error;
 use crate::yaml::{self, Seg};
 
+mod translation;
+
+pub use translation::RawTranslation;
+pub(crate) use translation::split_stem;
+
 /// Files larger than this are refused: no honest content file is this big, and reading one
 /// would only slow the build down or exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -37,6 +42,9 @@ pub enum Kind {
     /// `content/digests/**/*.md`: an analyst's monthly assessment, meant to live at
     /// `digests/<cc>/<yyyy-mm>.md` (`validate` reports any other place).
     Digest,
+    /// `<id>.<lang>.md` where an incident, group, briefing, page or `_index.<lang>.md`
+    /// would be: a record's words in another language (issue 17).
+    Translation,
 }
 
 /// One content file's text.
@@ -137,6 +145,8 @@ pub struct RawSite {
     pub home: Option<Record<RawPage>>,
     /// Analysts' monthly assessments.
     pub assessments: Vec<Record<RawAssessment>>,
+    /// Translation files.
+    pub translations: Vec<RawTranslation>,
     /// Files that could not be parsed (their error is already reported), with the ids they
     /// seem to define, so that validation does not also call every reference to them unknown.
     pub unparsed: Vec<Unparsed>,
@@ -166,9 +176,21 @@ fn kind_of(rel_in_content: &Path) -> Option<Kind> {
         ("briefings", "md", 2) => Some(Kind::Briefing),
         ("pages", "md", 2) => Some(Kind::Page),
         ("_index.md", _, 1) => Some(Kind::Home),
+        // `_index.fr.md`: the home introduction's translation (anything else is not read).
+        (top, "md", 1)
+            if top
+                .strip_suffix(".md")
+                .is_some_and(|s| split_stem(s).is_some_and(|(id, _)| id == "_index")) =>
+        {
+            Some(Kind::Home)
+        }
         ("digests", "md", _) => Some(Kind::Digest),
         _ => None,
     }
+    .map(|kind| match translation::is_translation(rel_in_content, kind) {
+        true => Kind::Translation,
+        false => kind,
+    })
 }
 
 /// A content file whose extension differs from `.md` / `.yaml` only in case or spelling
@@ -466,6 +488,7 @@ enum Parsed {
     Page(Record<RawPage>),
     Home(Record<RawPage>),
     Assessment(Record<RawAssessment>),
+    Translation(RawTranslation),
 }
 
 /// Parses every file into raw records (in parallel), collecting all syntax and type errors.
@@ -528,6 +551,11 @@ pub fn assemble(sources: &Sources, parses: &[std::sync::Arc<FileParse>]) -> (Raw
             Some(Parsed::Page(p)) => site.pages.push(at(p, i)),
             Some(Parsed::Home(p)) => site.home = Some(at(p, i)),
             Some(Parsed::Assessment(a)) => site.assessments.push(at(a, i)),
+            Some(Parsed::Translation(t)) => {
+                let mut t = t.clone();
+                t.loc.file = i;
+                site.translations.push(t);
+            }
             None => site.unparsed.push(unparsed(&sources.files[i])),
         }
         if let Some((ids, ids_complete)) = &p.lost {
@@ -555,6 +583,9 @@ fn failed(d: Diagnostic) -> FileParse {
 fn parse_file(index: usize, f: &SourceFile) -> FileParse {
     if f.kind == Kind::IncidentList {
         return parse_list(index, f);
+    }
+    if f.kind == Kind::Translation {
+        return translation::parse(index, f);
     }
     let split = match frontmatter::split(&f.text) {
         Ok(s) => s,
@@ -605,7 +636,7 @@ fn parse_file(index: usize, f: &SourceFile) -> FileParse {
             .map(|raw| Parsed::Page(Record { raw, body, loc })),
         Kind::Digest => read(yaml_text, base, &place, &mut diags, &mut loc)
             .map(|raw| Parsed::Assessment(Record { raw, body, loc })),
-        Kind::Home | Kind::IncidentList => read(yaml_text, base, &place, &mut diags, &mut loc)
+        Kind::Home | Kind::IncidentList | Kind::Translation => read(yaml_text, base, &place, &mut diags, &mut loc)
             .map(|raw| Parsed::Home(Record { raw, body, loc })),
     };
     FileParse {

@@ -24,6 +24,7 @@ mod page;
 mod place;
 mod refs;
 mod sources;
+mod translation;
 
 pub use duplicates::may_repeat;
 pub use page::RESERVED_PAGE_IDS;
@@ -49,6 +50,7 @@ pub fn validate(
     // Bodies are checked last, against every id; taken now, before the records are used.
     let bodies = at_links::bodies(&raw, drafts);
     let unparsed_by_kind = at_links::unparsed(&raw);
+    let written = translation::Written::of(&raw, &cx);
     let RawSite {
         incidents,
         groups,
@@ -56,6 +58,7 @@ pub fn validate(
         pages,
         home,
         assessments,
+        translations,
         unparsed,
     } = raw;
     let (refs, ided) = refs::build(&mut cx, &unparsed, groups, incidents, briefings, drafts);
@@ -78,6 +81,15 @@ pub fn validate(
     let pages = page::pages(&mut cx, pages, drafts);
     let home = page::home(home);
     let assessments = digest::assessments(&mut cx, assessments, config, today);
+    let records = translation::Records {
+        incidents: &incidents,
+        groups: &groups,
+        briefings: &briefings,
+        pages: &pages,
+        home: home.as_ref(),
+    };
+    let translations =
+        translation::translations(&mut cx, config, translations, &written, &records);
 
     let known = at_links::Known {
         incidents: &refs.incidents,
@@ -104,7 +116,7 @@ pub fn validate(
             pages,
             home,
             assessments,
-            translations: Default::default(),
+            translations,
         }),
         diags,
     )

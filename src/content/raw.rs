@@ -604,3 +604,85 @@ mod tests {
         );
     }
 }
+
+/// The front matter of a translation file (`<id>.<lang>.md`, issue 17): the words of one
+/// record, by the kind of record it translates. Facts are not fields here: `load` reports a
+/// fact written in a translation apart from a misspelt field.
+#[derive(Debug, Clone)]
+pub enum RawWords {
+    /// An incident's words.
+    Incident(RawIncidentWords),
+    /// A group's words.
+    Group(RawGroupWords),
+    /// A briefing's words.
+    Briefing(RawBriefingWords),
+    /// A free page's or the home introduction's words.
+    Page(RawPageWords),
+}
+
+/// An incident's words in another language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIncidentWords {
+    /// Headline.
+    pub title: Option<String>,
+    /// One-sentence summary.
+    pub summary: Option<String>,
+    /// `location: {place: …}`: the place's name only.
+    pub location: Option<RawPlaceWords>,
+    /// The targets' names, in the record's order (`~` leaves one in the default language).
+    pub targets: Option<Vec<Option<String>>>,
+}
+
+/// `location:` of an incident translation.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlaceWords {
+    /// Town, village or site, as the language writes it.
+    pub place: Option<String>,
+}
+
+/// A group's words in another language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroupWords {
+    /// Full name.
+    pub name: Option<String>,
+    /// Abbreviation.
+    pub short_name: Option<String>,
+    /// Other names.
+    pub aliases: Option<Vec<String>>,
+    /// Leaders' roles, in the record's order.
+    pub leaders: Option<Vec<RawLeaderWords>>,
+}
+
+/// One leader of a group translation: the name as the record writes it (a check that the
+/// positions agree) and the role in the language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLeaderWords {
+    /// The leader's name exactly as in the record (not translated).
+    pub name: Option<String>,
+    /// The role, translated.
+    pub role: Option<String>,
+}
+
+/// A briefing's words in another language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBriefingWords {
+    /// Title.
+    pub title: Option<String>,
+    /// Standfirst.
+    pub summary: Option<String>,
+}
+
+/// A free page's (or the home introduction's) words in another language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPageWords {
+    /// Title.
+    pub title: Option<String>,
+    /// Meta description.
+    pub description: Option<String>,
+}

@@ -62,6 +62,10 @@ pub(super) fn bodies(raw: &RawSite, drafts: bool) -> Vec<Body> {
     raw.assessments
         .iter()
         .for_each(|r| add(&r.loc, &r.body, false));
+    // A translated body's links are checked as its record's are.
+    raw.translations
+        .iter()
+        .for_each(|t| add(&t.loc, &t.body, false));
     // In file order, so that one file's bodies are placed with one Placer.
     out.sort_by_key(|b| b.loc.file);
     out
