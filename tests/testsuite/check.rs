@@ -1581,6 +1581,7 @@ mod robustness {
             Kind::Page => "content/pages/x.md",
             Kind::Home => "content/_index.md",
             Kind::Digest => "content/digests/ml/2017-06.md",
+            Kind::Translation => "content/incidents/x.fr.md",
         }
     }
 
