@@ -364,6 +364,11 @@ cases! {
     relationship_conflict: "relationship-conflict" => Error "relationship-conflict" at "content/groups/isgs.md", 8:11, "`isgs` and `jnim` give different dates for the same `rival` relationship";
     invalid_inter: "invalid-inter" => Error "invalid-value" at GROUP, 8:8, "`inter` 9 is not an ACLED actor type";
     site_yaml_invalid_cutoff: "site-yaml-invalid-cutoff" => Error "config" at "site.yaml", 3:14, "invalid `data_cutoff` `30 June 2017`";
+    // Translation files (issue 17).
+    translation_facts: "translation-facts" => Error "fact-in-translation" at "content/incidents/2017-06-18-kangaba.fr.md", 3:1, "`date` is a fact and is written once, in `content/incidents/2017-06-18-kangaba.md`";
+    translation_orphan: "translation-orphan" => Error "orphan-translation" at "content/incidents/2017-06-18-kangab.fr.md", 1:1, "this translates incident `2017-06-18-kangab`, which does not exist";
+    translation_language: "translation-language" => Error "translation-language" at "content/groups/jnim.de.md", 1:1, "`de` is not one of the site's languages (en, fr)";
+    translation_one_language: "translation-one-language" => Error "translation-language" at "content/incidents/2017-06-18-kangaba.fr.md", 1:1, "but the site has one language (en)";
 }
 
 #[test]
