@@ -535,6 +535,11 @@ fn check(a: CheckArgs, ui: Ui) -> ExitCode {
     match checked {
         Ok(r) => {
             print_diags(&r.warnings, a.format);
+            if !ui.quiet {
+                for c in &r.coverage {
+                    errln!("{}", c.line());
+                }
+            }
             check_summary(
                 &r.warnings,
                 files,

@@ -65,6 +65,9 @@ pub struct Report {
     pub groups: usize,
     /// Briefings published.
     pub briefings: usize,
+    /// How much is translated into each language but the default (empty on a site with
+    /// one language): a summary for `check`, never a warning.
+    pub coverage: Vec<crate::content::Coverage>,
     /// Warnings found.
     pub warnings: Diagnostics,
     /// What publishing did (zero when nothing was published).
@@ -333,6 +336,7 @@ fn stages(
             return Err(Error::Invalid(diags));
         }
     };
+    diags.extend(validate::stale_translations(&site, &sources, &setup.updated));
     let index = t.stage("index", || Index::build(&site));
     let dirty = match prev {
         Some(p) => t.stage("compare", || {
@@ -426,6 +430,10 @@ fn render_stage(
         incidents: site.incidents.len(),
         groups: site.groups.len(),
         briefings: site.briefings.len(),
+        coverage: setup.config.languages[1..]
+            .iter()
+            .map(|l| crate::content::Coverage::of(site, l.tag()))
+            .collect(),
         warnings: diags,
         written: WriteStats::default(),
         elapsed: Duration::default(),

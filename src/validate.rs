@@ -27,6 +27,7 @@ mod sources;
 mod translation;
 
 pub use duplicates::may_repeat;
+pub(crate) use translation::stale as stale_translations;
 pub use page::RESERVED_PAGE_IDS;
 
 /// The longest id or tag slug, in bytes (moved to [`crate::ids`]).

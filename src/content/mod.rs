@@ -14,7 +14,7 @@ use serde::Serialize;
 
 pub use count::{Count, Tally, Trend};
 pub use date::{PartialDate, Precision};
-pub use translation::{RecordKind, Translation, Translations};
+pub use translation::{Coverage, RecordKind, Translation, Translations};
 
 /// Where a record came from, for diagnostics found after validation (e.g. `@` links).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

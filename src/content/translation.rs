@@ -70,3 +70,48 @@ impl Translations {
             .count()
     }
 }
+
+/// How much of a site is translated into one language: (translated, published) per kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    /// The language's tag.
+    pub lang: String,
+    /// Incidents translated, of those published.
+    pub incidents: (usize, usize),
+    /// Group profiles translated, of those published.
+    pub groups: (usize, usize),
+    /// Briefings translated, of those published.
+    pub briefings: (usize, usize),
+    /// Free pages translated, of those published.
+    pub pages: (usize, usize),
+}
+
+impl Coverage {
+    /// The coverage of `site` in language `tag`.
+    pub fn of(site: &super::Site, tag: &str) -> Coverage {
+        let t = &site.translations;
+        Coverage {
+            lang: tag.to_string(),
+            incidents: (t.count(RecordKind::Incident, tag), site.incidents.len()),
+            groups: (t.count(RecordKind::Group, tag), site.groups.len()),
+            briefings: (t.count(RecordKind::Briefing, tag), site.briefings.len()),
+            pages: (t.count(RecordKind::Page, tag), site.pages.len()),
+        }
+    }
+
+    /// `check`'s line for it: `fr: 18 of 24 incidents, 14 of 15 groups, 2 of 3 briefings,
+    /// 2 of 2 pages translated`.
+    pub fn line(&self) -> String {
+        let part = |(n, of): (usize, usize), one: &str, many: &str| {
+            format!("{n} of {of} {}", if of == 1 { one } else { many })
+        };
+        format!(
+            "{}: {}, {}, {}, {} translated",
+            self.lang,
+            part(self.incidents, "incident", "incidents"),
+            part(self.groups, "group", "groups"),
+            part(self.briefings, "briefing", "briefings"),
+            part(self.pages, "page", "pages"),
+        )
+    }
+}

@@ -393,3 +393,52 @@ fn leader_roles(
     }
     roles
 }
+
+/// `stale-translation` warnings: a translation whose last commit is older than its
+/// record's (`git_info`), so that its words may no longer say what the record says.
+pub(crate) fn stale(
+    site: &crate::content::Site,
+    sources: &crate::load::Sources,
+    updated: &BTreeMap<String, chrono::NaiveDate>,
+) -> crate::diagnostic::Diagnostics {
+    let mut out = crate::diagnostic::Diagnostics::default();
+    if updated.is_empty() {
+        return out;
+    }
+    let records = Records {
+        incidents: &site.incidents,
+        groups: &site.groups,
+        briefings: &site.briefings,
+        pages: &site.pages,
+        home: site.home.as_ref(),
+    };
+    for ((kind, id), by_lang) in &site.translations.0 {
+        let Some(record) = records.find(*kind, id) else {
+            continue;
+        };
+        let record_rel = &sources.files[record.origin.file].rel;
+        let Some(record_date) = updated.get(record_rel) else {
+            continue;
+        };
+        for (tag, t) in by_lang {
+            let Some(date) = updated.get(&t.path).filter(|d| *d < record_date) else {
+                continue;
+            };
+            out.push(
+                Diagnostic::warning(
+                    "stale-translation",
+                    format!(
+                        "this `{tag}` translation was last changed on {date}, before its record ({record_date})"
+                    ),
+                )
+                .at(Location::file(&t.path), "older than its record")
+                .note(
+                    Some(Location::file(record_rel)),
+                    format!("{} `{id}` changed on {record_date}", noun(*kind)),
+                )
+                .help("bring the translation up to date with the record, then commit it"),
+            );
+        }
+    }
+    out
+}
