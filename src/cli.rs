@@ -202,6 +202,11 @@ struct NewArgs {
     /// Use this id instead of the one made from date and title.
     #[arg(long)]
     id: Option<String>,
+    /// Translate instead: the title is then the id of an existing record (`_index` for the
+    /// home introduction), and its words are copied into `<id>.<LANG>.md` beside it as a
+    /// start. LANG is one of site.yaml's `languages` other than the default.
+    #[arg(long, value_name = "LANG", conflicts_with_all = ["date", "groups", "countries", "id", "month"])]
+    lang: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -745,6 +750,14 @@ fn new(a: NewArgs, ui: Ui) -> ExitCode {
         NewKind::Page => Kind::Page,
         NewKind::Digest => Kind::Digest,
     };
+    if let Some(lang) = a.lang {
+        let t = briefwerk::new::Translate {
+            kind,
+            id: a.title,
+            lang,
+        };
+        return created(briefwerk::new::translate(&a.root, &t), ui);
+    }
     // A second word is a digest's month; anywhere else it is most likely an unquoted title.
     let date = match (kind, a.month, a.date) {
         (Kind::Digest, Some(m), None) => Some(m),
@@ -771,7 +784,12 @@ fn new(a: NewArgs, ui: Ui) -> ExitCode {
         countries: a.countries,
     };
     let today = chrono::Local::now().date_naive();
-    match briefwerk::new::create(&a.root, &rec, today) {
+    created(briefwerk::new::create(&a.root, &rec, today), ui)
+}
+
+/// What `new` prints for the file it wrote (its path), or for why it wrote none.
+fn created(result: Result<std::path::PathBuf, Error>, ui: Ui) -> ExitCode {
+    match result {
         Ok(path) => {
             let shown = path.strip_prefix(".").unwrap_or(&path);
             outln!("{}", shown.display());

@@ -27,6 +27,10 @@ use crate::error::Error;
 use crate::ids::is_valid_id;
 use crate::validate::RESERVED_PAGE_IDS;
 
+mod translate;
+
+pub use translate::{Translate, translate};
+
 /// Longest slug taken from a title; longer titles are cut at a word boundary, so ids and
 /// URLs stay readable.
 const MAX_SLUG: usize = 60;
@@ -302,7 +306,12 @@ fn write_new(
         );
         Error::Invalid(all)
     })?;
+    write_text(root, rel, path, &text)
+}
 
+/// Writes `text` to a new file at `path` (never over an existing file, never through a
+/// link out of the site).
+fn write_text(root: &Path, rel: &str, path: &Path, text: &str) -> Result<(), Error> {
     let dir = path.parent().unwrap_or(root);
     // Never write through a link out of the site (`content/incidents -> /elsewhere`).
     crate::site_files::SiteDir::new(root)?
