@@ -338,7 +338,7 @@ fn stages(
     };
     diags.extend(validate::stale_translations(&site, &sources, &setup.updated));
     let index = t.stage("index", || Index::build(&site));
-    let dirty = match prev {
+    let mut dirty = match prev {
         Some(p) => t.stage("compare", || {
             let touched = touched_files(&p.sources, &sources);
             let snapshot = |site, index, sources| Snapshot {
@@ -355,6 +355,9 @@ fn stages(
         }),
         None => None,
     };
+    if let (Some(p), Some(d)) = (prev, dirty.as_mut()) {
+        mark_translated(&p.site, &site, d);
+    }
     let state = State {
         sources,
         parses,
@@ -440,6 +443,22 @@ fn render_stage(
         output_dir: setup.config.output_dir.clone(),
         timings: t,
     })
+}
+
+/// Marks the records whose translations changed as changed records (their search and
+/// export entries), so that an edited `<id>.fr.md` is a change the dirty set sees.
+fn mark_translated(old: &Site, new: &Site, dirty: &mut Dirty) {
+    use crate::content::RecordKind as K;
+    for (kind, id) in old.translations.changed(&new.translations) {
+        let key = match kind {
+            K::Incident => format!("i/{id}"),
+            K::Group => format!("g/{id}"),
+            K::Briefing => format!("b/{id}"),
+            // Pages and the home introduction have no record key: nothing to mark.
+            K::Page | K::Home => continue,
+        };
+        dirty.records.insert(key);
+    }
 }
 
 /// Files whose text differs between two readings, or that exist in only one.

@@ -115,3 +115,16 @@ impl Coverage {
         )
     }
 }
+
+impl Translations {
+    /// Records whose translations differ between `self` (an earlier build) and `new`: one
+    /// added, removed or edited, in any language (`serve` marks these records changed).
+    pub fn changed(&self, new: &Translations) -> Vec<(RecordKind, String)> {
+        let keys: std::collections::BTreeSet<&(RecordKind, String)> =
+            self.0.keys().chain(new.0.keys()).collect();
+        keys.into_iter()
+            .filter(|k| self.0.get(*k) != new.0.get(*k))
+            .cloned()
+            .collect()
+    }
+}
