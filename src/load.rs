@@ -187,10 +187,12 @@ fn kind_of(rel_in_content: &Path) -> Option<Kind> {
         ("digests", "md", _) => Some(Kind::Digest),
         _ => None,
     }
-    .map(|kind| match translation::is_translation(rel_in_content, kind) {
-        true => Kind::Translation,
-        false => kind,
-    })
+    .map(
+        |kind| match translation::is_translation(rel_in_content, kind) {
+            true => Kind::Translation,
+            false => kind,
+        },
+    )
 }
 
 /// A content file whose extension differs from `.md` / `.yaml` only in case or spelling
@@ -636,8 +638,10 @@ fn parse_file(index: usize, f: &SourceFile) -> FileParse {
             .map(|raw| Parsed::Page(Record { raw, body, loc })),
         Kind::Digest => read(yaml_text, base, &place, &mut diags, &mut loc)
             .map(|raw| Parsed::Assessment(Record { raw, body, loc })),
-        Kind::Home | Kind::IncidentList | Kind::Translation => read(yaml_text, base, &place, &mut diags, &mut loc)
-            .map(|raw| Parsed::Home(Record { raw, body, loc })),
+        Kind::Home | Kind::IncidentList | Kind::Translation => {
+            read(yaml_text, base, &place, &mut diags, &mut loc)
+                .map(|raw| Parsed::Home(Record { raw, body, loc }))
+        }
     };
     FileParse {
         parsed,

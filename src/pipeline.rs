@@ -336,7 +336,11 @@ fn stages(
             return Err(Error::Invalid(diags));
         }
     };
-    diags.extend(validate::stale_translations(&site, &sources, &setup.updated));
+    diags.extend(validate::stale_translations(
+        &site,
+        &sources,
+        &setup.updated,
+    ));
     let index = t.stage("index", || Index::build(&site));
     let mut dirty = match prev {
         Some(p) => t.stage("compare", || {

@@ -27,8 +27,8 @@ mod sources;
 mod translation;
 
 pub use duplicates::may_repeat;
-pub(crate) use translation::stale as stale_translations;
 pub use page::RESERVED_PAGE_IDS;
+pub(crate) use translation::stale as stale_translations;
 
 /// The longest id or tag slug, in bytes (moved to [`crate::ids`]).
 pub use crate::ids::MAX_NAME_BYTES;
@@ -89,8 +89,7 @@ pub fn validate(
         pages: &pages,
         home: home.as_ref(),
     };
-    let translations =
-        translation::translations(&mut cx, config, translations, &written, &records);
+    let translations = translation::translations(&mut cx, config, translations, &written, &records);
 
     let known = at_links::Known {
         incidents: &refs.incidents,

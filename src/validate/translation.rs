@@ -47,7 +47,9 @@ impl Written {
             add(RecordKind::Page, None, &r.loc);
         }
         if raw.home.is_some() {
-            ids.entry(RecordKind::Home).or_default().insert("_index".into());
+            ids.entry(RecordKind::Home)
+                .or_default()
+                .insert("_index".into());
         }
         for u in &raw.unparsed {
             let kind = match u.kind {
@@ -122,7 +124,10 @@ impl<'s> Records<'s> {
                 .iter()
                 .find(|p| p.id == id)
                 .map(|p| plain(&p.origin)),
-            RecordKind::Home => self.home.filter(|_| id == "_index").map(|p| plain(&p.origin)),
+            RecordKind::Home => self
+                .home
+                .filter(|_| id == "_index")
+                .map(|p| plain(&p.origin)),
         }
     }
 }
@@ -230,8 +235,13 @@ fn language(cx: &mut Ctx<'_>, config: &Config, t: &RawTranslation, rel: &str) ->
             format!("`{tag}` is not one of the site's languages ({list})"),
         );
         d = match did_you_mean(&tag, tags[1..].iter().copied()) {
-            Some(m) => d.help(format!("did you mean `{m}`? (rename the file to `{}.{m}.md`)", t.id)),
-            None => d.help(format!("add `{tag}` to `languages:` in site.yaml, or rename the file")),
+            Some(m) => d.help(format!(
+                "did you mean `{m}`? (rename the file to `{}.{m}.md`)",
+                t.id
+            )),
+            None => d.help(format!(
+                "add `{tag}` to `languages:` in site.yaml, or rename the file"
+            )),
         };
         d
     };
@@ -276,7 +286,10 @@ fn orphan(cx: &mut Ctx<'_>, t: &RawTranslation, rel: &str, written: &Written) {
 
 /// A translation must live in its record's folder, so that the two are seen together.
 fn misplaced(cx: &mut Ctx<'_>, t: &RawTranslation, rel: &str, record_rel: &str, tag: &str) {
-    let folder = |p: &str| p.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string());
+    let folder = |p: &str| {
+        p.rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string())
+    };
     let (mine, theirs) = (folder(rel), folder(record_rel));
     if mine != theirs {
         cx.err(
@@ -383,7 +396,9 @@ fn leader_roles(
                     format!("leader {} of the record is `{want}`, not `{name}`", i + 1),
                 )
                 .at(at, format!("expected `{want}`"))
-                .help("list the leaders in the record's order, their names as the record writes them"),
+                .help(
+                    "list the leaders in the record's order, their names as the record writes them",
+                ),
             );
             continue;
         }

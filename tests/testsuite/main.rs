@@ -26,5 +26,6 @@ mod security;
 mod serve;
 mod shape;
 mod transcripts;
+mod translations;
 mod truth;
 mod workflow;
