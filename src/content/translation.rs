@@ -128,3 +128,45 @@ impl Translations {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_names_records_whose_translations_were_added_edited_or_removed() {
+        let one = |title: &str| Translation {
+            title: Some(title.into()),
+            ..Translation::default()
+        };
+        let site = |entries: &[(RecordKind, &str, &str, &str)]| {
+            let mut t = Translations::default();
+            for (kind, id, tag, title) in entries {
+                t.0.entry((*kind, id.to_string()))
+                    .or_default()
+                    .insert(tag.to_string(), one(title));
+            }
+            t
+        };
+        let old = site(&[
+            (RecordKind::Incident, "a", "fr", "A"),
+            (RecordKind::Group, "g", "fr", "G"),
+            (RecordKind::Page, "p", "fr", "P"),
+        ]);
+        let new = site(&[
+            (RecordKind::Incident, "a", "fr", "A2"),
+            (RecordKind::Group, "g", "fr", "G"),
+            (RecordKind::Briefing, "b", "ar", "B"),
+        ]);
+        assert_eq!(
+            old.changed(&new),
+            [
+                (RecordKind::Incident, "a".to_string()),
+                (RecordKind::Briefing, "b".to_string()),
+                (RecordKind::Page, "p".to_string()),
+            ]
+        );
+        assert_eq!(new.count(RecordKind::Group, "fr"), 1);
+        assert_eq!(new.count(RecordKind::Group, "ar"), 0);
+    }
+}

@@ -35,13 +35,26 @@ pub struct RawTranslation {
 }
 
 /// The record id and language of a file named `<id>.<lang>.md`, when the part after the
-/// last dot of the stem is a well-formed language tag. Ids are `[a-z0-9-]+`, so a dotted
+/// last dot of the stem is a language tag of the usual shape (language, optional script and
+/// region). Ids are `[a-z0-9-]+`, so a dotted
 /// stem names no record and the suffix is unambiguous.
 pub(crate) fn split_stem(stem: &str) -> Option<(&str, &str)> {
     let (id, lang) = stem.rsplit_once('.')?;
-    let first = lang.split('-').next()?;
-    let letters = (2..=3).contains(&first.len()) && first.bytes().all(|b| b.is_ascii_alphabetic());
-    (letters && !id.is_empty() && crate::locale::Lang::parse(lang).is_ok()).then_some((id, lang))
+    let alpha =
+        |s: &str, n: &[usize]| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic());
+    let digits = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit());
+    // language, then an optional script and region: `fr`, `ar-MA`, `zh-Hant`, `es-419`.
+    let mut parts = lang.split('-');
+    let language = parts.next().is_some_and(|p| alpha(p, &[2, 3]));
+    let rest: Vec<&str> = parts.collect();
+    let shaped = match rest.as_slice() {
+        [] => true,
+        [one] => alpha(one, &[2, 4]) || digits(one),
+        [script, region] => alpha(script, &[4]) && (alpha(region, &[2]) || digits(region)),
+        _ => false,
+    };
+    (language && shaped && !id.is_empty() && crate::locale::Lang::parse(lang).is_ok())
+        .then_some((id, lang))
 }
 
 /// The kind of record a translation file in `content/` translates, from the kind its path
@@ -244,4 +257,46 @@ pub(super) fn is_translation(in_content: &Path, kind: Kind) -> bool {
 #[allow(dead_code)]
 fn at_file(rel: &str, d: Diagnostic) -> Diagnostic {
     d.at(Location::file(rel), "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_suffix_makes_a_translation_and_nothing_else_does() {
+        assert_eq!(
+            split_stem("2017-06-18-kangaba.fr"),
+            Some(("2017-06-18-kangaba", "fr"))
+        );
+        assert_eq!(split_stem("jnim.ar-MA"), Some(("jnim", "ar-MA")));
+        assert_eq!(split_stem("_index.fr"), Some(("_index", "fr")));
+        for not in [
+            "2017-06-18-kangaba",
+            "report.v2",
+            "a.1",
+            ".fr",
+            "x.f",
+            "x.fr_FR",
+        ] {
+            assert_eq!(split_stem(not), None, "{not}");
+        }
+        let kind = |p: &str| super::super::kind_of(Path::new(p));
+        assert_eq!(kind("incidents/2017/x.fr.md"), Some(Kind::Translation));
+        assert_eq!(kind("groups/jnim.fr.md"), Some(Kind::Translation));
+        assert_eq!(kind("pages/about.fr.md"), Some(Kind::Translation));
+        assert_eq!(kind("_index.fr.md"), Some(Kind::Translation));
+        assert_eq!(kind("_index.md"), Some(Kind::Home));
+        assert_eq!(kind("_index.old-notes.md"), None);
+        assert_eq!(kind("incidents/list.fr.yaml"), Some(Kind::IncidentList));
+        assert_eq!(kind("digests/ml/2017-06.md"), Some(Kind::Digest));
+    }
+
+    #[test]
+    fn facts_are_told_apart_from_misspelt_words() {
+        assert_eq!(without_indices("leaders[12]"), "leaders[]");
+        assert!(facts_of(RecordKind::Group, "leaders[]").contains(&"from"));
+        assert!(facts_of(RecordKind::Incident, "location").contains(&"lat"));
+        assert!(!facts_of(RecordKind::Incident, "").contains(&"title"));
+    }
 }
