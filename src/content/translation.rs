@@ -33,7 +33,8 @@ pub struct Translation {
     pub path: String,
     /// Headline (incident, briefing, page) or full name (group).
     pub title: Option<String>,
-    /// One-paragraph summary (incident, briefing).
+    /// One-paragraph summary (incident, briefing), or a page's (and the home
+    /// introduction's) `description`.
     pub summary: Option<String>,
     /// `location.place` of an incident.
     pub place: Option<String>,
@@ -43,7 +44,8 @@ pub struct Translation {
     pub aliases: Option<Vec<String>>,
     /// A group's leaders' roles, by the leader's position in the record's `leaders`.
     pub leader_roles: BTreeMap<usize, String>,
-    /// Target descriptions of an incident, by the target's position in `targets`.
+    /// Target names of an incident (a plain target's name, an object's `actor`), by the
+    /// target's position in `targets`.
     pub targets: BTreeMap<usize, String>,
     /// The Markdown body (empty when the translation has none).
     pub body: String,

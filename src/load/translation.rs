@@ -36,8 +36,8 @@ pub struct RawTranslation {
 
 /// The record id and language of a file named `<id>.<lang>.md`, when the part after the
 /// last dot of the stem is a language tag of the usual shape (language, optional script and
-/// region). Ids are `[a-z0-9-]+`, so a dotted
-/// stem names no record and the suffix is unambiguous.
+/// region). Ids are `[a-z0-9-]+`, so a dotted stem names no record and the suffix is
+/// unambiguous.
 pub(crate) fn split_stem(stem: &str) -> Option<(&str, &str)> {
     let (id, lang) = stem.rsplit_once('.')?;
     let alpha =
