@@ -182,6 +182,9 @@ pub(super) fn translations(
             continue;
         };
         let record_rel = record_rel.unwrap_or_default();
+        if misplaced(cx, &t, &rel, &record_rel, &tag) {
+            continue;
+        }
         let here = Location::file(&rel);
         if let Some(first) = seen.insert((t.of, t.id.clone(), tag.clone()), here.clone()) {
             cx.err(
@@ -195,7 +198,6 @@ pub(super) fn translations(
             );
             continue;
         }
-        misplaced(cx, &t, &rel, &record_rel, &tag);
         let translation = build(cx, &t, &rel, &record);
         out.0
             .entry((t.of, t.id.clone()))
@@ -285,7 +287,8 @@ fn orphan(cx: &mut Ctx<'_>, t: &RawTranslation, rel: &str, written: &Written) {
 }
 
 /// A translation must live in its record's folder, so that the two are seen together.
-fn misplaced(cx: &mut Ctx<'_>, t: &RawTranslation, rel: &str, record_rel: &str, tag: &str) {
+/// True (reported) when it does not.
+fn misplaced(cx: &mut Ctx<'_>, t: &RawTranslation, rel: &str, record_rel: &str, tag: &str) -> bool {
     let folder = |p: &str| {
         p.rsplit_once('/')
             .map_or(String::new(), |(d, _)| d.to_string())
@@ -305,6 +308,7 @@ fn misplaced(cx: &mut Ctx<'_>, t: &RawTranslation, rel: &str, record_rel: &str, 
             .help(format!("move it to `{theirs}/{}.{tag}.md`", t.id)),
         );
     }
+    mine != theirs
 }
 
 /// The translation's words, with its lists of targets and leaders checked against the

@@ -227,3 +227,40 @@ fn a_translation_older_than_its_record_is_stale() {
     );
     assert!(d.message.contains("2020-03-04") && d.message.contains("2021-05-06"));
 }
+
+#[test]
+fn two_translations_of_one_record_into_one_language_are_an_error() {
+    let t = bilingual();
+    // `FR` is `fr`: two files, one language. Made at run time, where names differ in case.
+    t.write("content/groups/jnim.fr.md", "---\nname: Groupe\n---\n");
+    t.write("content/groups/jnim.FR.md", "---\nname: Groupe bis\n---\n");
+    let names = std::fs::read_dir(t.root.join("content/groups"))
+        .unwrap()
+        .count();
+    if names < 5 {
+        return; // a file system that ignores case: one file
+    }
+    let d = match briefwerk::check(&t.root, &Default::default()) {
+        Err(briefwerk::Error::Invalid(d)) => d,
+        other => panic!("expected errors, got {other:?}"),
+    };
+    let dup: Vec<_> =
+        d.0.iter()
+            .filter(|d| d.code == "duplicate-translation")
+            .collect();
+    assert_eq!(dup.len(), 1, "{}", d.render(false));
+    assert!(
+        dup[0]
+            .message
+            .contains("group `jnim` has two `fr` translations")
+    );
+    let mut places = vec![
+        dup[0].location.as_ref().unwrap().path.clone(),
+        dup[0].notes[0].location.as_ref().unwrap().path.clone(),
+    ];
+    places.sort();
+    assert_eq!(
+        places,
+        ["content/groups/jnim.FR.md", "content/groups/jnim.fr.md"]
+    );
+}
