@@ -169,6 +169,11 @@ mod tests {
             relevant(root, Path::new("/site/content/incidents/a.md")).as_deref(),
             Some("content/incidents/a.md")
         );
+        // A translation file is content like its record (issue 17).
+        assert_eq!(
+            relevant(root, Path::new("/site/content/groups/jnim.fr.md")).as_deref(),
+            Some("content/groups/jnim.fr.md")
+        );
         assert_eq!(
             relevant(root, Path::new("/site/site.yaml")).as_deref(),
             Some("site.yaml")

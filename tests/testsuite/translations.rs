@@ -264,3 +264,30 @@ fn two_translations_of_one_record_into_one_language_are_an_error() {
         ["content/groups/jnim.FR.md", "content/groups/jnim.fr.md"]
     );
 }
+
+#[test]
+fn serve_reads_an_edited_translation_as_a_translation() {
+    use briefwerk::pipeline::Session;
+    use briefwerk::render::Collect;
+
+    let t = bilingual();
+    let mut session = Session::new(&t.root, Default::default());
+    let first = session.build(&[], &Collect::default()).unwrap();
+    assert_eq!(first.coverage[0].groups.0, 0);
+    let rel = "content/groups/jnim.fr.md";
+    // A new translation with a fact: the edit alone is read, as a translation.
+    t.write(rel, "---\nname: Groupe\nfounded: \"2017\"\n---\n");
+    match session.build(&[rel.to_string()], &Collect::default()) {
+        Err(briefwerk::Error::Invalid(d)) => {
+            let codes: Vec<&str> = d.0.iter().map(|d| d.code).collect();
+            assert_eq!(codes, ["fact-in-translation"], "{}", d.render(false));
+        }
+        other => panic!("expected the fact to be refused, got {other:?}"),
+    }
+    t.write(rel, "---\nname: Groupe de soutien\n---\n");
+    let fixed = session
+        .build(&[rel.to_string()], &Collect::default())
+        .unwrap();
+    assert_eq!(fixed.coverage[0].groups.0, 1);
+    assert!(!fixed.full, "a translation edit is not a site-wide change");
+}
