@@ -370,6 +370,7 @@ cases! {
     translation_language: "translation-language" => Error "translation-language" at "content/groups/jnim.de.md", 1:1, "`de` is not one of the site's languages (en, fr)";
     translation_misplaced: "translation-misplaced" => Error "misplaced-translation" at "content/incidents/2017/2017-06-18-kangaba.fr.md", 1:1, "a translation lives beside its record, and incident `2017-06-18-kangaba` is in `content/incidents/2017-06-18-kangaba.md`";
     translation_mismatch: "translation-mismatch" => Error "translation-mismatch" at "content/groups/jnim.fr.md", 4:11, "leader 1 of the record is `Iyad Ag Ghaly`, not `Iyad ag Ghali`";
+    translation_link: "translation-link" => Error "unknown-link" at "content/incidents/2017-06-18-kangaba.fr.md", 5:1, "link to unknown group `jnm`";
     translation_one_language: "translation-one-language" => Error "translation-language" at "content/incidents/2017-06-18-kangaba.fr.md", 1:1, "but the site has one language (en)";
 }
 
