@@ -96,7 +96,8 @@ pub fn translate(root: &Path, t: &Translate) -> Result<PathBuf, Error> {
         };
         return Err(invalid(d));
     };
-    let record = &sources.files[file].rel;
+    // Relative to the root whatever the root was given as (`--root .` included).
+    let record = sources.files[file].rel.trim_start_matches("./");
     let folder = record.rsplit_once('/').map_or("content", |(d, _)| d);
     let rel = format!("{folder}/{}.{tag}.md", t.id);
     let path = root.join(&rel);
