@@ -542,14 +542,39 @@ impl Anchors {
     }
 }
 
+/// Cleans raw HTML of a body: ammonia's safe elements, plus `id`, `class`, and `dir` and
+/// `lang` (so an Arabic quotation in an English page reads right to left and is spoken as
+/// Arabic) when their values are ones a browser understands.
 fn sanitize(html: &str) -> String {
     ammonia::Builder::default()
-        .add_generic_attributes(["id", "class"])
+        .add_generic_attributes(["id", "class", "dir", "lang"])
+        .attribute_filter(|_, attribute, value| match attribute {
+            "dir" => is_dir(value).then(|| value.to_ascii_lowercase().into()),
+            "lang" => is_lang(value).then_some(value.into()),
+            _ => Some(value.into()),
+        })
         .add_tags(["figure", "figcaption", "abbr", "sup", "sub", "section"])
         .link_rel(None)
         .url_relative(ammonia::UrlRelative::PassThrough)
         .clean(html)
         .to_string()
+}
+
+/// Whether `value` is a writing direction HTML knows: `ltr`, `rtl` or `auto`.
+fn is_dir(value: &str) -> bool {
+    ["ltr", "rtl", "auto"]
+        .iter()
+        .any(|d| d.eq_ignore_ascii_case(value))
+}
+
+/// Whether `value` is a well-formed BCP 47 language tag (`ar`, `fr-ML`, `ar-Latn`), or empty
+/// (which HTML reads as "language unknown"). Checked so that nothing else reaches the
+/// attribute, whatever the sanitiser's escaping.
+fn is_lang(value: &str) -> bool {
+    value.is_empty()
+        || (value.len() <= 64
+            && !value.contains('_')
+            && value.parse::<icu_locale::Locale>().is_ok())
 }
 
 #[cfg(test)]
@@ -682,6 +707,32 @@ mod tests {
         assert!(e.html.contains("&lt;script&gt;"));
         let (a, _) = md(body, RawHtml::Allow);
         assert!(a.html.contains("<script>"));
+    }
+
+    #[test]
+    fn dir_and_lang_are_kept_when_well_formed() {
+        let body = "<p dir=\"rtl\" lang=\"ar\">الساحل</p>\n\n\
+            <span dir=\"RTL\" lang=\"fr-ML\">Ménaka</span> <bdi dir=\"auto\">x</bdi>\n\n\
+            <p dir=\"rtl&quot; onclick=&quot;x()\" lang=\"ar onmouseover=y()\">a</p>\n\n\
+            <p dir=\"sideways\" lang=\"en_GB\">b</p> <q lang=\"javascript:alert(1)\">c</q>\n";
+        let (r, d) = md(body, RawHtml::Sanitize);
+        assert!(d.is_empty(), "{d:?}");
+        let attrs = attributes(&r.html);
+        let has = |el: &str, k: &str, v: &str| attrs.contains(&(el.into(), k.into(), v.into()));
+        assert!(has("p", "dir", "rtl") && has("p", "lang", "ar"), "{attrs:?}");
+        assert!(has("span", "dir", "rtl") && has("span", "lang", "fr-ML"), "{attrs:?}");
+        // Hostile or unknown values are dropped, the element and its text kept.
+        for (el, k, v) in &attrs {
+            match k.as_str() {
+                "dir" => assert!(["ltr", "rtl", "auto"].contains(&v.as_str()), "{el} {v}"),
+                "lang" => assert!(["ar", "fr-ML"].contains(&v.as_str()), "{el} {v}"),
+                other => panic!("unexpected attribute {other}={v} on {el}"),
+            }
+        }
+        assert!(!r.html.contains("onclick") && !r.html.contains("onmouseover"));
+        assert!(!r.html.contains("javascript") && !r.html.contains("sideways"));
+        assert_eq!(attrs.iter().filter(|a| a.1 == "dir").count(), 3, "{attrs:?}");
+        assert!(r.html.contains(">a</p>") && r.html.contains(">b</p>"));
     }
 
     /// Every attribute of every element in `html`, as (element, attribute, value).
