@@ -44,9 +44,9 @@ fn escape_as(s: &str, apostrophe: &str) -> String {
 /// accents: "Ménaka" → "menaka"; Arabic diacritics, and the hamza and madda that NFD takes
 /// off alef, waw and yeh: "أَحْمَد" → "احمد"), then Arabic letters a reader types
 /// interchangeably made one: alef wasla as alef, taa marbuta as haa, alef maqsura as yeh, and
-/// tatweel (the stretching stroke) dropped. search.js does the same
-/// (`toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")`, plus the Arabic mapping once
-/// issue 17 wires Arabic search).
+/// tatweel (the stretching stroke) dropped. search.js's `fold` does the same to queries
+/// (`toLowerCase().normalize("NFD").replace(/\p{M}/gu, "")` and the same Arabic mapping);
+/// tests/testsuite/writing_systems.rs runs it in Node and compares.
 pub fn fold(s: &str) -> String {
     s.to_lowercase()
         .nfd()

@@ -29,3 +29,4 @@ mod transcripts;
 mod translations;
 mod truth;
 mod workflow;
+mod writing_systems;
