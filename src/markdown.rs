@@ -719,8 +719,14 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         let attrs = attributes(&r.html);
         let has = |el: &str, k: &str, v: &str| attrs.contains(&(el.into(), k.into(), v.into()));
-        assert!(has("p", "dir", "rtl") && has("p", "lang", "ar"), "{attrs:?}");
-        assert!(has("span", "dir", "rtl") && has("span", "lang", "fr-ML"), "{attrs:?}");
+        assert!(
+            has("p", "dir", "rtl") && has("p", "lang", "ar"),
+            "{attrs:?}"
+        );
+        assert!(
+            has("span", "dir", "rtl") && has("span", "lang", "fr-ML"),
+            "{attrs:?}"
+        );
         // Hostile or unknown values are dropped, the element and its text kept.
         for (el, k, v) in &attrs {
             match k.as_str() {
@@ -731,7 +737,11 @@ mod tests {
         }
         assert!(!r.html.contains("onclick") && !r.html.contains("onmouseover"));
         assert!(!r.html.contains("javascript") && !r.html.contains("sideways"));
-        assert_eq!(attrs.iter().filter(|a| a.1 == "dir").count(), 3, "{attrs:?}");
+        assert_eq!(
+            attrs.iter().filter(|a| a.1 == "dir").count(),
+            3,
+            "{attrs:?}"
+        );
         assert!(r.html.contains(">a</p>") && r.html.contains(">b</p>"));
     }
 

@@ -97,23 +97,18 @@ pub struct NewRecord {
 /// dropped from ids rather than made a dash, so `Jama'at` is `jamaat`, not `jama-at`.
 const APOSTROPHES: [char; 7] = ['\'', '’', '‘', 'ʼ', 'ʻ', 'ʿ', '`'];
 
-/// Turns a title into `[a-z0-9-]+`: transliterated to ASCII, lower case, apostrophes dropped,
-/// every run of other characters one dash, at most [`MAX_SLUG`] bytes cut at a dash.
-/// Deterministic.
+/// Turns a title into `[a-z0-9-]+`: apostrophes dropped, transliterated to ASCII (record ids
+/// are ASCII, whatever the script of the title: `جماعة نصرة الإسلام` → `jm-nsr-lslm`),
+/// then made a slug by [`crate::ids::slug`], the one slugger tags and headings use too, and
+/// cut at a dash to at most [`MAX_SLUG`] bytes. Deterministic.
 pub fn slugify(title: &str) -> String {
     let kept: String = title.chars().filter(|c| !APOSTROPHES.contains(c)).collect();
-    let ascii = deunicode::deunicode(&kept);
-    let mut out = String::new();
-    for c in ascii.chars().flat_map(char::to_lowercase) {
-        if APOSTROPHES.contains(&c) {
-            continue;
-        }
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
+    // Transliteration may write an apostrophe (ʾ → '); it is dropped like the others.
+    let ascii: String = deunicode::deunicode(&kept)
+        .chars()
+        .filter(|c| !APOSTROPHES.contains(c))
+        .collect();
+    let mut out = crate::ids::slug(&ascii);
     if out.len() > MAX_SLUG {
         let cut = out[..=MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG);
         out.truncate(cut);
@@ -689,6 +684,7 @@ mod tests {
             slugify("جماعة نصرة الإسلام")
         );
         assert!(is_valid_id(&slugify("جماعة نصرة الإسلام")));
+        assert_eq!(slugify("جماعة نصرة الإسلام"), "jm-nsr-lslm");
         assert_eq!(derive_id(Kind::Incident, "!!!", Some("2019")), "");
     }
 

@@ -6,7 +6,9 @@
 //! and the reserved page ids all ask this module, so moving a section is one edit. A page
 //! path is a directory ending in `/` (published as `<path>index.html`), `""` for the home
 //! page, or a file name (`404.html`). Takes ids, slugs and dates already validated; reads
-//! nothing, and does not escape (ids and slugs are URL-safe by construction).
+//! nothing. Paths are returned as written (a tag slug may hold letters of any script, and
+//! the path is also the file's name); [`absolute`] percent-encodes what is not ASCII, and a
+//! relative `href` may carry them as they are (HTML resolves it to the encoded URL).
 
 /// The home page.
 pub const HOME: &str = "";
@@ -189,9 +191,16 @@ pub fn page_file(path: &str) -> String {
     }
 }
 
-/// An absolute URL: `base_url` (ending in `/`) and a path relative to the site root.
+/// An absolute URL: `base_url` (ending in `/`) and a path relative to the site root, the
+/// path's non-ASCII letters (a tag slug in Arabic) percent-encoded as UTF-8, as sitemaps,
+/// feeds and `<link rel=canonical>` readers require. ASCII paths are written as they are.
 pub fn absolute(base_url: &str, path: &str) -> String {
-    format!("{base_url}{path}")
+    if path.is_ascii() {
+        format!("{base_url}{path}")
+    } else {
+        let encoded = percent_encoding::utf8_percent_encode(path, percent_encoding::CONTROLS);
+        format!("{base_url}{encoded}")
+    }
 }
 
 #[cfg(test)]
@@ -213,6 +222,14 @@ mod tests {
         assert_eq!(page_file(NOT_FOUND), "404.html");
         assert_eq!(export_folder("groups/jnim/"), Some(("groups", "jnim")));
         assert_eq!(export_folder("countries/ml/"), Some(("countries", "ml")));
+        assert_eq!(
+            absolute("https://x.org/", &tag("الساحل")),
+            "https://x.org/tags/%D8%A7%D9%84%D8%B3%D8%A7%D8%AD%D9%84/"
+        );
+        assert_eq!(
+            absolute("https://x.org/", "tags/sahel/"),
+            "https://x.org/tags/sahel/"
+        );
         assert_eq!(export_folder(DATA), None);
     }
 

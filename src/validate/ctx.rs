@@ -15,7 +15,7 @@ use crate::content::date::{DateError, PartialDate};
 use crate::content::raw::{RawCount, Text};
 use crate::content::{Origin, country};
 use crate::diagnostic::{Budget, Diagnostic, Diagnostics, Location, did_you_mean};
-use crate::ids::{MAX_NAME_BYTES, is_valid_id, shorten, slug};
+use crate::ids::{MAX_NAME_BYTES, id_slug, is_valid_id, shorten, slug};
 use crate::load::{RecordLoc, Sources};
 use crate::source::LineIndex;
 use crate::yaml::{self, Part, Seg};
@@ -355,7 +355,7 @@ impl<'a> Ctx<'a> {
             } else {
                 Location::file(self.rel(loc))
             };
-            let slugged = slug(&id);
+            let slugged = id_slug(&id);
             let short = shorten(&slugged);
             let mut d = Diagnostic::error(
                 "too-long",
@@ -379,7 +379,7 @@ impl<'a> Ctx<'a> {
             } else {
                 Location::file(self.rel(loc))
             };
-            let suggestion = slug(&id);
+            let suggestion = id_slug(&id);
             let mut d = Diagnostic::error("invalid-id", format!("invalid {what} id `{id}`")).at(
                 l,
                 "ids may contain only lower-case letters, digits and dashes",

@@ -917,7 +917,7 @@ fn package(
 
 /// A package name: lower case, `[a-z0-9._-]`, as the Data Package spec asks.
 pub fn name(s: &str) -> String {
-    let n = crate::ids::slug(s);
+    let n = crate::ids::id_slug(s);
     if n.is_empty() { "briefwerk".into() } else { n }
 }
 
