@@ -150,6 +150,9 @@ pub fn render_to(root: &Path, opts: &BuildOptions, sink: &dyn Sink) -> Result<Re
 struct Setup {
     config: Config,
     theme: ThemeFiles,
+    /// The words of each language the site is rendered in, the default first: the theme's
+    /// interface strings with the site's overrides, read here so later stages read no file.
+    words: Vec<std::sync::Arc<render::words::Words>>,
     /// Last-commit dates of the content files (`git_info`).
     updated: BTreeMap<String, chrono::NaiveDate>,
     /// Warnings of these stages (git dates), repeated on every rebuild.
@@ -166,14 +169,32 @@ impl Setup {
     /// Loads the theme and the git dates for a loaded configuration.
     fn for_config(config: Config, t: &mut Timings) -> Result<Setup, Error> {
         let (theme, mut notes) = t.stage("theme", || render::theme::load_reporting(&config))?;
+        let words = t.stage("strings", || load_words(&config))?;
         let updated = git_dates(&config, &mut notes);
         Ok(Setup {
             config,
             theme,
+            words,
             updated,
             notes,
         })
     }
+}
+
+/// The words of the site's default language (`language:`): its CLDR formatting and the
+/// theme's strings with the site's `i18n/` overrides, every problem located. The renderer
+/// takes a list so that each language of `languages:` can have its own.
+fn load_words(config: &Config) -> Result<Vec<std::sync::Arc<render::words::Words>>, Error> {
+    let lang = match config.languages.first() {
+        Some(l) => l.clone(),
+        None => crate::locale::Lang::parse(&config.language).map_err(|e| {
+            let mut d = Diagnostics::default();
+            d.push(Diagnostic::error("language", e.to_string()));
+            Error::Invalid(d)
+        })?,
+    };
+    let words = render::words::Words::load(config, &lang).map_err(Error::Invalid)?;
+    Ok(vec![std::sync::Arc::new(words)])
 }
 
 /// Last-commit dates of the content files when `git_info` is on; a warning when they
@@ -401,6 +422,7 @@ fn render_stage(
             sources: &state.sources,
             config: &setup.config,
             theme: &setup.theme,
+            words: &setup.words,
             updated: &setup.updated,
             partial: partial.as_ref(),
             caches,

@@ -238,7 +238,19 @@ impl Strings {
     /// is used whatever `n`.
     pub fn count(&self, key: &str, n: u64, locale: &Locale, args: &[(&str, &str)]) -> String {
         let digits = locale.integer(i64::try_from(n).unwrap_or(i64::MAX));
-        let mut all: Vec<(&str, &str)> = vec![("n", digits.as_str())];
+        self.count_written(key, n, &digits, locale, args)
+    }
+
+    /// As [`Strings::count`], with `{n}` written as `digits` (the caller's form of `n`).
+    pub fn count_written(
+        &self,
+        key: &str,
+        n: u64,
+        digits: &str,
+        locale: &Locale,
+        args: &[(&str, &str)],
+    ) -> String {
+        let mut all: Vec<(&str, &str)> = vec![("n", digits)];
         all.extend_from_slice(args);
         match self.messages.get(key) {
             Some(Message::Plural(forms)) => {

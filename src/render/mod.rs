@@ -12,6 +12,7 @@ pub mod pictures;
 pub mod search;
 pub mod svg;
 pub mod theme;
+pub mod words;
 
 pub use pages::dirty;
 
@@ -324,6 +325,8 @@ fn render_bodies<'a>(
 
 /// Everything computed once per build that page contexts borrow from.
 struct Shared<'a> {
+    /// The language of this render: every word a page shows comes from here.
+    words: &'a words::Words,
     site: &'a Site,
     index: &'a Index,
     config: &'a Config,
@@ -492,7 +495,12 @@ fn site_meta(site: &Site, index: &Index, config: &Config) -> SiteMeta {
 }
 
 impl<'a> Shared<'a> {
-    fn new(site: &'a Site, index: &'a Index, config: &'a Config) -> Shared<'a> {
+    fn new(
+        site: &'a Site,
+        index: &'a Index,
+        config: &'a Config,
+        words: &'a words::Words,
+    ) -> Shared<'a> {
         let groups: Vec<GroupRef> = site.groups.iter().map(group_ref).collect();
         let incidents = site
             .incidents
@@ -539,6 +547,7 @@ impl<'a> Shared<'a> {
             }
         }
         Shared {
+            words,
             site,
             index,
             config,
@@ -762,6 +771,9 @@ pub struct Request<'a> {
     pub config: &'a Config,
     /// The theme's templates and static files.
     pub theme: &'a ThemeFiles,
+    /// The words of each language the site is rendered in, the default first (loaded with
+    /// the theme: the renderer reads no file).
+    pub words: &'a [std::sync::Arc<words::Words>],
     /// Date of the last commit touching each source file, by path; empty unless `git_info`.
     pub updated: &'a BTreeMap<String, chrono::NaiveDate>,
     /// Just the pages it names (`serve` after an edit); `None` renders every page.
@@ -784,6 +796,7 @@ pub fn render(req: &Request<'_>, sink: &dyn Sink) -> Result<Rendered, crate::Err
         sources,
         config,
         theme,
+        words,
         updated,
         partial,
         caches,
@@ -798,13 +811,19 @@ pub fn render(req: &Request<'_>, sink: &dyn Sink) -> Result<Rendered, crate::Err
         (Some(_), Some(c)) => c.templates.lock().unwrap_or_else(|p| p.into_inner()).take(),
         _ => None,
     };
-    let tera = match reused {
+    let mut tera = match reused {
         Some(t) => t,
         None => compile(theme).map_err(crate::Error::Invalid)?,
     };
+    words::register(&mut tera, words);
+    let Some(lang_words) = words.first() else {
+        let mut d = Diagnostics::default();
+        d.push(Diagnostic::error("internal", "no language to render in"));
+        return Err(crate::Error::Invalid(d));
+    };
     let page_updated = page_dates(site, sources, updated);
     let bodies = render_bodies(site, index, sources, config).map_err(crate::Error::Invalid)?;
-    let sh = Shared::new(site, index, config);
+    let sh = Shared::new(site, index, config, lang_words);
     let jobs = pages::jobs(&sh, &bodies);
     lap("  prepare");
     let files = AtomicUsize::new(0);
@@ -829,6 +848,8 @@ pub fn render(req: &Request<'_>, sink: &dyn Sink) -> Result<Rendered, crate::Err
     };
     let pass = Pass {
         req,
+        lang: lang_words.lang.tag(),
+        dir: lang_words.lang.dir().as_str(),
         tera: &tera,
         site_value: to_value(&sh.meta),
         page_updated: &page_updated,
@@ -851,6 +872,10 @@ pub fn render(req: &Request<'_>, sink: &dyn Sink) -> Result<Rendered, crate::Err
 /// One render's pass over its outputs, once the pages are prepared.
 struct Pass<'r> {
     req: &'r Request<'r>,
+    /// The language tag of the pages (`lang` in templates; `t` reads it).
+    lang: &'r str,
+    /// Its writing direction, `ltr` or `rtl` (`dir` in templates).
+    dir: &'static str,
     tera: &'r Tera,
     /// The `site` every template sees, serialised once.
     site_value: tera::Value,
@@ -908,6 +933,8 @@ impl Pass<'_> {
             root_of(&job.path)
         };
         ctx.insert_value("site", self.site_value.clone());
+        ctx.insert("lang", self.lang);
+        ctx.insert("dir", self.dir);
         ctx.insert("root", &root);
         ctx.insert("path", &job.path);
         ctx.insert("canonical", &routes::absolute(&config.base_url, &job.path));
