@@ -350,7 +350,7 @@ fn stages(
         Some(s) if !diags.has_errors() => s,
         _ => {
             // Template problems are worth reporting alongside content ones.
-            if let Err(te) = render::compile(theme) {
+            if let Err(te) = render::compile(theme, &setup.words) {
                 diags.extend(te);
             }
             diags.sort();

@@ -69,16 +69,20 @@ pub fn root_of(path: &str) -> String {
     }
 }
 
-/// Compiles the theme's templates, reporting syntax errors with file and line.
-pub fn compile(theme: &ThemeFiles) -> Result<Tera, Diagnostics> {
+/// Compiles the theme's templates with the words of `langs` (the function `t` and the
+/// filters of `words`, which templates are checked against), reporting syntax errors with
+/// file and line.
+pub fn compile(theme: &ThemeFiles, langs: &[std::sync::Arc<words::Words>]) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::default();
     tera.autoescape_on([".html", ".xml", ".svg"]);
+    words::register(&mut tera, langs);
     let mut diags = Diagnostics::default();
     // Compile one by one first so each syntax error is reported against its own file.
     // Templates include and extend each other, so alone they only show their own syntax
     // errors; references between them are checked when all are added together below.
     for (name, src) in &theme.templates {
         let mut probe = Tera::default();
+        words::register(&mut probe, langs);
         if let Err(e) = probe.add_raw_template(name, &src.text)
             && let tera::ErrorKind::SyntaxError(r) = e.kind()
             && !r.message().starts_with("Unknown template")
@@ -457,8 +461,21 @@ fn incident_summary(
     }
 }
 
+/// The interface string naming a section of the menu (`routes::SECTIONS`).
+fn section_key(title: &str) -> &'static str {
+    match title {
+        "Groups" => "nav.groups",
+        "Chronology" => "section.chronology",
+        "Countries" => "section.countries",
+        "Briefings" => "section.briefings",
+        "Tags" => "section.tags",
+        "Search" => "section.search",
+        _ => "section.incidents",
+    }
+}
+
 /// What every page is told about the site (`site` in templates).
-fn site_meta(site: &Site, index: &Index, config: &Config) -> SiteMeta {
+fn site_meta(site: &Site, index: &Index, config: &Config, words: &words::Words) -> SiteMeta {
     let coverage = match (
         index.by_year.keys().next(),
         index.by_year.keys().next_back(),
@@ -476,7 +493,7 @@ fn site_meta(site: &Site, index: &Index, config: &Config) -> SiteMeta {
         sections: routes::SECTIONS
             .iter()
             .map(|(title, path)| Link {
-                title: (*title).to_string(),
+                title: words.text(section_key(title), &[]),
                 path: (*path).to_string(),
             })
             .collect(),
@@ -525,7 +542,7 @@ impl<'a> Shared<'a> {
                 draft: b.draft,
             })
             .collect();
-        let meta = site_meta(site, index, config);
+        let meta = site_meta(site, index, config, words);
         let mut repeated_by: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         let mut targeted_in = vec![Vec::new(); site.groups.len()];
         for (p, i) in site.incidents.iter().enumerate() {
@@ -811,11 +828,10 @@ pub fn render(req: &Request<'_>, sink: &dyn Sink) -> Result<Rendered, crate::Err
         (Some(_), Some(c)) => c.templates.lock().unwrap_or_else(|p| p.into_inner()).take(),
         _ => None,
     };
-    let mut tera = match reused {
+    let tera = match reused {
         Some(t) => t,
-        None => compile(theme).map_err(crate::Error::Invalid)?,
+        None => compile(theme, words).map_err(crate::Error::Invalid)?,
     };
-    words::register(&mut tera, words);
     let Some(lang_words) = words.first() else {
         let mut d = Diagnostics::default();
         d.push(Diagnostic::error("internal", "no language to render in"));

@@ -219,7 +219,7 @@ fn of_page<'w>(langs: &'w Langs, first: &'w Arc<Words>, state: &State<'_>) -> &'
     }
 }
 
-/// Registers the function `t` and the filters `date`, `num` and `range_start` on `tera`,
+/// Registers the function `t` and the filters `date`, `num`, `deg` and `range_start` on `tera`,
 /// holding the words of every language of the build (`all`, the default first). A page's
 /// language is its `lang` variable.
 pub fn register(tera: &mut Tera, all: &[Arc<Words>]) {
@@ -251,6 +251,20 @@ pub fn register(tera: &mut Tera, all: &[Arc<Words>]) {
             Ok(match v.as_i64() {
                 Some(n) => w.integer(n),
                 None => v.to_string(),
+            })
+        },
+    );
+    let (l, f) = (langs.clone(), first.clone());
+    tera.register_filter(
+        "deg",
+        move |v: &Value, _: Kwargs, state: &State<'_>| -> TeraResult<String> {
+            let w = of_page(&l, &f, state);
+            let x = v.as_f64().unwrap_or_default().abs();
+            Ok(if w.english() {
+                // As `{{ x | abs }}°` always printed it.
+                format!("{}°", state.escape_if_needed(&Value::from(x))?)
+            } else {
+                w.locale.degrees(x)
             })
         },
     );
@@ -293,7 +307,8 @@ fn translate(w: &Words, kwargs: &Kwargs, state: &State<'_>) -> TeraResult<Value>
         if k == "key" {
             continue;
         }
-        if k == "n" {
+        // A number chooses the plural form; words given as `n` ("at least 3") fill `{n}`.
+        if k == "n" && v.is_number() {
             n = v.as_u64().or_else(|| v.as_i64().map(|x| x.max(0) as u64));
             continue;
         }
