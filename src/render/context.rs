@@ -173,7 +173,7 @@ pub struct FigureView {
 
 impl FigureView {
     /// The view of a record's figure (`None`: not recorded).
-    pub fn of(c: Option<&Count>) -> FigureView {
+    pub fn of(w: &super::words::Words, c: Option<&Count>) -> FigureView {
         let (state, min, max) = match c {
             None => (FigureState::NotRecorded, None, None),
             Some(Count::Unknown) => (FigureState::Unknown, None, None),
@@ -185,7 +185,7 @@ impl FigureView {
             recorded: state != FigureState::NotRecorded,
             min,
             max,
-            display: c.map(Count::display).unwrap_or_default(),
+            display: c.map(|c| w.figure(c)).unwrap_or_default(),
         }
     }
 }
@@ -207,13 +207,13 @@ pub struct CasualtiesView {
 
 impl CasualtiesView {
     /// The view of a record's casualties.
-    pub fn of(c: &crate::content::Casualties) -> CasualtiesView {
+    pub fn of(w: &super::words::Words, c: &crate::content::Casualties) -> CasualtiesView {
         CasualtiesView {
-            killed: FigureView::of(c.killed.as_ref()),
-            wounded: FigureView::of(c.wounded.as_ref()),
-            captured: FigureView::of(c.captured.as_ref()),
-            attackers_killed: FigureView::of(c.attackers_killed.as_ref()),
-            fatalities: FigureView::of(c.fatalities.as_ref()),
+            killed: FigureView::of(w, c.killed.as_ref()),
+            wounded: FigureView::of(w, c.wounded.as_ref()),
+            captured: FigureView::of(w, c.captured.as_ref()),
+            attackers_killed: FigureView::of(w, c.attackers_killed.as_ref()),
+            fatalities: FigureView::of(w, c.fatalities.as_ref()),
         }
     }
 }
@@ -515,7 +515,7 @@ pub struct FigureTotal {
     /// killed | wounded | captured | attackers_killed | fatalities.
     pub key: &'static str,
     /// "Killed", "Wounded", "Captured", "Attackers killed", "Dead in all, not separated".
-    pub label: &'static str,
+    pub label: String,
     /// "312–347", "at least 312", "0", or "not known" when no counted incident gives one.
     pub total: String,
     /// The total with what it leaves out: "at least 312 (3 incidents give no figure)".
@@ -1067,7 +1067,8 @@ mod tests {
 
     #[test]
     fn a_figure_says_whether_it_is_known_stated_unknown_or_not_recorded() {
-        let f = FigureView::of(Some(&Count::Range {
+        let en = super::super::words::Words::default_theme("en").unwrap();
+        let f = FigureView::of(&en, Some(&Count::Range {
             min: 257,
             max: None,
         }));
@@ -1075,9 +1076,9 @@ mod tests {
             (f.state, f.min, f.max, f.display.as_str()),
             (FigureState::Known, Some(257), None, "at least 257")
         );
-        let f = FigureView::of(Some(&Count::Unknown));
+        let f = FigureView::of(&en, Some(&Count::Unknown));
         assert_eq!((f.state, f.recorded), (FigureState::Unknown, true));
-        let f = FigureView::of(None);
+        let f = FigureView::of(&en, None);
         assert_eq!((f.state, f.recorded), (FigureState::NotRecorded, false));
     }
 

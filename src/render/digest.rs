@@ -16,6 +16,7 @@ use serde::Serialize;
 use crate::content::count::{Totals, Trend};
 use crate::content::{PartialDate, Site};
 use crate::index::Index;
+use super::words::Words;
 
 /// Counted incidents each of the two months needs before they are compared.
 pub const MIN_INCIDENTS: usize = 3;
@@ -25,10 +26,8 @@ pub const MIN_INCIDENTS: usize = 3;
 pub const MATERIAL_SHARE: u64 = 4;
 
 /// The rule in one paragraph, for the digest page.
-pub fn rule() -> String {
-    format!(
-        "How the trend is computed: only when both months have at least {MIN_INCIDENTS} counted incidents and every one of them gives a killed figure. Incidents and people killed (lower bounds) each count as risen or fallen when they changed by at least a quarter of the larger month's figure; on balance the month is deteriorated, improved or unchanged."
-    )
+pub fn rule(w: &Words) -> String {
+    w.text("digest.rule", &[("n", &w.integer(MIN_INCIDENTS as i64))])
 }
 
 /// How one measure moved between two months.
@@ -169,9 +168,13 @@ pub struct Digest {
     pub assessment: Option<usize>,
 }
 
-/// "June 2017".
-pub fn month_label((y, m): (i32, u8)) -> String {
-    format!("{} {y}", PartialDate::month_name(m))
+/// "June 2017", "juin 2017".
+pub fn month_label(w: &Words, (y, m): (i32, u8)) -> String {
+    w.date(&PartialDate {
+        year: y,
+        month: Some(m),
+        day: None,
+    })
 }
 
 /// The countries that get a page, with their incidents' positions: every country with an
@@ -235,6 +238,7 @@ fn assessments_of<'a>(
 /// The digests of one country's `months` (from [`digest_months`]), oldest first, each
 /// compared with the calendar month before it; `count` totals a list of positions.
 pub fn digests(
+    w: &Words,
     site: &Site,
     country: &str,
     months: &BTreeMap<(i32, u8), Vec<usize>>,
@@ -256,14 +260,14 @@ pub fn digests(
             } else {
                 compare(&totals, &prev)
             };
-            let reason = reason(&totals, &prev, &month_label(prev_ym), verdict);
+            let reason = reason(w, &totals, &prev, &month_label(w, prev_ym), verdict);
             Digest {
                 key: crate::routes::month_key(y, m),
-                label: month_label((y, m)),
+                label: month_label(w, (y, m)),
                 positions: v.clone(),
                 totals,
                 prev_key: crate::routes::month_key(prev_ym.0, prev_ym.1),
-                prev_label: month_label(prev_ym),
+                prev_label: month_label(w, prev_ym),
                 prev,
                 verdict,
                 reason,
@@ -275,58 +279,78 @@ pub fn digests(
 
 /// The comparison in words, e.g. "4 incidents against 3 in January 2016, a rise; 17
 /// killed against 6 (lower bounds), a rise."
-fn reason(now: &Totals, before: &Totals, prev_label: &str, verdict: Verdict) -> String {
+fn reason(w: &Words, now: &Totals, before: &Totals, prev_label: &str, verdict: Verdict) -> String {
     use super::phrasing::{figure_total, incidents_word};
-    let k_now = figure_total("killed", "Killed", &now.killed, now.incidents);
-    let k_before = figure_total("killed", "Killed", &before.killed, before.incidents);
-    let moved = |m: Move| match m {
-        Move::Rose => "a rise",
-        Move::Fell => "a fall",
-        Move::Level => "about level",
+    let k_now = figure_total(w, "killed", &now.killed, now.incidents);
+    let k_before = figure_total(w, "killed", &before.killed, before.incidents);
+    let moved = |m: Move| {
+        w.text(
+            match m {
+                Move::Rose => "digest.a_rise",
+                Move::Fell => "digest.a_fall",
+                Move::Level => "digest.about_level",
+            },
+            &[],
+        )
     };
+    let n = |x: u64| w.integer(i64::try_from(x).unwrap_or(i64::MAX));
+    let incidents = incidents_word(w, now.incidents);
+    let before_n = n(before.incidents as u64);
     match verdict {
-        Verdict::FirstMonth => format!(
-            "The first month on record: {}; killed: {}.",
-            incidents_word(now.incidents),
-            k_now.full
+        Verdict::FirstMonth => w.text(
+            "digest.reason_first",
+            &[("incidents", &incidents), ("killed", &k_now.full)],
         ),
-        Verdict::TooFew => format!(
-            "Too few incidents to compare: {} against {} in {prev_label}. A trend needs at least {MIN_INCIDENTS} counted incidents in each of the two months.",
-            incidents_word(now.incidents),
-            before.incidents
+        Verdict::TooFew => w.text(
+            "digest.reason_too_few",
+            &[
+                ("incidents", &incidents),
+                ("before", &before_n),
+                ("month", prev_label),
+                ("min", &n(MIN_INCIDENTS as u64)),
+            ],
         ),
         Verdict::Incomplete => {
             let mut gaps = Vec::new();
             if k_now.no_figure > 0 {
-                gaps.push(format!("{} this month", incidents_word(k_now.no_figure)));
+                let i = incidents_word(w, k_now.no_figure);
+                gaps.push(w.text("digest.gap_this_month", &[("incidents", &i)]));
             }
             if k_before.no_figure > 0 {
-                gaps.push(format!(
-                    "{} in {prev_label}",
-                    incidents_word(k_before.no_figure)
+                let i = incidents_word(w, k_before.no_figure);
+                gaps.push(w.text(
+                    "digest.gap_in_month",
+                    &[("incidents", &i), ("month", prev_label)],
                 ));
             }
-            let one = k_now.no_figure + k_before.no_figure == 1;
-            format!(
-                "Figures too incomplete to compare: {} {} no killed figure, which could hide any number ({} against {} in {prev_label}).",
-                gaps.join(" and "),
-                if one { "gives" } else { "give" },
-                incidents_word(now.incidents),
-                before.incidents
+            let missing = (k_now.no_figure + k_before.no_figure) as u64;
+            let and = format!(" {} ", w.text("list.and", &[]));
+            w.count_with(
+                "digest.reason_incomplete",
+                missing,
+                &[
+                    ("gaps", &gaps.join(&and)),
+                    ("incidents", &incidents),
+                    ("before", &before_n),
+                    ("month", prev_label),
+                ],
             )
         }
         Verdict::Trend(_) => {
-            let (incidents, killed) = moves(now, before);
-            format!(
-                "{} against {} in {prev_label}, {}; {} killed against {} (lower bounds compared: {} and {}), {}.",
-                incidents_word(now.incidents),
-                before.incidents,
-                moved(incidents),
-                k_now.total,
-                k_before.total,
-                now.killed.min,
-                before.killed.min,
-                moved(killed)
+            let (incidents_move, killed_move) = moves(now, before);
+            w.text(
+                "digest.reason_trend",
+                &[
+                    ("incidents", &incidents),
+                    ("before", &before_n),
+                    ("month", prev_label),
+                    ("incidents_move", &moved(incidents_move)),
+                    ("killed", &k_now.total),
+                    ("killed_before", &k_before.total),
+                    ("min", &n(now.killed.min)),
+                    ("min_before", &n(before.killed.min)),
+                    ("killed_move", &moved(killed_move)),
+                ],
             )
         }
     }

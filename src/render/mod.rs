@@ -23,7 +23,6 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::Config;
-use crate::content::country;
 use crate::content::date::DateView;
 use crate::content::{ClaimKind, Count, Incident, Site};
 use crate::diagnostic::{Diagnostic, Diagnostics, Location};
@@ -344,10 +343,10 @@ struct Shared<'a> {
     targeted_in: Vec<Vec<usize>>,
 }
 
-fn country_ref(code: &str) -> CountryRef {
+fn country_ref(w: &words::Words, code: &str) -> CountryRef {
     CountryRef {
         code: code.to_string(),
-        name: country::name(code).unwrap_or(code).to_string(),
+        name: w.country(code),
         path: routes::country(code),
     }
 }
@@ -371,8 +370,8 @@ fn place_line(i: &Incident) -> String {
     parts.join(", ")
 }
 
-fn show(c: &Option<Count>) -> Option<String> {
-    c.as_ref().map(Count::display)
+fn show(w: &words::Words, c: &Option<Count>) -> Option<String> {
+    c.as_ref().map(|c| w.figure(c))
 }
 
 /// none | single | joint | competing | several.
@@ -393,8 +392,9 @@ fn incident_summary(
     index: &Index,
     config: &Config,
     groups: &[GroupRef],
+    w: &words::Words,
 ) -> IncidentSummary {
-    let country = country_ref(&i.location.country);
+    let country = country_ref(w, &i.location.country);
     let claims: Vec<ClaimView> = i
         .claims
         .iter()
@@ -404,9 +404,9 @@ fn incident_summary(
                 attribution: c.attribution.as_str(),
                 claim_date: c.claim_date.as_ref().map(DateView::from),
                 claim_medium: c.claim_medium.clone(),
-                claimed_killed: show(&c.claimed.killed),
-                claimed_wounded: show(&c.claimed.wounded),
-                claimed_captured: show(&c.claimed.captured),
+                claimed_killed: show(w, &c.claimed.killed),
+                claimed_wounded: show(w, &c.claimed.wounded),
+                claimed_captured: show(w, &c.claimed.captured),
             })
         })
         .collect();
@@ -417,7 +417,7 @@ fn incident_summary(
         date: DateView::from(&i.date),
         end_date: i.end_date.as_ref().map(DateView::from),
         place: place_line(i),
-        where_phrase: where_phrase(i, &country.name),
+        where_phrase: where_phrase(w, i, &country.name),
         country,
         event_type: i
             .event_type
@@ -425,17 +425,17 @@ fn incident_summary(
             .and_then(|e| config.event_label(e))
             .map(str::to_string),
         when: DateRangeView::of(&i.date, i.end_date.as_ref()),
-        casualties: CasualtiesView::of(&i.casualties),
-        killed: show(&i.casualties.killed),
-        wounded: show(&i.casualties.wounded),
-        attackers_killed: show(&i.casualties.attackers_killed),
-        fatalities: show(&i.casualties.fatalities),
+        casualties: CasualtiesView::of(w, &i.casualties),
+        killed: show(w, &i.casualties.killed),
+        wounded: show(w, &i.casualties.wounded),
+        attackers_killed: show(w, &i.casualties.attackers_killed),
+        fatalities: show(w, &i.casualties.fatalities),
         claimed_killed: claims
             .iter()
             .filter_map(|c| {
                 c.claimed_killed
                     .as_ref()
-                    .map(|k| format!("{} claimed {k}", c.group.label))
+                    .map(|k| format!("{} {}", c.group.label, w.text("figure.claimed", &[("figures", k)])))
             })
             .collect(),
         summary: i.summary.clone(),
@@ -522,7 +522,7 @@ impl<'a> Shared<'a> {
         let incidents = site
             .incidents
             .par_iter()
-            .map(|i| incident_summary(i, site, index, config, &groups))
+            .map(|i| incident_summary(i, site, index, config, &groups, words))
             .collect();
         let briefings = site
             .briefings
@@ -588,7 +588,7 @@ impl<'a> Shared<'a> {
     }
 
     fn totals(&self, positions: &[usize], group: Option<&str>) -> Totals {
-        totals_view(&self.count(positions, group))
+        totals_view(self.words, &self.count(positions, group))
     }
 
     /// A typed relationship as a group page shows it.
@@ -624,7 +624,7 @@ impl<'a> Shared<'a> {
             positions,
             self.config.data_cutoff.as_ref(),
         );
-        digest::digests(self.site, country, &months, |v| self.count(v, None))
+        digest::digests(self.words, self.site, country, &months, |v| self.count(v, None))
     }
 
     /// Incidents by year; with `group`, each row carries that group's own attribution.

@@ -96,7 +96,7 @@ fn point(i: &Incident, root: &str, series: Option<String>) -> Option<MapPoint> {
         label: format!(
             "{} — {}: {}",
             i.date.display(),
-            super::phrasing::where_phrase(i, country_name),
+            super::phrasing::where_phrase_english(i, country_name),
             i.title
         ),
         url: format!("{root}incidents/{}/", i.id),
@@ -149,7 +149,7 @@ pub fn locator(i: &Incident, root: &str) -> String {
     };
     let country_name =
         crate::content::country::name(&i.location.country).unwrap_or(&i.location.country);
-    let phrase = super::phrasing::where_phrase(i, country_name);
+    let phrase = super::phrasing::where_phrase_english(i, country_name);
     let svg = svg::map_svg(
         &[p],
         &MapOptions {

@@ -85,6 +85,12 @@ impl Words {
             .count_written(key, n, &digits, &self.locale, args)
     }
 
+    /// The form of plural message `key` that `n` takes, the message not writing `n` itself
+    /// (its placeholders all come from `args`).
+    pub fn count_with(&self, key: &str, n: u64, args: &[(&str, &str)]) -> String {
+        self.count(key, n, args)
+    }
+
     /// An integer as this language writes it ("12 345" in French); English as briefwerk
     /// always wrote totals, without grouping ("12345").
     pub fn integer(&self, n: i64) -> String {

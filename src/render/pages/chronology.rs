@@ -33,7 +33,7 @@ impl Kind for Chronology {
                     .iter()
                     .map(|(y, v)| {
                         let t = sh.count(v, None);
-                        let k = figure_total("killed", "Killed", &t.killed, t.incidents);
+                        let k = figure_total(sh.words, "killed", &t.killed, t.incidents);
                         YearCount {
                             year: *y,
                             count: t.incidents,
@@ -91,13 +91,16 @@ impl Kind for Year {
                         if months.last().is_none_or(|b| b.month != m) {
                             let (label, anchor) = match m {
                                 Some(m) => (
-                                    format!(
-                                        "{} {year}",
-                                        crate::content::PartialDate::month_name(m)
-                                    ),
+                                    super::super::digest::month_label(sh.words, (*year, m)),
                                     format!("m{m:02}"),
                                 ),
-                                None => (format!("{year} (month unknown)"), "unknown".to_string()),
+                                None => (
+                                    sh.words.text(
+                                        "chronology.month_unknown",
+                                        &[("year", &year.to_string())],
+                                    ),
+                                    "unknown".to_string(),
+                                ),
                             };
                             months.push(MonthBlock {
                                 label,
@@ -118,7 +121,7 @@ impl Kind for Year {
                         title: y.to_string(),
                         path: routes::year(y),
                     };
-                    let totals = totals_view(&t);
+                    let totals = totals_view(sh.words, &t);
                     YearPage {
                         year: *year,
                         count: positions.len(),

@@ -31,9 +31,9 @@ impl Kind for Countries {
                     .into_iter()
                     .map(|(c, v)| {
                         let t = sh.count(v, None);
-                        let k = figure_total("killed", "Killed", &t.killed, t.incidents);
+                        let k = figure_total(sh.words, "killed", &t.killed, t.incidents);
                         let row = CountryListItem {
-                            country: country_ref(c),
+                            country: country_ref(sh.words, c),
                             count: t.incidents,
                             killed: k.total,
                             killed_note: k.note,
@@ -80,7 +80,7 @@ impl Kind for Country {
         let cutoff = config.data_cutoff.as_ref();
         for (c, positions) in digest::countries(site, index) {
             let mut push = pusher(out);
-            let cr = country_ref(c);
+            let cr = country_ref(sh.words, c);
             push(
                 self.template(),
                 cr.path.clone(),
@@ -117,7 +117,7 @@ impl Kind for Country {
                             .cmp(&a.count)
                             .then_with(|| a.group.id.cmp(&b.group.id))
                     });
-                    let cr = country_ref(c);
+                    let cr = country_ref(sh.words, c);
                     CountryPage {
                         totals: sh.totals(positions, None),
                         groups,
@@ -206,7 +206,7 @@ impl CountryMonth {
         for k in 0..digests.len() {
             let digests = digests.clone();
             let d = &digests[k];
-            let cr = country_ref(c);
+            let cr = country_ref(sh.words, c);
             push(
                 Self::TEMPLATE,
                 routes::country_month(c, &d.key),
@@ -217,7 +217,7 @@ impl CountryMonth {
                 )),
                 Box::new(move || {
                     let d = &digests[k];
-                    let cr = country_ref(c);
+                    let cr = country_ref(sh.words, c);
                     let assessment = match d.assessment.map(|a| &site.assessments[a]) {
                         Some(a) => {
                             let (body, errors) =
@@ -238,12 +238,12 @@ impl CountryMonth {
                         path: routes::country_month(c, &x.key),
                     };
                     let prev_killed =
-                        figure_total("killed", "Killed", &d.prev.killed, d.prev.incidents);
+                        figure_total(sh.words, "killed", &d.prev.killed, d.prev.incidents);
                     let page = CountryMonthPage {
                         label: d.label.clone(),
                         month: d.key.clone(),
                         incidents: d.positions.iter().map(|&p| &sh.incidents[p]).collect(),
-                        totals: totals_view(&d.totals),
+                        totals: totals_view(sh.words, &d.totals),
                         previous: PreviousMonth {
                             label: d.prev_label.clone(),
                             path: (k > 0 && digests[k - 1].key == d.prev_key)
@@ -256,7 +256,7 @@ impl CountryMonth {
                         status: d.verdict.status(),
                         status_words: d.verdict.words(),
                         trend_reason: d.reason.clone(),
-                        trend_rule: digest::rule(),
+                        trend_rule: digest::rule(sh.words),
                         assessment,
                         prev: k.checked_sub(1).map(|j| link(&digests[j])),
                         next: digests.get(k + 1).map(link),

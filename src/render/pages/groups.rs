@@ -112,7 +112,7 @@ impl Kind for Group {
                             dissolved: gr.dissolved.as_ref().map(DateView::from),
                             status: gr.status.map(status_word),
                             ideology: gr.ideology.clone(),
-                            area: gr.area.iter().map(|c| country_ref(c)).collect(),
+                            area: gr.area.iter().map(|c| country_ref(sh.words, c)).collect(),
                             leaders: gr
                                 .leaders
                                 .iter()

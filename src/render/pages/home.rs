@@ -45,7 +45,7 @@ impl Kind for Home {
                     let t = sh.count(&(0..site.incidents.len()).collect::<Vec<_>>(), None);
                     let counted = site.incidents.iter().filter(|i| i.counted(cutoff));
                     let years: Vec<i32> = counted.map(|i| i.date.year).collect();
-                    let v = totals_view(&t);
+                    let v = totals_view(sh.words, &t);
                     Figures {
                         incidents: t.incidents,
                         after_cutoff: t.after_cutoff,

@@ -124,6 +124,7 @@ impl Kind for Incident {
                         return Err(errors);
                     }
                     let who = who_did_it(
+                        sh.words,
                         inc,
                         &s.claims.iter().map(|c| c.group.clone()).collect::<Vec<_>>(),
                     );
@@ -154,13 +155,13 @@ impl Kind for Incident {
                                     .map(|g| sh.groups[g].clone()),
                             })
                             .collect(),
-                        captured: show(&inc.casualties.captured),
-                        fatalities_words: fatalities_words(&inc.casualties, s.counted),
+                        captured: show(sh.words, &inc.casualties.captured),
+                        fatalities_words: fatalities_words(sh.words, &inc.casualties, s.counted),
                         claimed_figures: inc
                             .claims
                             .iter()
                             .filter_map(|c| {
-                                let text = claimed_text(&c.claimed)?;
+                                let text = claimed_text(sh.words, &c.claimed)?;
                                 let g = site.group_pos(&c.id)?;
                                 Some(ClaimedFigures {
                                     group: sh.groups[g].clone(),
