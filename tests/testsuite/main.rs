@@ -28,5 +28,6 @@ mod shape;
 mod transcripts;
 mod translations;
 mod truth;
+mod words;
 mod workflow;
 mod writing_systems;
