@@ -22,7 +22,7 @@ impl Kind for Briefings {
         push(
             self.template(),
             routes::BRIEFINGS.into(),
-            "Briefings".into(),
+            sh.words.text("section.briefings", &[]),
             None,
             lazy(move || BriefingsPage {
                 briefings: sh.briefings.iter().rev().collect(),

@@ -25,7 +25,7 @@ impl Kind for Chronology {
         push(
             self.template(),
             routes::CHRONOLOGY.into(),
-            "Chronology".into(),
+            sh.words.text("section.chronology", &[]),
             None,
             lazy(move || ChronologyPage {
                 years: index
@@ -82,7 +82,8 @@ impl Kind for Year {
             push(
                 self.template(),
                 routes::year(*year),
-                format!("Chronology {year}"),
+                sh.words
+                    .text("title.chronology_year", &[("year", &year.to_string())]),
                 None,
                 lazy(move || {
                     let mut months: Vec<MonthBlock<'_>> = Vec::new();

@@ -24,7 +24,7 @@ impl Kind for Countries {
         push(
             self.template(),
             routes::COUNTRIES.into(),
-            "Countries".into(),
+            sh.words.text("section.countries", &[]),
             None,
             lazy(move || {
                 let mut countries: Vec<(bool, CountryListItem)> = digest::countries(site, index)

@@ -23,7 +23,7 @@ impl Kind for Groups {
         push(
             self.template(),
             routes::GROUPS.into(),
-            "Armed groups".into(),
+            sh.words.text("section.groups", &[]),
             None,
             lazy(move || {
                 let mut by_name: Vec<usize> = (0..site.groups.len()).collect();

@@ -28,9 +28,10 @@ impl Kind for Incidents {
         for (n, path) in pages.iter() {
             let (n, pages) = (*n, pages.clone());
             let title = if n == 1 {
-                "Incidents".to_string()
+                sh.words.text("section.incidents", &[])
             } else {
-                format!("Incidents, page {n}")
+                sh.words
+                    .text("title.incidents_page", &[("page", &sh.words.integer(n as i64))])
             };
             push(
                 self.template(),

@@ -55,12 +55,12 @@ impl Kind for Search {
         "search.html"
     }
 
-    fn jobs<'a>(&self, _: &'a Shared<'a>, _: &'a Bodies<'a>, out: &mut Vec<Job<'a>>) {
+    fn jobs<'a>(&self, sh: &'a Shared<'a>, _: &'a Bodies<'a>, out: &mut Vec<Job<'a>>) {
         let mut push = pusher(out);
         push(
             self.template(),
             routes::SEARCH.into(),
-            "Search".into(),
+            sh.words.text("section.search", &[]),
             None,
             Box::new(|| Ok(Context::new())),
         );
@@ -83,12 +83,12 @@ impl Kind for NotFound {
         "404.html"
     }
 
-    fn jobs<'a>(&self, _: &'a Shared<'a>, _: &'a Bodies<'a>, out: &mut Vec<Job<'a>>) {
+    fn jobs<'a>(&self, sh: &'a Shared<'a>, _: &'a Bodies<'a>, out: &mut Vec<Job<'a>>) {
         let mut push = pusher(out);
         push(
             self.template(),
             routes::NOT_FOUND.into(),
-            "Page not found".into(),
+            sh.words.text("page.not_found", &[]),
             None,
             Box::new(|| Ok(Context::new())),
         );

@@ -64,7 +64,7 @@ impl Kind for Tag {
             push(
                 self.template(),
                 routes::tag(s),
-                format!("Tag: {}", t.name),
+                sh.words.text("title.tag", &[("tag", &t.name)]),
                 None,
                 lazy(move || TagPage {
                     tag: TagRef {
