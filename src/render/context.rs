@@ -1068,10 +1068,13 @@ mod tests {
     #[test]
     fn a_figure_says_whether_it_is_known_stated_unknown_or_not_recorded() {
         let en = super::super::words::Words::default_theme("en").unwrap();
-        let f = FigureView::of(&en, Some(&Count::Range {
-            min: 257,
-            max: None,
-        }));
+        let f = FigureView::of(
+            &en,
+            Some(&Count::Range {
+                min: 257,
+                max: None,
+            }),
+        );
         assert_eq!(
             (f.state, f.min, f.max, f.display.as_str()),
             (FigureState::Known, Some(257), None, "at least 257")

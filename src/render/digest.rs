@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::words::Words;
 use crate::content::count::{Totals, Trend};
 use crate::content::{PartialDate, Site};
 use crate::index::Index;
-use super::words::Words;
 
 /// Counted incidents each of the two months needs before they are compared.
 pub const MIN_INCIDENTS: usize = 3;

@@ -71,7 +71,10 @@ pub fn root_of(path: &str) -> String {
 /// Compiles the theme's templates with the words of `langs` (the function `t` and the
 /// filters of `words`, which templates are checked against), reporting syntax errors with
 /// file and line.
-pub fn compile(theme: &ThemeFiles, langs: &[std::sync::Arc<words::Words>]) -> Result<Tera, Diagnostics> {
+pub fn compile(
+    theme: &ThemeFiles,
+    langs: &[std::sync::Arc<words::Words>],
+) -> Result<Tera, Diagnostics> {
     let mut tera = Tera::default();
     tera.autoescape_on([".html", ".xml", ".svg"]);
     words::register(&mut tera, langs);
@@ -433,9 +436,13 @@ fn incident_summary(
         claimed_killed: claims
             .iter()
             .filter_map(|c| {
-                c.claimed_killed
-                    .as_ref()
-                    .map(|k| format!("{} {}", c.group.label, w.text("figure.claimed", &[("figures", k)])))
+                c.claimed_killed.as_ref().map(|k| {
+                    format!(
+                        "{} {}",
+                        c.group.label,
+                        w.text("figure.claimed", &[("figures", k)])
+                    )
+                })
             })
             .collect(),
         summary: i.summary.clone(),
@@ -624,7 +631,9 @@ impl<'a> Shared<'a> {
             positions,
             self.config.data_cutoff.as_ref(),
         );
-        digest::digests(self.words, self.site, country, &months, |v| self.count(v, None))
+        digest::digests(self.words, self.site, country, &months, |v| {
+            self.count(v, None)
+        })
     }
 
     /// Incidents by year; with `group`, each row carries that group's own attribution.

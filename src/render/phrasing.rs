@@ -388,11 +388,7 @@ pub fn fatalities_total(w: &Lang, t: &crate::content::Tally) -> FigureTotal {
 
 /// "9 dead in all; victims and attackers not separated." and, for a record that is
 /// `counted` in totals, how that figure is counted.
-pub fn fatalities_words(
-    w: &Lang,
-    c: &crate::content::Casualties,
-    counted: bool,
-) -> Option<String> {
+pub fn fatalities_words(w: &Lang, c: &crate::content::Casualties, counted: bool) -> Option<String> {
     let f = c.fatalities.as_ref()?;
     let mut s = match f {
         crate::content::Count::Unknown => w.text("figure.dead_in_all_unknown_sentence", &[]),
@@ -447,7 +443,12 @@ pub fn claimed_text(w: &Lang, f: &crate::content::ClaimedFigures) -> Option<Stri
     let figures = match parts.len() {
         0 => return None,
         1 => parts[0].clone(),
-        n => format!("{}{}{}", parts[..n - 1].join(", "), and_word(w), parts[n - 1]),
+        n => format!(
+            "{}{}{}",
+            parts[..n - 1].join(", "),
+            and_word(w),
+            parts[n - 1]
+        ),
     };
     Some(w.text("figure.claimed", &[("figures", &figures)]))
 }
@@ -460,8 +461,7 @@ pub fn totals_view(w: &Lang, t: &CountTotals) -> Totals {
     // Captives and attackers killed are not part of most incidents: shown only when some
     // counted incident mentions them (a figure or `unknown`), and then with what is missing.
     let mentioned = |x: &crate::content::Tally| !x.is_empty();
-    let captured =
-        mentioned(&t.captured).then(|| figure_total(w, "captured", &t.captured, n));
+    let captured = mentioned(&t.captured).then(|| figure_total(w, "captured", &t.captured, n));
     let attackers = mentioned(&t.attackers_killed)
         .then(|| figure_total(w, "attackers_killed", &t.attackers_killed, n));
     let fatalities = mentioned(&t.fatalities).then(|| fatalities_total(w, &t.fatalities));
@@ -565,9 +565,30 @@ mod tests {
 
     #[test]
     fn claim_media_read_as_phrases() {
-        assert_eq!(medium_phrase("statement"), "in a statement");
-        assert_eq!(medium_phrase("audio message"), "in an audio message");
-        assert_eq!(medium_phrase("a video"), "in a video");
-        assert_eq!(medium_phrase("via Amaq"), "via Amaq");
+        let en = Lang::default_theme("en").unwrap();
+        assert_eq!(medium_phrase(&en, "statement"), "in a statement");
+        assert_eq!(medium_phrase(&en, "audio message"), "in an audio message");
+        assert_eq!(medium_phrase(&en, "a video"), "in a video");
+        assert_eq!(medium_phrase(&en, "via Amaq"), "via Amaq");
+        let fr = Lang::default_theme("fr").unwrap();
+        assert_eq!(
+            medium_phrase(&fr, "statement"),
+            fr.text("claim.medium", &[("medium", "statement")])
+        );
+    }
+
+    #[test]
+    fn places_read_in_french_at_their_precision() {
+        use PlacePrecision::*;
+        let fr = Lang::default_theme("fr").unwrap();
+        let w = |p, a, k| where_phrase(&fr, &at(p, a, k), "Mali");
+        assert_eq!(
+            w(None, Some("Mopti"), Region),
+            "quelque part dans la région de Mopti"
+        );
+        assert_eq!(
+            w(Some("Kangaba"), Some("Koulikoro"), Exact),
+            "Kangaba, Koulikoro"
+        );
     }
 }

@@ -146,14 +146,18 @@ impl Words {
             return self.date(start);
         }
         let days = |d: &PartialDate| matches!(d.precision(), Precision::Day);
-        let tight = !(days(start) && days(end))
-            || (start.year == end.year && start.month == end.month);
+        let tight =
+            !(days(start) && days(end)) || (start.year == end.year && start.month == end.month);
         let sep = if tight && start.precision() == end.precision() {
             "–"
         } else {
             " – "
         };
-        format!("{}{sep}{}", self.range_start(start, Some(end)), self.date(end))
+        format!(
+            "{}{sep}{}",
+            self.range_start(start, Some(end)),
+            self.date(end)
+        )
     }
 
     /// A country's name: CLDR's in this language; in English the site's own names (as
@@ -172,17 +176,21 @@ impl Words {
     pub fn figure(&self, c: &Count) -> String {
         match *c {
             Count::Exact { n } => self.integer(i64::from(n)),
-            Count::Range { min, max: Some(max) } if min == max => self.integer(i64::from(min)),
-            Count::Range { min, max: Some(max) } => self.text(
+            Count::Range {
+                min,
+                max: Some(max),
+            } if min == max => self.integer(i64::from(min)),
+            Count::Range {
+                min,
+                max: Some(max),
+            } => self.text(
                 "figure.range",
                 &[
                     ("min", &self.integer(i64::from(min))),
                     ("max", &self.integer(i64::from(max))),
                 ],
             ),
-            Count::Range { min, max: None } => {
-                self.count("figure.at_least", u64::from(min), &[])
-            }
+            Count::Range { min, max: None } => self.count("figure.at_least", u64::from(min), &[]),
             Count::Unknown => self.text("figure.unknown", &[]),
         }
     }
@@ -201,8 +209,16 @@ impl Words {
 
     /// A coordinate pair in words: "12.64° N, 8.00° W" ("12,64° N" in French).
     pub fn coords(&self, lat: f64, lon: f64) -> String {
-        let ns = if lat < 0.0 { "coords.south" } else { "coords.north" };
-        let ew = if lon < 0.0 { "coords.west" } else { "coords.east" };
+        let ns = if lat < 0.0 {
+            "coords.south"
+        } else {
+            "coords.north"
+        };
+        let ew = if lon < 0.0 {
+            "coords.west"
+        } else {
+            "coords.east"
+        };
         format!(
             "{} {}, {} {}",
             self.locale.degrees(lat),

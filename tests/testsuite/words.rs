@@ -64,7 +64,11 @@ fn pages(s: &SiteTest) -> Vec<(String, Html)> {
         let e = e.unwrap();
         let p = e.path();
         if p.extension().is_some_and(|x| x == "html") {
-            let rel = p.strip_prefix(&s.out).unwrap().to_string_lossy().into_owned();
+            let rel = p
+                .strip_prefix(&s.out)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             out.push((rel.clone(), s.page(&rel)));
         }
     }
@@ -167,7 +171,11 @@ fn a_french_site_shows_no_english_interface_words() {
             }
         }
     }
-    assert!(found.is_empty(), "English on French pages:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "English on French pages:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -215,11 +223,19 @@ fn a_site_overrides_one_string_and_a_missing_key_is_named() {
     s.build().unwrap();
     let page = s.page("incidents/2017-06-19-range/index.html");
     let labels = texts(&page, ".casualties__label");
-    assert!(labels.contains(&"Personnes tuées".to_string()), "{labels:?}");
+    assert!(
+        labels.contains(&"Personnes tuées".to_string()),
+        "{labels:?}"
+    );
 
     // A language without a complete file: the build names the keys it lacks.
     let s = SiteTest::fixture("words-fr");
-    s.write("site.yaml", &std::fs::read_to_string(s.root.join("site.yaml")).unwrap().replace("language: fr", "language: de"));
+    s.write(
+        "site.yaml",
+        &std::fs::read_to_string(s.root.join("site.yaml"))
+            .unwrap()
+            .replace("language: fr", "language: de"),
+    );
     s.write("i18n/de.yaml", "figure.killed: Getötet\n");
     let err = format!("{:?}", s.build().unwrap_err());
     assert!(err.contains("missing-strings"), "{err}");

@@ -30,8 +30,10 @@ impl Kind for Incidents {
             let title = if n == 1 {
                 sh.words.text("section.incidents", &[])
             } else {
-                sh.words
-                    .text("title.incidents_page", &[("page", &sh.words.integer(n as i64))])
+                sh.words.text(
+                    "title.incidents_page",
+                    &[("page", &sh.words.integer(n as i64))],
+                )
             };
             push(
                 self.template(),
