@@ -241,6 +241,11 @@ pub fn who_did_it(w: &Lang, i: &Incident, groups: &[GroupRef]) -> Vec<Words> {
     group_clause(Attribution::Suspected, "claim.suspected");
     group_clause(Attribution::Disputed, "claim.disputed");
     group_clause(Attribution::Unattributed, "claim.named_without_attribution");
+    sentence(out, clauses)
+}
+
+/// The clauses of a who-did-it sentence joined with "; ", capitalised, ending in ".".
+fn sentence(mut out: Vec<Words>, clauses: Vec<Vec<Words>>) -> Vec<Words> {
     for (n, c) in clauses.into_iter().enumerate() {
         if n > 0 {
             out.push(Words::text("; "));
