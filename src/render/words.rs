@@ -235,6 +235,10 @@ type Langs = Arc<BTreeMap<String, Arc<Words>>>;
 /// The words of the page being rendered: the language its `lang` variable names, else the
 /// first (default) language.
 fn of_page<'w>(langs: &'w Langs, first: &'w Arc<Words>, state: &State<'_>) -> &'w Words {
+    // One language (every site today): no lookup on each of the many calls a page makes.
+    if langs.len() < 2 {
+        return first;
+    }
     match state.get::<String>("lang") {
         Ok(Some(tag)) => langs.get(&tag).unwrap_or(first),
         _ => first,
@@ -321,7 +325,7 @@ fn date_of(v: &Value) -> Option<PartialDate> {
 /// placeholders filled from the other arguments (escaped as `{{ value }}` would be unless
 /// marked safe). The message itself is theme text, written out as a template's own text is.
 fn translate(w: &Words, kwargs: &Kwargs, state: &State<'_>) -> TeraResult<Value> {
-    let key: String = kwargs.must_get::<String>("key")?;
+    let key: &str = kwargs.must_get::<&str>("key")?;
     let mut args: Vec<(String, String)> = Vec::new();
     let mut n: Option<u64> = None;
     for (k, v) in kwargs.iter() {
@@ -342,8 +346,8 @@ fn translate(w: &Words, kwargs: &Kwargs, state: &State<'_>) -> TeraResult<Value>
     }
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let out = match n {
-        Some(n) => w.count(&key, n, &args),
-        None => w.text(&key, &args),
+        Some(n) => w.count(key, n, &args),
+        None => w.text(key, &args),
     };
     Ok(Value::safe_string(&out))
 }
